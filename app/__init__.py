@@ -1,0 +1,108 @@
+"""DVPO Desk: case management for Domestic Violence Protection Notices and Orders."""
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app import cli
+from app.config import load_settings
+from app.extensions import csrf, db, login_manager, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True, template_folder="../templates", static_folder="../static")
+    app.config.update(load_settings(app.instance_path, config))
+    logging.basicConfig(level=logging.INFO)
+
+    from app import models  # noqa: F401 - registers the models with SQLAlchemy
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    csrf.init_app(app)
+    _init_login(app)
+    _register_blueprints(app)
+    _register_templates(app)
+    _register_errors(app)
+    app.after_request(_security_headers)
+    cli.register(app)
+    return app
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):  # noqa: ARG001
+    # SQLite ignores foreign keys unless asked, and WAL lets the scheduler write while the
+    # web process reads.
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def _init_login(app: Flask) -> None:
+    from app.models import User
+    from app.web.security import enforce_idle_timeout, unauthorized_response
+
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+    login_manager.unauthorized_handler(unauthorized_response)
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        try:
+            return db.session.get(User, int(user_id))
+        except (TypeError, ValueError):
+            return None
+
+    app.before_request(enforce_idle_timeout)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.web import admin, auth, cases, health
+
+    for module in (auth, cases, admin, health):
+        app.register_blueprint(module.bp)
+
+
+def _register_templates(app: Flask) -> None:
+    from app.web import template_support
+
+    template_support.register(app)
+
+
+def _register_errors(app: Flask) -> None:
+    def page(template: str, status: int):
+        return lambda _error: (render_template(template), status)
+
+    app.register_error_handler(403, page("errors/403.html", 403))
+    app.register_error_handler(404, page("errors/404.html", 404))
+    app.register_error_handler(405, page("errors/405.html", 405))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(500)
+    def server_error(_error):
+        db.session.rollback()
+        return render_template("errors/500.html"), 500
+
+
+def _security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    )
+    # Case pages hold personal data: never keep them in a shared browser's cache.
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response

@@ -1,0 +1,79 @@
+"""`flask` commands: users, demo data, the server and the scheduler."""
+from __future__ import annotations
+
+import click
+from werkzeug.serving import run_simple
+from flask import Flask, current_app
+
+from app.models import Role
+from app.services import ValidationFailed, users as user_service
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(serve)
+    app.cli.add_command(scheduler)
+
+
+@click.group("users", help="Manage accounts.")
+def users_cli():
+    pass
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", "full_name", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--area", default=None, help="Officers: the area whose cases they see (default: force-wide).")
+@click.option("--rank", default=None)
+@click.option("--collar-number", default=None)
+@click.password_option(help="At least 12 characters. Prompted for if not given.")
+def create_user(email, full_name, role, area, rank, collar_number, password):
+    """Create an account."""
+    try:
+        user = user_service.create_user(
+            email=email, full_name=full_name, role=Role(role), password=password,
+            area=area, rank=rank, collar_number=collar_number,
+        )
+    except ValidationFailed as exc:
+        for message in exc.errors.values():
+            click.echo(f"Error: {message}", err=True)
+        raise SystemExit(1) from None
+    click.echo(f"Created {user.role.value} account {user.email}")
+
+
+@click.command("seed-demo")
+def seed_demo():
+    """Create demo users (one per role) and fictional demo cases. Development only."""
+    from app.demo import seed
+
+    if current_app.config["DVPO_ENV"] == "production":
+        raise click.ClickException("seed-demo refuses to run in production")
+    logins, created = seed()
+    click.echo("Demo log-ins (development only):" if created else "Demo data already present. Log-ins:")
+    for role, email, password in logins:
+        click.echo(f"  {role:<15} {email:<32} {password}")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(host, port):
+    """Serve the app, with the scheduler in-process when SCHEDULER_IN_PROCESS is on."""
+    from app.jobs import start_in_process
+
+    if current_app.config["SCHEDULER_IN_PROCESS"]:
+        start_in_process(current_app._get_current_object())
+    # app.run() refuses to run under the flask CLI; run_simple is what it would call.
+    run_simple(host, port, current_app._get_current_object(), use_reloader=False, threaded=True)
+
+
+@click.command("scheduler")
+def scheduler():
+    """Run the background jobs in this process (production: run exactly one)."""
+    from app.jobs import build_scheduler
+
+    click.echo("Scheduler running; Ctrl+C to stop.")
+    sched = build_scheduler(current_app._get_current_object(), blocking=True)
+    sched.start()

@@ -1,0 +1,75 @@
+"""Demo data for development: one account per role and a few fictional cases.
+
+Every person here is invented. The cases are opened and served through the same services
+the app uses, so their audit trail and clocks are real.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import AssociatedRelationship as Rel, RiskLevel, Role, User
+from app.services import cases, users
+from app.services.calendar import load_calendar
+from app.timeutil import utcnow
+
+DEMO_USERS = [
+    # role, email, password, name, rank, collar, area
+    (Role.OFFICER, "officer@demo.police.uk", "officer-demo-2026", "Sam Okafor", "PC", "4471", None),
+    (Role.OFFICER, "north.officer@demo.police.uk", "north-demo-2026", "Priya Nair", "DC", "3312", "North"),
+    (Role.SUPERINTENDENT, "superintendent@demo.police.uk", "superintendent-demo-2026", "Helen Marsh", "Supt", None, None),
+    (Role.CASEWORKER, "caseworker@demo.police.uk", "caseworker-demo-2026", "Jo Whitfield", None, None, None),
+    (Role.SUPERVISOR, "supervisor@demo.police.uk", "supervisor-demo-2026", "Mark Ellison", "DS", "2210", None),
+    (Role.ADMIN, "admin@demo.police.uk", "admin-demo-2026", "Ruth Adeyemi", None, None, None),
+]
+
+# (perpetrator, dob, victim, relationship, children, address, risk, area, hours since incident, hours since service or None)
+DEMO_CASES = [
+    ("Daniel Hargreaves", date(1988, 4, 12), "Claire Hargreaves", Rel.SPOUSE,
+     [("Ella Hargreaves", date(2017, 9, 3), "P's daughter")],
+     ("14 Aldous Crescent", "Northfield", "NF3 2QT"), RiskLevel.HIGH, "North", 50, 45),
+    ("Kyle Benson", date(1995, 1, 30), "Aisha Rahman", Rel.FORMER_COHABITANT, [],
+     ("Flat 6, Mercer House", "Southgate", "SG1 4LB"), RiskLevel.MEDIUM, "South", 20, 18),
+    ("Trevor Lang", date(1971, 11, 2), "Margaret Lang", Rel.SPOUSE, [],
+     ("2 Orchard Lane", "Eastbury", "EB7 9HD"), RiskLevel.STANDARD, "East", 5, 3),
+    ("Jordan Pike", date(2001, 6, 18), "Leah Morton", Rel.INTIMATE_RELATIONSHIP,
+     [("Mason Morton", date(2021, 2, 14), "V's son")],
+     ("27 Canal Street", "Westhaven", "WH2 8PL"), RiskLevel.HIGH, "West", 4, None),
+    ("Gary Whitcombe", date(1983, 8, 9), "Susan Whitcombe", Rel.FORMER_SPOUSE, [],
+     ("9 Beacon Road", "Northfield", "NF1 5RS"), RiskLevel.MEDIUM, "North", 2, None),
+]
+
+
+def seed() -> tuple[list[tuple[str, str, str]], bool]:
+    """Create the demo data unless it exists. Returns the log-ins and whether anything was made."""
+    logins = [(role.value, email, password) for role, email, password, *_ in DEMO_USERS]
+    if db.session.scalar(select(User.id).where(User.email == DEMO_USERS[0][1])):
+        return logins, False
+    made = {}
+    for role, email, password, name, rank, collar, area in DEMO_USERS:
+        made[email] = users.create_user(
+            email=email, full_name=name, role=role, password=password, area=area,
+            rank=rank, collar_number=collar,
+        )
+    officer = made[DEMO_USERS[0][1]]
+    calendar = load_calendar()
+    now = utcnow()
+    for perp, dob, victim, rel, kids, (line1, town, postcode), risk, area, incident_h, served_h in DEMO_CASES:
+        details = cases.CaseDetails(
+            perpetrator=cases.PersonDetails(perp, dob),
+            victims=[cases.PersonDetails(victim, None, rel.value)],
+            children=[cases.PersonDetails(n, d, r) for n, d, r in kids],
+            address_line_1=line1, town=town, postcode=postcode,
+            incident_at=now - timedelta(hours=incident_h), risk_level=risk,
+            officer_in_case_id=officer.id, area=area,
+        )
+        case = cases.open_case(officer, details, force_code=current_app.config["FORCE_CODE"])
+        if served_h is not None:
+            cases.record_dvpn_served(
+                officer, case, served_at=now - timedelta(hours=served_h),
+                window_hours=current_app.config["HEARING_WINDOW_HOURS"], calendar=calendar,
+            )
+    return logins, True

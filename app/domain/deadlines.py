@@ -1,0 +1,141 @@
+"""Statutory and Code deadlines, as instants.
+
+Every function takes and returns timezone-aware datetimes; results are in
+Europe/London (tzinfo=LONDON). Durations are measured in UTC, days are London days:
+adding a timedelta to a London datetime in Python is wall-clock arithmetic, which is an
+hour out across a clock change, so all arithmetic here goes through UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from app.domain.calendar import DEFAULT_CALENDAR, LONDON, Calendar, london_midnight
+
+HEARING_WINDOWS_HOURS = (48, 72)
+BREACH_HOURS = 24
+ORDER_MIN_DAYS = 14
+ORDER_MAX_DAYS = 28
+
+_ONE_DAY = timedelta(days=1)
+
+
+def _require_aware(dt: object, name: str) -> datetime:
+    if not isinstance(dt, datetime):
+        raise TypeError(f"{name} must be a datetime, got {type(dt).__name__}")
+    if dt.tzinfo is None or dt.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware")
+    return dt
+
+
+def _next_counted_day(d: date, calendar: Calendar) -> date:
+    while calendar.is_disregarded(d):
+        d += _ONE_DAY
+    return d
+
+
+def _count_over_counted_days(start: datetime, length: timedelta, calendar: Calendar) -> datetime:
+    """The instant at which ``length`` of elapsed time has passed since ``start``,
+    counting only time on London days that are not disregarded.
+
+    Shared by the hearing clock and both breach clocks, which the Act words the same
+    way. Time on a disregarded day does not run, so a start on one begins the count at
+    00:00 of the next counted day. If the count runs out exactly at a midnight, that
+    midnight is the answer: it is the end of the last counted day, and jumping over any
+    disregarded days that follow would show a deadline later than the statute's.
+    """
+    day = start.astimezone(LONDON).date()
+    if calendar.is_disregarded(day):
+        day = _next_counted_day(day, calendar)
+        cursor = london_midnight(day).astimezone(UTC)
+    else:
+        cursor = start.astimezone(UTC)
+    remaining = length
+    while True:
+        day_end = london_midnight(day + _ONE_DAY).astimezone(UTC)
+        available = day_end - cursor
+        if remaining <= available:
+            return (cursor + remaining).astimezone(LONDON)
+        remaining -= available
+        day = _next_counted_day(day + _ONE_DAY, calendar)
+        cursor = london_midnight(day).astimezone(UTC)
+
+
+def hearing_deadline(
+    served_at: datetime, hours: int = 48, calendar: Calendar | None = None
+) -> datetime:
+    """When the DVPO hearing must have begun.
+
+    Crime and Security Act 2010 s.27(3): the application must be heard not later than
+    48 hours after the DVPN was served; s.27(4): in calculating when the 48 hours end,
+    Christmas Day, Good Friday, any Sunday and any bank holiday in England and Wales are
+    disregarded (see ``Calendar.is_disregarded``). ``hours`` is 48, or 72 where a force
+    pilots the longer window.
+    """
+    served_at = _require_aware(served_at, "served_at")
+    if isinstance(hours, bool) or not isinstance(hours, int) or hours not in HEARING_WINDOWS_HOURS:
+        raise ValueError(f"hours must be one of {HEARING_WINDOWS_HOURS}, got {hours!r}")
+    return _count_over_counted_days(
+        served_at, timedelta(hours=hours), DEFAULT_CALENDAR if calendar is None else calendar
+    )
+
+
+def breach_court_deadline(arrested_at: datetime, calendar: Calendar | None = None) -> datetime:
+    """When a person arrested for breach must have been brought before the court.
+
+    Crime and Security Act 2010 s.26(1)(a) and (4) (breach of a DVPN) and s.29(1) and
+    (3) (breach of a DVPO): within 24 hours beginning with the time of the arrest,
+    disregarding the same days as the hearing clock. For a DVPN breach the person must
+    be brought before the court at the DVPO hearing instead if that is sooner; callers
+    take the earlier of this and ``hearing_deadline``.
+    """
+    arrested_at = _require_aware(arrested_at, "arrested_at")
+    return _count_over_counted_days(
+        arrested_at, timedelta(hours=BREACH_HOURS), DEFAULT_CALENDAR if calendar is None else calendar
+    )
+
+
+def order_end(made_on: date | datetime, days: int, *, calendar: Calendar | None = None) -> datetime:
+    """The first instant a DVPO made on ``made_on`` for ``days`` days is no longer in force.
+
+    Crime and Security Act 2010 s.28(10): a DVPO may be in force for no fewer than 14
+    and no more than 28 days beginning with the day on which it is made. Day 1 is the day
+    made, so a 28-day order made on 1 March is in force to the end of 28 March and this
+    returns 00:00 London on 29 March. A datetime is read as its London date.
+    ``calendar`` is accepted for a uniform signature; holidays do not shorten an order.
+    """
+    if isinstance(made_on, datetime):
+        made_on = _require_aware(made_on, "made_on").astimezone(LONDON).date()
+    elif not isinstance(made_on, date):
+        raise TypeError(f"made_on must be a date or datetime, got {type(made_on).__name__}")
+    if isinstance(days, bool) or not isinstance(days, int):
+        raise ValueError(f"days must be an integer, got {days!r}")
+    if not ORDER_MIN_DAYS <= days <= ORDER_MAX_DAYS:
+        raise ValueError(
+            f"days must be between {ORDER_MIN_DAYS} and {ORDER_MAX_DAYS}, got {days}"
+        )
+    return london_midnight(made_on + timedelta(days=days))
+
+
+def referral_due(
+    start: datetime, working_days: int = 2, calendar: Calendar | None = None
+) -> datetime:
+    """The first instant a Victims' Code referral to support services is overdue.
+
+    Code of Practice for Victims of Crime in England and Wales (2020), Right 4: victims
+    entitled to enhanced rights are referred within 2 working days (others within 5).
+    The day of ``start`` does not count; the referral is overdue from 00:00 London after
+    the ``working_days``-th working day. Monday 10:00 with no holidays gives Thursday
+    00:00.
+    """
+    start = _require_aware(start, "start")
+    if isinstance(working_days, bool) or not isinstance(working_days, int) or working_days < 1:
+        raise ValueError(f"working_days must be an integer >= 1, got {working_days!r}")
+    calendar = DEFAULT_CALENDAR if calendar is None else calendar
+    day = start.astimezone(LONDON).date()
+    counted = 0
+    while counted < working_days:
+        day += _ONE_DAY
+        if calendar.is_working_day(day):
+            counted += 1
+    return london_midnight(day + _ONE_DAY)

@@ -1,0 +1,79 @@
+"""How dates, instants and time left are shown to people.
+
+Everything is shown in Europe/London. Names of days and months come from fixed English
+tables rather than strftime, whose %a and %b follow the process locale.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from app.domain.calendar import LONDON
+
+_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTH_NAMES = (
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+)  # fmt: skip
+
+
+def to_london(dt: datetime) -> datetime:
+    """The same instant in Europe/London (tzinfo=LONDON). Naive datetimes are refused:
+    guessing their zone is how an hour goes missing at a clock change."""
+    if not isinstance(dt, datetime):
+        raise TypeError(f"expected a datetime, got {type(dt).__name__}")
+    if dt.tzinfo is None or dt.utcoffset() is None:
+        raise ValueError("dt must be timezone-aware")
+    return dt.astimezone(LONDON)
+
+
+def format_date(d: date) -> str:
+    """'Tue 10 Nov 2026' (no leading zero on the day of the month)."""
+    if isinstance(d, datetime):
+        # Which London day a datetime falls on depends on its zone; make callers say.
+        raise TypeError("format_date takes a date; use format_instant for a datetime")
+    return f"{_DAY_NAMES[d.weekday()]} {d.day} {_MONTH_NAMES[d.month - 1]} {d.year}"
+
+
+def format_instant(dt: datetime) -> str:
+    """'Tue 10 Nov 2026, 09:00' in London time.
+
+    An instant exactly at London midnight is shown as 24:00 of the day before
+    ("Mon 9 Nov 2026, 24:00"): a deadline at midnight ends that day, and "00:00 Tue"
+    reads as if the whole Tuesday were available. Seconds are dropped, not rounded, so
+    a deadline is never shown later than it is.
+    """
+    local = to_london(dt)
+    if local.time() == time(0):
+        return f"{format_date(local.date() - timedelta(days=1))}, 24:00"
+    return f"{format_date(local.date())}, {local.hour:02d}:{local.minute:02d}"
+
+
+def _format_span(delta: timedelta) -> str:
+    total_minutes = int(delta.total_seconds() // 60)
+    if total_minutes < 1:
+        return "less than 1 min"
+    days, rest = divmod(total_minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(f"{days} day" if days == 1 else f"{days} days")
+    if hours:
+        parts.append(f"{hours} h")
+    if minutes:
+        parts.append(f"{minutes} min")
+    return " ".join(parts)
+
+
+def format_remaining(delta: timedelta) -> str:
+    """Time left, for people: '2 days 3 h 5 min', '3 h 5 min', '5 min', 'less than 1 min';
+    a negative delta is 'overdue by 1 h 20 min'. Zero parts are left out ('1 day 5 min').
+
+    Partial minutes are dropped, so time left is never overstated. A delta of exactly
+    zero is 'less than 1 min', not overdue: the caller decides what "now" means.
+    """
+    if not isinstance(delta, timedelta):
+        raise TypeError(f"expected a timedelta, got {type(delta).__name__}")
+    if delta < timedelta(0):
+        return f"overdue by {_format_span(-delta)}"
+    return _format_span(delta)

@@ -1,0 +1,64 @@
+"""APScheduler wiring: the scheduler is a clock; each job is a thin call into a service.
+
+In development `flask serve` runs a background scheduler inside the web process; in
+production exactly one `flask scheduler` process runs the same jobs.  Jobs must be
+idempotent anyway: a restart may run one twice.
+"""
+from __future__ import annotations
+
+import logging
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask
+
+from app.extensions import db
+from app.services import system
+
+log = logging.getLogger(__name__)
+
+
+def heartbeat(app: Flask) -> None:
+    with app.app_context():
+        try:
+            system.record_heartbeat()
+        finally:
+            db.session.remove()
+
+
+def build_scheduler(app: Flask, *, blocking: bool = False) -> BaseScheduler:
+    scheduler_cls = BlockingScheduler if blocking else BackgroundScheduler
+    scheduler = scheduler_cls(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
+    scheduler.add_job(
+        heartbeat, "interval", minutes=1, args=[app], id="heartbeat",
+        replace_existing=True, next_run_time=None,
+    )
+    return scheduler
+
+
+def start_in_process(app: Flask) -> BaseScheduler | None:
+    """Start the background scheduler for a development server, once.
+
+    Under the Werkzeug reloader the parent process only watches files; starting there too
+    would run every job twice.
+    """
+    from werkzeug.serving import is_running_from_reloader
+
+    if app.extensions.get("dvpo_scheduler") is not None:
+        return app.extensions["dvpo_scheduler"]
+    if app.debug and not is_running_from_reloader():
+        return None
+    scheduler = build_scheduler(app)
+    scheduler.start()
+    # First beat now, so /healthz shows a live scheduler straight away.
+    scheduler.modify_job("heartbeat", next_run_time=_now())
+    app.extensions["dvpo_scheduler"] = scheduler
+    log.info("scheduler started in-process")
+    return scheduler
+
+
+def _now():
+    from app.timeutil import utcnow
+
+    return utcnow()

@@ -1,0 +1,11 @@
+"""SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
+from app.models.audit import AuditEntry
+from app.models.calendar import ExtraBankHoliday
+from app.models.case import AssociatedRelationship, Case, CaseState, Person, PersonKind, RiskLevel
+from app.models.system import SchedulerHeartbeat
+from app.models.user import Role, User
+
+__all__ = [
+    "AssociatedRelationship", "AuditEntry", "Case", "CaseState", "ExtraBankHoliday", "Person",
+    "PersonKind", "RiskLevel", "Role", "SchedulerHeartbeat", "User",
+]

@@ -1,0 +1,149 @@
+"""A case: one DVPN (and the DVPO that may follow) against one perpetrator."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, and_
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.types import UTCDateTime
+from app.models.user import User, enum_column
+
+
+class CaseState(enum.StrEnum):
+    DRAFT = "draft"
+    AWAITING_AUTHORISATION = "awaiting_authorisation"
+    AUTHORISED = "authorised"
+    SERVED = "served"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+    @property
+    def is_live(self) -> bool:
+        return self is not CaseState.CLOSED
+
+
+class RiskLevel(enum.StrEnum):
+    STANDARD = "standard"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class AssociatedRelationship(enum.StrEnum):
+    """How V is associated with P: Family Law Act 1996 s.62(3), applied by CSA 2010 s.24(2)."""
+
+    SPOUSE = "spouse"
+    FORMER_SPOUSE = "former_spouse"
+    CIVIL_PARTNER = "civil_partner"
+    FORMER_CIVIL_PARTNER = "former_civil_partner"
+    COHABITANT = "cohabitant"
+    FORMER_COHABITANT = "former_cohabitant"
+    SAME_HOUSEHOLD = "same_household"
+    RELATIVE = "relative"
+    AGREED_TO_MARRY = "agreed_to_marry"
+    INTIMATE_RELATIONSHIP = "intimate_relationship"
+    PARENT_OF_SAME_CHILD = "parent_of_same_child"
+    FAMILY_PROCEEDINGS = "family_proceedings"
+
+    @property
+    def label(self) -> str:
+        return _RELATIONSHIP_LABELS[self]
+
+
+_RELATIONSHIP_LABELS = {
+    AssociatedRelationship.SPOUSE: "Spouse",
+    AssociatedRelationship.FORMER_SPOUSE: "Former spouse",
+    AssociatedRelationship.CIVIL_PARTNER: "Civil partner",
+    AssociatedRelationship.FORMER_CIVIL_PARTNER: "Former civil partner",
+    AssociatedRelationship.COHABITANT: "Cohabitant",
+    AssociatedRelationship.FORMER_COHABITANT: "Former cohabitant",
+    AssociatedRelationship.SAME_HOUSEHOLD: "Lives or has lived in the same household",
+    AssociatedRelationship.RELATIVE: "Relative",
+    AssociatedRelationship.AGREED_TO_MARRY: "Agreed to marry or form a civil partnership",
+    AssociatedRelationship.INTIMATE_RELATIONSHIP: "Intimate personal relationship of significant duration",
+    AssociatedRelationship.PARENT_OF_SAME_CHILD: "Parent of, or has parental responsibility for, the same child",
+    AssociatedRelationship.FAMILY_PROCEEDINGS: "Parties to the same family proceedings",
+}
+
+
+class PersonKind(enum.StrEnum):
+    PERPETRATOR = "perpetrator"
+    VICTIM = "victim"
+    CHILD = "child"
+
+
+class Person(db.Model):
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[PersonKind] = mapped_column(enum_column(PersonKind))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    full_name: Mapped[str] = mapped_column(String(120))
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    # Victims: the associated-person relationship to P. Children: free text ("P's son").
+    relationship_to_perpetrator: Mapped[str | None] = mapped_column(String(120))
+
+
+class Case(db.Model):
+    __tablename__ = "case_file"
+    __table_args__ = (
+        # The dashboard lists live cases, most urgent hearing first.
+        Index("ix_case_file_state_hearing_deadline", "state", "hearing_deadline_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(32), unique=True)
+    state: Mapped[CaseState] = mapped_column(enum_column(CaseState), default=CaseState.DRAFT)
+    area: Mapped[str] = mapped_column(String(60), index=True)
+    risk_level: Mapped[RiskLevel] = mapped_column(enum_column(RiskLevel))
+    incident_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    address_line_1: Mapped[str] = mapped_column(String(120))
+    address_line_2: Mapped[str | None] = mapped_column(String(120))
+    town: Mapped[str] = mapped_column(String(80))
+    postcode: Mapped[str] = mapped_column(String(10))
+    officer_in_case_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    # Service of the DVPN (CSA 2010 s.25): the fact that starts the hearing clock.
+    served_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    served_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    hearing_window_hours: Mapped[int | None] = mapped_column(Integer)
+    address_for_hearing_notice: Mapped[str | None] = mapped_column(Text)
+    # Derived from served_at + window + calendar by services.cases; kept only to sort and
+    # sweep on. Never shown from here: views recompute from the facts.
+    hearing_deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    officer_in_case: Mapped[User] = relationship(foreign_keys=[officer_in_case_id])
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    served_by: Mapped[User | None] = relationship(foreign_keys=[served_by_id])
+    people: Mapped[list[Person]] = relationship(
+        order_by=(Person.kind, Person.position), cascade="all, delete-orphan"
+    )
+    perpetrator: Mapped[Person | None] = relationship(
+        primaryjoin=lambda: and_(Person.case_id == Case.id, Person.kind == PersonKind.PERPETRATOR),
+        viewonly=True,
+        uselist=False,
+    )
+
+    @property
+    def victims(self) -> list[Person]:
+        return [p for p in self.people if p.kind is PersonKind.VICTIM]
+
+    @property
+    def children(self) -> list[Person]:
+        return [p for p in self.people if p.kind is PersonKind.CHILD]
+
+    @property
+    def address_lines(self) -> list[str]:
+        return [x for x in (self.address_line_1, self.address_line_2, self.town, self.postcode) if x]

@@ -1,0 +1,68 @@
+"""Users, their roles and their log-in state."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, Enum, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.types import UTCDateTime
+
+
+class Role(enum.StrEnum):
+    OFFICER = "officer"
+    SUPERINTENDENT = "superintendent"
+    CASEWORKER = "caseworker"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+def enum_column(enum_cls: type[enum.Enum], length: int = 32) -> Enum:
+    """Store an enum by value as a plain string: adding a member needs no DDL."""
+    return Enum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    rank: Mapped[str | None] = mapped_column(String(60))
+    collar_number: Mapped[str | None] = mapped_column(String(20))
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    # Officers with an area see that area's cases; no area means force-wide.
+    area: Mapped[str | None] = mapped_column(String(60))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: inactive users cannot log in
+        return self.active
+
+    @property
+    def display_name(self) -> str:
+        parts = [self.rank, self.full_name]
+        name = " ".join(p for p in parts if p)
+        return f"{name} ({self.collar_number})" if self.collar_number else name
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in roles

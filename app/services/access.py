@@ -1,0 +1,27 @@
+"""Who may read which case. Every query for cases goes through here."""
+from __future__ import annotations
+
+from sqlalchemy import Select, false, or_, select
+
+from app.models import Case, Role, User
+
+# Caseworkers see referrals, never case files; admins run the system, not cases.
+CASE_READER_ROLES = (Role.OFFICER, Role.SUPERINTENDENT, Role.SUPERVISOR)
+
+
+def visible_cases(user: User) -> Select:
+    """A SELECT of the cases `user` may read.
+
+    Officers with an area see that area's cases and any case they are officer in; officers
+    with no area, superintendents and supervisors see the whole force.
+    """
+    query = select(Case)
+    if user.role not in CASE_READER_ROLES:
+        return query.where(false())
+    if user.role is Role.OFFICER and user.area:
+        return query.where(or_(Case.area == user.area, Case.officer_in_case_id == user.id))
+    return query
+
+
+def can_create_cases(user: User) -> bool:
+    return user.role is Role.OFFICER

@@ -1,0 +1,53 @@
+"""The bank-holiday calendar: the `holidays` package plus days an admin adds."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.domain.calendar import Calendar
+from app.extensions import db
+from app.models import ExtraBankHoliday, User
+from app.services import ValidationFailed, audit
+from app.timeutil import utcnow
+
+
+def load_calendar() -> Calendar:
+    """The calendar every deadline is computed with: one query."""
+    days = db.session.scalars(select(ExtraBankHoliday.day)).all()
+    return Calendar(extra_bank_holidays=frozenset(days))
+
+
+def add_extra_bank_holiday(actor: User, day: date, name: str) -> ExtraBankHoliday:
+    """Add a one-off bank holiday (for example one appointed by royal proclamation)."""
+    name = name.strip()
+    if not name:
+        raise ValidationFailed({"name": "Enter the name of the bank holiday"})
+    if db.session.scalar(select(ExtraBankHoliday).where(ExtraBankHoliday.day == day)):
+        raise ValidationFailed({"day": "That day is already in the list"})
+    holiday = ExtraBankHoliday(day=day, name=name, added_by_id=actor.id, added_at=utcnow())
+    db.session.add(holiday)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise ValidationFailed({"day": "That day is already in the list"}) from None
+    audit.record(actor, "calendar.day_added", day=day.isoformat(), name=name)
+    _refresh_deadlines()
+    db.session.commit()
+    return holiday
+
+
+def remove_extra_bank_holiday(actor: User, holiday: ExtraBankHoliday) -> None:
+    audit.record(actor, "calendar.day_removed", day=holiday.day.isoformat(), name=holiday.name)
+    db.session.delete(holiday)
+    db.session.flush()
+    _refresh_deadlines()
+    db.session.commit()
+
+
+def _refresh_deadlines() -> None:
+    from app.services.cases import refresh_hearing_deadlines
+
+    refresh_hearing_deadlines(load_calendar())

@@ -1,0 +1,185 @@
+"""Opening a case and recording service of the DVPN."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from app.domain import deadlines
+from app.domain.calendar import LONDON, Calendar
+from app.domain.people import is_adult_on
+from app.extensions import db
+from app.models import AuditEntry, Case, CaseState, Person, PersonKind, RiskLevel, Role, User
+from app.services import ValidationFailed, audit
+from app.timeutil import utcnow
+
+
+@dataclass
+class PersonDetails:
+    full_name: str
+    date_of_birth: date | None = None
+    relationship: str | None = None
+
+
+@dataclass
+class CaseDetails:
+    perpetrator: PersonDetails
+    victims: list[PersonDetails]
+    children: list[PersonDetails] = field(default_factory=list)
+    address_line_1: str = ""
+    address_line_2: str = ""
+    town: str = ""
+    postcode: str = ""
+    incident_at: datetime | None = None
+    risk_level: RiskLevel = RiskLevel.STANDARD
+    officer_in_case_id: int | None = None
+    area: str = ""
+
+
+def open_case(actor: User, details: CaseDetails, *, force_code: str) -> Case:
+    """Open a draft case. P must be 18 or over on the day of the incident (CSA 2010 s.24(1))."""
+    _check_case_details(details)
+    now = utcnow()
+    case = Case(
+        state=CaseState.DRAFT,
+        area=details.area,
+        risk_level=details.risk_level,
+        incident_at=details.incident_at,
+        address_line_1=details.address_line_1.strip(),
+        address_line_2=details.address_line_2.strip() or None,
+        town=details.town.strip(),
+        postcode=details.postcode.strip().upper(),
+        officer_in_case_id=details.officer_in_case_id,
+        created_by_id=actor.id,
+        created_at=now,
+    )
+    case.people = [_person(PersonKind.PERPETRATOR, details.perpetrator, 0)]
+    case.people += [_person(PersonKind.VICTIM, v, i) for i, v in enumerate(details.victims)]
+    case.people += [_person(PersonKind.CHILD, c, i) for i, c in enumerate(details.children)]
+    db.session.add(case)
+    db.session.flush()
+    case.reference = f"{force_code}-{now.astimezone(LONDON).year}-{case.id:05d}"
+    audit.record(actor, "case.opened", case, reference=case.reference)
+    db.session.commit()
+    return case
+
+
+def _person(kind: PersonKind, details: PersonDetails, position: int) -> Person:
+    return Person(
+        kind=kind,
+        position=position,
+        full_name=details.full_name.strip(),
+        date_of_birth=details.date_of_birth,
+        relationship_to_perpetrator=(details.relationship or None),
+    )
+
+
+def _check_case_details(details: CaseDetails) -> None:
+    errors: dict[str, str] = {}
+    now = utcnow()
+    today = now.astimezone(LONDON).date()
+    if details.incident_at is None:
+        errors["incident_date"] = "Enter the date and time of the incident"
+    elif details.incident_at > now:
+        errors["incident_date"] = "The incident cannot be in the future"
+    dob = details.perpetrator.date_of_birth
+    if dob is None:
+        errors["perpetrator_dob"] = "Enter the perpetrator's date of birth"
+    elif dob > today:
+        errors["perpetrator_dob"] = "The date of birth must be in the past"
+    elif details.incident_at is not None and not is_adult_on(
+        dob, details.incident_at.astimezone(LONDON).date()
+    ):
+        errors["perpetrator_dob"] = (
+            "The perpetrator must be 18 or over: a DVPN cannot be issued against a person "
+            "under 18 (Crime and Security Act 2010 s.24(1))"
+        )
+    if not details.victims:
+        errors["victims"] = "Add the victim (the person the notice would protect)"
+    officer = db.session.get(User, details.officer_in_case_id) if details.officer_in_case_id else None
+    if officer is None or officer.role is not Role.OFFICER or not officer.active:
+        errors["officer_in_case_id"] = "Choose the officer in the case"
+    if errors:
+        raise ValidationFailed(errors)
+
+
+# Until the authorisation step exists, service can be recorded on a draft; the next
+# slice (issue 3) narrows this to AUTHORISED only.
+SERVABLE_STATES = (CaseState.DRAFT, CaseState.AUTHORISED)
+
+
+def record_dvpn_served(
+    actor: User,
+    case: Case,
+    *,
+    served_at: datetime,
+    window_hours: int,
+    calendar: Calendar,
+    address_for_hearing_notice: str = "",
+) -> Case:
+    """Record personal service of the DVPN on P (CSA 2010 s.25), which starts the s.27 clock.
+
+    Service cannot be in the future or before the incident.  The hearing window (48, or 72
+    where the force pilots it) is fixed on the case at service, so a later change of setting
+    never moves a running deadline.
+    """
+    if case.state not in SERVABLE_STATES:
+        raise ValidationFailed({"served_date": f"A case that is {case.state.label.lower()} cannot be served"})
+    if served_at > utcnow():
+        raise ValidationFailed({"served_date": "The time of service cannot be in the future"})
+    if served_at < case.incident_at:
+        raise ValidationFailed({"served_date": "The time of service cannot be before the incident"})
+    case.served_at = served_at
+    case.served_by_id = actor.id
+    case.hearing_window_hours = window_hours
+    case.address_for_hearing_notice = address_for_hearing_notice.strip() or None
+    case.hearing_deadline_at = deadlines.hearing_deadline(served_at, hours=window_hours, calendar=calendar)
+    case.state = CaseState.SERVED
+    audit.record(
+        actor,
+        "case.dvpn_served",
+        case,
+        served_at=served_at.isoformat(),
+        hearing_deadline=case.hearing_deadline_at.isoformat(),
+        window_hours=window_hours,
+    )
+    db.session.commit()
+    return case
+
+
+def refresh_hearing_deadlines(calendar: Calendar) -> int:
+    """Recompute the cached hearing deadline of every case whose hearing clock is running.
+
+    Called when an admin changes the bank-holiday list, because a new holiday moves
+    deadlines that span it.  Returns how many changed.
+    """
+    changed = 0
+    running = db.session.scalars(
+        select(Case).where(Case.state == CaseState.SERVED, Case.served_at.is_not(None))
+    )
+    for case in running:
+        deadline = deadlines.hearing_deadline(
+            case.served_at, hours=case.hearing_window_hours or 48, calendar=calendar
+        )
+        if deadline != case.hearing_deadline_at:
+            case.hearing_deadline_at = deadline
+            changed += 1
+    return changed
+
+
+def record_case_viewed(actor: User, case: Case) -> None:
+    """Every view of a case file is audited: who looked, and when."""
+    audit.record(actor, "case.viewed", case)
+    db.session.commit()
+
+
+def case_timeline(case: Case) -> list[AuditEntry]:
+    """What happened on the case, oldest first, from the audit log (views left out)."""
+    return list(
+        db.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.case_id == case.id, AuditEntry.action != "case.viewed")
+            .order_by(AuditEntry.at, AuditEntry.id)
+        )
+    )

@@ -1,0 +1,3 @@
+from app.web.admin.views import bp
+
+__all__ = ["bp"]

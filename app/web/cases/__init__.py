@@ -1,0 +1,3 @@
+from app.web.cases.views import bp
+
+__all__ = ["bp"]

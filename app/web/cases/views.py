@@ -1,0 +1,159 @@
+"""The officer's dashboard, opening a case, the case page and recording service."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from app.domain.calendar import LONDON
+from app.domain.clocks import Thresholds
+from app.extensions import db
+from app.models import AuditEntry, Case, Role, User
+from app.services import ValidationFailed, cases as case_service
+from app.services.access import CASE_READER_ROLES, visible_cases
+from app.services.calendar import load_calendar
+from app.services.dashboard import clocks_for, live_cases_page
+from app.timeutil import utcnow
+from app.web.cases.forms import NewCaseForm, ServeForm
+from app.web.fields import combine_london
+from app.web.forms_support import apply_errors, details_from_form
+from app.web.security import is_htmx, polling, roles_required
+
+bp = Blueprint("cases", __name__)
+
+
+def _thresholds() -> Thresholds:
+    cfg = current_app.config
+    return Thresholds(amber=timedelta(hours=cfg["CLOCK_AMBER_HOURS"]), red=timedelta(hours=cfg["CLOCK_RED_HOURS"]))
+
+
+def _calendar():
+    if "calendar" not in g:
+        g.calendar = load_calendar()
+    return g.calendar
+
+
+def _dashboard_page():
+    return live_cases_page(
+        current_user,
+        page=request.args.get("page", 1, type=int) or 1,
+        page_size=current_app.config["DASHBOARD_PAGE_SIZE"],
+        now=utcnow(),
+        calendar=_calendar(),
+        thresholds=_thresholds(),
+    )
+
+
+@bp.route("/dashboard")
+@roles_required(*CASE_READER_ROLES)
+def dashboard():
+    return render_template("cases/dashboard.html", page=_dashboard_page(), now=utcnow())
+
+
+@bp.route("/dashboard/rows")
+@roles_required(*CASE_READER_ROLES)
+@polling
+def dashboard_rows():
+    """The dashboard's table body, polled by htmx every 30 seconds to keep clocks current."""
+    return render_template("cases/partials/case_rows.html", page=_dashboard_page(), now=utcnow())
+
+
+def _get_case_or_404(case_id: int) -> Case:
+    case = db.session.scalar(visible_cases(current_user).where(Case.id == case_id))
+    if case is None:
+        abort(404)  # also for cases that exist but this user may not read: no enumeration
+    return case
+
+
+def _officer_choices() -> list[tuple[int, str]]:
+    officers = db.session.scalars(
+        select(User).where(User.role == Role.OFFICER, User.active.is_(True)).order_by(User.full_name)
+    )
+    return [(u.id, u.display_name) for u in officers]
+
+
+@bp.route("/cases/new", methods=["GET", "POST"])
+@roles_required(Role.OFFICER)
+def new_case():
+    form = NewCaseForm()
+    form.officer_in_case_id.choices = _officer_choices()
+    form.area.choices = [("", "Choose the area")] + [(a, a) for a in current_app.config["AREAS"]]
+    if request.method == "GET":
+        form.officer_in_case_id.data = current_user.id
+        form.area.data = current_user.area or ""
+    elif form.add_victim.data or form.add_child.data:
+        # Progressive enhancement without JavaScript: the form comes back with one more row.
+        target = form.victims if form.add_victim.data else form.children
+        if len(target.entries) < target.max_entries:
+            target.append_entry()
+    elif form.validate_on_submit():
+        incident_at = combine_london(form.incident_date, form.incident_time)
+        if incident_at is not None:
+            try:
+                case = case_service.open_case(
+                    current_user, details_from_form(form, incident_at),
+                    force_code=current_app.config["FORCE_CODE"],
+                )
+            except ValidationFailed as exc:
+                apply_errors(form, exc.errors)
+            else:
+                flash(f"Case {case.reference} opened.", "success")
+                return redirect(url_for("cases.show", case_id=case.id))
+    return render_template("cases/new.html", form=form)
+
+
+@bp.route("/cases/<int:case_id>")
+@roles_required(*CASE_READER_ROLES)
+def show(case_id: int):
+    case = _get_case_or_404(case_id)
+    case_service.record_case_viewed(current_user, case)
+    timeline = case_service.case_timeline(case)
+    views = db.session.scalar(
+        select(func.count()).where(AuditEntry.case_id == case.id, AuditEntry.action == "case.viewed")
+    )
+    clocks = clocks_for(case, utcnow(), _calendar(), _thresholds())
+    return render_template(
+        "cases/show.html", case=case, clocks=clocks, timeline=timeline, views=views,
+        can_serve=current_user.role is Role.OFFICER and case.state in case_service.SERVABLE_STATES,
+    )
+
+
+@bp.route("/cases/<int:case_id>/clocks")
+@roles_required(*CASE_READER_ROLES)
+@polling
+def case_clocks(case_id: int):
+    case = _get_case_or_404(case_id)
+    clocks = clocks_for(case, utcnow(), _calendar(), _thresholds())
+    return render_template("cases/partials/case_clocks.html", case=case, clocks=clocks)
+
+
+@bp.route("/cases/<int:case_id>/serve", methods=["GET", "POST"])
+@roles_required(Role.OFFICER)
+def serve(case_id: int):
+    case = _get_case_or_404(case_id)
+    if case.state not in case_service.SERVABLE_STATES:
+        flash(f"Service cannot be recorded: the case is {case.state.label.lower()}.", "error")
+        return redirect(url_for("cases.show", case_id=case.id))
+    form = ServeForm()
+    if request.method == "GET":
+        now = utcnow().astimezone(LONDON)
+        form.served_date.data = now.date()
+        form.served_time.data = now.time().replace(second=0, microsecond=0)
+    elif form.validate_on_submit():
+        served_at = combine_london(form.served_date, form.served_time)
+        if served_at is not None:
+            try:
+                case_service.record_dvpn_served(
+                    current_user, case, served_at=served_at,
+                    window_hours=current_app.config["HEARING_WINDOW_HOURS"],
+                    calendar=_calendar(),
+                    address_for_hearing_notice=form.address_for_hearing_notice.data or "",
+                )
+            except ValidationFailed as exc:
+                apply_errors(form, exc.errors)
+            else:
+                flash("DVPN service recorded. The hearing clock is running.", "success")
+                return redirect(url_for("cases.show", case_id=case.id))
+    return render_template("cases/serve.html", case=case, form=form)

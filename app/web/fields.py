@@ -1,0 +1,70 @@
+"""Form fields with messages a user can act on, shared by every blueprint's forms."""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from wtforms import DateField, TimeField
+from wtforms.validators import ValidationError
+
+from app.domain.local_time import NonexistentLocalTime, london_instant
+
+
+class DateInputField(DateField):
+    """An <input type=date> field whose parse error tells the user what to type."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", {"type": "date"})
+        super().__init__(label, validators, format="%Y-%m-%d", **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = datetime.strptime(valuelist[0].strip(), "%Y-%m-%d").date()
+        except ValueError:
+            self.data = None
+            raise ValueError(f"{self.label.text} must be a real date, like 2026-11-23") from None
+
+
+class TimeInputField(TimeField):
+    """An <input type=time> field (24-hour clock, London time)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", {"type": "time"})
+        super().__init__(label, validators, format="%H:%M", **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        text = valuelist[0].strip()
+        for fmt in ("%H:%M", "%H:%M:%S"):
+            try:
+                self.data = datetime.strptime(text, fmt).time()
+                return
+            except ValueError:
+                continue
+        self.data = None
+        raise ValueError(f"{self.label.text} must be a time on the 24-hour clock, like 21:30")
+
+
+def combine_london(day_field: DateInputField, time_field: TimeInputField) -> datetime | None:
+    """The instant a date and a time field denote in London, or None with the error on the date field."""
+    day: date | None = day_field.data
+    at: time | None = time_field.data
+    if day is None or at is None:
+        return None
+    try:
+        return london_instant(day, at)
+    except NonexistentLocalTime as exc:
+        day_field.errors = list(day_field.errors) + [str(exc)]
+        return None
+
+
+def not_blank(message: str):
+    def check(form, field):  # noqa: ARG001
+        if field.data is None or not str(field.data).strip():
+            raise ValidationError(message)
+
+    return check

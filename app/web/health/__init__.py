@@ -1,0 +1,3 @@
+from app.web.health.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,101 @@
+"""Role checks for views, and session rules shared by every blueprint.
+
+Every view declares who may use it with @roles_required(...) or @public; the role-matrix
+test fails for any route that declares neither.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import wraps
+
+from flask import abort, current_app, redirect, request, session, url_for
+from flask_login import current_user, logout_user
+
+from app.models import Role
+from app.timeutil import utcnow
+
+ALL_ROLES = tuple(Role)
+SESSION_SEEN_KEY = "last_seen"
+
+
+def roles_required(*roles: Role):
+    """Require a logged-in user with one of `roles`; others get 403 (or the log-in page)."""
+    if not roles:
+        raise ValueError("roles_required needs at least one role")
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.allowed_roles = frozenset(roles)
+        return wrapped
+
+    return decorator
+
+
+def public(view):
+    """Mark a view as open to anyone (log-in page, health check)."""
+    view.allowed_roles = None
+    view.is_public = True
+    return view
+
+
+def polling(view):
+    """Mark a view that htmx polls: it must not keep an idle session alive."""
+    view.is_polling = True
+    return view
+
+
+def is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def unauthorized_response():
+    """Where to send someone who is not logged in.
+
+    htmx requests get HX-Redirect, so the whole page goes to the log-in form instead of the
+    form being swapped into a fragment.
+    """
+    login_url = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+    if is_htmx():
+        response = current_app.response_class(status=401)
+        response.headers["HX-Redirect"] = url_for("auth.login")
+        return response
+    return redirect(login_url)
+
+
+def enforce_idle_timeout():
+    """before_request: log out a session idle for longer than SESSION_IDLE_MINUTES.
+
+    Polling requests are checked but do not count as activity, so a dashboard left open
+    does not keep a session alive for ever.
+    """
+    if not current_user.is_authenticated:
+        return None
+    now = utcnow()
+    idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+    last_seen = _parse(session.get(SESSION_SEEN_KEY))
+    if last_seen is None or now - last_seen > idle:
+        logout_user()
+        session.clear()
+        return None
+    view = current_app.view_functions.get(request.endpoint or "")
+    if not getattr(view, "is_polling", False):
+        session[SESSION_SEEN_KEY] = now.isoformat()
+    return None
+
+
+def mark_session_active() -> None:
+    session[SESSION_SEEN_KEY] = utcnow().isoformat()
+
+
+def _parse(value) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,71 @@
+"""Filters and globals the templates use. Times are formatted here, never computed."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from flask import Flask
+from flask_login import current_user
+
+from app.domain.timefmt import format_date, format_instant, format_remaining
+from app.models import AssociatedRelationship, AuditEntry
+
+TIMELINE_WORDING = {
+    "case.opened": "Case opened",
+    "case.dvpn_served": "DVPN served on the perpetrator",
+}
+
+
+def describe_entry(entry: AuditEntry) -> str:
+    text = TIMELINE_WORDING.get(entry.action, entry.action.replace(".", ": ").replace("_", " ").capitalize())
+    served_at = (entry.detail or {}).get("served_at")
+    if entry.action == "case.dvpn_served" and served_at:
+        text += f" at {format_instant(datetime.fromisoformat(served_at))}"
+    return text
+
+
+def relationship_label(value: str | None) -> str:
+    if not value:
+        return ""
+    try:
+        return AssociatedRelationship(value).label
+    except ValueError:
+        return value
+
+
+def _vendor_file(static_folder: str, pattern: str) -> str:
+    """The one vendored file matching `pattern`: its version lives in its name."""
+    matches = sorted(Path(static_folder, "vendor").glob(pattern))
+    if len(matches) != 1:
+        raise RuntimeError(f"expected one static/vendor/{pattern}, found {len(matches)}")
+    return "vendor/" + matches[0].name
+
+
+def register(app: Flask) -> None:
+    assets = {
+        "htmx": _vendor_file(app.static_folder, "htmx-*.min.js"),
+        "govuk_css": _vendor_file(app.static_folder, "govuk-frontend-*.min.css"),
+        "govuk_js": _vendor_file(app.static_folder, "govuk-frontend-*.min.js"),
+    }
+
+    @app.template_filter("instant")
+    def instant(value: datetime | None) -> str:
+        return format_instant(value) if value else ""
+
+    @app.template_filter("day")
+    def day(value: date | None) -> str:
+        return format_date(value) if value else ""
+
+    @app.template_filter("remaining")
+    def remaining(value) -> str:
+        return format_remaining(value)
+
+    @app.context_processor
+    def globals_():
+        return {
+            "force_name": app.config["FORCE_NAME"],
+            "assets": assets,
+            "describe_entry": describe_entry,
+            "relationship_label": relationship_label,
+            "current_user": current_user,
+        }

@@ -1,0 +1,196 @@
+"""Browser tests: Debian's Chromium driven by Playwright against a live app on loopback.
+
+Fixtures:
+  chromium_path  the Chromium executable (/usr/bin/chromium); skips loudly when missing,
+                 and fails under CI=true, where a skipped suite would hide a broken build
+  live_app       a Flask app on a fresh SQLite database: real migrations, then demo data
+  live_server    live_app served by werkzeug on 127.0.0.1 (an ephemeral port); its base URL
+  browser        one Chromium for the session (never a downloaded browser)
+  context        a fresh browser context (a fresh profile) per test: en-GB, Europe/London
+  page           a page in that context whose console errors, page errors, failed requests
+                 and HTTP error responses fail the test
+  screenshot     save(page, name): full-page screenshot into a temp dir outside the repo
+"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    # Without these Chromium keeps trying hosts this machine cannot reach.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+# ------------------------------------------------------------------ Chromium
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK):
+        return CHROMIUM
+    message = (
+        f"Chromium missing: {CHROMIUM} not found. Install Debian's package "
+        "(apt-get install chromium); never a Playwright browser download."
+    )
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"Chromium missing under CI: {message}", pytrace=False)
+    banner = "\n" + "!" * 78 + f"\n!! BROWSER TESTS SKIPPED: {message}\n" + "!" * 78 + "\n"
+    print(banner, file=sys.stderr, flush=True)
+    pytest.skip(banner)
+
+
+@pytest.fixture(scope="session")
+def playwright_driver():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path, playwright_driver):
+    browser = playwright_driver.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def context(browser):
+    # A new context is a new, empty profile: no cookies, storage or cache from other tests.
+    context = browser.new_context(locale="en-GB", timezone_id="Europe/London", viewport=VIEWPORT)
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+# ------------------------------------------------------------------ problems on the page
+
+
+@dataclass
+class BrowserProblems:
+    """Everything that went wrong in the browser while a test ran."""
+
+    items: list[str] = field(default_factory=list)
+
+    def watch(self, page) -> None:
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.items.append(f"page error: {error}"))
+        page.on("requestfailed", self._request_failed)
+        page.on("response", self._response)
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            location = message.location or {}
+            self.items.append(f"console error: {message.text} ({location.get('url', '')})")
+
+    def _request_failed(self, request) -> None:
+        failure = request.failure or ""
+        # Leaving a page cancels its in-flight requests (an htmx poll, say): not a fault.
+        if "ERR_ABORTED" in failure and request.resource_type in ("fetch", "xhr"):
+            return
+        self.items.append(f"request failed: {request.method} {request.url}: {failure}")
+
+    def _response(self, response) -> None:
+        if response.status >= 400:
+            self.items.append(f"HTTP {response.status}: {response.request.method} {response.url}")
+
+
+_PROBLEMS = pytest.StashKey[BrowserProblems]()
+
+
+@pytest.fixture
+def page(context, request):
+    problems = BrowserProblems()
+    request.node.stash[_PROBLEMS] = problems
+    page = context.new_page()
+    problems.watch(page)
+    yield page
+    page.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Fail a test whose browser logged errors, even when its own assertions passed."""
+    result = yield
+    problems = item.stash.get(_PROBLEMS, None)
+    if problems is not None and problems.items:
+        pytest.fail(
+            "the browser reported problems:\n  " + "\n  ".join(problems.items), pytrace=False
+        )
+    return result
+
+
+# ------------------------------------------------------------------ the live app
+
+
+@pytest.fixture
+def live_app(tmp_path):
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.demo import seed
+
+    app = create_app({
+        "DVPO_ENV": "testing",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/browser.sqlite3",
+        "SCHEDULER_IN_PROCESS": "false",
+    })
+    with app.app_context():
+        upgrade()
+        seed()
+    yield app
+    with app.app_context():
+        from app.extensions import db
+
+        db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(live_app):
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    server.server_close()
+
+
+# ------------------------------------------------------------------ screenshots
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    """Screenshots go outside the repo: $DVPO_SCREENSHOT_DIR, or a fresh temp dir."""
+    chosen = os.environ.get("DVPO_SCREENSHOT_DIR")
+    path = Path(chosen) if chosen else Path(tempfile.mkdtemp(prefix="dvpo-screens-"))
+    path.mkdir(parents=True, exist_ok=True)
+    print(f"\nbrowser screenshots: {path}", file=sys.stderr)
+    return path
+
+
+@pytest.fixture
+def screenshot(screenshot_dir, request):
+    def save(page, name: str) -> Path:
+        target = screenshot_dir / f"{request.node.name}-{name}.png"
+        page.screenshot(path=str(target), full_page=True)
+        return target
+
+    return save

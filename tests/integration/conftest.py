@@ -1,0 +1,151 @@
+"""Integration fixtures: the real app on a real, migrated database.
+
+Every test runs on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL too. Under
+CI=true a missing PostgreSQL fails the run instead of skipping it.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import shutil
+import sys
+from datetime import UTC, datetime
+
+import pytest
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from app import create_app, timeutil
+from app.extensions import db
+from app.models import Role
+from app.services import users
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+IN_CI = os.environ.get("CI") == "true"
+BACKENDS = ["sqlite", "postgresql"]
+PASSWORD = "correct horse battery"
+# A Monday morning in November, away from any bank holiday: tests that need another
+# moment say so.
+DEFAULT_NOW = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """One SQLite file migrated once; each test gets a copy (fast, and DELETE-free)."""
+    path = tmp_path_factory.mktemp("db") / "template.sqlite3"
+    app = create_app({"DVPO_ENV": "testing", "DATABASE_URL": f"sqlite:///{path}"})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_migrated():
+    if not PG_URL:
+        message = "TEST_DATABASE_URL is not set: PostgreSQL integration tests are SKIPPED"
+        if IN_CI:
+            pytest.fail(f"{message}, which CI does not allow")
+        print(f"\n!!! {message} !!!", file=sys.stderr)
+        pytest.skip(message)
+    app = create_app({"DVPO_ENV": "testing", "DATABASE_URL": PG_URL})
+    with app.app_context():
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        upgrade()
+        db.engine.dispose()
+    return PG_URL
+
+
+def _truncate_postgres() -> None:
+    tables = [t.name for t in db.metadata.sorted_tables]
+    # TRUNCATE does not fire the audit log's row triggers, which refuse DELETE.
+    db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+class RequestScopedClient(FlaskClient):
+    """A test client whose requests each get a fresh app context, as in production.
+
+    The fixture keeps an app context open for the test body; without this, requests would
+    share its `g` (Flask reuses a pushed context), which hides per-request state bugs.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()  # the test's own session then sees what the request committed
+        return response
+
+
+@pytest.fixture(params=BACKENDS)
+def app(request, tmp_path):
+    if request.param == "sqlite":
+        path = tmp_path / "test.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        url = f"sqlite:///{path}"
+    else:
+        url = request.getfixturevalue("postgres_migrated")
+    application = create_app({"DVPO_ENV": "testing", "DATABASE_URL": url, "SCHEDULER_IN_PROCESS": "false"})
+    application.test_client_class = RequestScopedClient
+    with application.app_context():
+        if request.param == "postgresql":
+            _truncate_postgres()
+        with timeutil.frozen_at(DEFAULT_NOW):
+            yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(app):
+    counter = itertools.count(1)
+
+    def make(role: Role, email: str | None = None, area: str | None = None, **kwargs):
+        n = next(counter)
+        return users.create_user(
+            email=email or f"{role.value}{n}@test.police.uk",
+            full_name=kwargs.pop("full_name", f"Test {role.label} {n}"),
+            role=role,
+            password=PASSWORD,
+            area=area,
+            **kwargs,
+        )
+
+    return make
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_from(client, url: str = "/login") -> str:
+    html = client.get(url).get_data(as_text=True)
+    match = CSRF_RE.search(html)
+    assert match, f"no csrf_token on {url}"
+    return match.group(1)
+
+
+def login(client, user, password: str = PASSWORD):
+    token = csrf_from(client, "/login")
+    return client.post("/login", data={"email": user.email, "password": password, "csrf_token": token})
+
+
+@pytest.fixture
+def login_as(client, make_user):
+    """Log in a new user with `role`; returns (user, csrf_token for later POSTs)."""
+
+    def do(role: Role, **kwargs):
+        user = make_user(role, **kwargs)
+        response = login(client, user)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user, csrf_from(client, "/account")
+
+    return do

@@ -1,0 +1,135 @@
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app import timeutil
+from app.extensions import db
+from app.models import AuditEntry, Role
+from tests.integration.conftest import DEFAULT_NOW, PASSWORD, csrf_from, login
+
+
+@pytest.mark.parametrize(
+    "role, landing",
+    [
+        (Role.OFFICER, "/dashboard"),
+        (Role.SUPERINTENDENT, "/dashboard"),
+        (Role.SUPERVISOR, "/dashboard"),
+        (Role.ADMIN, "/admin/"),
+        (Role.CASEWORKER, "/account"),
+    ],
+)
+def test_each_role_lands_on_its_home_page(client, make_user, role, landing):
+    user = make_user(role)
+    response = login(client, user)
+    assert response.status_code == 302
+    assert response.headers["Location"] == landing
+    assert client.get(landing).status_code == 200
+
+
+def test_wrong_password_is_refused_with_a_clear_message_and_keeps_the_email(client, make_user):
+    user = make_user(Role.OFFICER)
+    response = login(client, user, "wrong password!")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Enter a correct email address and password" in html
+    assert f'value="{user.email}"' in html
+    assert client.get("/dashboard").status_code == 302  # still not logged in
+
+
+def test_unknown_email_gets_the_same_message_as_a_wrong_password(client):
+    token = csrf_from(client)
+    response = client.post("/login", data={"email": "nobody@test.police.uk", "password": "x" * 12, "csrf_token": token})
+    assert "Enter a correct email address and password" in response.get_data(as_text=True)
+
+
+def test_five_failures_lock_the_account_for_fifteen_minutes(client, make_user):
+    user = make_user(Role.OFFICER)
+    for _ in range(5):
+        login(client, user, "wrong password!")
+    locked = login(client, user, PASSWORD)
+    assert "This account is locked" in locked.get_data(as_text=True)
+    assert client.get("/dashboard").status_code == 302
+
+    timeutil.set_frozen(DEFAULT_NOW + timedelta(minutes=14, seconds=59))
+    assert "This account is locked" in login(client, user, PASSWORD).get_data(as_text=True)
+
+    timeutil.set_frozen(DEFAULT_NOW + timedelta(minutes=15, seconds=1))
+    assert login(client, user, PASSWORD).status_code == 302
+    actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.user_id == user.id)).all()
+    assert actions.count("user.login_failed") == 5
+    assert "user.locked" in actions and actions[-1] == "user.login"
+
+
+def test_four_failures_then_success_resets_the_count(client, make_user):
+    user = make_user(Role.OFFICER)
+    for _ in range(4):
+        login(client, user, "wrong password!")
+    assert login(client, user).status_code == 302
+    client.post("/logout", data={"csrf_token": csrf_from(client, "/account")})
+    for _ in range(4):
+        login(client, user, "wrong password!")
+    assert login(client, user).status_code == 302  # not locked: the count restarted
+
+
+def test_login_without_csrf_token_is_refused(client, make_user):
+    user = make_user(Role.OFFICER)
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 400
+    assert "Your form could not be sent" in response.get_data(as_text=True)
+    assert client.get("/dashboard").status_code == 302
+
+
+def test_session_cookie_is_httponly_and_samesite_lax(client, make_user):
+    response = login(client, make_user(Role.OFFICER))
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_logout_needs_post_and_ends_the_session(client, login_as):
+    _, token = login_as(Role.OFFICER)
+    assert client.get("/logout").status_code == 405
+    response = client.post("/logout", data={"csrf_token": token})
+    assert response.status_code == 302
+    assert client.get("/dashboard").status_code == 302
+
+
+def test_next_parameter_only_redirects_within_the_site(client, make_user):
+    user = make_user(Role.OFFICER)
+    token = csrf_from(client)
+    response = client.post(
+        "/login?next=https://evil.example/", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.headers["Location"] == "/dashboard"
+
+
+def test_idle_session_expires_and_polling_does_not_keep_it_alive(client, login_as):
+    login_as(Role.OFFICER)
+    timeutil.set_frozen(DEFAULT_NOW + timedelta(minutes=20))
+    assert client.get("/dashboard/rows", headers={"HX-Request": "true"}).status_code == 200
+    timeutil.set_frozen(DEFAULT_NOW + timedelta(minutes=31))
+    response = client.get("/dashboard/rows", headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"] == "/login"
+    assert client.get("/dashboard").status_code == 302
+
+
+def test_activity_keeps_the_session_alive(client, login_as):
+    login_as(Role.OFFICER)
+    timeutil.set_frozen(DEFAULT_NOW + timedelta(minutes=20))
+    assert client.get("/dashboard").status_code == 200
+    timeutil.set_frozen(DEFAULT_NOW + timedelta(minutes=45))
+    assert client.get("/dashboard").status_code == 200
+
+
+def test_unauthenticated_page_request_redirects_to_login_with_next(client):
+    response = client.get("/dashboard")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=/dashboard")
+
+
+def test_disabled_account_cannot_log_in(client, make_user):
+    user = make_user(Role.OFFICER)
+    user.active = False
+    db.session.commit()
+    assert "disabled" in login(client, user).get_data(as_text=True)
