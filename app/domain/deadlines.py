@@ -34,7 +34,9 @@ def _next_counted_day(d: date, calendar: Calendar) -> date:
     return d
 
 
-def _count_over_counted_days(start: datetime, length: timedelta, calendar: Calendar) -> datetime:
+def _count_over_counted_days(
+    start: datetime, length: timedelta, calendar: Calendar
+) -> datetime:
     """The instant at which ``length`` of elapsed time has passed since ``start``,
     counting only time on London days that are not disregarded.
 
@@ -73,14 +75,22 @@ def hearing_deadline(
     pilots the longer window.
     """
     served_at = _require_aware(served_at, "served_at")
-    if isinstance(hours, bool) or not isinstance(hours, int) or hours not in HEARING_WINDOWS_HOURS:
+    if (
+        isinstance(hours, bool)
+        or not isinstance(hours, int)
+        or hours not in HEARING_WINDOWS_HOURS
+    ):
         raise ValueError(f"hours must be one of {HEARING_WINDOWS_HOURS}, got {hours!r}")
     return _count_over_counted_days(
-        served_at, timedelta(hours=hours), DEFAULT_CALENDAR if calendar is None else calendar
+        served_at,
+        timedelta(hours=hours),
+        DEFAULT_CALENDAR if calendar is None else calendar,
     )
 
 
-def breach_court_deadline(arrested_at: datetime, calendar: Calendar | None = None) -> datetime:
+def breach_court_deadline(
+    arrested_at: datetime, calendar: Calendar | None = None
+) -> datetime:
     """When a person arrested for breach must have been brought before the court.
 
     Crime and Security Act 2010 s.26(1)(a) and (4) (breach of a DVPN) and s.29(1) and
@@ -91,11 +101,15 @@ def breach_court_deadline(arrested_at: datetime, calendar: Calendar | None = Non
     """
     arrested_at = _require_aware(arrested_at, "arrested_at")
     return _count_over_counted_days(
-        arrested_at, timedelta(hours=BREACH_HOURS), DEFAULT_CALENDAR if calendar is None else calendar
+        arrested_at,
+        timedelta(hours=BREACH_HOURS),
+        DEFAULT_CALENDAR if calendar is None else calendar,
     )
 
 
-def order_end(made_on: date | datetime, days: int, *, calendar: Calendar | None = None) -> datetime:
+def order_end(
+    made_on: date | datetime, days: int, *, calendar: Calendar | None = None
+) -> datetime:
     """The first instant a DVPO made on ``made_on`` for ``days`` days is no longer in force.
 
     Crime and Security Act 2010 s.28(10): a DVPO may be in force for no fewer than 14
@@ -107,7 +121,9 @@ def order_end(made_on: date | datetime, days: int, *, calendar: Calendar | None 
     if isinstance(made_on, datetime):
         made_on = _require_aware(made_on, "made_on").astimezone(LONDON).date()
     elif not isinstance(made_on, date):
-        raise TypeError(f"made_on must be a date or datetime, got {type(made_on).__name__}")
+        raise TypeError(
+            f"made_on must be a date or datetime, got {type(made_on).__name__}"
+        )
     if isinstance(days, bool) or not isinstance(days, int):
         raise ValueError(f"days must be an integer, got {days!r}")
     if not ORDER_MIN_DAYS <= days <= ORDER_MAX_DAYS:
@@ -129,7 +145,11 @@ def referral_due(
     00:00.
     """
     start = _require_aware(start, "start")
-    if isinstance(working_days, bool) or not isinstance(working_days, int) or working_days < 1:
+    if (
+        isinstance(working_days, bool)
+        or not isinstance(working_days, int)
+        or working_days < 1
+    ):
         raise ValueError(f"working_days must be an integer >= 1, got {working_days!r}")
     calendar = DEFAULT_CALENDAR if calendar is None else calendar
     day = start.astimezone(LONDON).date()

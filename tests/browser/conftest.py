@@ -87,27 +87,30 @@ class BrowserProblems:
 
     items: list[str] = field(default_factory=list)
 
+    def add(self, problem: str) -> None:
+        self.items.append(problem)
+
     def watch(self, page) -> None:
         page.on("console", self._console)
-        page.on("pageerror", lambda error: self.items.append(f"page error: {error}"))
+        page.on("pageerror", lambda error: self.add(f"page error: {error}"))
         page.on("requestfailed", self._request_failed)
         page.on("response", self._response)
 
     def _console(self, message) -> None:
         if message.type == "error":
             location = message.location or {}
-            self.items.append(f"console error: {message.text} ({location.get('url', '')})")
+            self.add(f"console error: {message.text} ({location.get('url', '')})")
 
     def _request_failed(self, request) -> None:
         failure = request.failure or ""
         # Leaving a page cancels its in-flight requests (an htmx poll, say): not a fault.
         if "ERR_ABORTED" in failure and request.resource_type in ("fetch", "xhr"):
             return
-        self.items.append(f"request failed: {request.method} {request.url}: {failure}")
+        self.add(f"request failed: {request.method} {request.url}: {failure}")
 
     def _response(self, response) -> None:
         if response.status >= 400:
-            self.items.append(f"HTTP {response.status}: {response.request.method} {response.url}")
+            self.add(f"HTTP {response.status}: {response.request.method} {response.url}")
 
 
 _PROBLEMS = pytest.StashKey[BrowserProblems]()
@@ -126,12 +129,16 @@ def page(context, request):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item):
     """Fail a test whose browser logged errors, even when its own assertions passed."""
-    result = yield
+    try:
+        result = yield
+    except BaseException:
+        problems = item.stash.get(_PROBLEMS, None)
+        if problems is not None and problems.items:
+            item.add_report_section("call", "browser problems", "\n".join(problems.items))
+        raise
     problems = item.stash.get(_PROBLEMS, None)
     if problems is not None and problems.items:
-        pytest.fail(
-            "the browser reported problems:\n  " + "\n  ".join(problems.items), pytrace=False
-        )
+        pytest.fail("the browser reported problems:\n  " + "\n  ".join(problems.items), pytrace=False)
     return result
 
 

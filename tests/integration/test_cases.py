@@ -1,0 +1,208 @@
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from app.domain.calendar import LONDON
+from app.domain.deadlines import hearing_deadline
+from app.domain.timefmt import format_instant
+from app.extensions import db
+from app.models import AuditEntry, Case, CaseState, PersonKind, Role
+from tests.integration.conftest import DEFAULT_NOW
+from tests.integration.factories import open_case, served_case
+
+
+def new_case_form(token, officer, **overrides):
+    incident = (DEFAULT_NOW - timedelta(hours=3)).astimezone(LONDON)
+    data = {
+        "csrf_token": token,
+        "perpetrator_name": "Adam Testperson",
+        "perpetrator_dob": "1985-03-01",
+        "victims-0-full_name": "Beth Testperson",
+        "victims-0-date_of_birth": "",
+        "victims-0-relationship": "spouse",
+        "address_line_1": "1 Test Street",
+        "address_line_2": "",
+        "town": "Testtown",
+        "postcode": "te1 1st",
+        "incident_date": incident.strftime("%Y-%m-%d"),
+        "incident_time": incident.strftime("%H:%M"),
+        "risk_level": "high",
+        "officer_in_case_id": str(officer.id),
+        "area": "North",
+        "save": "Open case",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_officer_opens_a_case_and_it_is_audited(client, login_as):
+    officer, token = login_as(Role.OFFICER)
+    response = client.post("/cases/new", data=new_case_form(token, officer, **{"children-0-full_name": "Cara Testperson", "children-0-date_of_birth": "2019-05-05", "children-0-relationship": "P's daughter"}))
+    assert response.status_code == 302
+    case = db.session.scalars(select(Case)).one()
+    assert response.headers["Location"] == f"/cases/{case.id}"
+    assert case.state is CaseState.DRAFT
+    assert case.reference == f"DC-2026-{case.id:05d}"
+    assert case.postcode == "TE1 1ST"
+    assert case.incident_at == DEFAULT_NOW - timedelta(hours=3)
+    kinds = sorted((p.kind, p.full_name) for p in case.people)
+    assert kinds == [
+        (PersonKind.CHILD, "Cara Testperson"),
+        (PersonKind.PERPETRATOR, "Adam Testperson"),
+        (PersonKind.VICTIM, "Beth Testperson"),
+    ]
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "case.opened")).one()
+    assert entry.user_id == officer.id and entry.case_id == case.id
+
+
+def test_under_18_perpetrator_is_refused_and_everything_typed_comes_back(client, login_as):
+    officer, token = login_as(Role.OFFICER)
+    sixteen = (DEFAULT_NOW - timedelta(days=16 * 365)).strftime("%Y-%m-%d")
+    response = client.post("/cases/new", data=new_case_form(token, officer, perpetrator_dob=sixteen))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "There is a problem" in html
+    assert "The perpetrator must be 18 or over" in html
+    for typed in ("Adam Testperson", "Beth Testperson", "1 Test Street", "Testtown", sixteen):
+        assert typed in html
+    assert db.session.scalar(select(Case)) is None
+
+
+def test_rubbish_dates_and_missing_fields_get_clear_errors_not_500(client, login_as):
+    officer, token = login_as(Role.OFFICER)
+    data = new_case_form(
+        token, officer, perpetrator_dob="31/02/1985", incident_time="25:99",
+        town="", postcode="NOT A POSTCODE", risk_level="catastrophic", area="Atlantis",
+        officer_in_case_id="not-a-number", **{"victims-0-relationship": ""},
+    )
+    response = client.post("/cases/new", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Date of birth must be a real date" in html
+    assert "must be a time on the 24-hour clock" in html
+    assert "Enter the town or city" in html
+    assert "Enter a real postcode" in html
+    assert "Choose the relationship" in html
+    assert "31/02/1985" in html and "NOT A POSTCODE" in html
+
+
+def test_incident_in_the_future_is_refused(client, login_as):
+    officer, token = login_as(Role.OFFICER)
+    tomorrow = (DEFAULT_NOW + timedelta(days=1)).astimezone(LONDON)
+    response = client.post("/cases/new", data=new_case_form(token, officer, incident_date=tomorrow.strftime("%Y-%m-%d")))
+    assert "The incident cannot be in the future" in response.get_data(as_text=True)
+
+
+def test_time_skipped_by_the_clocks_going_forward_is_refused(client, login_as):
+    officer, token = login_as(Role.OFFICER)
+    response = client.post("/cases/new", data=new_case_form(token, officer, incident_date="2026-03-29", incident_time="01:30"))
+    assert "did not exist in London" in response.get_data(as_text=True)
+
+
+def test_add_another_victim_returns_the_form_with_one_more_row_and_keeps_input(client, login_as):
+    officer, token = login_as(Role.OFFICER)
+    data = new_case_form(token, officer, add_victim="Add another victim")
+    del data["save"]
+    html = client.post("/cases/new", data=data).get_data(as_text=True)
+    assert 'name="victims-1-full_name"' in html
+    assert "Beth Testperson" in html
+    assert "There is a problem" not in html
+    assert db.session.scalar(select(Case)) is None
+
+
+def test_case_page_shows_facts_and_records_the_view(client, login_as):
+    officer, _ = login_as(Role.OFFICER)
+    case = open_case(officer)
+    html = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert case.reference in html and "Adam Testperson" in html and "Beth Testperson" in html
+    assert "Record DVPN served" in html
+    assert "Case opened" in html  # timeline from the audit log
+    client.get(f"/cases/{case.id}")
+    views = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "case.viewed")).all()
+    assert [(v.user_id, v.case_id) for v in views] == [(officer.id, case.id)] * 2
+
+
+def test_recording_service_starts_the_hearing_clock(client, login_as):
+    officer, token = login_as(Role.OFFICER)
+    case = open_case(officer, incident_at=DEFAULT_NOW - timedelta(hours=5))
+    form_html = client.get(f"/cases/{case.id}/serve").get_data(as_text=True)
+    now_london = DEFAULT_NOW.astimezone(LONDON)
+    assert f'value="{now_london:%Y-%m-%d}"' in form_html and f'value="{now_london:%H:%M}"' in form_html
+
+    served = DEFAULT_NOW - timedelta(hours=1)
+    response = client.post(f"/cases/{case.id}/serve", data={
+        "csrf_token": token, "served_date": f"{served.astimezone(LONDON):%Y-%m-%d}",
+        "served_time": f"{served.astimezone(LONDON):%H:%M}", "address_for_hearing_notice": "c/o 4 Other Road",
+    })
+    assert response.status_code == 302
+    db.session.refresh(case)
+    expected = hearing_deadline(served, 48)
+    assert case.state is CaseState.SERVED
+    assert case.served_at == served and case.served_by_id == officer.id
+    assert case.hearing_window_hours == 48 and case.hearing_deadline_at == expected
+    html = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Hearing deadline" in html and format_instant(expected) in html
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "case.dvpn_served")).one()
+    assert entry.detail["served_at"] == served.isoformat()
+
+
+def test_service_cannot_be_in_the_future_or_before_the_incident(client, login_as):
+    officer, token = login_as(Role.OFFICER)
+    case = open_case(officer, incident_at=DEFAULT_NOW - timedelta(hours=5))
+    for when, message in [
+        (DEFAULT_NOW + timedelta(hours=2), "cannot be in the future"),
+        (DEFAULT_NOW - timedelta(hours=7), "cannot be before the incident"),
+    ]:
+        local = when.astimezone(LONDON)
+        response = client.post(f"/cases/{case.id}/serve", data={
+            "csrf_token": token, "served_date": f"{local:%Y-%m-%d}", "served_time": f"{local:%H:%M}",
+        })
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200 and message in html
+        assert f"{local:%H:%M}" in html  # what was typed comes back
+    db.session.refresh(case)
+    assert case.state is CaseState.DRAFT and case.served_at is None
+
+
+def test_a_served_case_cannot_be_served_again(client, login_as):
+    officer, token = login_as(Role.OFFICER)
+    case = served_case(officer)
+    response = client.post(f"/cases/{case.id}/serve", data={"csrf_token": token, "served_date": "2026-11-16", "served_time": "09:30"})
+    assert response.status_code == 302
+    assert "cannot be recorded" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert db.session.get(Case, case.id).served_at == DEFAULT_NOW - timedelta(hours=1)
+
+
+def test_the_72_hour_window_setting_applies_to_new_service(app, client, login_as):
+    app.config["HEARING_WINDOW_HOURS"] = 72
+    officer, token = login_as(Role.OFFICER)
+    case = open_case(officer, incident_at=DEFAULT_NOW - timedelta(hours=5))
+    local = DEFAULT_NOW.astimezone(LONDON)
+    client.post(f"/cases/{case.id}/serve", data={"csrf_token": token, "served_date": f"{local:%Y-%m-%d}", "served_time": f"{local:%H:%M}"})
+    db.session.refresh(case)
+    assert case.hearing_window_hours == 72
+    assert case.hearing_deadline_at == hearing_deadline(DEFAULT_NOW, 72)
+
+
+def test_unknown_case_is_404_and_a_bad_id_is_404(client, login_as):
+    login_as(Role.OFFICER)
+    assert client.get("/cases/999").status_code == 404
+    assert client.get("/cases/abc").status_code == 404
+
+
+def test_area_officer_sees_only_their_area_or_their_own_cases(client, make_user, login_as):
+    force_wide = make_user(Role.OFFICER)
+    north_case = open_case(force_wide, area="North")
+    south_case = open_case(force_wide, area="South")
+    north_officer, _ = login_as(Role.OFFICER, area="North")
+    own_south_case = open_case(force_wide, area="South", officer_in_case_id=north_officer.id)
+
+    assert client.get(f"/cases/{north_case.id}").status_code == 200
+    assert client.get(f"/cases/{own_south_case.id}").status_code == 200
+    assert client.get(f"/cases/{south_case.id}").status_code == 404
+    assert client.get(f"/cases/{south_case.id}/clocks").status_code == 404
+    assert client.get(f"/cases/{south_case.id}/serve").status_code == 404
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert north_case.reference in dashboard and own_south_case.reference in dashboard
+    assert south_case.reference not in dashboard
+    assert not db.session.scalars(select(AuditEntry).where(AuditEntry.case_id == south_case.id, AuditEntry.action == "case.viewed")).all()

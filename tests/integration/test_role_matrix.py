@@ -1,0 +1,112 @@
+"""Every route, every role: who may use it, and that nobody else can.
+
+A route that declares neither @roles_required nor @public fails here, so a new route
+cannot ship without a decision about who may use it.
+"""
+from datetime import date
+
+import pytest
+
+from app.models import Role
+from app.services.calendar import add_extra_bank_holiday
+from tests.integration.conftest import csrf_from, login
+from tests.integration.factories import open_case
+
+ROLES = list(Role)
+
+
+def _routes(app):
+    """(rule, method, view) for every route; logging out last, so one session covers the rest."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        view = app.view_functions[rule.endpoint]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            found.append((rule, method, view))
+    return sorted(found, key=lambda r: r[0].endpoint == "auth.logout")
+
+
+def _url(rule, ids):
+    values = {arg: ids[arg] for arg in rule.arguments}
+    return rule.build(values)[1]
+
+
+@pytest.fixture
+def ids(app, make_user):
+    officer = make_user(Role.OFFICER)
+    admin = make_user(Role.ADMIN)
+    case = open_case(officer)
+    holiday = add_extra_bank_holiday(admin, date(2031, 1, 2), "Test holiday")
+    return {"case_id": case.id, "holiday_id": holiday.id, "user_id": officer.id}
+
+
+def test_every_route_declares_who_may_use_it(app):
+    undeclared = [
+        rule.rule for rule, _method, view in _routes(app)
+        if not getattr(view, "is_public", False) and not getattr(view, "allowed_roles", None)
+    ]
+    assert undeclared == []
+
+
+def test_role_matrix(app, ids, make_user):
+    results = []
+    for role in ROLES:
+        client = app.test_client()
+        assert login(client, make_user(role)).status_code == 302
+        token = csrf_from(client, "/account")
+        for rule, method, view in _routes(app):
+            url = _url(rule, ids)
+            if method == "GET":
+                response = client.get(url)
+            else:
+                response = client.open(url, method=method, data={"csrf_token": token})
+            allowed = getattr(view, "is_public", False) or role in view.allowed_roles
+            if allowed:
+                sent_to_login = "/login" in response.headers.get("Location", "")
+                ok = response.status_code != 403 and response.status_code < 500
+                ok = ok and (not sent_to_login or rule.endpoint == "auth.logout")
+            else:
+                ok = response.status_code == 403
+            results.append((role.value, method, rule.rule, response.status_code, allowed, ok))
+    failures = [r for r in results if not r[-1]]
+    assert failures == [], "\n".join(map(str, failures))
+    # The matrix really covered the app: every role against every route.
+    assert len(results) == len(ROLES) * len(list(_routes(app)))
+
+
+def test_anonymous_users_reach_only_public_routes(app, ids):
+    for rule, method, view in _routes(app):
+        client = app.test_client()
+        response = client.open(_url(rule, ids), method=method)
+        if getattr(view, "is_public", False):
+            # A POST with no CSRF token is refused even on a public form.
+            assert response.status_code in ((200, 302) if method == "GET" else (400,)), rule.rule
+            continue
+        if method == "GET":
+            assert response.status_code == 302 and "/login" in response.headers["Location"], rule.rule
+        else:
+            # POST without a session has no CSRF token either: refused before the view runs.
+            assert response.status_code in (302, 400), rule.rule
+        htmx = client.open(_url(rule, ids), method="GET", headers={"HX-Request": "true"}) if method == "GET" else None
+        if htmx is not None:
+            assert htmx.status_code == 401 and htmx.headers["HX-Redirect"] == "/login", rule.rule
+
+
+def test_expected_access_for_key_pages(app, ids, make_user):
+    """Spell out the intended policy for the pages people use, so a loosened decorator shows."""
+    expected = {
+        "/dashboard": {Role.OFFICER, Role.SUPERINTENDENT, Role.SUPERVISOR},
+        f"/cases/{ids['case_id']}": {Role.OFFICER, Role.SUPERINTENDENT, Role.SUPERVISOR},
+        "/cases/new": {Role.OFFICER},
+        f"/cases/{ids['case_id']}/serve": {Role.OFFICER},
+        "/admin/users": {Role.ADMIN},
+        "/admin/calendar": {Role.ADMIN},
+    }
+    for role in ROLES:
+        client = app.test_client()
+        login(client, make_user(role))
+        for url, roles in expected.items():
+            status = client.get(url).status_code
+            assert (status == 200) == (role in roles), (role, url, status)
+            assert (status == 403) == (role not in roles), (role, url, status)

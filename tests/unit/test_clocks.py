@@ -1,0 +1,54 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app.domain.calendar import DEFAULT_CALENDAR
+from app.domain.clocks import CaseClockFacts, ClockStatus, case_clocks, grade
+from app.domain.deadlines import hearing_deadline
+from app.domain.local_time import NonexistentLocalTime, london_instant
+from app.domain.people import age_on, is_adult_on
+
+DEADLINE = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "left, status",
+    [
+        (timedelta(days=2), ClockStatus.GREEN),
+        (timedelta(hours=12, seconds=1), ClockStatus.GREEN),
+        (timedelta(hours=12), ClockStatus.AMBER),
+        (timedelta(hours=4, seconds=1), ClockStatus.AMBER),
+        (timedelta(hours=4), ClockStatus.RED),
+        (timedelta(0), ClockStatus.RED),
+        (-timedelta(hours=3), ClockStatus.RED),
+    ],
+)
+def test_grades(left, status):
+    clock = grade(DEADLINE, DEADLINE - left)
+    assert clock.status is status and clock.remaining == left
+    assert clock.overdue is (left <= timedelta(0))
+
+
+def test_no_clock_before_service_and_hearing_clock_after():
+    now = datetime(2026, 11, 16, 12, 0, tzinfo=UTC)
+    assert case_clocks(CaseClockFacts(), now, DEFAULT_CALENDAR) == []
+    served = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
+    [clock] = case_clocks(CaseClockFacts(served_at=served, hearing_window_hours=72), now, DEFAULT_CALENDAR)
+    assert clock.name == "Hearing deadline" and clock.deadline == hearing_deadline(served, 72)
+    assert case_clocks(CaseClockFacts(served_at=served, hearing_window_hours=48, hearing_begun=True), now, DEFAULT_CALENDAR) == []
+
+
+def test_age_on_birthdays_and_leap_days():
+    assert age_on(datetime(2008, 11, 16).date(), datetime(2026, 11, 16).date()) == 18
+    assert age_on(datetime(2008, 11, 17).date(), datetime(2026, 11, 16).date()) == 17
+    assert not is_adult_on(datetime(2008, 2, 29).date(), datetime(2026, 2, 28).date())
+    assert is_adult_on(datetime(2008, 2, 29).date(), datetime(2026, 3, 1).date())
+
+
+def test_london_instant_refuses_skipped_times_and_takes_the_earlier_of_repeated_ones():
+    with pytest.raises(NonexistentLocalTime):
+        london_instant(datetime(2026, 3, 29).date(), datetime(2000, 1, 1, 1, 30).time())
+    repeated = london_instant(datetime(2026, 10, 25).date(), datetime(2000, 1, 1, 1, 30).time())
+    assert repeated.astimezone(UTC) == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+    summer = london_instant(datetime(2026, 7, 1).date(), datetime(2000, 1, 1, 9, 0).time())
+    assert summer.astimezone(UTC) == datetime(2026, 7, 1, 8, 0, tzinfo=UTC)

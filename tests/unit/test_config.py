@@ -1,0 +1,51 @@
+import pytest
+
+from app.config import ConfigError, load_settings
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch):
+    for key in ("DATABASE_URL", "SECRET_KEY", "HEARING_WINDOW_HOURS", "FORCE_NAME", "DVPO_ENV", "SCHEDULER_IN_PROCESS"):
+        monkeypatch.delenv(key, raising=False)
+
+
+def test_development_defaults_use_sqlite_in_instance_and_keep_a_generated_key(tmp_path):
+    first = load_settings(str(tmp_path))
+    assert first["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/dvpo.sqlite3"
+    assert len(first["SECRET_KEY"]) == 64
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert load_settings(str(tmp_path))["SECRET_KEY"] == first["SECRET_KEY"]
+    assert first["HEARING_WINDOW_HOURS"] == 48 and first["SCHEDULER_IN_PROCESS"] is True
+    assert first["SESSION_COOKIE_SECURE"] is False and first["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_production_without_secret_key_is_a_clear_start_up_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("DVPO_ENV", "production")
+    with pytest.raises(ConfigError, match="SECRET_KEY is not set"):
+        load_settings(str(tmp_path))
+
+
+def test_production_settings_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("DVPO_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db.internal/dvpo")
+    monkeypatch.setenv("HEARING_WINDOW_HOURS", "72")
+    monkeypatch.setenv("FORCE_NAME", "Example Police")
+    settings = load_settings(str(tmp_path))
+    assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db.internal/dvpo"
+    assert settings["HEARING_WINDOW_HOURS"] == 72 and settings["FORCE_NAME"] == "Example Police"
+    assert settings["SESSION_COOKIE_SECURE"] is True and settings["SCHEDULER_IN_PROCESS"] is False
+
+
+@pytest.mark.parametrize("value", ["24", "abc", "0"])
+def test_hearing_window_must_be_48_or_72(tmp_path, monkeypatch, value):
+    monkeypatch.setenv("HEARING_WINDOW_HOURS", value)
+    with pytest.raises(ConfigError, match="HEARING_WINDOW_HOURS"):
+        load_settings(str(tmp_path))
+
+
+def test_instance_config_file_is_read_and_environment_wins(tmp_path, monkeypatch):
+    (tmp_path / "config.py").write_text('FORCE_NAME = "From File"\nFORCE_CODE = "FF"\n')
+    monkeypatch.setenv("FORCE_NAME", "From Env")
+    settings = load_settings(str(tmp_path))
+    assert settings["FORCE_NAME"] == "From Env" and settings["FORCE_CODE"] == "FF"
