@@ -30,4 +30,5 @@ bench: venv
 	@$(PY) -m tests.benchmarks.dashboard
 
 lint: venv
+	@echo "ruff check"
 	@$(VENV)/bin/ruff check app tests

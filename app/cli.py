@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import click
-from werkzeug.serving import run_simple
 from flask import Flask, current_app
+from werkzeug.serving import run_simple
 
 from app.models import Role
-from app.services import ValidationFailed, users as user_service
+from app.services import ValidationFailed
+from app.services import users as user_service
 
 
 def register(app: Flask) -> None:

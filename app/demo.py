@@ -5,13 +5,16 @@ the app uses, so their audit trail and clocks are real.
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
 
+from app.domain.calendar import Calendar
+from app.domain.deadlines import hearing_deadline
 from app.extensions import db
-from app.models import AssociatedRelationship as Rel, RiskLevel, Role, User
+from app.models import AssociatedRelationship as Rel
+from app.models import RiskLevel, Role, User
 from app.services import cases, users
 from app.services.calendar import load_calendar
 from app.timeutil import utcnow
@@ -20,21 +23,23 @@ DEMO_USERS = [
     # role, email, password, name, rank, collar, area
     (Role.OFFICER, "officer@demo.police.uk", "officer-demo-2026", "Sam Okafor", "PC", "4471", None),
     (Role.OFFICER, "north.officer@demo.police.uk", "north-demo-2026", "Priya Nair", "DC", "3312", "North"),
-    (Role.SUPERINTENDENT, "superintendent@demo.police.uk", "superintendent-demo-2026", "Helen Marsh", "Supt", None, None),
+    (Role.SUPERINTENDENT, "superintendent@demo.police.uk", "superintendent-demo-2026", "Helen Marsh", "Supt",
+     None, None),
     (Role.CASEWORKER, "caseworker@demo.police.uk", "caseworker-demo-2026", "Jo Whitfield", None, None, None),
     (Role.SUPERVISOR, "supervisor@demo.police.uk", "supervisor-demo-2026", "Mark Ellison", "DS", "2210", None),
     (Role.ADMIN, "admin@demo.police.uk", "admin-demo-2026", "Ruth Adeyemi", None, None, None),
 ]
 
-# (perpetrator, dob, victim, relationship, children, address, risk, area, hours since incident, hours since service or None)
+# (perpetrator, dob, victim, relationship, children, address, risk, area,
+#  hours since incident for drafts, or for served cases the hours left on the hearing clock)
 DEMO_CASES = [
     ("Daniel Hargreaves", date(1988, 4, 12), "Claire Hargreaves", Rel.SPOUSE,
      [("Ella Hargreaves", date(2017, 9, 3), "P's daughter")],
-     ("14 Aldous Crescent", "Northfield", "NF3 2QT"), RiskLevel.HIGH, "North", 50, 45),
+     ("14 Aldous Crescent", "Northfield", "NF3 2QT"), RiskLevel.HIGH, "North", None, 3),
     ("Kyle Benson", date(1995, 1, 30), "Aisha Rahman", Rel.FORMER_COHABITANT, [],
-     ("Flat 6, Mercer House", "Southgate", "SG1 4LB"), RiskLevel.MEDIUM, "South", 20, 18),
+     ("Flat 6, Mercer House", "Southgate", "SG1 4LB"), RiskLevel.MEDIUM, "South", None, 10),
     ("Trevor Lang", date(1971, 11, 2), "Margaret Lang", Rel.SPOUSE, [],
-     ("2 Orchard Lane", "Eastbury", "EB7 9HD"), RiskLevel.STANDARD, "East", 5, 3),
+     ("2 Orchard Lane", "Eastbury", "EB7 9HD"), RiskLevel.STANDARD, "East", None, 40),
     ("Jordan Pike", date(2001, 6, 18), "Leah Morton", Rel.INTIMATE_RELATIONSHIP,
      [("Mason Morton", date(2021, 2, 14), "V's son")],
      ("27 Canal Street", "Westhaven", "WH2 8PL"), RiskLevel.HIGH, "West", 4, None),
@@ -57,7 +62,11 @@ def seed() -> tuple[list[tuple[str, str, str]], bool]:
     officer = made[DEMO_USERS[0][1]]
     calendar = load_calendar()
     now = utcnow()
-    for perp, dob, victim, rel, kids, (line1, town, postcode), risk, area, incident_h, served_h in DEMO_CASES:
+    for perp, dob, victim, rel, kids, (line1, town, postcode), risk, area, incident_h, hours_left in DEMO_CASES:
+        served_at = None
+        if hours_left is not None:
+            served_at = _served_at_leaving(hours_left, now, calendar, current_app.config["HEARING_WINDOW_HOURS"])
+            incident_h = (now - served_at) / timedelta(hours=1) + 2
         details = cases.CaseDetails(
             perpetrator=cases.PersonDetails(perp, dob),
             victims=[cases.PersonDetails(victim, None, rel.value)],
@@ -67,9 +76,17 @@ def seed() -> tuple[list[tuple[str, str, str]], bool]:
             officer_in_case_id=officer.id, area=area,
         )
         case = cases.open_case(officer, details, force_code=current_app.config["FORCE_CODE"])
-        if served_h is not None:
+        if served_at is not None:
             cases.record_dvpn_served(
-                officer, case, served_at=now - timedelta(hours=served_h),
+                officer, case, served_at=served_at,
                 window_hours=current_app.config["HEARING_WINDOW_HOURS"], calendar=calendar,
             )
     return logins, True
+
+
+def _served_at_leaving(hours_left: float, now: datetime, calendar: Calendar, window: int) -> datetime:
+    """A service time whose hearing deadline is about `hours_left` from now, whatever the
+    day of the week, so the demo always shows a red, an amber and a green clock."""
+    target = timedelta(hours=hours_left)
+    candidates = (now - timedelta(minutes=15 * step) for step in range(1, 4 * 24 * 6))
+    return min(candidates, key=lambda served: abs(hearing_deadline(served, window, calendar) - now - target))

@@ -90,7 +90,7 @@ def _has_substitute(table: holidays.HolidayBase, saturday: date) -> bool:
     return False
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _package_bank_holidays(year: int) -> frozenset[date]:
     """England and Wales bank holidays in ``year``, with doubtful Saturdays removed.
 

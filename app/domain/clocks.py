@@ -28,6 +28,9 @@ class Thresholds:
     red: timedelta = timedelta(hours=4)
 
 
+DEFAULT_THRESHOLDS = Thresholds()
+
+
 @dataclass(frozen=True)
 class Clock:
     name: str
@@ -49,7 +52,7 @@ class CaseClockFacts:
     hearing_begun: bool = False
 
 
-def grade(deadline: datetime, now: datetime, thresholds: Thresholds = Thresholds()) -> Clock:
+def grade(deadline: datetime, now: datetime, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Clock:
     """Grade a deadline against `now`; the name is filled in by the caller."""
     remaining = deadline - now
     if remaining <= thresholds.red:
@@ -70,7 +73,7 @@ def case_clocks(
     facts: CaseClockFacts,
     now: datetime,
     calendar: Calendar,
-    thresholds: Thresholds = Thresholds(),
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> list[Clock]:
     """Every clock running on a case, most urgent first.
 

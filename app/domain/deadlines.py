@@ -108,7 +108,7 @@ def breach_court_deadline(
 
 
 def order_end(
-    made_on: date | datetime, days: int, *, calendar: Calendar | None = None
+    made_on: date | datetime, days: int, *, calendar: Calendar | None = None  # noqa: ARG001
 ) -> datetime:
     """The first instant a DVPO made on ``made_on`` for ``days`` days is no longer in force.
 

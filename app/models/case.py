@@ -27,6 +27,12 @@ class CaseState(enum.StrEnum):
     def is_live(self) -> bool:
         return self is not CaseState.CLOSED
 
+    @classmethod
+    def live(cls) -> list[CaseState]:
+        """Listed as IN (...) rather than != closed, so queries use the state index and
+        their cost grows with the live cases, not with every case ever closed."""
+        return [s for s in cls if s.is_live]
+
 
 class RiskLevel(enum.StrEnum):
     STANDARD = "standard"

@@ -44,7 +44,7 @@ def live_cases_page(
     A fixed number of queries whatever the number of cases: a count, the page of cases
     with their officers, and one batch for the perpetrators.
     """
-    live = visible_cases(user).where(Case.state != CaseState.CLOSED)
+    live = visible_cases(user).where(Case.state.in_(CaseState.live()))
     total = db.session.scalar(select(func.count()).select_from(live.subquery())) or 0
     pages = max(1, -(-total // page_size))
     page = min(max(page, 1), pages)

@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
@@ -6,7 +6,7 @@ from app.domain.calendar import Calendar
 from app.domain.deadlines import hearing_deadline
 from app.domain.timefmt import format_instant
 from app.extensions import db
-from app.models import AuditEntry, Case, ExtraBankHoliday, Role, User
+from app.models import AuditEntry, ExtraBankHoliday, Role, User
 from tests.integration.conftest import PASSWORD, login
 from tests.integration.factories import served_case
 

@@ -7,7 +7,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import ExtraBankHoliday, Role, User
-from app.services import ValidationFailed, calendar as calendar_service, users as user_service
+from app.services import ValidationFailed
+from app.services import calendar as calendar_service
+from app.services import users as user_service
 from app.timeutil import utcnow
 from app.web.admin.forms import ConfirmForm, ExtraBankHolidayForm, NewUserForm
 from app.web.forms_support import apply_errors

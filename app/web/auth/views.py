@@ -6,9 +6,9 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
+from app.extensions import db
 from app.models import Role
 from app.services import audit, users
-from app.extensions import db
 from app.web.auth.forms import LoginForm
 from app.web.security import ALL_ROLES, mark_session_active, public, roles_required
 

@@ -60,7 +60,9 @@ class NewCaseForm(FlaskForm):
         choices=[(r.value, r.label) for r in RiskLevel],
         validators=[InputRequired("Choose the DASH risk level")],
     )
-    officer_in_case_id = SelectField("Officer in the case", coerce=int, validators=[InputRequired("Choose the officer in the case")])
+    officer_in_case_id = SelectField(
+        "Officer in the case", coerce=int, validators=[InputRequired("Choose the officer in the case")]
+    )
     area = SelectField("Area", validators=[InputRequired("Choose the area")])
     add_victim = SubmitField("Add another victim")
     add_child = SubmitField("Add a child")

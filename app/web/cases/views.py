@@ -11,7 +11,8 @@ from app.domain.calendar import LONDON
 from app.domain.clocks import Thresholds
 from app.extensions import db
 from app.models import AuditEntry, Case, Role, User
-from app.services import ValidationFailed, cases as case_service
+from app.services import ValidationFailed
+from app.services import cases as case_service
 from app.services.access import CASE_READER_ROLES, visible_cases
 from app.services.calendar import load_calendar
 from app.services.dashboard import clocks_for, live_cases_page
@@ -19,7 +20,7 @@ from app.timeutil import utcnow
 from app.web.cases.forms import NewCaseForm, ServeForm
 from app.web.fields import combine_london
 from app.web.forms_support import apply_errors, details_from_form
-from app.web.security import is_htmx, polling, roles_required
+from app.web.security import polling, roles_required
 
 bp = Blueprint("cases", __name__)
 
