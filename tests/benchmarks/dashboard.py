@@ -73,20 +73,9 @@ def sizes_from_env() -> list[int]:
 
 
 def build_app(workdir: Path):
-    from flask_migrate import upgrade
+    from tests.support import migrated_app
 
-    from app import create_app
-    from app.demo import seed
-
-    app = create_app({
-        "DVPO_ENV": "testing",
-        "DATABASE_URL": f"sqlite:///{workdir}/bench.sqlite3",
-        "SCHEDULER_IN_PROCESS": "false",
-    })
-    with app.app_context():
-        upgrade()
-        seed()
-    return app
+    return migrated_app(f"sqlite:///{workdir}/bench.sqlite3", demo_data=True)
 
 
 def insert_cases(app, count: int) -> int:

@@ -147,19 +147,9 @@ def pytest_runtest_call(item):
 
 @pytest.fixture
 def live_app(tmp_path):
-    from flask_migrate import upgrade
+    from tests.support import migrated_app
 
-    from app import create_app
-    from app.demo import seed
-
-    app = create_app({
-        "DVPO_ENV": "testing",
-        "DATABASE_URL": f"sqlite:///{tmp_path}/browser.sqlite3",
-        "SCHEDULER_IN_PROCESS": "false",
-    })
-    with app.app_context():
-        upgrade()
-        seed()
+    app = migrated_app(f"sqlite:///{tmp_path}/browser.sqlite3", demo_data=True)
     yield app
     with app.app_context():
         from app.extensions import db

@@ -14,13 +14,13 @@ from datetime import UTC, datetime
 
 import pytest
 from flask.testing import FlaskClient
-from flask_migrate import upgrade
 from sqlalchemy import text
 
 from app import create_app, timeutil
 from app.extensions import db
 from app.models import Role
 from app.services import users
+from tests.support import migrated_app
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 IN_CI = os.environ.get("CI") == "true"
@@ -35,9 +35,8 @@ DEFAULT_NOW = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
 def sqlite_template(tmp_path_factory):
     """One SQLite file migrated once; each test gets a copy (fast, and DELETE-free)."""
     path = tmp_path_factory.mktemp("db") / "template.sqlite3"
-    app = create_app({"DVPO_ENV": "testing", "DATABASE_URL": f"sqlite:///{path}"})
+    app = migrated_app(f"sqlite:///{path}")
     with app.app_context():
-        upgrade()
         db.engine.dispose()
     return path
 
@@ -52,10 +51,12 @@ def postgres_migrated():
         pytest.skip(message)
     app = create_app({"DVPO_ENV": "testing", "DATABASE_URL": PG_URL})
     with app.app_context():
-        with db.engine.begin() as conn:
+        with db.engine.begin() as conn:  # a clean schema, whatever an earlier run left
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
-        upgrade()
+        db.engine.dispose()
+    app = migrated_app(PG_URL)
+    with app.app_context():
         db.engine.dispose()
     return PG_URL
 
