@@ -64,9 +64,9 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app.web import admin, auth, cases, health
+    from app.web import admin, auth, authorisation, cases, health
 
-    for module in (auth, cases, admin, health):
+    for module in (auth, cases, authorisation, admin, health):
         app.register_blueprint(module.bp)
 
 

@@ -20,6 +20,8 @@ DEFAULTS: dict[str, object] = {
     "FORCE_NAME": "Demo Constabulary",
     "FORCE_CODE": "DC",
     "HEARING_WINDOW_HOURS": 48,
+    "REGIME": "dvpn",  # the force's regime: dvpn (CSA 2010) or dapn (DAA 2021)
+    "DAPN_PILOT": False,  # where a pilot runs, the officer chooses the regime per case
     "AREAS": "North,South,East,West",
     "SMS_BACKEND": "outbox",
     "SCHEDULER_IN_PROCESS": None,  # None: on in development, off elsewhere
@@ -73,6 +75,10 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
 
     settings["SQLALCHEMY_DATABASE_URI"] = _database_url(settings, instance_path)
     settings["SECRET_KEY"] = _secret_key(settings, instance_path, development)
+
+    if settings["REGIME"] not in ("dvpn", "dapn"):
+        raise ConfigError("REGIME must be dvpn or dapn")
+    settings["DAPN_PILOT"] = _as_bool(settings["DAPN_PILOT"])
 
     if settings["SCHEDULER_IN_PROCESS"] is None:
         settings["SCHEDULER_IN_PROCESS"] = development

@@ -12,12 +12,13 @@ from sqlalchemy import select
 
 from app.domain.calendar import Calendar
 from app.domain.deadlines import hearing_deadline
+from app.domain.regimes import regime
 from app.extensions import db
 from app.models import AssociatedRelationship as Rel
-from app.models import RiskLevel, Role, User
-from app.services import cases, users
+from app.models import DecisionOutcome, RiskLevel, Role, User
+from app.services import authorisation, cases, users
 from app.services.calendar import load_calendar
-from app.timeutil import utcnow
+from app.timeutil import frozen_at, utcnow
 
 DEMO_USERS = [
     # role, email, password, name, rank, collar, area
@@ -25,6 +26,7 @@ DEMO_USERS = [
     (Role.OFFICER, "north.officer@demo.police.uk", "north-demo-2026", "Priya Nair", "DC", "3312", "North"),
     (Role.SUPERINTENDENT, "superintendent@demo.police.uk", "superintendent-demo-2026", "Helen Marsh", "Supt",
      None, None),
+    (Role.INSPECTOR, "inspector@demo.police.uk", "inspector-demo-2026", "Tom Reyes", "Insp", "1187", None),
     (Role.CASEWORKER, "caseworker@demo.police.uk", "caseworker-demo-2026", "Jo Whitfield", None, None, None),
     (Role.SUPERVISOR, "supervisor@demo.police.uk", "supervisor-demo-2026", "Mark Ellison", "DS", "2210", None),
     (Role.ADMIN, "admin@demo.police.uk", "admin-demo-2026", "Ruth Adeyemi", None, None, None),
@@ -48,6 +50,46 @@ DEMO_CASES = [
 ]
 
 
+AWAITING_DECISION = "Jordan Pike"
+DEMO_RATIONALE = (
+    "Injuries seen and on body-worn video; the victim is frightened of further violence and no charge "
+    "is possible tonight. Removal from the home is necessary and proportionate."
+)
+
+
+def complete_application(officer: User, case, *, mobile: str | None) -> None:
+    """Fill every section of a case's application with plausible, valid answers."""
+    victim = case.victims[0]
+    sections = {
+        "grounds": {
+            "conduct": "violence", "victim_id": victim.id, "occurred_at": case.incident_at.isoformat(),
+            "description": f"Pushed {victim.full_name} against a wall and struck her face during an argument.",
+            "evidence": ["body_worn_video", "injuries", "call_999"], "evidence_notes": "",
+        },
+        "necessity": {
+            "why_necessary": "Repeated incidents escalating in severity; the victim fears further violence tonight.",
+            "why_not_other_means": "Insufficient evidence to charge at this stage, so bail conditions are not available.",
+        },
+        "dash": {"score": 15, "risk_level": "high", "raise_reason": ""},
+        "victim_opinion": {"view": "supports", "steps": "Spoken to at the scene, away from the perpetrator."},
+        "representations": {"representations": "Says it was a mutual argument.", "steps": "Asked at the scene after caution."},
+        "children": {
+            "any_relevant": bool(case.children),
+            "details": "Child lives at the address and witnessed the incident." if case.children else "",
+        },
+        "other_occupants": {"shared_premises": True, "other_person": False, "opinion": "", "steps": ""},
+        "prohibitions": {
+            "kinds": ["no_molest", "no_enter", "no_come_within"],
+            "justifications": {"no_enter": "The assaults took place at the home.", "no_come_within": "He has waited outside before."},
+            "distance_metres": 100,
+        },
+        "phone": {"has_mobile": True, "mobile_e164": "+44" + mobile[1:]} if mobile
+        else {"has_mobile": False, "no_phone_reason": "seized", "no_phone_other": ""},
+    }
+    for key, data in sections.items():
+        authorisation.save_section(officer, case, key, data)
+
+
 def seed() -> tuple[list[tuple[str, str, str]], bool]:
     """Create the demo data unless it exists. Returns the log-ins and whether anything was made."""
     logins = [(role.value, email, password) for role, email, password, *_ in DEMO_USERS]
@@ -60,6 +102,7 @@ def seed() -> tuple[list[tuple[str, str, str]], bool]:
             rank=rank, collar_number=collar,
         )
     officer = made[DEMO_USERS[0][1]]
+    superintendent = made[DEMO_USERS[2][1]]
     calendar = load_calendar()
     now = utcnow()
     for perp, dob, victim, rel, kids, (line1, town, postcode), risk, area, incident_h, hours_left in DEMO_CASES:
@@ -76,7 +119,17 @@ def seed() -> tuple[list[tuple[str, str, str]], bool]:
             officer_in_case_id=officer.id, area=area,
         )
         case = cases.open_case(officer, details, force_code=current_app.config["FORCE_CODE"])
+        if served_at is not None or perp == AWAITING_DECISION:
+            with frozen_at(details.incident_at + timedelta(minutes=30)):
+                complete_application(officer, case, mobile=f"0712345{case.id:04d}")
+                authorisation.submit(officer, case)
         if served_at is not None:
+            with frozen_at(served_at - timedelta(minutes=45)):
+                authorisation.decide(
+                    superintendent, case, authorisation.current_application(case),
+                    outcome=DecisionOutcome.AUTHORISE, rationale=DEMO_RATIONALE,
+                    answers={item.code: (True, "") for item in regime(case.regime).checklist},
+                )
             cases.record_dvpn_served(
                 officer, case, served_at=served_at,
                 window_hours=current_app.config["HEARING_WINDOW_HOURS"], calendar=calendar,

@@ -1,6 +1,12 @@
 """Shared by the integration, browser and benchmark suites: a real app on a migrated database."""
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
 from flask import Flask
 from flask_migrate import upgrade
 
@@ -17,3 +23,16 @@ def migrated_app(database_url: str, *, demo_data: bool = False, **settings) -> F
 
             seed()
     return app
+
+
+def pdf_pages(pdf: bytes, tmp_path: Path) -> list[str]:
+    """The text of each page of a PDF (poppler's pdftotext). Missing pdftotext skips, or fails under CI."""
+    if not shutil.which("pdftotext"):
+        message = "pdftotext (poppler-utils) is not installed: PDF text checks are SKIPPED"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + ", which CI does not allow")
+        pytest.skip(message)
+    path = tmp_path / "printout.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    return text.split("\f")[:-1]  # pdftotext ends every page, the last too, with a form feed

@@ -1,11 +1,19 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
 from app.models.audit import AuditEntry
+from app.models.authorisation import (
+    Application,
+    ApplicationSection,
+    ApplicationStatus,
+    AuthorisationDecision,
+    DecisionOutcome,
+)
 from app.models.calendar import ExtraBankHoliday
 from app.models.case import AssociatedRelationship, Case, CaseState, Person, PersonKind, RiskLevel
 from app.models.system import SchedulerHeartbeat
 from app.models.user import Role, User
 
 __all__ = [
+    "Application", "ApplicationSection", "ApplicationStatus", "AuthorisationDecision", "DecisionOutcome",
     "AssociatedRelationship", "AuditEntry", "Case", "CaseState", "ExtraBankHoliday", "Person",
     "PersonKind", "RiskLevel", "Role", "SchedulerHeartbeat", "User",
 ]

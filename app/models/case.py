@@ -7,6 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.domain.regimes import RegimeCode
+from app.domain.risk import RiskLevel
 from app.extensions import db
 from app.models.types import UTCDateTime
 from app.models.user import User, enum_column
@@ -16,6 +18,7 @@ class CaseState(enum.StrEnum):
     DRAFT = "draft"
     AWAITING_AUTHORISATION = "awaiting_authorisation"
     AUTHORISED = "authorised"
+    REFUSED = "refused"
     SERVED = "served"
     CLOSED = "closed"
 
@@ -32,16 +35,6 @@ class CaseState(enum.StrEnum):
         """Listed as IN (...) rather than != closed, so queries use the state index and
         their cost grows with the live cases, not with every case ever closed."""
         return [s for s in cls if s.is_live]
-
-
-class RiskLevel(enum.StrEnum):
-    STANDARD = "standard"
-    MEDIUM = "medium"
-    HIGH = "high"
-
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
 
 
 class AssociatedRelationship(enum.StrEnum):
@@ -109,6 +102,7 @@ class Case(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reference: Mapped[str | None] = mapped_column(String(32), unique=True)
+    regime: Mapped[RegimeCode] = mapped_column(enum_column(RegimeCode, length=8), default=RegimeCode.DVPN)
     state: Mapped[CaseState] = mapped_column(enum_column(CaseState), default=CaseState.DRAFT)
     area: Mapped[str] = mapped_column(String(60), index=True)
     risk_level: Mapped[RiskLevel] = mapped_column(enum_column(RiskLevel))
@@ -135,6 +129,9 @@ class Case(db.Model):
     served_by: Mapped[User | None] = relationship(foreign_keys=[served_by_id])
     people: Mapped[list[Person]] = relationship(
         order_by=(Person.kind, Person.position), cascade="all, delete-orphan"
+    )
+    applications: Mapped[list[Application]] = relationship(  # noqa: F821 - defined in authorisation.py
+        back_populates="case", order_by="Application.number", cascade="all, delete-orphan"
     )
     perpetrator: Mapped[Person | None] = relationship(
         primaryjoin=lambda: and_(Person.case_id == Case.id, Person.kind == PersonKind.PERPETRATOR),

@@ -14,6 +14,8 @@ from app.models.types import UTCDateTime
 
 class Role(enum.StrEnum):
     OFFICER = "officer"
+    # Authorises DAPNs only (Domestic Abuse Act 2021 s.22: inspector or above).
+    INSPECTOR = "inspector"
     SUPERINTENDENT = "superintendent"
     CASEWORKER = "caseworker"
     SUPERVISOR = "supervisor"

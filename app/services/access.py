@@ -6,14 +6,14 @@ from sqlalchemy import Select, false, or_, select
 from app.models import Case, Role, User
 
 # Caseworkers see referrals, never case files; admins run the system, not cases.
-CASE_READER_ROLES = (Role.OFFICER, Role.SUPERINTENDENT, Role.SUPERVISOR)
+CASE_READER_ROLES = (Role.OFFICER, Role.INSPECTOR, Role.SUPERINTENDENT, Role.SUPERVISOR)
 
 
 def visible_cases(user: User) -> Select:
     """A SELECT of the cases `user` may read.
 
     Officers with an area see that area's cases and any case they are officer in; officers
-    with no area, superintendents and supervisors see the whole force.
+    with no area, inspectors, superintendents and supervisors see the whole force.
     """
     query = select(Case)
     if user.role not in CASE_READER_ROLES:

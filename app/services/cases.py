@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from app.domain import deadlines
 from app.domain.calendar import LONDON, Calendar
-from app.domain.people import is_adult_on
+from app.domain.people import age_on, is_adult_on
+from app.domain.regimes import RegimeCode, regime
 from app.extensions import db
 from app.models import AuditEntry, Case, CaseState, Person, PersonKind, RiskLevel, Role, User
 from app.services import ValidationFailed, audit
@@ -35,6 +36,7 @@ class CaseDetails:
     risk_level: RiskLevel = RiskLevel.STANDARD
     officer_in_case_id: int | None = None
     area: str = ""
+    regime: RegimeCode = RegimeCode.DVPN
 
 
 def open_case(actor: User, details: CaseDetails, *, force_code: str) -> Case:
@@ -43,6 +45,7 @@ def open_case(actor: User, details: CaseDetails, *, force_code: str) -> Case:
     now = utcnow()
     case = Case(
         state=CaseState.DRAFT,
+        regime=details.regime,
         area=details.area,
         risk_level=details.risk_level,
         incident_at=details.incident_at,
@@ -97,6 +100,15 @@ def _check_case_details(details: CaseDetails) -> None:
         )
     if not details.victims:
         errors["victims"] = "Add the victim (the person the notice would protect)"
+    min_victim_age = regime(details.regime).min_victim_age
+    if min_victim_age and details.incident_at is not None:
+        on = details.incident_at.astimezone(LONDON).date()
+        for victim in details.victims:
+            if victim.date_of_birth and age_on(victim.date_of_birth, on) < min_victim_age:
+                errors["victims"] = (
+                    f"Under the {regime(details.regime).notice} regime the person protected must be aged "
+                    f"{min_victim_age} or over: {victim.full_name.strip()} was not"
+                )
     officer = db.session.get(User, details.officer_in_case_id) if details.officer_in_case_id else None
     if officer is None or officer.role is not Role.OFFICER or not officer.active:
         errors["officer_in_case_id"] = "Choose the officer in the case"
@@ -104,9 +116,8 @@ def _check_case_details(details: CaseDetails) -> None:
         raise ValidationFailed(errors)
 
 
-# Until the authorisation step exists, service can be recorded on a draft; the next
-# slice (issue 3) narrows this to AUTHORISED only.
-SERVABLE_STATES = (CaseState.DRAFT, CaseState.AUTHORISED)
+# A notice can only be served once an authorising officer has authorised it (CSA 2010 s.24(1)).
+SERVABLE_STATES = (CaseState.AUTHORISED,)
 
 
 def record_dvpn_served(
@@ -125,7 +136,8 @@ def record_dvpn_served(
     never moves a running deadline.
     """
     if case.state not in SERVABLE_STATES:
-        raise ValidationFailed({"served_date": f"A case that is {case.state.label.lower()} cannot be served"})
+        raise ValidationFailed({"served_date": f"A case that is {case.state.label.lower()} cannot be served: "
+                                               "the notice must be authorised first"})
     if served_at > utcnow():
         raise ValidationFailed({"served_date": "The time of service cannot be in the future"})
     if served_at < case.incident_at:

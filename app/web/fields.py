@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from wtforms import DateField, TimeField
+from wtforms import DateField, IntegerField, SelectMultipleField, TimeField, widgets
 from wtforms.validators import ValidationError
 
 from app.domain.local_time import NonexistentLocalTime, london_instant
@@ -68,3 +68,40 @@ def not_blank(message: str):
             raise ValidationError(message)
 
     return check
+
+
+class WholeNumberField(IntegerField):
+    """A whole number whose parse error says what to type."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        try:
+            self.data = int(str(valuelist[0]).strip())
+        except ValueError:
+            self.data = None
+            raise ValueError(f"{self.label.text} must be a whole number, like 12") from None
+
+
+class CheckboxesField(SelectMultipleField):
+    """A group of checkboxes (GOV.UK checkboxes pattern); unknown values are a form error."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+    def pre_validate(self, form):  # noqa: ARG002
+        values = {str(v) for v, *_ in self.iter_choices()}
+        if any(str(d) not in values for d in self.data or []):
+            raise ValidationError("Choose from the list")
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def yes_no_value(value: str | None) -> bool | None:
+    return {"yes": True, "no": False}.get(value or "")
+
+
+def yes_no_text(value: bool | None) -> str | None:
+    return {True: "yes", False: "no"}.get(value)

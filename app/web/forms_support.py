@@ -5,6 +5,7 @@ from datetime import datetime
 
 from flask_wtf import FlaskForm
 
+from app.domain.regimes import RegimeCode
 from app.models import RiskLevel
 from app.services.cases import CaseDetails, PersonDetails
 
@@ -19,7 +20,7 @@ def apply_errors(form: FlaskForm, errors: dict[str, str]) -> None:
             form.form_errors.append(message)
 
 
-def details_from_form(form, incident_at: datetime) -> CaseDetails:
+def details_from_form(form, incident_at: datetime, regime: str) -> CaseDetails:
     def named(entries):
         for entry in entries:
             sub = entry.form
@@ -38,4 +39,5 @@ def details_from_form(form, incident_at: datetime) -> CaseDetails:
         risk_level=RiskLevel(form.risk_level.data),
         officer_in_case_id=form.officer_in_case_id.data,
         area=form.area.data,
+        regime=RegimeCode(regime),
     )

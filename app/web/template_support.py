@@ -9,15 +9,26 @@ from flask_login import current_user
 
 from app.domain.timefmt import format_date, format_instant, format_remaining
 from app.models import AssociatedRelationship, AuditEntry
+from app.web.authorisation.summary import summarise
 
 TIMELINE_WORDING = {
     "case.opened": "Case opened",
-    "case.dvpn_served": "DVPN served on the perpetrator",
+    "case.dvpn_served": "Notice served on the perpetrator",
+    "application.started": "Application started",
+    "application.section_saved": "Application section saved",
+    "application.submitted": "Application submitted for authorisation",
+    "application.withdrawn": "Application withdrawn",
+    "application.authorised": "Notice authorised",
+    "application.refused": "Application refused",
+    "application.returned": "Application returned for more information",
 }
 
 
 def describe_entry(entry: AuditEntry) -> str:
     text = TIMELINE_WORDING.get(entry.action, entry.action.replace(".", ": ").replace("_", " ").capitalize())
+    section = (entry.detail or {}).get("section")
+    if entry.action == "application.section_saved" and section:
+        text += f": {section.replace('_', ' ')}"
     served_at = (entry.detail or {}).get("served_at")
     if entry.action == "case.dvpn_served" and served_at:
         text += f" at {format_instant(datetime.fromisoformat(served_at))}"
@@ -67,5 +78,6 @@ def register(app: Flask) -> None:
             "assets": assets,
             "describe_entry": describe_entry,
             "relationship_label": relationship_label,
+            "summarise": summarise,
             "current_user": current_user,
         }

@@ -1,12 +1,17 @@
 """Building cases for tests through the real services."""
 from __future__ import annotations
 
+import itertools
 from datetime import date, datetime, timedelta
 
-from app.models import AssociatedRelationship, RiskLevel, User
-from app.services import cases
+from app.demo import complete_application
+from app.domain.regimes import regime
+from app.models import AssociatedRelationship, DecisionOutcome, RiskLevel, Role, User
+from app.services import authorisation, cases, users
 from app.services.calendar import load_calendar
-from app.timeutil import utcnow
+from app.timeutil import frozen_at, utcnow
+
+_numbers = itertools.count(1)
 
 
 def case_details(officer: User, *, area: str = "North", incident_at: datetime | None = None, **overrides):
@@ -30,10 +35,39 @@ def open_case(officer: User, **kwargs):
     return cases.open_case(officer, case_details(officer, **kwargs), force_code="TC")
 
 
+def make_authoriser(role: Role = Role.SUPERINTENDENT) -> User:
+    n = next(_numbers)
+    return users.create_user(
+        email=f"authoriser{n}@test.police.uk", full_name=f"Authoriser {n}", role=role,
+        password="correct horse battery", rank="Supt" if role is Role.SUPERINTENDENT else "Insp",
+    )
+
+
+def submitted_case(officer: User, *, mobile: str | None = "07123456789", **kwargs):
+    case = open_case(officer, **kwargs)
+    complete_application(officer, case, mobile=mobile)
+    authorisation.submit(officer, case)
+    return case
+
+
+def all_met(case) -> dict:
+    return {item.code: (True, "") for item in regime(case.regime).checklist}
+
+
+def authorised_case(officer: User, *, authoriser: User | None = None, **kwargs):
+    case = submitted_case(officer, **kwargs)
+    authorisation.decide(
+        authoriser or make_authoriser(), case, authorisation.current_application(case),
+        outcome=DecisionOutcome.AUTHORISE, answers=all_met(case), rationale="Necessary and proportionate.",
+    )
+    return case
+
+
 def served_case(officer: User, served_at: datetime | None = None, hours: int = 48, **kwargs):
     served_at = served_at or utcnow() - timedelta(hours=1)
     kwargs.setdefault("incident_at", served_at - timedelta(hours=1))
-    case = open_case(officer, **kwargs)
+    with frozen_at(served_at - timedelta(minutes=30)):
+        case = authorised_case(officer, **kwargs)
     return cases.record_dvpn_served(
         officer, case, served_at=served_at, window_hours=hours, calendar=load_calendar()
     )

@@ -13,7 +13,8 @@ from tests.integration.conftest import DEFAULT_NOW, PASSWORD, csrf_from, login
     "role, landing",
     [
         (Role.OFFICER, "/dashboard"),
-        (Role.SUPERINTENDENT, "/dashboard"),
+        (Role.SUPERINTENDENT, "/authorisations"),
+        (Role.INSPECTOR, "/authorisations"),
         (Role.SUPERVISOR, "/dashboard"),
         (Role.ADMIN, "/admin/"),
         (Role.CASEWORKER, "/account"),

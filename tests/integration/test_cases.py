@@ -8,7 +8,7 @@ from app.domain.timefmt import format_instant
 from app.extensions import db
 from app.models import AuditEntry, Case, CaseState, PersonKind, Role
 from tests.integration.conftest import DEFAULT_NOW
-from tests.integration.factories import open_case, served_case
+from tests.integration.factories import authorised_case, open_case, served_case
 
 
 def new_case_form(token, officer, **overrides):
@@ -115,7 +115,8 @@ def test_case_page_shows_facts_and_records_the_view(client, login_as):
     case = open_case(officer)
     html = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert case.reference in html and "Adam Testperson" in html and "Beth Testperson" in html
-    assert "Record DVPN served" in html
+    assert "Record DVPN served" not in html  # not before authorisation
+    assert "Prepare the application" in html
     assert "Case opened" in html  # timeline from the audit log
     client.get(f"/cases/{case.id}")
     views = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "case.viewed")).all()
@@ -124,7 +125,8 @@ def test_case_page_shows_facts_and_records_the_view(client, login_as):
 
 def test_recording_service_starts_the_hearing_clock(client, login_as):
     officer, token = login_as(Role.OFFICER)
-    case = open_case(officer, incident_at=DEFAULT_NOW - timedelta(hours=5))
+    case = authorised_case(officer, incident_at=DEFAULT_NOW - timedelta(hours=5))
+    assert "Record DVPN served" in client.get(f"/cases/{case.id}").get_data(as_text=True)
     form_html = client.get(f"/cases/{case.id}/serve").get_data(as_text=True)
     now_london = DEFAULT_NOW.astimezone(LONDON)
     assert f'value="{now_london:%Y-%m-%d}"' in form_html and f'value="{now_london:%H:%M}"' in form_html
@@ -148,7 +150,7 @@ def test_recording_service_starts_the_hearing_clock(client, login_as):
 
 def test_service_cannot_be_in_the_future_or_before_the_incident(client, login_as):
     officer, token = login_as(Role.OFFICER)
-    case = open_case(officer, incident_at=DEFAULT_NOW - timedelta(hours=5))
+    case = authorised_case(officer, incident_at=DEFAULT_NOW - timedelta(hours=5))
     for when, message in [
         (DEFAULT_NOW + timedelta(hours=2), "cannot be in the future"),
         (DEFAULT_NOW - timedelta(hours=7), "cannot be before the incident"),
@@ -160,6 +162,16 @@ def test_service_cannot_be_in_the_future_or_before_the_incident(client, login_as
         html = response.get_data(as_text=True)
         assert response.status_code == 200 and message in html
         assert f"{local:%H:%M}" in html  # what was typed comes back
+    db.session.refresh(case)
+    assert case.state is CaseState.AUTHORISED and case.served_at is None
+
+
+def test_a_notice_that_is_not_authorised_cannot_be_served(client, login_as):
+    officer, token = login_as(Role.OFFICER)
+    case = open_case(officer, incident_at=DEFAULT_NOW - timedelta(hours=5))
+    response = client.post(f"/cases/{case.id}/serve", data={"csrf_token": token, "served_date": "2026-11-16", "served_time": "09:30"})
+    assert response.status_code == 302
+    assert "Service cannot be recorded" in client.get(response.headers["Location"]).get_data(as_text=True)
     db.session.refresh(case)
     assert case.state is CaseState.DRAFT and case.served_at is None
 
@@ -176,7 +188,7 @@ def test_a_served_case_cannot_be_served_again(client, login_as):
 def test_the_72_hour_window_setting_applies_to_new_service(app, client, login_as):
     app.config["HEARING_WINDOW_HOURS"] = 72
     officer, token = login_as(Role.OFFICER)
-    case = open_case(officer, incident_at=DEFAULT_NOW - timedelta(hours=5))
+    case = authorised_case(officer, incident_at=DEFAULT_NOW - timedelta(hours=5))
     local = DEFAULT_NOW.astimezone(LONDON)
     client.post(f"/cases/{case.id}/serve", data={"csrf_token": token, "served_date": f"{local:%Y-%m-%d}", "served_time": f"{local:%H:%M}"})
     db.session.refresh(case)

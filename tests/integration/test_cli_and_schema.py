@@ -40,7 +40,8 @@ def test_seed_demo_creates_one_user_per_role_and_live_cases_once(app):
         assert email in first.output and password in first.output
     assert {u.role for u in db.session.scalars(select(User))} == set(Role)
     cases = db.session.scalars(select(Case)).all()
-    assert len(cases) >= 4 and {c.state for c in cases} == {CaseState.DRAFT, CaseState.SERVED}
+    assert len(cases) >= 4
+    assert {c.state for c in cases} == {CaseState.DRAFT, CaseState.AWAITING_AUTHORISATION, CaseState.SERVED}
     second = runner.invoke(args=["seed-demo"])
     assert "already present" in second.output
     assert db.session.scalar(select(func.count(Case.id))) == len(cases)

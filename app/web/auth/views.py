@@ -58,7 +58,9 @@ def home():
 
 
 def home_url(role: Role) -> str:
-    if role in (Role.OFFICER, Role.SUPERINTENDENT, Role.SUPERVISOR):
+    if role in (Role.INSPECTOR, Role.SUPERINTENDENT):
+        return url_for("authorisation.queue")
+    if role in (Role.OFFICER, Role.SUPERVISOR):
         return url_for("cases.dashboard")
     if role is Role.ADMIN:
         return url_for("admin.index")

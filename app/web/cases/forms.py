@@ -64,6 +64,11 @@ class NewCaseForm(FlaskForm):
         "Officer in the case", coerce=int, validators=[InputRequired("Choose the officer in the case")]
     )
     area = SelectField("Area", validators=[InputRequired("Choose the area")])
+    regime = RadioField(
+        "Which regime?",
+        choices=[("dvpn", "DVPN and DVPO (Crime and Security Act 2010)"), ("dapn", "DAPN and DAPO (Domestic Abuse Act 2021 pilot)")],
+        validators=[Optional()],
+    )
     add_victim = SubmitField("Add another victim")
     add_child = SubmitField("Add a child")
     save = SubmitField("Open case")

@@ -9,11 +9,13 @@ from sqlalchemy import func, select
 
 from app.domain.calendar import LONDON
 from app.domain.clocks import Thresholds
+from app.domain.regimes import regime
 from app.extensions import db
 from app.models import AuditEntry, Case, Role, User
 from app.services import ValidationFailed
 from app.services import cases as case_service
 from app.services.access import CASE_READER_ROLES, visible_cases
+from app.services.authorisation import current_application
 from app.services.calendar import load_calendar
 from app.services.dashboard import clocks_for, live_cases_page
 from app.timeutil import utcnow
@@ -61,7 +63,7 @@ def dashboard_rows():
     return render_template("cases/partials/case_rows.html", page=_dashboard_page(), now=utcnow())
 
 
-def _get_case_or_404(case_id: int) -> Case:
+def get_case_or_404(case_id: int) -> Case:
     case = db.session.scalar(visible_cases(current_user).where(Case.id == case_id))
     if case is None:
         abort(404)  # also for cases that exist but this user may not read: no enumeration
@@ -84,6 +86,7 @@ def new_case():
     if request.method == "GET":
         form.officer_in_case_id.data = current_user.id
         form.area.data = current_user.area or ""
+        form.regime.data = current_app.config["REGIME"]
     elif form.add_victim.data or form.add_child.data:
         # Progressive enhancement without JavaScript: the form comes back with one more row.
         target = form.victims if form.add_victim.data else form.children
@@ -94,7 +97,7 @@ def new_case():
         if incident_at is not None:
             try:
                 case = case_service.open_case(
-                    current_user, details_from_form(form, incident_at),
+                    current_user, details_from_form(form, incident_at, _regime_for(form)),
                     force_code=current_app.config["FORCE_CODE"],
                 )
             except ValidationFailed as exc:
@@ -105,10 +108,17 @@ def new_case():
     return render_template("cases/new.html", form=form)
 
 
+def _regime_for(form: NewCaseForm) -> str:
+    """The force's regime, unless a DAPN pilot lets the officer choose per case."""
+    if current_app.config["DAPN_PILOT"] and form.regime.data in ("dvpn", "dapn"):
+        return form.regime.data
+    return current_app.config["REGIME"]
+
+
 @bp.route("/cases/<int:case_id>")
 @roles_required(*CASE_READER_ROLES)
 def show(case_id: int):
-    case = _get_case_or_404(case_id)
+    case = get_case_or_404(case_id)
     case_service.record_case_viewed(current_user, case)
     timeline = case_service.case_timeline(case)
     views = db.session.scalar(
@@ -116,7 +126,8 @@ def show(case_id: int):
     )
     clocks = clocks_for(case, utcnow(), _calendar(), _thresholds())
     return render_template(
-        "cases/show.html", case=case, clocks=clocks, timeline=timeline, views=views,
+        "cases/show.html", case=case, clocks=clocks, timeline=timeline, views=views, regime=regime(case.regime),
+        application=current_application(case),
         can_serve=current_user.role is Role.OFFICER and case.state in case_service.SERVABLE_STATES,
     )
 
@@ -125,7 +136,7 @@ def show(case_id: int):
 @roles_required(*CASE_READER_ROLES)
 @polling
 def case_clocks(case_id: int):
-    case = _get_case_or_404(case_id)
+    case = get_case_or_404(case_id)
     clocks = clocks_for(case, utcnow(), _calendar(), _thresholds())
     return render_template("cases/partials/case_clocks.html", case=case, clocks=clocks)
 
@@ -133,7 +144,7 @@ def case_clocks(case_id: int):
 @bp.route("/cases/<int:case_id>/serve", methods=["GET", "POST"])
 @roles_required(Role.OFFICER)
 def serve(case_id: int):
-    case = _get_case_or_404(case_id)
+    case = get_case_or_404(case_id)
     if case.state not in case_service.SERVABLE_STATES:
         flash(f"Service cannot be recorded: the case is {case.state.label.lower()}.", "error")
         return redirect(url_for("cases.show", case_id=case.id))
@@ -157,4 +168,4 @@ def serve(case_id: int):
             else:
                 flash("DVPN service recorded. The hearing clock is running.", "success")
                 return redirect(url_for("cases.show", case_id=case.id))
-    return render_template("cases/serve.html", case=case, form=form)
+    return render_template("cases/serve.html", case=case, form=form, regime=regime(case.regime))

@@ -1,0 +1,197 @@
+"""The two statutory regimes as data: DVPN/DVPO and its successor DAPN/DAPO.
+
+Pages and services read these facts instead of branching on the regime, so the DAPN pilot
+changes words, ranks, ages and the checklist without a second copy of any page.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class RegimeCode(enum.StrEnum):
+    DVPN = "dvpn"
+    DAPN = "dapn"
+
+
+class Conduct(enum.StrEnum):
+    VIOLENCE = "violence"
+    THREAT_OF_VIOLENCE = "threat_of_violence"
+    ABUSE = "abuse"
+
+    @property
+    def label(self) -> str:
+        return {
+            Conduct.VIOLENCE: "Violence",
+            Conduct.THREAT_OF_VIOLENCE: "Threat of violence",
+            Conduct.ABUSE: "Other abusive behaviour (for example controlling or coercive, economic, psychological)",
+        }[self]
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    code: str
+    text: str
+    citation: str
+
+
+@dataclass(frozen=True)
+class Regime:
+    code: RegimeCode
+    notice: str
+    notice_name: str
+    order: str
+    order_name: str
+    act: str
+    notice_section: str
+    # Roles (by value) that may authorise a notice under this regime.
+    authorising_roles: frozenset[str]
+    authorising_rank: str
+    min_perpetrator_age: int
+    min_victim_age: int | None
+    conduct: tuple[Conduct, ...]
+    conduct_test: str
+    # The same test addressed to P, as the notice states it.
+    conduct_test_to_p: str
+    hearing_section: str
+    order_min_days: int | None
+    order_max_days: int | None
+    checklist: tuple[ChecklistItem, ...]
+
+
+_CSA = "Crime and Security Act 2010"
+_DAA = "Domestic Abuse Act 2021"
+
+DVPN = Regime(
+    code=RegimeCode.DVPN,
+    notice="DVPN",
+    notice_name="Domestic Violence Protection Notice",
+    order="DVPO",
+    order_name="Domestic Violence Protection Order",
+    act=_CSA,
+    notice_section="section 24",
+    authorising_roles=frozenset({"superintendent"}),
+    authorising_rank="superintendent",
+    min_perpetrator_age=18,
+    min_victim_age=None,
+    conduct=(Conduct.VIOLENCE, Conduct.THREAT_OF_VIOLENCE),
+    conduct_test="has been violent towards, or has threatened violence towards, an associated person",
+    conduct_test_to_p="have been violent towards, or have threatened violence towards, an associated person",
+    hearing_section="section 27",
+    order_min_days=14,
+    order_max_days=28,
+    checklist=(
+        ChecklistItem("perpetrator_adult", "The perpetrator (P) is aged 18 or over.", f"{_CSA} s.24(1)"),
+        ChecklistItem(
+            "violence",
+            "There are reasonable grounds for believing that P has been violent towards, or has "
+            "threatened violence towards, an associated person (V).",
+            f"{_CSA} s.24(2)(a)",
+        ),
+        ChecklistItem(
+            "necessity",
+            "There are reasonable grounds for believing that the DVPN is necessary to protect V from "
+            "violence or a threat of violence by P.",
+            f"{_CSA} s.24(2)(b)",
+        ),
+        ChecklistItem(
+            "children",
+            "I have considered the welfare of any person under 18 whose interests are relevant.",
+            f"{_CSA} s.24(3)(a)",
+        ),
+        ChecklistItem(
+            "victim_opinion",
+            "I have considered the opinion of V (V's consent is not required), after reasonable steps "
+            "to discover it.",
+            f"{_CSA} s.24(3)(b), (4)",
+        ),
+        ChecklistItem(
+            "representations",
+            "I have considered any representations P has made about the issuing of the DVPN.",
+            f"{_CSA} s.24(3)(c)",
+        ),
+        ChecklistItem(
+            "other_occupant",
+            "Where the DVPN covers premises lived in by P and V, I have considered the opinion of any "
+            "other associated person who lives there, after reasonable steps to discover it.",
+            f"{_CSA} s.24(3)(d), (4)",
+        ),
+        ChecklistItem(
+            "proportionality",
+            "The DVPN and its prohibitions are necessary and proportionate, having regard to the rights "
+            "of P and V, and no charge, caution, remand or bail already protects V.",
+            "Home Office DVPO guidance; Human Rights Act 1998 sch.1 art.8",
+        ),
+    ),
+)
+
+DAPN = Regime(
+    code=RegimeCode.DAPN,
+    notice="DAPN",
+    notice_name="Domestic Abuse Protection Notice",
+    order="DAPO",
+    order_name="Domestic Abuse Protection Order",
+    act=_DAA,
+    notice_section="section 22",
+    authorising_roles=frozenset({"inspector", "superintendent"}),
+    authorising_rank="inspector",
+    min_perpetrator_age=18,
+    min_victim_age=16,
+    conduct=(Conduct.VIOLENCE, Conduct.THREAT_OF_VIOLENCE, Conduct.ABUSE),
+    conduct_test="has been abusive towards a person aged 16 or over to whom P is personally connected",
+    conduct_test_to_p="have been abusive towards a person aged 16 or over to whom you are personally connected",
+    hearing_section="section 27",
+    order_min_days=None,
+    order_max_days=None,
+    checklist=(
+        ChecklistItem("perpetrator_adult", "The perpetrator (P) is aged 18 or over.", f"{_DAA} s.22(1)"),
+        ChecklistItem("victim_16", "The person to be protected (V) is aged 16 or over.", f"{_DAA} s.22(2)(a)"),
+        ChecklistItem(
+            "abuse",
+            "There are reasonable grounds for believing that P has been abusive towards V, to whom P "
+            "is personally connected.",
+            f"{_DAA} s.22(2)(a)",
+        ),
+        ChecklistItem(
+            "necessity",
+            "There are reasonable grounds for believing that the DAPN is necessary to protect V from "
+            "domestic abuse, or the risk of domestic abuse, carried out by P.",
+            f"{_DAA} s.22(2)(b)",
+        ),
+        ChecklistItem(
+            "children",
+            "I have considered the welfare of any child whose interests are relevant.",
+            f"{_DAA} s.24",
+        ),
+        ChecklistItem(
+            "victim_opinion",
+            "I have considered the opinion of V (V's consent is not required), after reasonable steps "
+            "to discover it.",
+            f"{_DAA} s.24",
+        ),
+        ChecklistItem(
+            "representations",
+            "I have considered any representations P has made about the giving of the DAPN.",
+            f"{_DAA} s.24",
+        ),
+        ChecklistItem(
+            "other_occupant",
+            "Where the DAPN covers premises lived in by P and V, I have considered the opinion of any "
+            "other person who lives there and is personally connected to P, after reasonable steps to "
+            "discover it.",
+            f"{_DAA} s.24",
+        ),
+        ChecklistItem(
+            "proportionality",
+            "The DAPN and its provisions are necessary and proportionate, having regard to the rights "
+            "of P and V.",
+            "Statutory guidance on the Domestic Abuse Act 2021; Human Rights Act 1998 sch.1 art.8",
+        ),
+    ),
+)
+
+REGIMES: dict[RegimeCode, Regime] = {DVPN.code: DVPN, DAPN.code: DAPN}
+
+
+def regime(code: str | RegimeCode) -> Regime:
+    return REGIMES[RegimeCode(code)]

@@ -1,0 +1,284 @@
+"""The notice application and its decision: start, save sections, submit, withdraw, decide.
+
+Each function is one transaction with its audit entry. The rules about what a section must
+say live in app.domain.application; those about who may decide, in app.domain.regimes.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.domain.application import (
+    SECTION_KEYS,
+    ApplicationContext,
+    VictimFacts,
+    incomplete_sections,
+    validate_section,
+)
+from app.domain.regimes import regime
+from app.domain.risk import RiskLevel
+from app.extensions import db
+from app.models import (
+    Application,
+    ApplicationSection,
+    ApplicationStatus,
+    AuthorisationDecision,
+    Case,
+    CaseState,
+    DecisionOutcome,
+    Role,
+    User,
+)
+from app.services import ValidationFailed, audit
+from app.services.access import visible_cases
+from app.timeutil import utcnow
+
+EDITABLE_CASE_STATES = (CaseState.DRAFT, CaseState.REFUSED)
+
+
+def current_application(case: Case) -> Application | None:
+    return case.applications[-1] if case.applications else None
+
+
+def application_context(case: Case, now: datetime | None = None) -> ApplicationContext:
+    return ApplicationContext(
+        regime=regime(case.regime),
+        victims=tuple(VictimFacts(v.id, v.full_name, v.date_of_birth) for v in case.victims),
+        now=now or utcnow(),
+        incident_at=case.incident_at,
+    )
+
+
+def incomplete(application: Application | None, case: Case) -> list[str]:
+    sections = application.section_data if application else {}
+    return incomplete_sections(sections, application_context(case))
+
+
+def _editable_application(actor: User, case: Case) -> Application:
+    """The draft the officer is working on, started on the first save."""
+    application = current_application(case)
+    if application is not None and application.status is ApplicationStatus.DRAFT:
+        return application
+    if case.state not in EDITABLE_CASE_STATES or (
+        application is not None and application.status is not ApplicationStatus.REFUSED
+    ):
+        raise ValidationFailed({"": "The application cannot be changed while it is awaiting a decision or after it is authorised"})
+    return _new_application(actor, case, previous=application)
+
+
+def _new_application(actor: User, case: Case, previous: Application | None) -> Application:
+    """A new application; one that follows a refusal or a return starts as a copy of it."""
+    application = Application(
+        case=case,
+        number=(previous.number + 1) if previous else 1,
+        status=ApplicationStatus.DRAFT,
+        created_by_id=actor.id,
+        created_at=utcnow(),
+        previous_id=previous.id if previous else None,
+    )
+    if previous is not None:
+        application.sections = [
+            ApplicationSection(key=s.key, data=dict(s.data), updated_by_id=s.updated_by_id, updated_at=s.updated_at)
+            for s in previous.sections
+        ]
+    db.session.add(application)
+    db.session.flush()
+    audit.record(actor, "application.started", case, application=application.number,
+                 copied_from=previous.number if previous else None)
+    return application
+
+
+def save_section(actor: User, case: Case, key: str, data: dict) -> Application:
+    """Save one section of the application. Only a valid section is saved; it is then complete."""
+    if key not in SECTION_KEYS:
+        raise ValidationFailed({"": "There is no such section"})
+    errors = validate_section(key, data, application_context(case))
+    if errors:
+        raise ValidationFailed(errors)
+    application = _editable_application(actor, case)
+    section = next((s for s in application.sections if s.key == key), None)
+    now = utcnow()
+    if section is None:
+        application.sections.append(ApplicationSection(key=key, data=data, updated_by_id=actor.id, updated_at=now))
+    else:
+        section.data, section.updated_by_id, section.updated_at = data, actor.id, now
+    if key == "dash":
+        case.risk_level = RiskLevel(data["risk_level"])
+    audit.record(actor, "application.section_saved", case, application=application.number, section=key, data=data)
+    db.session.commit()
+    return application
+
+
+def submit(actor: User, case: Case) -> Application:
+    """Send the application to an authorising officer: only when every section is complete."""
+    application = current_application(case)
+    if application is None or application.status is not ApplicationStatus.DRAFT:
+        raise ValidationFailed({"": "There is no draft application to submit"})
+    missing = incomplete(application, case)
+    if missing:
+        raise ValidationFailed({"": "Complete every section before submitting"})
+    application.status = ApplicationStatus.SUBMITTED
+    application.submitted_by_id = actor.id
+    application.submitted_at = utcnow()
+    case.state = CaseState.AWAITING_AUTHORISATION
+    audit.record(actor, "application.submitted", case, application=application.number)
+    db.session.commit()
+    return application
+
+
+def withdraw(actor: User, case: Case) -> Application:
+    """Take a submitted application back before a decision; it becomes a draft again."""
+    application = current_application(case)
+    if application is None or application.status is not ApplicationStatus.SUBMITTED:
+        raise ValidationFailed({"": "Only an application awaiting a decision can be withdrawn"})
+    application.status = ApplicationStatus.DRAFT
+    application.submitted_at = None
+    application.submitted_by_id = None
+    case.state = CaseState.DRAFT
+    audit.record(actor, "application.withdrawn", case, application=application.number)
+    db.session.commit()
+    return application
+
+
+def resubmit_after_refusal(actor: User, case: Case) -> Application:
+    """Start a new application from a refused one; the refused one and its decision stay."""
+    application = current_application(case)
+    if application is None or application.status is not ApplicationStatus.REFUSED:
+        raise ValidationFailed({"": "Only a refused application can be started again"})
+    new = _new_application(actor, case, previous=application)
+    case.state = CaseState.DRAFT
+    db.session.commit()
+    return new
+
+
+def can_authorise(user: User, case: Case) -> bool:
+    """Whether `user`'s role may decide a notice under the case's regime (CSA 2010 s.24(1):
+    superintendent or above; DAA 2021 s.22: inspector or above)."""
+    return user.role.value in regime(case.regime).authorising_roles
+
+
+def made_by(user: User, application: Application) -> bool:
+    """Whether `user` had a hand in the application: they may not then decide it."""
+    authors = {application.created_by_id, application.submitted_by_id}
+    authors |= {s.updated_by_id for s in application.sections}
+    return user.id in authors
+
+
+def decide(
+    actor: User,
+    case: Case,
+    application: Application,
+    *,
+    outcome: DecisionOutcome | None,
+    answers: dict[str, tuple[bool | None, str]],
+    rationale: str,
+) -> AuthorisationDecision:
+    """Record the authorising officer's decision. Final: it is never changed afterwards.
+
+    Authorising needs every statutory test and consideration confirmed (CSA 2010 s.24(1)-(4);
+    DAA 2021 ss.22-24) and a rationale; refusing needs a reason; returning needs what is
+    needed. A returned application comes back to the officer as a new draft copy.
+    """
+    the_regime = regime(case.regime)
+    if outcome is None:
+        raise ValidationFailed({"outcome": "Choose your decision: authorise, refuse or return for more information"})
+    if not can_authorise(actor, case):
+        raise ValidationFailed({"": f"A {the_regime.notice} must be authorised by a {the_regime.authorising_rank} or above"})
+    if made_by(actor, application):
+        raise ValidationFailed({"": "You cannot decide an application you made or edited"})
+    if application.status is not ApplicationStatus.SUBMITTED or application.decision is not None:
+        raise ValidationFailed({"": "This application is not awaiting a decision"})
+    errors = _decision_errors(the_regime.checklist, outcome, answers, rationale)
+    if errors:
+        raise ValidationFailed(errors)
+    decision = AuthorisationDecision(
+        application=application,
+        outcome=outcome,
+        decided_by_id=actor.id,
+        decided_by_rank=actor.rank,
+        decided_at=utcnow(),
+        rationale=rationale.strip(),
+        checklist=[
+            {"code": item.code, "text": item.text, "citation": item.citation,
+             "met": answers.get(item.code, (None, ""))[0], "note": answers.get(item.code, (None, ""))[1].strip()}
+            for item in the_regime.checklist
+        ],
+    )
+    db.session.add(decision)
+    application.status = {
+        DecisionOutcome.AUTHORISE: ApplicationStatus.AUTHORISED,
+        DecisionOutcome.REFUSE: ApplicationStatus.REFUSED,
+        DecisionOutcome.RETURN: ApplicationStatus.RETURNED,
+    }[outcome]
+    case.state = {
+        DecisionOutcome.AUTHORISE: CaseState.AUTHORISED,
+        DecisionOutcome.REFUSE: CaseState.REFUSED,
+        DecisionOutcome.RETURN: CaseState.DRAFT,
+    }[outcome]
+    db.session.flush()
+    audit.record(actor, f"application.{application.status.value}", case,
+                 application=application.number, rationale=decision.rationale)
+    if outcome is DecisionOutcome.RETURN:
+        _new_application(actor, case, previous=application)
+    db.session.commit()
+    return decision
+
+
+_RATIONALE_MESSAGES = {
+    DecisionOutcome.AUTHORISE: "Give your rationale for authorising",
+    DecisionOutcome.REFUSE: "Give the reason for refusing: the officer will see it",
+    DecisionOutcome.RETURN: "Say what more information is needed",
+}
+
+
+def _decision_errors(checklist, outcome, answers, rationale) -> dict[str, str]:
+    errors = {}
+    if not (rationale or "").strip():
+        errors["rationale"] = _RATIONALE_MESSAGES[outcome]
+    if outcome is DecisionOutcome.RETURN:
+        return errors
+    for item in checklist:
+        met = answers.get(item.code, (None, ""))[0]
+        if met is None:
+            errors[f"check_{item.code}"] = "Confirm this, or mark it not met"
+        elif outcome is DecisionOutcome.AUTHORISE and not met:
+            errors[f"check_{item.code}"] = "You cannot authorise while this is marked not met"
+    return errors
+
+
+def queue(user: User) -> list[Application]:
+    """Applications awaiting a decision that `user` may decide, oldest first (three queries)."""
+    codes = [code for code in ("dvpn", "dapn") if user.role.value in regime(code).authorising_roles]
+    if not codes:
+        return []
+    cases = visible_cases(user).where(Case.regime.in_(codes)).subquery()
+    return list(
+        db.session.scalars(
+            select(Application)
+            .join(cases, Application.case_id == cases.c.id)
+            .where(Application.status == ApplicationStatus.SUBMITTED)
+            .options(
+                joinedload(Application.case).selectinload(Case.perpetrator),
+                joinedload(Application.submitted_by),
+            )
+            .order_by(Application.submitted_at, Application.id)
+        )
+    )
+
+
+def application_for_decision(user: User, application_id: int) -> Application | None:
+    """The application, if `user` may read its case; with what the approval page shows."""
+    return db.session.scalar(
+        select(Application)
+        .where(Application.id == application_id, Application.case_id.in_(visible_cases(user).with_only_columns(Case.id)))
+        .options(
+            selectinload(Application.sections),
+            joinedload(Application.decision),
+            joinedload(Application.case).selectinload(Case.people),
+        )
+    )
+
+
+AUTHORISER_ROLES = (Role.INSPECTOR, Role.SUPERINTENDENT)

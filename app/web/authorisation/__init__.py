@@ -1,0 +1,3 @@
+from app.web.authorisation.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,241 @@
+"""The officer's application (task list and sections), the authorisation queue and decision,
+and the printed notice."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.domain.application import SECTION_KEYS, SECTIONS
+from app.domain.prohibitions import prohibitions_from_data
+from app.domain.regimes import regime
+from app.models import ApplicationStatus, DecisionOutcome, Role
+from app.printing import pdf_response, render_printout
+from app.services import ValidationFailed
+from app.services import authorisation as service
+from app.services.access import CASE_READER_ROLES
+from app.timeutil import utcnow
+from app.web.authorisation.decision_forms import decision_form_for
+from app.web.authorisation.forms import SECTION_FORMS, GroundsForm
+from app.web.cases.views import get_case_or_404
+from app.web.forms_support import apply_errors
+from app.web.security import is_htmx, polling, roles_required
+
+bp = Blueprint("authorisation", __name__)
+TITLES = {s.key: s.title for s in SECTIONS}
+
+
+def _section_form(case, key, **kwargs):
+    form = SECTION_FORMS[key](**kwargs)
+    if isinstance(form, GroundsForm):
+        the_regime = regime(case.regime)
+        form.conduct.choices = [(c.value, c.label) for c in the_regime.conduct]
+        form.victim_id.choices = [(v.id, v.full_name) for v in case.victims]
+    return form
+
+
+@bp.route("/cases/<int:case_id>/application")
+@roles_required(*CASE_READER_ROLES)
+def task_list(case_id: int):
+    case = get_case_or_404(case_id)
+    application = service.current_application(case)
+    missing = service.incomplete(application, case)
+    return render_template(
+        "authorisation/task_list.html", case=case, application=application, sections=SECTIONS,
+        missing=missing, regime=regime(case.regime), can_edit=_can_edit(case, application),
+        previous=[a for a in case.applications if a is not application],
+    )
+
+
+def _can_edit(case, application) -> bool:
+    if current_user.role is not Role.OFFICER:
+        return False
+    if application is None:
+        return case.state in service.EDITABLE_CASE_STATES
+    return application.status is ApplicationStatus.DRAFT
+
+
+@bp.route("/cases/<int:case_id>/application/<section>", methods=["GET", "POST"])
+@roles_required(Role.OFFICER)
+def section(case_id: int, section: str):
+    case = get_case_or_404(case_id)
+    if section not in SECTION_KEYS:
+        abort(404)
+    application = service.current_application(case)
+    if not _can_edit(case, application):
+        flash("The application cannot be changed now.", "error")
+        return redirect(url_for("authorisation.task_list", case_id=case.id))
+    form = _section_form(case, section)
+    saved = False
+    if request.method == "GET":
+        if application and section in application.section_data:
+            form.load(application.section_data[section])
+    elif form.validate_on_submit():
+        data = form.to_data()
+        if not any(form.errors.values()):
+            try:
+                service.save_section(current_user, case, section, data)
+            except ValidationFailed as exc:
+                apply_errors(form, exc.errors)
+            else:
+                saved = True
+                if not is_htmx():
+                    flash(f"{TITLES[section]}: saved and complete.", "success")
+                    return redirect(url_for("authorisation.task_list", case_id=case.id))
+    template = "authorisation/partials/section_form.html" if is_htmx() else "authorisation/section.html"
+    return render_template(
+        template, case=case, form=form, key=section, title=TITLES[section], saved=saved,
+        regime=regime(case.regime), next_key=_next_key(section),
+        missing=service.incomplete(service.current_application(case), case),
+    )
+
+
+def _next_key(key: str) -> str | None:
+    index = SECTION_KEYS.index(key)
+    return SECTION_KEYS[index + 1] if index + 1 < len(SECTION_KEYS) else None
+
+
+@bp.route("/cases/<int:case_id>/application/check", methods=["GET", "POST"])
+@roles_required(Role.OFFICER)
+def check(case_id: int):
+    """Check your answers, then submit for authorisation."""
+    case = get_case_or_404(case_id)
+    application = service.current_application(case)
+    if application is None or application.status is not ApplicationStatus.DRAFT:
+        return redirect(url_for("authorisation.task_list", case_id=case.id))
+    form = _confirm_form()
+    if form.validate_on_submit():
+        try:
+            service.submit(current_user, case)
+        except ValidationFailed as exc:
+            flash(next(iter(exc.errors.values())), "error")
+        else:
+            flash("Application submitted. An authorising officer will decide it.", "success")
+        return redirect(url_for("authorisation.task_list", case_id=case.id))
+    return render_template(
+        "authorisation/check.html", case=case, application=application, form=form,
+        missing=service.incomplete(application, case), regime=regime(case.regime),
+    )
+
+
+@bp.route("/cases/<int:case_id>/application/withdraw", methods=["GET", "POST"])
+@roles_required(Role.OFFICER)
+def withdraw(case_id: int):
+    case = get_case_or_404(case_id)
+    application = service.current_application(case)
+    if application is None or application.status is not ApplicationStatus.SUBMITTED:
+        return redirect(url_for("authorisation.task_list", case_id=case.id))
+    form = _confirm_form()
+    if form.validate_on_submit():
+        try:
+            service.withdraw(current_user, case)
+        except ValidationFailed as exc:  # decided meanwhile
+            flash(next(iter(exc.errors.values())), "error")
+        else:
+            flash("Application withdrawn. It is a draft again.", "success")
+        return redirect(url_for("authorisation.task_list", case_id=case.id))
+    return render_template("authorisation/withdraw.html", case=case, form=form)
+
+
+@bp.route("/cases/<int:case_id>/application/restart", methods=["POST"])
+@roles_required(Role.OFFICER)
+def restart(case_id: int):
+    case = get_case_or_404(case_id)
+    if _confirm_form().validate_on_submit():
+        try:
+            service.resubmit_after_refusal(current_user, case)
+        except ValidationFailed as exc:
+            flash(next(iter(exc.errors.values())), "error")
+        else:
+            flash("A new application has been started from the refused one. Update it and submit again.", "success")
+    return redirect(url_for("authorisation.task_list", case_id=case.id))
+
+
+def _confirm_form():
+    from app.web.admin.forms import ConfirmForm
+
+    return ConfirmForm()
+
+
+# ---- The authorising officer ------------------------------------------------------------
+
+@bp.route("/authorisations")
+@roles_required(*service.AUTHORISER_ROLES)
+def queue():
+    return render_template("authorisation/queue.html", applications=service.queue(current_user), now=utcnow())
+
+
+@bp.route("/authorisations/rows")
+@roles_required(*service.AUTHORISER_ROLES)
+@polling
+def queue_rows():
+    return render_template("authorisation/partials/queue_rows.html", applications=service.queue(current_user), now=utcnow())
+
+
+@bp.route("/authorisations/<int:application_id>", methods=["GET", "POST"])
+@roles_required(*service.AUTHORISER_ROLES)
+def decide(application_id: int):
+    application = service.application_for_decision(current_user, application_id) or abort(404)
+    case = application.case
+    the_regime = regime(case.regime)
+    if not service.can_authorise(current_user, case):
+        abort(403)
+    form = decision_form_for(the_regime)
+    if request.method == "POST" and application.decision is None and form.validate_on_submit():
+        try:
+            service.decide(
+                current_user, case, application,
+                outcome=DecisionOutcome(form.outcome.data) if form.outcome.data else None,
+                answers=form.answers(the_regime), rationale=form.rationale.data or "",
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, exc.errors)
+        else:
+            flash(f"Decision recorded: {application.status.label.lower()}.", "success")
+            return redirect(url_for("authorisation.decide", application_id=application.id))
+    return render_template(
+        "authorisation/decide.html", application=application, case=case, form=form, regime=the_regime,
+        made_by_me=service.made_by(current_user, application), now=utcnow(),
+    )
+
+
+# ---- The notice -------------------------------------------------------------------------
+
+def _authorised_application(case):
+    for application in reversed(case.applications):
+        if application.status is ApplicationStatus.AUTHORISED:
+            return application
+    return None
+
+
+def _notice_context(case_id: int) -> dict:
+    case = get_case_or_404(case_id)
+    application = _authorised_application(case) or abort(404)
+    sections = application.section_data
+    victim = next((v for v in case.victims if v.id == sections["grounds"]["victim_id"]), None)
+    victim_name = victim.full_name if victim else "the person protected"
+    premises = ", ".join(case.address_lines)
+    return {
+        "case": case, "application": application, "decision": application.decision, "regime": regime(case.regime),
+        "victim_name": victim_name, "grounds": sections["grounds"],
+        "prohibitions": [p.legal_wording(victim_name, premises) for p in prohibitions_from_data(sections["prohibitions"])],
+        "hearing_hours": case.hearing_window_hours or current_app.config["HEARING_WINDOW_HOURS"],
+    }
+
+
+@bp.route("/cases/<int:case_id>/notice")
+@roles_required(*CASE_READER_ROLES)
+def notice(case_id: int):
+    context = _notice_context(case_id)
+    return render_printout(
+        "authorisation/notice.html", **context,
+        pdf_url=url_for("authorisation.notice_pdf", case_id=case_id),
+        back_url=url_for("cases.show", case_id=case_id),
+    )
+
+
+@bp.route("/cases/<int:case_id>/notice.pdf")
+@roles_required(*CASE_READER_ROLES)
+def notice_pdf(case_id: int):
+    context = _notice_context(case_id)
+    filename = f"{context['regime'].notice}-{context['case'].reference}.pdf"
+    return pdf_response("authorisation/notice.html", filename, **context)
