@@ -68,21 +68,23 @@ def _editable_application(actor: User, case: Case) -> Application:
     return _new_application(actor, case, previous=application)
 
 
-def _new_application(actor: User, case: Case, previous: Application | None) -> Application:
+def _new_application(actor: User, case: Case, previous: Application | None, *, owner_id: int | None = None) -> Application:
     """A new application; one that follows a refusal or a return starts as a copy of it."""
+    copied = [
+        ApplicationSection(key=s.key, data=dict(s.data), updated_by_id=s.updated_by_id, updated_at=s.updated_at)
+        for s in (previous.sections if previous else [])
+    ]
     application = Application(
-        case=case,
         number=(previous.number + 1) if previous else 1,
         status=ApplicationStatus.DRAFT,
-        created_by_id=actor.id,
+        # A copy made when a decider returns an application belongs to its officer, so the
+        # decider is not barred from deciding the resubmission as if they had made it.
+        created_by_id=owner_id or actor.id,
         created_at=utcnow(),
         previous_id=previous.id if previous else None,
+        sections=copied,
     )
-    if previous is not None:
-        application.sections = [
-            ApplicationSection(key=s.key, data=dict(s.data), updated_by_id=s.updated_by_id, updated_at=s.updated_at)
-            for s in previous.sections
-        ]
+    case.applications.append(application)
     db.session.add(application)
     db.session.flush()
     audit.record(actor, "application.started", case, application=application.number,
@@ -221,7 +223,7 @@ def decide(
     audit.record(actor, f"application.{application.status.value}", case,
                  application=application.number, rationale=decision.rationale)
     if outcome is DecisionOutcome.RETURN:
-        _new_application(actor, case, previous=application)
+        _new_application(actor, case, previous=application, owner_id=application.created_by_id)
     db.session.commit()
     return decision
 

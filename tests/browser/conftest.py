@@ -9,6 +9,8 @@ Fixtures:
   context        a fresh browser context (a fresh profile) per test: en-GB, Europe/London
   page           a page in that context whose console errors, page errors, failed requests
                  and HTTP error responses fail the test
+  new_page       open(viewport=..., mobile=False): a page in another fresh context (another
+                 person, another device), watched for problems like `page`
   screenshot     save(page, name): full-page screenshot into a temp dir outside the repo
 """
 from __future__ import annotations
@@ -117,13 +119,41 @@ _PROBLEMS = pytest.StashKey[BrowserProblems]()
 
 
 @pytest.fixture
-def page(context, request):
+def browser_problems(request) -> BrowserProblems:
     problems = BrowserProblems()
     request.node.stash[_PROBLEMS] = problems
+    return problems
+
+
+@pytest.fixture
+def page(context, browser_problems):
     page = context.new_page()
-    problems.watch(page)
+    browser_problems.watch(page)
     yield page
     page.close()
+
+
+@pytest.fixture
+def new_page(browser, browser_problems):
+    """open(viewport=VIEWPORT, mobile=False): a page in a new context of its own, so a second
+    person can use the app alongside `page` (separate cookies). mobile=True emulates a phone
+    (meta viewport honoured, touch). Its problems fail the test like the page fixture's."""
+    contexts = []
+
+    def open_page(viewport: dict | None = None, *, mobile: bool = False):
+        context = browser.new_context(
+            locale="en-GB", timezone_id="Europe/London", viewport=viewport or VIEWPORT,
+            is_mobile=mobile, has_touch=mobile,
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        browser_problems.watch(page)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
 
 
 @pytest.hookimpl(wrapper=True)

@@ -51,3 +51,22 @@ def test_seed_demo_refuses_in_production(app):
     app.config["DVPO_ENV"] = "production"
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code != 0 and "refuses to run in production" in result.output
+
+
+def test_upgrading_keeps_existing_cases_people_and_audit(app, make_user):
+    """The regime column arrives on a database that already holds cases: nothing is lost."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    from app.domain.regimes import RegimeCode
+    from tests.integration.factories import open_case
+
+    officer = make_user(Role.OFFICER)
+    case_id = open_case(officer).id
+    counts = lambda: [db.session.scalar(text(f"SELECT count(*) FROM {t}")) for t in ("case_file", "person", "audit_entry")]  # noqa: E731
+    before = counts()
+    db.session.remove()
+    downgrade(revision="1e73d4452371")
+    upgrade()
+    assert counts() == before
+    assert db.session.get(Case, case_id).regime is RegimeCode.DVPN
