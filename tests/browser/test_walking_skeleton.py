@@ -1,9 +1,13 @@
-"""The walking skeleton, the way an officer walks it: log in, open a case, record service
-of the DVPN, and watch the hearing clock on the dashboard keep itself up to date."""
+"""The walking skeleton, the way an officer walks it: log in, open a case, find that the
+DVPN cannot be served until it is authorised, and once it is, record service and watch the
+hearing clock on the dashboard keep itself up to date.
+
+The application and the superintendent's decision are made here through the services, as
+the demo data makes them; test_authorisation_journey.py walks them in the browser."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -12,81 +16,73 @@ from app.domain.calendar import LONDON
 from app.domain.deadlines import hearing_deadline
 from app.domain.local_time import london_instant
 from app.domain.timefmt import format_instant
+from tests.browser.journeys import (
+    DESKTOP,
+    OFFICER,
+    PHONE,
+    Story,
+    fill_new_case,
+    log_in,
+    london_now,
+    main_nav,
+    open_case,
+    open_new_case_form,
+    years_before,
+)
 
 pytestmark = pytest.mark.browser
 
-OFFICER_EMAIL = "officer@demo.police.uk"
-OFFICER_PASSWORD = "officer-demo-2026"
 PERPETRATOR = "Rowan Testwell"  # fictional
 VICTIM = "Morgan Testwell"  # fictional
-REFERENCE_RE = re.compile(r"^[A-Z]+-\d{4}-\d{5}$")
 
 
-def years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February in a year without one
-        return day.replace(year=day.year - years, day=28)
+def authorise_behind_the_scenes(live_app, reference: str) -> None:
+    """The officer completes and submits the application and the demo superintendent
+    authorises it, through the services (what the authorisation journey does in a browser)."""
+    from sqlalchemy import select
 
+    from app.demo import DEMO_RATIONALE, complete_application
+    from app.domain.regimes import regime
+    from app.extensions import db
+    from app.models import Case, DecisionOutcome, User
+    from app.services import authorisation
 
-def london_now() -> datetime:
-    return datetime.now(LONDON)
-
-
-def log_in(page, base_url: str) -> None:
-    page.goto(f"{base_url}/login")
-    page.fill("#email", OFFICER_EMAIL)
-    page.fill("#password", OFFICER_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(re.compile(r"/dashboard"))
-    expect(page.get_by_role("heading", name="Live cases")).to_be_visible()
-
-
-def open_new_case_form(page) -> None:
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="New case").click()
-    expect(page).to_have_url(re.compile(r"/cases/new$"))
-    expect(page.get_by_role("heading", name="New case", level=1)).to_be_visible()
-
-
-def fill_new_case(page, *, perpetrator_dob: date, incident_at: datetime) -> None:
-    page.fill("#perpetrator_name", PERPETRATOR)
-    page.fill("#perpetrator_dob", perpetrator_dob.isoformat())
-    page.fill("#victims-0-full_name", VICTIM)
-    page.select_option("#victims-0-relationship", "former_spouse")
-    page.fill("#address_line_1", "12 Nowhere Row")
-    page.fill("#town", "Testbury")
-    page.fill("#postcode", "TB1 2AA")
-    local = incident_at.astimezone(LONDON)
-    page.fill("#incident_date", local.strftime("%Y-%m-%d"))
-    page.fill("#incident_time", local.strftime("%H:%M"))
-    page.get_by_label("High", exact=True).check()
-    page.select_option("#area", "North")
+    with live_app.app_context():
+        officer = db.session.scalar(select(User).where(User.email == OFFICER.email))
+        boss = db.session.scalar(select(User).where(User.email == "superintendent@demo.police.uk"))
+        case = db.session.scalar(select(Case).where(Case.reference == reference))
+        complete_application(officer, case, mobile="07123456789")
+        authorisation.submit(officer, case)
+        authorisation.decide(
+            boss, case, authorisation.current_application(case), outcome=DecisionOutcome.AUTHORISE,
+            rationale=DEMO_RATIONALE, answers={item.code: (True, "") for item in regime(case.regime).checklist},
+        )
+        db.session.remove()
 
 
 def test_officer_opens_case_serves_dvpn_and_dashboard_clock_refreshes(
     page, live_server, live_app, screenshot
 ):
     # The log-in page on a phone-sized screen.
-    page.set_viewport_size({"width": 360, "height": 740})
+    page.set_viewport_size(PHONE)
     page.goto(f"{live_server}/login")
     expect(page.get_by_role("heading", name="Log in to DVPO Desk")).to_be_visible()
     screenshot(page, "login-360")
-    page.set_viewport_size({"width": 1280, "height": 900})
+    page.set_viewport_size(DESKTOP)
 
-    log_in(page, live_server)
-    open_new_case_form(page)
-
-    incident_at = london_now() - timedelta(hours=3)
-    fill_new_case(page, perpetrator_dob=date(1990, 3, 14), incident_at=incident_at)
-    page.get_by_role("button", name="Open case").click()
-
-    # The case page: reference and Draft, no clock yet.
-    caption = page.locator(".govuk-caption-l")
-    expect(caption).to_have_text(REFERENCE_RE)
-    reference = caption.inner_text().strip()
-    expect(page.get_by_role("heading", level=1)).to_contain_text(PERPETRATOR)
-    expect(page.locator(".app-heading-tag")).to_have_text("Draft")
+    log_in(page, live_server, OFFICER)
+    reference = open_case(page, Story(PERPETRATOR, VICTIM, london_now() - timedelta(hours=3)))
     expect(page.get_by_text(f"Case {reference} opened.")).to_be_visible()
+
+    # A draft cannot be served: the notice needs an application and an authorisation first.
+    expect(page.get_by_role("button", name="Prepare the application")).to_be_visible()
+    expect(page.get_by_role("button", name="Record DVPN served")).to_have_count(0)
+    expect(page.get_by_text("No statutory clock is running on this case yet.")).to_be_visible()
+
+    authorise_behind_the_scenes(live_app, reference)
+    page.reload()
+    expect(page.locator(".app-heading-tag")).to_have_text("Authorised")
+    expect(page.get_by_role("link", name="Print the DVPN")).to_be_visible()
 
     page.get_by_role("button", name="Record DVPN served").click()
     expect(page.get_by_role("heading", name="Record DVPN served")).to_be_visible()
@@ -115,7 +111,7 @@ def test_officer_opens_case_serves_dvpn_and_dashboard_clock_refreshes(
     screenshot(page, "case-1280")
 
     # The dashboard, reached from the navigation.
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
+    main_nav(page).get_by_role("link", name="Dashboard").click()
     expect(page.get_by_role("heading", name="Live cases")).to_be_visible()
     rows = page.locator("#case-rows")
     expect(rows).to_have_attribute("hx-trigger", "every 30s")
@@ -143,12 +139,12 @@ def test_officer_opens_case_serves_dvpn_and_dashboard_clock_refreshes(
 
 
 def test_perpetrator_under_18_is_refused_and_the_form_keeps_what_was_typed(page, live_server):
-    log_in(page, live_server)
+    log_in(page, live_server, OFFICER)
     open_new_case_form(page)
 
     incident_at = london_now() - timedelta(hours=2)
     sixteen = years_before(incident_at.astimezone(LONDON).date(), 16)
-    fill_new_case(page, perpetrator_dob=sixteen, incident_at=incident_at)
+    fill_new_case(page, Story(PERPETRATOR, VICTIM, incident_at), perpetrator_dob=sixteen)
     page.get_by_role("button", name="Open case").click()
 
     summary = page.locator(".govuk-error-summary")

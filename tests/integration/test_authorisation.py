@@ -7,7 +7,13 @@ from sqlalchemy.exc import DatabaseError
 from app.domain.regimes import DVPN, RegimeCode
 from app.extensions import db
 from app.models import (
-    Application, ApplicationStatus, AuditEntry, AuthorisationDecision, CaseState, DecisionOutcome, Role,
+    Application,
+    ApplicationStatus,
+    AuditEntry,
+    AuthorisationDecision,
+    CaseState,
+    DecisionOutcome,
+    Role,
 )
 from app.models.audit import AppendOnlyError
 from app.services import ValidationFailed, authorisation

@@ -115,10 +115,17 @@ def test_the_valid_example_passes(key, the_regime):
     assert validate_section(key, valid_sections()[key], ctx(the_regime)) == {}
 
 
-@pytest.mark.parametrize("key", SECTION_KEYS)
+@pytest.mark.parametrize("key", [k for k in SECTION_KEYS if k != "prohibitions"])
 @pytest.mark.parametrize("empty", [{}, None], ids=["empty-dict", "none"])
 def test_an_empty_section_is_never_complete(key, empty):
     assert validate_section(key, empty, ctx()) != {}
+
+
+@pytest.mark.parametrize("empty", [{}, None], ids=["empty-dict", "none"])
+def test_an_empty_prohibitions_section_means_molestation_only_and_is_complete(empty):
+    # Molestation is always prohibited (s.24(5)) whether ticked or not, and nothing else needs
+    # justifying, so a saved section with nothing ticked is complete.
+    assert validate_section("prohibitions", empty, ctx()) == {}
 
 
 # -- required fields, section by section -----------------------------------------------------
@@ -339,7 +346,8 @@ def test_other_evidence_with_a_description_is_accepted():
 def test_evidence_labels_are_all_distinct_and_readable():
     labels = [e.label for e in Evidence]
     assert len(set(labels)) == len(labels)
-    assert all(label[0].isupper() for label in labels)
+    assert all(label and not label[0].islower() for label in labels)
+    assert Evidence.OTHER.label == "Other evidence"
 
 
 def test_several_grounds_errors_are_reported_together():

@@ -166,10 +166,10 @@ OPTIONAL_PROHIBITIONS = [k for k in ProhibitionKind if k is not MANDATORY]
 
 class ProhibitionsForm(SectionForm):
     kinds = CheckboxesField("Optional prohibitions", choices=[(k.value, LABELS[k]) for k in OPTIONAL_PROHIBITIONS])
-    justify_no_evict = TextAreaField("Why is this needed?", validators=LONG)
-    justify_no_enter = TextAreaField("Why is this needed?", validators=LONG)
-    justify_leave = TextAreaField("Why is this needed?", validators=LONG)
-    justify_no_come_within = TextAreaField("Why is this needed?", validators=LONG)
+    justify_no_evict = TextAreaField("Why is this prohibition needed?", validators=LONG)
+    justify_no_enter = TextAreaField("Why is this prohibition needed?", validators=LONG)
+    justify_leave = TextAreaField("Why is this requirement needed?", validators=LONG)
+    justify_no_come_within = TextAreaField("Why is this prohibition needed?", validators=LONG)
     distance_metres = WholeNumberField("Distance in metres", validators=[Optional()])
 
     def load(self, data):
