@@ -36,3 +36,22 @@ def pdf_pages(pdf: bytes, tmp_path: Path) -> list[str]:
     path.write_bytes(pdf)
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout
     return text.split("\f")[:-1]  # pdftotext ends every page, the last too, with a form feed
+
+
+def count_queries(client, url: str) -> int:
+    """How many SQL statements one GET of `url` runs (the page must answer 200)."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)

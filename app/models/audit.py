@@ -33,11 +33,20 @@ class AppendOnlyError(RuntimeError):
     pass
 
 
-@event.listens_for(AuditEntry, "before_update")
-def _refuse_update(mapper, connection, target):  # noqa: ARG001
-    raise AppendOnlyError("audit entries cannot be changed")
+def append_only(model, what: str) -> None:
+    """Make the ORM refuse to update or delete rows of `model` (records that are evidence).
+
+    The migrations add database triggers that refuse the same for anything else.
+    """
+
+    def refuse(verb):
+        def listener(mapper, connection, target):  # noqa: ARG001
+            raise AppendOnlyError(f"{what} cannot be {verb}")
+
+        return listener
+
+    event.listen(model, "before_update", refuse("changed"))
+    event.listen(model, "before_delete", refuse("deleted"))
 
 
-@event.listens_for(AuditEntry, "before_delete")
-def _refuse_delete(mapper, connection, target):  # noqa: ARG001
-    raise AppendOnlyError("audit entries cannot be deleted")
+append_only(AuditEntry, "audit entries")

@@ -4,11 +4,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.audit import AppendOnlyError
+from app.models.audit import append_only
 from app.models.types import UTCDateTime
 from app.models.user import User, enum_column
 
@@ -103,11 +103,4 @@ class AuthorisationDecision(db.Model):
     decided_by: Mapped[User] = relationship()
 
 
-@event.listens_for(AuthorisationDecision, "before_update")
-def _refuse_update(mapper, connection, target):  # noqa: ARG001
-    raise AppendOnlyError("authorisation decisions are final and cannot be changed")
-
-
-@event.listens_for(AuthorisationDecision, "before_delete")
-def _refuse_delete(mapper, connection, target):  # noqa: ARG001
-    raise AppendOnlyError("authorisation decisions are final and cannot be deleted")
+append_only(AuthorisationDecision, "authorisation decisions (final)")

@@ -22,7 +22,6 @@ from tests.browser.journeys import (
     Story,
     complete_application,
     fieldset,
-    focused,
     log_in,
     london_now,
     main_nav,
@@ -109,10 +108,11 @@ def test_officer_applies_superintendent_authorises_on_a_phone_officer_prints_and
     # --- The superintendent, on a phone.
     phone = new_page(PHONE, mobile=True)
     log_in(phone, live_server, SUPERINTENDENT)
-    queue = phone.locator("#queue")
-    link = queue.get_by_role("link", name=re.compile(rf"^{re.escape(reference)}: {case.perpetrator}$"))
-    expect(link).to_have_count(1)
-    expect(queue.locator(".app-queue__item", has=link)).to_contain_text(f"Submitted by PC {OFFICER.name}")
+    named = phone.get_by_role("link", name=re.compile(rf"^{re.escape(reference)}: {case.perpetrator}$"))
+    item = phone.locator("#queue .app-queue__item", has=named)
+    expect(item).to_have_count(1)
+    expect(item).to_contain_text(f"Submitted by PC {OFFICER.name}")
+    link = item.get_by_role("link")
     page_width_fits(phone, PHONE["width"])
     screenshot(phone, "queue-360")
 

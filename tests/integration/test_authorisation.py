@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
 from app.domain.regimes import DVPN, RegimeCode
@@ -19,7 +19,7 @@ from app.models.audit import AppendOnlyError
 from app.services import ValidationFailed, authorisation
 from tests.integration.conftest import DEFAULT_NOW, csrf_from, login
 from tests.integration.factories import all_met, make_authoriser, open_case, submitted_case
-from tests.support import pdf_pages
+from tests.support import count_queries, pdf_pages
 
 
 def section_post(client, token, case, key, **fields):
@@ -321,28 +321,14 @@ def test_notice_prints_and_renders_to_pdf_after_authorisation(client, login_as, 
     assert "Adam Testperson" in text_all and "arrest you without warrant" in text_all
 
 
-def _count(client, url):
-    statements = []
-
-    def count(*_):
-        statements.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(statements)
-
-
 def test_queue_and_approval_page_queries_do_not_grow(client, login_as, make_user):
     officer = make_user(Role.OFFICER)
     first = authorisation.current_application(submitted_case(officer))
     login_as(Role.SUPERINTENDENT)
-    few = [_count(client, "/authorisations"), _count(client, f"/authorisations/{first.id}")]
+    few = [count_queries(client, "/authorisations"), count_queries(client, f"/authorisations/{first.id}")]
     for _ in range(6):
         submitted_case(officer)
-    many = [_count(client, "/authorisations"), _count(client, f"/authorisations/{first.id}")]
+    many = [count_queries(client, "/authorisations"), count_queries(client, f"/authorisations/{first.id}")]
     assert few == many
 
 

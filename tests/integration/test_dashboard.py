@@ -1,14 +1,12 @@
 from datetime import timedelta
 
-from sqlalchemy import event
-
 from app import timeutil
 from app.domain.deadlines import hearing_deadline
 from app.domain.timefmt import format_instant
-from app.extensions import db
 from app.models import Role
 from tests.integration.conftest import DEFAULT_NOW
 from tests.integration.factories import open_case, served_case
+from tests.support import count_queries
 
 
 def row_of(html: str, reference: str) -> str:
@@ -75,27 +73,13 @@ def test_pagination_keeps_every_case_reachable(app, client, login_as):
     assert client.get("/dashboard?page=-3").status_code == 200
 
 
-def _count_queries(client, url: str) -> int:
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(statements)
-
-
 def test_dashboard_query_count_does_not_grow_with_cases(client, login_as):
     officer, _ = login_as(Role.OFFICER)
     for _ in range(2):
         served_case(officer)
-    few = {url: _count_queries(client, url) for url in ("/dashboard", "/dashboard/rows")}
+    few = {url: count_queries(client, url) for url in ("/dashboard", "/dashboard/rows")}
     for _ in range(12):
         served_case(officer)
         open_case(officer)
-    many = {url: _count_queries(client, url) for url in ("/dashboard", "/dashboard/rows")}
+    many = {url: count_queries(client, url) for url in ("/dashboard", "/dashboard/rows")}
     assert few == many

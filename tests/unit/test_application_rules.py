@@ -441,7 +441,7 @@ def test_dash_an_unknown_level_is_refused(level):
     assert_one_error(errors, "risk_level", "Choose the risk level")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     score=st.integers(0, DASH_MAX_SCORE),
     level=st.sampled_from(list(RiskLevel)),
@@ -457,7 +457,7 @@ def test_dash_property_judgement_may_raise_never_lower(score, level, reason):
         assert "never lower it" in errors["risk_level"]
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(score=st.integers(0, DASH_MAX_SCORE), level=st.sampled_from(list(RiskLevel)))
 def test_dash_property_without_a_reason_only_the_scored_level_passes(score, level):
     errors = validate_section("dash", {"score": score, "risk_level": level.value, "raise_reason": ""}, ctx())
@@ -671,7 +671,7 @@ def test_incomplete_sections_follow_the_task_list_order_not_the_dicts():
     assert incomplete_sections(reordered, ctx()) == ["grounds", "children", "phone"]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(missing=st.sets(st.sampled_from(SECTION_KEYS)))
 def test_incomplete_sections_property_exactly_the_missing_ones_in_order(missing):
     sections = {k: v for k, v in valid_sections().items() if k not in missing}

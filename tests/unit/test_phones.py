@@ -87,12 +87,24 @@ def test_the_ofcom_drama_range_is_not_a_valid_number(drama):
 
 @pytest.mark.parametrize("text", [
     "", " ", "\n", None, "0", "07", "07123", "07123 45678", "071234567890", "0712345678901",
-    "abc", "phone seized", "+", "+44", "07123 45678X", "7123 456789x",
+    "abc", "phone seized", "+", "+44", "07123 45678X", "07123 4567B9",
 ])
 def test_empty_and_malformed_input_is_refused(text):
     with pytest.raises(InvalidMobile) as caught:
         uk_mobile_e164(text)
     assert str(caught.value) in {ASK_FOR_UK_MOBILE, NOT_A_MOBILE}
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG app/domain/phones.py uk_mobile_e164: phonenumbers.parse converts three or more "
+    "letters by the telephone keypad (vanity numbers), so '07123 456 ABC' is accepted as "
+    "+447123456222 and '07123 DANIEL' as +447123326435: a number nobody gave, and the "
+    "reminder texts (the order's conditions) would go to a stranger; letters should be refused"
+))
+@pytest.mark.parametrize("text", ["07123 456 ABC", "07123 DANIEL", "07123 45ABCD"])
+def test_letters_in_a_number_are_refused_not_turned_into_digits(text):
+    with pytest.raises(InvalidMobile):
+        uk_mobile_e164(text)
 
 
 def test_invalid_mobile_is_a_value_error_whose_text_is_for_the_user():
@@ -119,7 +131,7 @@ def _valid(digits: str) -> str:
         raise
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(digits=UK_MOBILE_DIGITS)
 def test_property_display_uk_round_trips(digits):
     e164 = _valid(digits)
@@ -130,7 +142,7 @@ def test_property_display_uk_round_trips(digits):
     assert uk_mobile_e164(shown) == e164
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(
     digits=UK_MOBILE_DIGITS,
     prefix=st.sampled_from(["0", "+44", "+44 ", "0044", "0044 ", "+44 (0)", "44"]),
