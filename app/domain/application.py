@@ -10,6 +10,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from app.domain.calendar import LONDON
 from app.domain.people import age_on
 from app.domain.phones import InvalidMobile, NoPhoneReason, uk_mobile_e164
 from app.domain.prohibitions import MANDATORY, MAX_DISTANCE_METRES, ProhibitionKind
@@ -87,16 +88,21 @@ class ApplicationContext:
     extra: dict = field(default_factory=dict)
 
 
+def _whole_number(value) -> bool:
+    # bool is an int subclass: True must not pass as a score of 1.
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _grounds(data: dict, ctx: ApplicationContext) -> dict[str, str]:
     errors = {}
-    allowed = {c.value for c in ctx.regime.conduct}
-    if data.get("conduct") not in allowed:
+    conduct = data.get("conduct")
+    if conduct not in {c.value for c in Conduct}:
         errors["conduct"] = "Choose what the perpetrator did"
-    elif Conduct(data["conduct"]) is Conduct.ABUSE and Conduct.ABUSE not in ctx.regime.conduct:
+    elif Conduct(conduct) not in ctx.regime.conduct:
         errors["conduct"] = f"Under the {ctx.regime.notice} regime the grounds must be violence or a threat of violence"
     if _blank(data.get("description")):
         errors["description"] = "Describe what the perpetrator did"
@@ -112,7 +118,8 @@ def _grounds(data: dict, ctx: ApplicationContext) -> dict[str, str]:
         if when > ctx.now:
             errors["occurred_date"] = "When it happened cannot be in the future"
         elif victim is not None and ctx.regime.min_victim_age and victim.date_of_birth:
-            if age_on(victim.date_of_birth, when.date()) < ctx.regime.min_victim_age:
+            # Age on the day in England, whatever offset the instant was written with.
+            if age_on(victim.date_of_birth, when.astimezone(LONDON).date()) < ctx.regime.min_victim_age:
                 errors["victim_id"] = (
                     f"Under the {ctx.regime.notice} regime the person protected must be aged "
                     f"{ctx.regime.min_victim_age} or over"
@@ -139,7 +146,7 @@ def _necessity(data: dict, ctx: ApplicationContext) -> dict[str, str]:  # noqa: 
 def _dash(data: dict, ctx: ApplicationContext) -> dict[str, str]:  # noqa: ARG001
     errors = {}
     score = data.get("score")
-    if not isinstance(score, int) or not 0 <= score <= DASH_MAX_SCORE:
+    if not _whole_number(score) or not 0 <= score <= DASH_MAX_SCORE:
         return {"score": f"Enter the DASH score: the number of ticks, 0 to {DASH_MAX_SCORE}"}
     scored = risk_from_dash_score(score)
     try:
@@ -209,7 +216,7 @@ def _prohibitions(data: dict, ctx: ApplicationContext) -> dict[str, str]:  # noq
             errors[f"justify_{kind.value}"] = "Justify this prohibition: why it is needed to protect the victim"
     if ProhibitionKind.NO_COME_WITHIN in kinds:
         distance = data.get("distance_metres")
-        if not isinstance(distance, int) or not 1 <= distance <= MAX_DISTANCE_METRES:
+        if not _whole_number(distance) or not 1 <= distance <= MAX_DISTANCE_METRES:
             errors["distance_metres"] = f"Enter the distance in metres, from 1 to {MAX_DISTANCE_METRES}"
     return errors
 

@@ -37,13 +37,17 @@ def uk_mobile_e164(text: str) -> str:
     mobiles.
     """
     cleaned = (text or "").strip()
+    # phonenumbers reads letters as keypad digits ("07123 DANIEL"): that would be a number
+    # nobody gave, and the texts would go to a stranger.
+    if any(ch.isalpha() for ch in cleaned):
+        raise InvalidMobile("Enter a UK mobile number using digits only, like 07123 456789")
     if cleaned.startswith("00"):
         cleaned = "+" + cleaned[2:]
     try:
         number = phonenumbers.parse(cleaned, "GB")
     except NumberParseException:
         raise InvalidMobile("Enter a UK mobile number, like 07123 456789") from None
-    if number.country_code != 44 or not phonenumbers.is_valid_number(number):
+    if number.country_code != 44 or number.extension or not phonenumbers.is_valid_number(number):
         raise InvalidMobile("Enter a UK mobile number, like 07123 456789")
     if phonenumbers.number_type(number) != PhoneNumberType.MOBILE:
         raise InvalidMobile("That is not a mobile number: enter a UK mobile number starting 07")

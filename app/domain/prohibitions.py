@@ -26,10 +26,11 @@ class Prohibition:
     justification: str = ""
     distance_metres: int | None = None
 
-    def legal_wording(self, victim: str, premises: str) -> str:
-        """The prohibition as the notice states it: CSA 2010 s.24(5)-(6)."""
+    def legal_wording(self, victim: str, premises: str, mandatory: str = "You must not molest {victim}.") -> str:
+        """The prohibition as the notice states it: CSA 2010 s.24(5)-(6). `mandatory` is the
+        regime's wording of the provision every notice contains (Regime.mandatory_prohibition)."""
         return {
-            ProhibitionKind.NO_MOLEST: f"You must not molest {victim}.",
+            ProhibitionKind.NO_MOLEST: mandatory.format(victim=victim),
             ProhibitionKind.NO_EVICT: f"You must not evict or exclude {victim} from {premises}.",
             ProhibitionKind.NO_ENTER: f"You must not enter {premises}.",
             ProhibitionKind.LEAVE: f"You must leave {premises}.",
@@ -42,7 +43,7 @@ class Prohibition:
             ProhibitionKind.NO_MOLEST: "Do not contact, pester or harass the person protected by the order.",
             ProhibitionKind.NO_EVICT: "Do not stop the person protected from living at the address.",
             ProhibitionKind.NO_ENTER: "Do not go into the address named in the order.",
-            ProhibitionKind.LEAVE: "You must stay away from the address named in the order.",
+            ProhibitionKind.LEAVE: "You were required to leave the address named in the order: do not go back there.",
             ProhibitionKind.NO_COME_WITHIN: f"Do not go within {self.distance_metres} metres of the address named in the order.",
         }[self.kind]
 

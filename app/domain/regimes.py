@@ -53,6 +53,8 @@ class Regime:
     conduct_test: str
     # The same test addressed to P, as the notice states it.
     conduct_test_to_p: str
+    # The provision every notice must contain (CSA 2010 s.24(5); DAA 2021 s.23), with {victim}.
+    mandatory_prohibition: str
     hearing_section: str
     order_min_days: int | None
     order_max_days: int | None
@@ -77,11 +79,12 @@ DVPN = Regime(
     conduct=(Conduct.VIOLENCE, Conduct.THREAT_OF_VIOLENCE),
     conduct_test="has been violent towards, or has threatened violence towards, an associated person",
     conduct_test_to_p="have been violent towards, or have threatened violence towards, an associated person",
+    mandatory_prohibition="You must not molest {victim}.",
     hearing_section="section 27",
     order_min_days=14,
     order_max_days=28,
     checklist=(
-        ChecklistItem("perpetrator_adult", "The perpetrator (P) is aged 18 or over.", f"{_CSA} s.24(1)"),
+        ChecklistItem("perpetrator_adult", "The perpetrator (P) is aged 18 or over.", f"{_CSA} s.24(2)"),
         ChecklistItem(
             "violence",
             "There are reasonable grounds for believing that P has been violent towards, or has "
@@ -140,23 +143,24 @@ DAPN = Regime(
     conduct=(Conduct.VIOLENCE, Conduct.THREAT_OF_VIOLENCE, Conduct.ABUSE),
     conduct_test="has been abusive towards a person aged 16 or over to whom P is personally connected",
     conduct_test_to_p="have been abusive towards a person aged 16 or over to whom you are personally connected",
-    hearing_section="section 27",
+    mandatory_prohibition="You must not be abusive towards {victim}.",
+    hearing_section="section 29",
     order_min_days=None,
     order_max_days=None,
     checklist=(
-        ChecklistItem("perpetrator_adult", "The perpetrator (P) is aged 18 or over.", f"{_DAA} s.22(1)"),
-        ChecklistItem("victim_16", "The person to be protected (V) is aged 16 or over.", f"{_DAA} s.22(2)(a)"),
+        ChecklistItem("perpetrator_adult", "The perpetrator (P) is aged 18 or over.", f"{_DAA} s.22(6)"),
+        ChecklistItem("victim_16", "The person to be protected (V) is aged 16 or over.", f"{_DAA} s.22(3)"),
         ChecklistItem(
             "abuse",
             "There are reasonable grounds for believing that P has been abusive towards V, to whom P "
             "is personally connected.",
-            f"{_DAA} s.22(2)(a)",
+            f"{_DAA} s.22(3)",
         ),
         ChecklistItem(
             "necessity",
             "There are reasonable grounds for believing that the DAPN is necessary to protect V from "
             "domestic abuse, or the risk of domestic abuse, carried out by P.",
-            f"{_DAA} s.22(2)(b)",
+            f"{_DAA} s.22(4)",
         ),
         ChecklistItem(
             "children",

@@ -193,11 +193,6 @@ def test_abuse_without_violence_is_refused_under_dvpn():
     assert_one_error(errors, "conduct")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG app/domain/application.py _grounds: 'abuse' is not in DVPN.conduct, so the first "
-    "branch answers 'Choose what the perpetrator did' (the officer did choose) and the "
-    "regime-specific elif, which explains the DVPN needs violence or a threat, is unreachable"
-))
 def test_abuse_under_dvpn_is_refused_with_a_message_explaining_the_regime():
     errors = validate_section("grounds", section("grounds", conduct="abuse"), ctx(DVPN))
     assert_one_error(errors, "conduct", "DVPN", "violence")
@@ -294,12 +289,6 @@ def test_dvpn_has_no_victim_age_rule(dob):
     assert validate_section("grounds", section("grounds", occurred_at=_on(date(2025, 6, 1))), young) == {}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG app/domain/application.py _grounds: the victim's age is taken on when.date() of the "
-    "ISO string as given, so a UTC instant (as app/demo.py saves it) uses the UTC date. "
-    "00:30 BST on 2 June 2025 is 23:30 UTC on 1 June: a victim born 2 June 2009 is 16 that "
-    "day in London but is refused; the day should be the Europe/London date of the instant"
-))
 def test_dapn_age_uses_the_london_day_whatever_offset_the_instant_is_written_in():
     sixteen = ctx(DAPN, victims=(_victim_born(date(2009, 6, 2)),))
     instant = datetime(2025, 6, 2, 0, 30, tzinfo=LONDON)
@@ -426,10 +415,6 @@ def test_dash_score_must_be_a_whole_number_from_0_to_27(score):
     assert_one_error(errors, "score", "Enter the DASH score", "0 to 27")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (minor) app/domain/application.py _dash: isinstance(True, int) holds, so a boolean "
-    "score is taken as 1 (True) or 0 (False) and accepted instead of refused as not a number"
-))
 def test_dash_a_boolean_score_is_refused():
     errors = validate_section("dash", {"score": True, "risk_level": "standard"}, ctx())
     assert set(errors) == {"score"}
@@ -535,9 +520,9 @@ def test_prohibitions_each_optional_one_chosen_needs_a_justification(kind, justi
     data = {"kinds": ["no_molest", kind.value], "distance_metres": 200,
             "justifications": {} if justification is None else {kind.value: justification}}
     errors = validate_section("prohibitions", data, ctx())
-    assert_one_error_key = f"justify_{kind.value}"
-    assert set(errors) == {assert_one_error_key}, errors
-    assert "Justify this prohibition" in errors[assert_one_error_key]
+    error_key = f"justify_{kind.value}"
+    assert set(errors) == {error_key}, errors
+    assert "Justify this prohibition" in errors[error_key]
 
 
 @pytest.mark.parametrize("kind", OPTIONAL, ids=[k.value for k in OPTIONAL])
@@ -584,10 +569,6 @@ def test_prohibitions_distance_ignored_unless_come_within_chosen(distance):
     assert validate_section("prohibitions", data, ctx()) == {}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (minor) app/domain/application.py _prohibitions: isinstance(True, int) holds, so a "
-    "boolean distance_metres=True is accepted as 1 metre instead of refused"
-))
 def test_prohibitions_a_boolean_distance_is_refused():
     errors = validate_section("prohibitions", section("prohibitions", distance_metres=True), ctx())
     assert set(errors) == {"distance_metres"}

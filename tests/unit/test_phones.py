@@ -92,19 +92,18 @@ def test_the_ofcom_drama_range_is_not_a_valid_number(drama):
 def test_empty_and_malformed_input_is_refused(text):
     with pytest.raises(InvalidMobile) as caught:
         uk_mobile_e164(text)
-    assert str(caught.value) in {ASK_FOR_UK_MOBILE, NOT_A_MOBILE}
+    assert str(caught.value) in {ASK_FOR_UK_MOBILE, NOT_A_MOBILE, "Enter a UK mobile number using digits only, like 07123 456789"}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG app/domain/phones.py uk_mobile_e164: phonenumbers.parse converts three or more "
-    "letters by the telephone keypad (vanity numbers), so '07123 456 ABC' is accepted as "
-    "+447123456222 and '07123 DANIEL' as +447123326435: a number nobody gave, and the "
-    "reminder texts (the order's conditions) would go to a stranger; letters should be refused"
-))
 @pytest.mark.parametrize("text", ["07123 456 ABC", "07123 DANIEL", "07123 45ABCD"])
 def test_letters_in_a_number_are_refused_not_turned_into_digits(text):
-    with pytest.raises(InvalidMobile):
+    with pytest.raises(InvalidMobile, match="digits only"):
         uk_mobile_e164(text)
+
+
+def test_an_extension_is_refused_rather_than_dropped():
+    with pytest.raises(InvalidMobile):
+        uk_mobile_e164("07123 456789 ext 12")
 
 
 def test_invalid_mobile_is_a_value_error_whose_text_is_for_the_user():

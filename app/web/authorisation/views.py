@@ -217,7 +217,10 @@ def _notice_context(case_id: int) -> dict:
     return {
         "case": case, "application": application, "decision": application.decision, "regime": regime(case.regime),
         "victim_name": victim_name, "grounds": sections["grounds"],
-        "prohibitions": [p.legal_wording(victim_name, premises) for p in prohibitions_from_data(sections["prohibitions"])],
+        "prohibitions": [
+            p.legal_wording(victim_name, premises, regime(case.regime).mandatory_prohibition)
+            for p in prohibitions_from_data(sections["prohibitions"])
+        ],
         "hearing_hours": case.hearing_window_hours or current_app.config["HEARING_WINDOW_HOURS"],
     }
 
