@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.domain.application import (
@@ -250,24 +252,37 @@ def _decision_errors(checklist, outcome, answers, rationale) -> dict[str, str]:
     return errors
 
 
-def queue(user: User) -> list[Application]:
-    """Applications awaiting a decision that `user` may decide, oldest first (three queries)."""
+@dataclass(frozen=True)
+class Queue:
+    applications: list[Application]
+    total: int
+
+
+QUEUE_LIMIT = 100
+
+
+def queue(user: User, limit: int = QUEUE_LIMIT) -> Queue:
+    """The oldest `limit` applications awaiting a decision that `user` may decide, and how
+    many there are in all. Two queries, whatever the length of the queue."""
     codes = [code for code in ("dvpn", "dapn") if user.role.value in regime(code).authorising_roles]
     if not codes:
-        return []
+        return Queue([], 0)
     cases = visible_cases(user).where(Case.regime.in_(codes)).subquery()
-    return list(
-        db.session.scalars(
-            select(Application)
-            .join(cases, Application.case_id == cases.c.id)
-            .where(Application.status == ApplicationStatus.SUBMITTED)
-            .options(
-                joinedload(Application.case).selectinload(Case.perpetrator),
-                joinedload(Application.submitted_by),
-            )
-            .order_by(Application.submitted_at, Application.id)
-        )
+    waiting = (
+        select(Application)
+        .join(cases, Application.case_id == cases.c.id)
+        .where(Application.status == ApplicationStatus.SUBMITTED)
     )
+    total = db.session.scalar(select(func.count()).select_from(waiting.subquery())) or 0
+    applications = db.session.scalars(
+        waiting.options(
+            joinedload(Application.case).joinedload(Case.perpetrator),
+            joinedload(Application.submitted_by),
+        )
+        .order_by(Application.submitted_at, Application.id)
+        .limit(limit)
+    ).unique().all()
+    return Queue(list(applications), total)
 
 
 def application_for_decision(user: User, application_id: int) -> Application | None:

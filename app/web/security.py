@@ -99,3 +99,13 @@ def _parse(value) -> datetime | None:
         return datetime.fromisoformat(value) if value else None
     except (TypeError, ValueError):
         return None
+
+
+def redirect_to(url: str):
+    """A redirect that also works for htmx: htmx would follow a 302 and swap the whole
+    target page into the fragment, so it gets HX-Redirect and changes page instead."""
+    if is_htmx():
+        response = current_app.response_class(status=204)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url)

@@ -8,6 +8,7 @@ from flask import Flask
 from flask_login import current_user
 
 from app.domain.timefmt import format_date, format_instant, format_remaining
+from app.domain.application import SECTIONS
 from app.models import AssociatedRelationship, AuditEntry
 from app.web.authorisation.summary import summarise
 
@@ -24,11 +25,14 @@ TIMELINE_WORDING = {
 }
 
 
+SECTION_TITLES = {s.key: s.title.split(":")[0].lower() for s in SECTIONS}
+
+
 def describe_entry(entry: AuditEntry) -> str:
     text = TIMELINE_WORDING.get(entry.action, entry.action.replace(".", ": ").replace("_", " ").capitalize())
     section = (entry.detail or {}).get("section")
     if entry.action == "application.section_saved" and section:
-        text += f": {section.replace('_', ' ')}"
+        text += f": {SECTION_TITLES.get(section, section)}"
     served_at = (entry.detail or {}).get("served_at")
     if entry.action == "case.dvpn_served" and served_at:
         text += f" at {format_instant(datetime.fromisoformat(served_at))}"
@@ -66,6 +70,11 @@ def register(app: Flask) -> None:
     @app.template_filter("day")
     def day(value: date | None) -> str:
         return format_date(value) if value else ""
+
+    @app.template_filter("birth_date")
+    def birth_date(value: date | None) -> str:
+        # A date of birth needs no weekday: "14 Mar 1990".
+        return f"{value.day} {value:%b %Y}" if value else ""
 
     @app.template_filter("remaining")
     def remaining(value) -> str:

@@ -12,6 +12,10 @@ requests /dashboard and /dashboard/rows: it counts the SQL statements each reque
 and times REQUESTS requests of each. The number of statements must not grow with the
 number of cases: if any page's count differs between sizes the exit status is 1.
 Results are printed as a table and written to bench-results/dashboard.json.
+
+Run as a module (`make bench`) it then runs the authorisation benchmark too
+(tests/benchmarks/authorisation.py: the queue and approval pages), with the same sizes;
+the exit status is 1 if either finds a page whose statement count changes.
 """
 from __future__ import annotations
 
@@ -281,5 +285,14 @@ def main() -> int:
     return 0
 
 
+def main_all() -> int:
+    """`make bench`: this benchmark, then the authorisation queue and approval pages."""
+    from tests.benchmarks import authorisation
+
+    status = main()
+    print()
+    return authorisation.main() or status
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main_all())

@@ -346,3 +346,23 @@ def test_dapn_case_refuses_a_victim_under_16(client, login_as, app):
     from app.models import Case
 
     assert db.session.scalars(select(Case)).one().regime is RegimeCode.DAPN
+
+
+def test_htmx_save_after_submission_sends_the_page_elsewhere_not_into_the_fragment(client, login_as):
+    officer, token = login_as(Role.OFFICER)
+    case = submitted_case(officer)
+    response = client.post(f"/cases/{case.id}/application/children", headers={"HX-Request": "true"},
+                           data={"csrf_token": token, "any_relevant": "no"})
+    assert response.status_code == 204
+    assert response.headers["HX-Redirect"] == f"/cases/{case.id}/application"
+
+
+def test_a_long_queue_shows_the_oldest_and_says_how_many(client, login_as, make_user, monkeypatch):
+    monkeypatch.setattr(authorisation, "QUEUE_LIMIT", 2)
+    monkeypatch.setattr(authorisation.queue, "__defaults__", (2,))
+    officer = make_user(Role.OFFICER)
+    cases = [submitted_case(officer) for _ in range(3)]
+    login_as(Role.SUPERINTENDENT)
+    html = client.get("/authorisations").get_data(as_text=True)
+    assert "3 applications are waiting" in html
+    assert cases[0].reference in html and cases[1].reference in html and cases[2].reference not in html

@@ -18,7 +18,7 @@ from app.web.authorisation.decision_forms import decision_form_for
 from app.web.authorisation.forms import SECTION_FORMS, GroundsForm
 from app.web.cases.views import get_case_or_404
 from app.web.forms_support import apply_errors
-from app.web.security import is_htmx, polling, roles_required
+from app.web.security import is_htmx, polling, redirect_to, roles_required
 
 bp = Blueprint("authorisation", __name__)
 TITLES = {s.key: s.title for s in SECTIONS}
@@ -62,8 +62,8 @@ def section(case_id: int, section: str):
         abort(404)
     application = service.current_application(case)
     if not _can_edit(case, application):
-        flash("The application cannot be changed now.", "error")
-        return redirect(url_for("authorisation.task_list", case_id=case.id))
+        flash("The application cannot be changed now: it is awaiting a decision or has been decided.", "error")
+        return redirect_to(url_for("authorisation.task_list", case_id=case.id))
     form = _section_form(case, section)
     saved = False
     if request.method == "GET":
@@ -161,14 +161,14 @@ def _confirm_form():
 @bp.route("/authorisations")
 @roles_required(*service.AUTHORISER_ROLES)
 def queue():
-    return render_template("authorisation/queue.html", applications=service.queue(current_user), now=utcnow())
+    return render_template("authorisation/queue.html", queue=service.queue(current_user), now=utcnow())
 
 
 @bp.route("/authorisations/rows")
 @roles_required(*service.AUTHORISER_ROLES)
 @polling
 def queue_rows():
-    return render_template("authorisation/partials/queue_rows.html", applications=service.queue(current_user), now=utcnow())
+    return render_template("authorisation/partials/queue_rows.html", queue=service.queue(current_user), now=utcnow())
 
 
 @bp.route("/authorisations/<int:application_id>", methods=["GET", "POST"])
