@@ -5,9 +5,8 @@ say live in app.domain.application; those about who may decide, in app.domain.re
 """
 from __future__ import annotations
 
-from datetime import datetime
-
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload

@@ -7,8 +7,8 @@ from pathlib import Path
 from flask import Flask
 from flask_login import current_user
 
-from app.domain.timefmt import format_date, format_instant, format_remaining
 from app.domain.application import SECTIONS
+from app.domain.timefmt import format_date, format_instant, format_remaining
 from app.models import AssociatedRelationship, AuditEntry
 from app.web.authorisation.summary import summarise
 
