@@ -64,9 +64,9 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app.web import admin, auth, authorisation, cases, health
+    from app.web import admin, auth, authorisation, cases, court, health
 
-    for module in (auth, cases, authorisation, admin, health):
+    for module in (auth, cases, authorisation, court, admin, health):
         app.register_blueprint(module.bp)
 
 
@@ -83,6 +83,7 @@ def _register_errors(app: Flask) -> None:
     app.register_error_handler(403, page("errors/403.html", 403))
     app.register_error_handler(404, page("errors/404.html", 404))
     app.register_error_handler(405, page("errors/405.html", 405))
+    app.register_error_handler(413, page("errors/413.html", 413))
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):

@@ -29,6 +29,10 @@ DEFAULTS: dict[str, object] = {
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_MINUTES": 15,
     "DASHBOARD_PAGE_SIZE": 100,
+    "UPLOAD_MAX_MB": 20,
+    "COURT_FEE_UNCONTESTED_PENCE": 500_00,  # research: about £500 uncontested, £700 contested
+    "COURT_FEE_CONTESTED_PENCE": 700_00,
+    "ORDER_ENDING_SOON_DAYS": 3,
     "CLOCK_AMBER_HOURS": 12,
     "CLOCK_RED_HOURS": 4,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
@@ -36,6 +40,7 @@ DEFAULTS: dict[str, object] = {
 }
 
 _INT_SETTINGS = {
+    "UPLOAD_MAX_MB", "COURT_FEE_UNCONTESTED_PENCE", "COURT_FEE_CONTESTED_PENCE", "ORDER_ENDING_SOON_DAYS",
     "HEARING_WINDOW_HOURS", "SESSION_IDLE_MINUTES", "LOGIN_MAX_FAILURES",
     "LOGIN_LOCK_MINUTES", "DASHBOARD_PAGE_SIZE", "CLOCK_AMBER_HOURS", "CLOCK_RED_HOURS",
 }
@@ -91,6 +96,10 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
     settings.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
     settings.setdefault("REMEMBER_COOKIE_SECURE", env == "production")
     settings["TESTING"] = env == "testing" or bool(settings.get("TESTING"))
+    settings.setdefault("UPLOAD_FOLDER", str(Path(instance_path) / "uploads"))
+    settings.setdefault("UPLOAD_MAX_BYTES", settings["UPLOAD_MAX_MB"] * 1024 * 1024)
+    # Requests a little over the upload limit are cut off by Werkzeug before they are read.
+    settings["MAX_CONTENT_LENGTH"] = (settings["UPLOAD_MAX_MB"] + 1) * 1024 * 1024
     return settings
 
 

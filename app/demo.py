@@ -10,13 +10,13 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from app.domain.calendar import Calendar
+from app.domain.calendar import LONDON, Calendar
 from app.domain.deadlines import hearing_deadline
 from app.domain.regimes import regime
 from app.extensions import db
 from app.models import AssociatedRelationship as Rel
-from app.models import DecisionOutcome, RiskLevel, Role, User
-from app.services import authorisation, cases, users
+from app.models import BreachSource, DecisionOutcome, HearingOutcome, RiskLevel, Role, User
+from app.services import authorisation, breaches, cases, court, users
 from app.services.calendar import load_calendar
 from app.timeutil import frozen_at, utcnow
 
@@ -134,7 +134,42 @@ def seed() -> tuple[list[tuple[str, str, str]], bool]:
                 officer, case, served_at=served_at,
                 window_hours=current_app.config["HEARING_WINDOW_HOURS"], calendar=calendar,
             )
+    _order_with_breach(officer, superintendent, calendar, now)
     return logins, True
+
+
+def _order_with_breach(officer: User, superintendent: User, calendar: Calendar, now: datetime) -> None:
+    """A case a fortnight on: order granted, ending soon, and P arrested for breach tonight."""
+    incident = now - timedelta(days=13, hours=6)
+    details = cases.CaseDetails(
+        perpetrator=cases.PersonDetails("Lee Carver", date(1979, 2, 21)),
+        victims=[cases.PersonDetails("Dawn Carver", None, Rel.SPOUSE.value)],
+        address_line_1="31 Weir Road", town="Southgate", postcode="SG4 7RN",
+        incident_at=incident, risk_level=RiskLevel.HIGH, officer_in_case_id=officer.id, area="South",
+    )
+    case = cases.open_case(officer, details, force_code=current_app.config["FORCE_CODE"])
+    with frozen_at(incident + timedelta(minutes=40)):
+        complete_application(officer, case, mobile="07123450042")
+        authorisation.submit(officer, case)
+    with frozen_at(incident + timedelta(hours=1, minutes=10)):
+        authorisation.decide(superintendent, case, authorisation.current_application(case), outcome=DecisionOutcome.AUTHORISE,
+                             rationale=DEMO_RATIONALE, answers={i.code: (True, "") for i in regime(case.regime).checklist})
+    served_at = incident + timedelta(hours=2)
+    cases.record_dvpn_served(officer, case, served_at=served_at, window_hours=current_app.config["HEARING_WINDOW_HOURS"],
+                             calendar=calendar)
+    with frozen_at(served_at + timedelta(hours=3)):
+        for key in ("notice", "complaint", "conditions", "chronology", "prompt_sheet"):
+            court.tick(officer, case, key, True)
+        hearing = court.list_hearing(officer, case, court_name="Southgate Magistrates' Court",
+                                     starts_at=served_at + timedelta(hours=22), late_reason="", calendar=calendar)
+    with frozen_at(hearing.starts_at + timedelta(hours=2)):
+        court.record_outcome(officer, case, hearing, outcome=HearingOutcome.GRANTED, contested=False, notes="",
+                             days=14, made_on=hearing.starts_at.astimezone(LONDON).date(),
+                             conditions=[{"kind": "no_molest"}, {"kind": "no_enter"}], calendar=calendar)
+    breaches.record_breach(officer, case, occurred_at=now - timedelta(hours=4),
+                           description="Seen at the front door by V; left before police arrived.",
+                           source=BreachSource.VICTIM, arrested_at=now - timedelta(hours=3), arresting_officer="PC 5521 Osei",
+                           calendar=calendar)
 
 
 def _served_at_leaving(hours_left: float, now: datetime, calendar: Calendar, window: int) -> datetime:

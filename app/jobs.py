@@ -27,6 +27,20 @@ def heartbeat(app: Flask) -> None:
             db.session.remove()
 
 
+def expire_orders(app: Flask) -> None:
+    """Orders whose end has passed stop being in force, and their cases close."""
+    from app.services.calendar import load_calendar
+    from app.services.court import expire_orders as expire
+
+    with app.app_context():
+        try:
+            expired = expire(load_calendar())
+            if expired:
+                log.info("orders expired: %d", expired)
+        finally:
+            db.session.remove()
+
+
 def build_scheduler(app: Flask, *, blocking: bool = False) -> BaseScheduler:
     scheduler_cls = BlockingScheduler if blocking else BackgroundScheduler
     scheduler = scheduler_cls(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
@@ -34,6 +48,7 @@ def build_scheduler(app: Flask, *, blocking: bool = False) -> BaseScheduler:
         heartbeat, "interval", minutes=1, args=[app], id="heartbeat",
         replace_existing=True, next_run_time=None,
     )
+    scheduler.add_job(expire_orders, "interval", minutes=1, args=[app], id="expire_orders", replace_existing=True)
     return scheduler
 
 

@@ -15,6 +15,9 @@ from app import create_app
 
 def migrated_app(database_url: str, *, demo_data: bool = False, **settings) -> Flask:
     """An app in testing mode whose database has been built by the real migrations."""
+    import tempfile
+
+    settings.setdefault("UPLOAD_FOLDER", tempfile.mkdtemp(prefix="dvpo-uploads-"))
     app = create_app({"DVPO_ENV": "testing", "DATABASE_URL": database_url, "SCHEDULER_IN_PROCESS": "false", **settings})
     with app.app_context():
         upgrade()

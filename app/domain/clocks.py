@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from app.domain import deadlines
 from app.domain.calendar import Calendar
@@ -50,6 +50,17 @@ class CaseClockFacts:
     served_at: datetime | None = None
     hearing_window_hours: int | None = None
     hearing_begun: bool = False
+    # Arrests for breach not yet dealt with by the court.
+    open_arrests: tuple[datetime, ...] = ()
+    # The order in force: the day made and its length ("dvpo" or "dapo" rules).
+    order_made_on: date | None = None
+    order_days: int | None = None
+    order_kind: str = "dvpo"
+
+
+BREACH_CLOCK = "Breach: before the court by"
+HEARING_CLOCK = "Hearing deadline"
+ORDER_CLOCK = "Order ends"
 
 
 def grade(deadline: datetime, now: datetime, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Clock:
@@ -75,20 +86,38 @@ def case_clocks(
     calendar: Calendar,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> list[Clock]:
-    """Every clock running on a case, most urgent first.
+    """Every clock running on a case: breach clocks first, then the rest by deadline.
 
-    The hearing clock runs from service of the DVPN until the hearing begins
-    (Crime and Security Act 2010 s.27(3)); later work adds the breach, order and
-    Victims' Code clocks here.
+    - A person arrested for breach must be brought before the court within 24 hours
+      (CSA 2010 s.26(2)-(3) for a DVPN, s.29 for a DVPO): shown above everything.
+    - The hearing clock runs from service of the notice until the hearing begins
+      (CSA 2010 s.27(3)).
+    - An order's end (CSA 2010 s.28(10); a DAPO's fixed period under the DAA 2021).
     """
+    breach = [
+        _named(BREACH_CLOCK, deadlines.breach_court_deadline(arrested, calendar=calendar), now, thresholds)
+        for arrested in facts.open_arrests
+    ]
     clocks: list[Clock] = []
     if facts.served_at is not None and not facts.hearing_begun:
         deadline = deadlines.hearing_deadline(
             facts.served_at, hours=facts.hearing_window_hours or 48, calendar=calendar
         )
-        clocks.append(_named("Hearing deadline", deadline, now, thresholds))
-    return sorted(clocks, key=lambda c: c.deadline)
+        clocks.append(_named(HEARING_CLOCK, deadline, now, thresholds))
+    if facts.order_made_on is not None and facts.order_days is not None:
+        end = (deadlines.dapo_end if facts.order_kind == "dapo" else deadlines.order_end)(facts.order_made_on, facts.order_days)
+        clocks.append(_named(ORDER_CLOCK, end, now, thresholds))
+    return sorted(breach, key=lambda c: c.deadline) + sorted(clocks, key=lambda c: c.deadline)
 
 
 def most_urgent(clocks: Iterable[Clock]) -> Clock | None:
-    return min(clocks, key=lambda c: c.deadline, default=None)
+    """A running breach clock first, whatever its deadline; otherwise the soonest deadline."""
+    return min(clocks, key=lambda c: (c.name != BREACH_CLOCK, c.deadline), default=None)
+
+
+def urgency(clocks: Iterable[Clock]) -> tuple[int, datetime | None]:
+    """The dashboard's sort key: (0 while a breach clock runs, 1 for other clocks, 2 for none; deadline)."""
+    clock = most_urgent(clocks)
+    if clock is None:
+        return 2, None
+    return (0 if clock.name == BREACH_CLOCK else 1), clock.deadline

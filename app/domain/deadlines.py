@@ -118,6 +118,20 @@ def order_end(
     returns 00:00 London on 29 March. A datetime is read as its London date.
     ``calendar`` is accepted for a uniform signature; holidays do not shorten an order.
     """
+    return _end_of_day_count(made_on, days, ORDER_MIN_DAYS, ORDER_MAX_DAYS)
+
+
+def dapo_end(made_on: date | datetime, days: int) -> datetime:
+    """When a DAPO made on ``made_on`` for ``days`` days stops being in force.
+
+    Domestic Abuse Act 2021 Part 3 (duration of orders): a DAPO may be for a specified period or until further
+    order, with no minimum or maximum; a fixed period is counted as for a DVPO, beginning
+    with the day it is made. ``days`` is at least 1.
+    """
+    return _end_of_day_count(made_on, days, 1, None)
+
+
+def _end_of_day_count(made_on: date | datetime, days: int, minimum: int, maximum: int | None) -> datetime:
     if isinstance(made_on, datetime):
         made_on = _require_aware(made_on, "made_on").astimezone(LONDON).date()
     elif not isinstance(made_on, date):
@@ -126,10 +140,9 @@ def order_end(
         )
     if isinstance(days, bool) or not isinstance(days, int):
         raise ValueError(f"days must be an integer, got {days!r}")
-    if not ORDER_MIN_DAYS <= days <= ORDER_MAX_DAYS:
-        raise ValueError(
-            f"days must be between {ORDER_MIN_DAYS} and {ORDER_MAX_DAYS}, got {days}"
-        )
+    if days < minimum or (maximum is not None and days > maximum):
+        limits = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
+        raise ValueError(f"days must be {limits}, got {days}")
     return london_midnight(made_on + timedelta(days=days))
 
 

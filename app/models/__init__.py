@@ -9,10 +9,26 @@ from app.models.authorisation import (
 )
 from app.models.calendar import ExtraBankHoliday
 from app.models.case import AssociatedRelationship, Case, CaseState, Person, PersonKind, RiskLevel
+from app.models.court import (
+    Breach,
+    BreachOutcome,
+    BreachSource,
+    BundleTick,
+    CourtSubmission,
+    Document,
+    Hearing,
+    HearingOutcome,
+    OrderEvent,
+    OrderEventKind,
+    OrderStatus,
+    ProtectionOrder,
+)
 from app.models.system import SchedulerHeartbeat
 from app.models.user import Role, User
 
 __all__ = [
+    "Breach", "BreachOutcome", "BreachSource", "BundleTick", "CourtSubmission", "Document", "Hearing", "HearingOutcome",
+    "OrderEvent", "OrderEventKind", "OrderStatus", "ProtectionOrder",
     "Application", "ApplicationSection", "ApplicationStatus", "AuthorisationDecision", "DecisionOutcome",
     "AssociatedRelationship", "AuditEntry", "Case", "CaseState", "ExtraBankHoliday", "Person",
     "PersonKind", "RiskLevel", "Role", "SchedulerHeartbeat", "User",

@@ -20,6 +20,11 @@ class CaseState(enum.StrEnum):
     AUTHORISED = "authorised"
     REFUSED = "refused"
     SERVED = "served"
+    # After the hearing: the order is in force, or the notice has ended.
+    ORDER_IN_FORCE = "order_in_force"
+    ORDER_REFUSED = "order_refused"
+    WITHDRAWN = "withdrawn"
+    ORDER_ENDED = "order_ended"
     CLOSED = "closed"
 
     @property
@@ -98,6 +103,7 @@ class Case(db.Model):
     __table_args__ = (
         # The dashboard lists live cases, most urgent hearing first.
         Index("ix_case_file_state_hearing_deadline", "state", "hearing_deadline_at"),
+        Index("ix_case_file_state_urgency", "state", "urgency_rank", "urgency_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -123,6 +129,11 @@ class Case(db.Model):
     # Derived from served_at + window + calendar by services.cases; kept only to sort and
     # sweep on. Never shown from here: views recompute from the facts.
     hearing_deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The dashboard's sort key, derived from the case's running clocks whenever a fact
+    # changes (services.clock_cache): rank 0 while a breach arrest clock runs (shown above
+    # everything), 1 for other clocks, 2 for none; then the soonest deadline.
+    urgency_rank: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+    urgency_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     officer_in_case: Mapped[User] = relationship(foreign_keys=[officer_in_case_id])
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
@@ -133,6 +144,14 @@ class Case(db.Model):
     applications: Mapped[list[Application]] = relationship(  # noqa: F821 - defined in authorisation.py
         back_populates="case", order_by="Application.number", cascade="all, delete-orphan"
     )
+    hearings: Mapped[list[Hearing]] = relationship(order_by="Hearing.starts_at", cascade="all, delete-orphan")  # noqa: F821
+    order: Mapped[ProtectionOrder | None] = relationship(uselist=False, cascade="all, delete-orphan")  # noqa: F821
+    breaches: Mapped[list[Breach]] = relationship(order_by="Breach.occurred_at", cascade="all, delete-orphan")  # noqa: F821
+    documents: Mapped[list[Document]] = relationship(  # noqa: F821
+        order_by="Document.uploaded_at", cascade="all, delete-orphan", foreign_keys="Document.case_id"
+    )
+    submission: Mapped[CourtSubmission | None] = relationship(uselist=False, cascade="all, delete-orphan")  # noqa: F821
+    ticks: Mapped[list[BundleTick]] = relationship(cascade="all, delete-orphan")  # noqa: F821
     perpetrator: Mapped[Person | None] = relationship(
         primaryjoin=lambda: and_(Person.case_id == Case.id, Person.kind == PersonKind.PERPETRATOR),
         viewonly=True,

@@ -13,6 +13,7 @@ from app.domain.regimes import RegimeCode, regime
 from app.extensions import db
 from app.models import AuditEntry, Case, CaseState, Person, PersonKind, RiskLevel, Role, User
 from app.services import ValidationFailed, audit
+from app.services.clock_cache import refresh_urgency
 from app.timeutil import utcnow
 
 
@@ -148,6 +149,7 @@ def record_dvpn_served(
     case.address_for_hearing_notice = address_for_hearing_notice.strip() or None
     case.hearing_deadline_at = deadlines.hearing_deadline(served_at, hours=window_hours, calendar=calendar)
     case.state = CaseState.SERVED
+    refresh_urgency(case, calendar)
     audit.record(
         actor,
         "case.dvpn_served",
@@ -161,22 +163,22 @@ def record_dvpn_served(
 
 
 def refresh_hearing_deadlines(calendar: Calendar) -> int:
-    """Recompute the cached hearing deadline of every case whose hearing clock is running.
+    """Recompute the cached deadlines of every live case with a running clock.
 
     Called when an admin changes the bank-holiday list, because a new holiday moves
-    deadlines that span it.  Returns how many changed.
+    hearing and breach deadlines that span it.  Returns how many hearing deadlines changed.
     """
     changed = 0
     running = db.session.scalars(
-        select(Case).where(Case.state == CaseState.SERVED, Case.served_at.is_not(None))
+        select(Case).where(Case.state.in_(CaseState.live()), Case.urgency_rank < 2)
     )
     for case in running:
-        deadline = deadlines.hearing_deadline(
-            case.served_at, hours=case.hearing_window_hours or 48, calendar=calendar
-        )
-        if deadline != case.hearing_deadline_at:
-            case.hearing_deadline_at = deadline
-            changed += 1
+        if case.served_at is not None:
+            deadline = deadlines.hearing_deadline(case.served_at, hours=case.hearing_window_hours or 48, calendar=calendar)
+            if deadline != case.hearing_deadline_at:
+                case.hearing_deadline_at = deadline
+                changed += 1
+        refresh_urgency(case, calendar)
     return changed
 
 

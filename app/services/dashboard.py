@@ -8,16 +8,20 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.domain.calendar import Calendar
-from app.domain.clocks import CaseClockFacts, Clock, Thresholds, case_clocks, most_urgent
+from app.domain.clocks import Clock, Thresholds, most_urgent
 from app.extensions import db
 from app.models import Case, CaseState, User
 from app.services.access import visible_cases
+from app.services.clock_cache import clocks_for
+from app.services.court import COURT_STATES, bundle_progress
 
 
 @dataclass(frozen=True)
 class CaseRow:
     case: Case
     clock: Clock | None
+    # (required bundle items done, required) once the case is at court, else None.
+    bundle: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -26,14 +30,6 @@ class DashboardPage:
     total: int
     page: int
     pages: int
-
-
-def clock_facts(case: Case) -> CaseClockFacts:
-    return CaseClockFacts(served_at=case.served_at, hearing_window_hours=case.hearing_window_hours)
-
-
-def clocks_for(case: Case, now: datetime, calendar: Calendar, thresholds: Thresholds) -> list[Clock]:
-    return case_clocks(clock_facts(case), now, calendar, thresholds)
 
 
 def live_cases_page(
@@ -49,11 +45,19 @@ def live_cases_page(
     pages = max(1, -(-total // page_size))
     page = min(max(page, 1), pages)
     cases = db.session.scalars(
-        live.options(selectinload(Case.perpetrator), joinedload(Case.officer_in_case))
-        # Cases with a running hearing clock first, soonest deadline first.
-        .order_by(Case.hearing_deadline_at.is_(None), Case.hearing_deadline_at, Case.created_at.desc(), Case.id)
+        live.options(
+            selectinload(Case.perpetrator), joinedload(Case.officer_in_case),
+            selectinload(Case.hearings), selectinload(Case.order), selectinload(Case.breaches),
+            selectinload(Case.ticks), selectinload(Case.documents), selectinload(Case.submission),
+        )
+        # Breach clocks first, then other running clocks by deadline, then the rest.
+        .order_by(Case.urgency_rank, Case.urgency_at, Case.created_at.desc(), Case.id)
         .limit(page_size)
         .offset((page - 1) * page_size)
     ).all()
-    rows = [CaseRow(c, most_urgent(clocks_for(c, now, calendar, thresholds))) for c in cases]
+    rows = [
+        CaseRow(c, most_urgent(clocks_for(c, now, calendar, thresholds)),
+                bundle_progress(c) if c.state in COURT_STATES else None)
+        for c in cases
+    ]
     return DashboardPage(rows=rows, total=total, page=page, pages=pages)

@@ -90,7 +90,8 @@ def app(request, tmp_path):
         url = f"sqlite:///{path}"
     else:
         url = request.getfixturevalue("postgres_migrated")
-    application = create_app({"DVPO_ENV": "testing", "DATABASE_URL": url, "SCHEDULER_IN_PROCESS": "false"})
+    application = create_app({"DVPO_ENV": "testing", "DATABASE_URL": url, "SCHEDULER_IN_PROCESS": "false",
+                              "UPLOAD_FOLDER": str(tmp_path / "uploads")})
     application.test_client_class = RequestScopedClient
     with application.app_context():
         if request.param == "postgresql":

@@ -3,15 +3,19 @@
 A route that declares neither @roles_required nor @public fails here, so a new route
 cannot ship without a decision about who may use it.
 """
+import io
 from datetime import date
 
 import pytest
 
 from app.domain.regimes import RegimeCode
-from app.models import Role
-from app.services.calendar import add_extra_bank_holiday
+from app.models import BreachSource, Role
+from app.services.breaches import record_breach
+from app.services.calendar import add_extra_bank_holiday, load_calendar
+from app.services.court import add_document
+from app.uploads import UploadStore
 from tests.integration.conftest import csrf_from, login
-from tests.integration.factories import open_case, submitted_case
+from tests.integration.factories import served_case, submitted_case
 
 ROLES = list(Role)
 
@@ -37,13 +41,17 @@ def _url(rule, ids):
 def ids(app, make_user):
     officer = make_user(Role.OFFICER)
     admin = make_user(Role.ADMIN)
-    case = open_case(officer)
+    case = served_case(officer)
+    breach = record_breach(officer, case, occurred_at=case.served_at, description="At the door.", source=BreachSource.VICTIM,
+                           arrested_at=None, arresting_officer="", calendar=load_calendar())
+    stored = UploadStore(app.config["UPLOAD_FOLDER"], 10_000).save(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "statement.pdf")
+    document = add_document(officer, case, "officer_statement", stored)
     holiday = add_extra_bank_holiday(admin, date(2031, 1, 2), "Test holiday")
     # A DAPN, which both inspectors and superintendents may decide (DAA 2021 s.22).
     submitted = submitted_case(officer, regime=RegimeCode.DAPN)
     application = submitted.applications[-1]
     return {"case_id": case.id, "holiday_id": holiday.id, "user_id": officer.id, "section": "grounds",
-            "application_id": application.id}
+            "application_id": application.id, "key": "notice", "doc_id": document.id, "breach_id": breach.id}
 
 
 def test_every_route_declares_who_may_use_it(app):

@@ -11,13 +11,15 @@ from app.domain.calendar import LONDON
 from app.domain.clocks import Thresholds
 from app.domain.regimes import regime
 from app.extensions import db
-from app.models import AuditEntry, Case, Role, User
+from app.models import AuditEntry, Case, CaseState, Role, User
 from app.services import ValidationFailed
 from app.services import cases as case_service
 from app.services.access import CASE_READER_ROLES, visible_cases
 from app.services.authorisation import current_application
 from app.services.calendar import load_calendar
-from app.services.dashboard import clocks_for, live_cases_page
+from app.services.clock_cache import clocks_for
+from app.services.court import orders_ending_soon
+from app.services.dashboard import live_cases_page
 from app.timeutil import utcnow
 from app.web.cases.forms import NewCaseForm, ServeForm
 from app.web.fields import combine_london
@@ -52,7 +54,12 @@ def _dashboard_page():
 @bp.route("/dashboard")
 @roles_required(*CASE_READER_ROLES)
 def dashboard():
-    return render_template("cases/dashboard.html", page=_dashboard_page(), now=utcnow())
+    now = utcnow()
+    ending = orders_ending_soon(
+        visible_cases(current_user).where(Case.state == CaseState.ORDER_IN_FORCE), now,
+        timedelta(days=current_app.config["ORDER_ENDING_SOON_DAYS"]),
+    )
+    return render_template("cases/dashboard.html", page=_dashboard_page(), now=now, ending=ending)
 
 
 @bp.route("/dashboard/rows")

@@ -1,0 +1,370 @@
+"""The court bundle, the hearing and its outcome, the order and its changes, and expiry.
+
+Each function is one transaction with its audit entry. Outcomes are recorded with a
+conditional UPDATE, so a second tab or a double-click cannot record one twice.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select, update
+
+from app.domain import deadlines
+from app.domain.bundle import ITEM_BY_KEY, ITEMS, ItemKind, progress
+from app.domain.calendar import LONDON, Calendar
+from app.domain.prohibitions import ProhibitionKind
+from app.domain.regimes import RegimeCode, regime
+from app.extensions import db
+from app.models import (
+    BundleTick,
+    Case,
+    CaseState,
+    CourtSubmission,
+    Document,
+    Hearing,
+    HearingOutcome,
+    OrderEvent,
+    OrderEventKind,
+    OrderStatus,
+    ProtectionOrder,
+    User,
+)
+from app.services import ValidationFailed, audit
+from app.services.clock_cache import refresh_urgency
+from app.timeutil import utcnow
+
+# Conditions that remove P from the home: research found courts often leave them out.
+REMOVAL = {ProhibitionKind.NO_ENTER.value, ProhibitionKind.LEAVE.value, ProhibitionKind.NO_COME_WITHIN.value}
+COURT_STATES = (CaseState.SERVED, CaseState.ORDER_IN_FORCE, CaseState.ORDER_ENDED)
+
+
+@dataclass(frozen=True)
+class ItemStatus:
+    key: str
+    title: str
+    kind: ItemKind
+    required: bool
+    hint: str
+    done: bool
+    by: User | None
+    at: datetime | None
+    documents: list[Document]
+
+
+def bundle(case: Case) -> list[ItemStatus]:
+    """Each bundle item with whether it is done, and who did it and when."""
+    ticks = {t.item_key: t for t in case.ticks}
+    docs: dict[str, list[Document]] = {}
+    for doc in case.documents:
+        if doc.removed_at is None:
+            docs.setdefault(doc.item_key, []).append(doc)
+    sub = case.submission
+    listed = case.hearings[0] if case.hearings else None
+    statuses = []
+    for item in ITEMS:
+        by = at = None
+        if item.kind is ItemKind.GENERATED and item.key in ticks:
+            by, at = ticks[item.key].ticked_by, ticks[item.key].ticked_at
+        elif item.kind is ItemKind.UPLOAD and docs.get(item.key):
+            by, at = docs[item.key][-1].uploaded_by, docs[item.key][-1].uploaded_at
+        elif item.kind is ItemKind.FEE and sub and sub.fee_reference and sub.fee_receipt_id:
+            by, at = sub.fee_recorded_by, sub.fee_recorded_at
+        elif item.kind is ItemKind.SENT and sub and sub.sent_at:
+            by, at = sub.sent_recorded_by, sub.sent_recorded_at
+        elif item.kind is ItemKind.LISTED and listed:
+            by, at = listed.listed_by, listed.listed_at
+        statuses.append(ItemStatus(item.key, item.title, item.kind, item.required, item.hint, at is not None, by, at,
+                                   docs.get(item.key, [])))
+    return statuses
+
+
+def done_keys(case: Case) -> set[str]:
+    """The bundle items done, from the case's loaded collections (no further queries)."""
+    done = {t.item_key for t in case.ticks}
+    done |= {d.item_key for d in case.documents if d.removed_at is None}
+    sub = case.submission
+    if sub and sub.fee_reference and sub.fee_receipt_id:
+        done.add("court_fee")
+    if sub and sub.sent_at:
+        done.add("sent_to_court")
+    if case.hearings:
+        done.add("hearing_listed")
+    return done
+
+
+def bundle_progress(case: Case) -> tuple[int, int]:
+    """(required items done, required items): the dashboard's "6 of 10"."""
+    return progress(done_keys(case))
+
+
+def _require_court_stage(case: Case) -> None:
+    if case.state not in COURT_STATES:
+        raise ValidationFailed({"": "The court bundle starts once the notice has been served"})
+
+
+def tick(actor: User, case: Case, key: str, done: bool) -> None:
+    """Tick (or untick) a generated item as checked by the officer."""
+    _require_court_stage(case)
+    if key not in ITEM_BY_KEY or ITEM_BY_KEY[key].kind is not ItemKind.GENERATED:
+        raise ValidationFailed({"": "That item cannot be ticked"})
+    existing = next((t for t in case.ticks if t.item_key == key), None)
+    if done and existing is None:
+        case.ticks.append(BundleTick(item_key=key, ticked_by_id=actor.id, ticked_at=utcnow()))
+    elif not done and existing is not None:
+        case.ticks.remove(existing)
+    audit.record(actor, "bundle.ticked" if done else "bundle.unticked", case, item=key)
+    db.session.commit()
+
+
+def add_document(actor: User, case: Case, key: str, stored) -> Document:
+    """Attach an uploaded file (already checked and stored by app.uploads) to the bundle."""
+    doc = Document(
+        case_id=case.id, item_key=key, original_name=stored.original_name, stored_name=stored.stored_name,
+        content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
+        uploaded_by_id=actor.id, uploaded_at=utcnow(),
+    )
+    db.session.add(doc)
+    db.session.flush()
+    audit.record(actor, "bundle.document_added", case, item=key, document=doc.id, sha256=stored.sha256, size=stored.size)
+    db.session.commit()
+    return doc
+
+
+def remove_document(actor: User, case: Case, doc: Document) -> None:
+    """Take a document out of the bundle; the record (and the file) stay as evidence."""
+    if doc.removed_at is None:
+        doc.removed_at, doc.removed_by_id = utcnow(), actor.id
+        audit.record(actor, "bundle.document_removed", case, item=doc.item_key, document=doc.id)
+        db.session.commit()
+
+
+def _submission(case: Case) -> CourtSubmission:
+    if case.submission is None:
+        case.submission = CourtSubmission()
+    return case.submission
+
+
+def record_fee(actor: User, case: Case, *, pence: int, contested: bool, reference: str, paid_on: date,
+               receipt: Document | None) -> None:
+    _require_court_stage(case)
+    errors = {}
+    if pence <= 0:
+        errors["amount"] = "Enter the fee paid, in pounds, like 500.00"
+    if not reference.strip():
+        errors["reference"] = "Enter the payment reference"
+    if paid_on > utcnow().astimezone(LONDON).date():
+        errors["paid_on"] = "The payment date cannot be in the future"
+    if receipt is None and (case.submission is None or case.submission.fee_receipt_id is None):
+        errors["receipt"] = "Upload the receipt"
+    if errors:
+        raise ValidationFailed(errors)
+    sub = _submission(case)
+    sub.fee_pence, sub.fee_contested, sub.fee_reference, sub.fee_paid_on = pence, contested, reference.strip(), paid_on
+    if receipt is not None:
+        sub.fee_receipt = receipt
+    sub.fee_recorded_by_id, sub.fee_recorded_at = actor.id, utcnow()
+    audit.record(actor, "court.fee_recorded", case, pence=pence, contested=contested, reference=reference.strip())
+    db.session.commit()
+
+
+def record_sent(actor: User, case: Case, *, court_name: str, sent_at: datetime, how: str) -> None:
+    _require_court_stage(case)
+    errors = {}
+    if not court_name.strip():
+        errors["court_name"] = "Enter the court"
+    if not how.strip():
+        errors["how"] = "Say how it was sent"
+    if sent_at > utcnow():
+        errors["sent_date"] = "When it was sent cannot be in the future"
+    elif case.served_at and sent_at < case.served_at:
+        errors["sent_date"] = "It cannot have been sent before the notice was served"
+    if errors:
+        raise ValidationFailed(errors)
+    sub = _submission(case)
+    sub.court_name, sub.sent_at, sub.sent_how = court_name.strip(), sent_at, how.strip()
+    sub.sent_recorded_by_id, sub.sent_recorded_at = actor.id, utcnow()
+    audit.record(actor, "court.sent", case, court=court_name.strip(), sent_at=sent_at.isoformat(), how=how.strip())
+    db.session.commit()
+
+
+def statutory_hearing_deadline(case: Case, calendar: Calendar) -> datetime:
+    return deadlines.hearing_deadline(case.served_at, hours=case.hearing_window_hours or 48, calendar=calendar)
+
+
+def list_hearing(actor: User, case: Case, *, court_name: str, starts_at: datetime, late_reason: str,
+                 calendar: Calendar) -> Hearing:
+    """List the first hearing. The hearing must begin within the statutory window (CSA 2010
+    s.27(3)); a later listing is accepted only with the reason recorded, and the case warns."""
+    if case.state is not CaseState.SERVED or case.hearings:
+        raise ValidationFailed({"": "The hearing is already listed; an adjournment lists the next one"})
+    errors = {}
+    if not court_name.strip():
+        errors["court_name"] = "Enter the court"
+    deadline = statutory_hearing_deadline(case, calendar)
+    if starts_at < case.served_at:
+        errors["starts_date"] = "The hearing cannot be before the notice was served"
+    elif starts_at > deadline and not late_reason.strip():
+        errors["late_reason"] = (
+            "This is after the statutory deadline. Record why the court could not list it earlier, "
+            "or choose an earlier time"
+        )
+    if errors:
+        raise ValidationFailed(errors)
+    hearing = Hearing(court_name=court_name.strip(), starts_at=starts_at,
+                      late_reason=late_reason.strip() if starts_at > deadline else None,
+                      listed_by_id=actor.id, listed_at=utcnow())
+    case.hearings.append(hearing)
+    db.session.flush()
+    audit.record(actor, "court.hearing_listed", case, hearing=hearing.id, starts_at=starts_at.isoformat(),
+                 late=starts_at > deadline)
+    db.session.commit()
+    return hearing
+
+
+def pending_hearing(case: Case) -> Hearing | None:
+    return next((h for h in reversed(case.hearings) if h.outcome is None), None)
+
+
+def order_length_errors(case: Case, days: int | None) -> dict[str, str]:
+    """CSA 2010 s.28(10): a DVPO lasts 14 to 28 days; a DAPO has no fixed minimum or maximum."""
+    the_regime = regime(case.regime)
+    if days is None or days < 1:
+        return {"days": "Enter how many days the order lasts"}
+    if the_regime.order_min_days and not the_regime.order_min_days <= days <= the_regime.order_max_days:
+        return {"days": f"A {the_regime.order} lasts from {the_regime.order_min_days} to {the_regime.order_max_days} days"}
+    return {}
+
+
+def record_outcome(
+    actor: User, case: Case, hearing: Hearing, *, outcome: HearingOutcome | None, contested: bool | None, notes: str,
+    days: int | None = None, made_on: date | None = None, conditions: list[dict] | None = None,
+    next_starts_at: datetime | None = None, next_court: str = "", calendar: Calendar,
+) -> Hearing:
+    """Record what the court decided at `hearing`, once."""
+    errors: dict[str, str] = {}
+    if outcome is None:
+        errors["outcome"] = "Choose the outcome"
+    if contested is None:
+        errors["contested"] = "Say whether the application was contested"
+    if outcome is HearingOutcome.GRANTED:
+        errors |= order_length_errors(case, days)
+        if made_on is None:
+            errors["made_on"] = "Enter the date the order was made"
+        if not any(c.get("kind") == ProhibitionKind.NO_MOLEST.value for c in conditions or []):
+            errors["conditions"] = "Every order prohibits molestation (or abuse) of the victim: keep that condition"
+    if outcome is HearingOutcome.ADJOURNED:
+        if next_starts_at is None:
+            errors["next_date"] = "Enter the date and time of the adjourned hearing"
+        elif next_starts_at <= hearing.starts_at:
+            errors["next_date"] = "The adjourned hearing must be after this one"
+    if errors:
+        raise ValidationFailed(errors)
+    now = utcnow()
+    claimed = db.session.execute(
+        update(Hearing).where(Hearing.id == hearing.id, Hearing.outcome.is_(None))
+        .values(outcome=outcome, contested=contested, outcome_notes=notes.strip() or None, outcome_by_id=actor.id, outcome_at=now)
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise ValidationFailed({"": "The outcome of this hearing has already been recorded"})
+    db.session.refresh(hearing)
+    detail = {"hearing": hearing.id, "outcome": outcome.value, "contested": contested}
+    if outcome is HearingOutcome.GRANTED:
+        _make_order(case, hearing, days, made_on, conditions)
+        detail |= {"days": days, "made_on": made_on.isoformat(), "removal_not_granted": case.order.removal_not_granted}
+    elif outcome is HearingOutcome.REFUSED:
+        case.state = CaseState.ORDER_REFUSED  # the notice ceases at once
+    elif outcome is HearingOutcome.WITHDRAWN:
+        case.state = CaseState.WITHDRAWN
+    else:
+        # On adjournment the notice continues in effect until the application is determined (CSA 2010 s.27).
+        case.hearings.append(Hearing(court_name=next_court.strip() or hearing.court_name, starts_at=next_starts_at,
+                                     listed_by_id=actor.id, listed_at=now))
+        detail["next_starts_at"] = next_starts_at.isoformat()
+    refresh_urgency(case, calendar)
+    audit.record(actor, "court.outcome_recorded", case, **detail)
+    db.session.commit()
+    return hearing
+
+
+def _make_order(case: Case, hearing: Hearing, days: int, made_on: date, conditions: list[dict]) -> None:
+    end = (deadlines.dapo_end if case.regime is RegimeCode.DAPN else deadlines.order_end)(made_on, days)
+    proposed = set(case.applications[-1].section_data.get("prohibitions", {}).get("kinds", [])) if case.applications else set()
+    granted = {c["kind"] for c in conditions}
+    case.order = ProtectionOrder(
+        hearing_id=hearing.id, made_on=made_on, days=days, ends_at=end, conditions=conditions,
+        removal_not_granted=bool(proposed & REMOVAL) and not (granted & REMOVAL), status=OrderStatus.IN_FORCE,
+    )
+    case.state = CaseState.ORDER_IN_FORCE
+
+
+def change_order(actor: User, case: Case, *, kind: OrderEventKind, court_date: date, details: str,
+                 new_days: int | None, calendar: Calendar) -> OrderEvent:
+    """Record the court's variation or early discharge of the order, with the court's date."""
+    order = case.order
+    if order is None or order.status is not OrderStatus.IN_FORCE:
+        raise ValidationFailed({"": "There is no order in force to vary or discharge"})
+    errors = {}
+    if not details.strip():
+        errors["details"] = "Describe what the court ordered"
+    if court_date < order.made_on or court_date > utcnow().astimezone(LONDON).date():
+        errors["court_date"] = "The court's date must be on or after the order was made, and not in the future"
+    if kind is OrderEventKind.VARIED and new_days is not None:
+        errors |= order_length_errors(case, new_days)
+    if errors:
+        raise ValidationFailed(errors)
+    event = OrderEvent(kind=kind, court_date=court_date, details=details.strip(), recorded_by_id=actor.id, recorded_at=utcnow())
+    order.events.append(event)
+    if kind is OrderEventKind.DISCHARGED:
+        order.status, order.ended_at = OrderStatus.DISCHARGED, utcnow()
+        case.state = _state_after_order(case)
+    elif new_days is not None:
+        order.days = new_days
+        order.ends_at = (deadlines.dapo_end if case.regime is RegimeCode.DAPN else deadlines.order_end)(order.made_on, new_days)
+    refresh_urgency(case, calendar)
+    audit.record(actor, f"order.{kind.value}", case, court_date=court_date.isoformat(), details=details.strip(), days=new_days)
+    db.session.commit()
+    return event
+
+
+def _state_after_order(case: Case) -> CaseState:
+    """When an order ends the case closes, unless a breach still awaits the court."""
+    open_breach = any(b.outcome is None for b in case.breaches)
+    return CaseState.ORDER_ENDED if open_breach else CaseState.CLOSED
+
+
+def expire_orders(calendar: Calendar) -> int:
+    """The scheduler's sweep: orders whose end has passed stop being in force (indexed by end)."""
+    now = utcnow()
+    due = db.session.scalars(
+        select(ProtectionOrder).where(ProtectionOrder.status == OrderStatus.IN_FORCE, ProtectionOrder.ends_at <= now)
+    ).all()
+    for order in due:
+        case = db.session.get(Case, order.case_id)
+        order.status, order.ended_at = OrderStatus.EXPIRED, now
+        case.state = _state_after_order(case)
+        refresh_urgency(case, calendar)
+        audit.record(None, "order.expired", case, ends_at=order.ends_at.isoformat())
+    db.session.commit()
+    return len(due)
+
+
+def orders_ending_soon(case_query, now: datetime, within) -> list[Case]:
+    """Live cases whose order in force ends within `within` of now (one query)."""
+    from sqlalchemy.orm import selectinload
+
+    return list(db.session.scalars(
+        case_query.join(ProtectionOrder, ProtectionOrder.case_id == Case.id)
+        .where(ProtectionOrder.status == OrderStatus.IN_FORCE, ProtectionOrder.ends_at <= now + within)
+        .options(selectinload(Case.perpetrator), selectinload(Case.order))
+        .order_by(ProtectionOrder.ends_at)
+    ))
+
+
+def breaches_counted(case: Case) -> dict:
+    """Breaches per case and per order, for the reports to come."""
+    by_order = sum(1 for b in case.breaches if b.order_id is not None)
+    return {"case": len(case.breaches), "order": by_order, "notice": len(case.breaches) - by_order}
+
+

@@ -1,0 +1,3 @@
+from app.web.court.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,109 @@
+"""Forms for the court page. They parse; app.services.court and .breaches hold the rules."""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import RadioField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from app.domain.prohibitions import LABELS, ProhibitionKind
+from app.models import BreachOutcome, BreachSource, HearingOutcome, OrderEventKind
+from app.web.fields import YES_NO, CheckboxesField, DateInputField, TimeInputField, WholeNumberField
+
+TEXT = [Optional(), Length(max=5000, message="Keep this under 5,000 characters")]
+
+
+class PoundsField(StringField):
+    """An amount in pounds ("500", "£700.00"), held as whole pence."""
+
+    def process_formdata(self, valuelist):
+        self.raw = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if not self.raw:
+            return
+        try:
+            amount = Decimal(self.raw.replace("£", "").replace(",", ""))
+        except InvalidOperation:
+            raise ValueError(f"{self.label.text} must be an amount in pounds, like 500.00") from None
+        if amount != amount.quantize(Decimal("0.01")) or amount < 0:
+            raise ValueError(f"{self.label.text} must be an amount in pounds, like 500.00")
+        self.data = int(amount * 100)
+
+    def _value(self):
+        if getattr(self, "raw", None):
+            return self.raw
+        return f"{self.data / 100:.2f}" if isinstance(self.data, int) else ""
+
+
+class UploadForm(FlaskForm):
+    file = FileField("Choose a file (PDF, JPEG, PNG or Word, up to 20 MB)")
+
+
+class FeeForm(FlaskForm):
+    contested = RadioField("Which fee?", validators=[Optional()], choices=[("no", "Uncontested"), ("yes", "Contested")])
+    amount = PoundsField("Amount paid (£)")
+    reference = StringField("Payment reference", validators=[Optional(), Length(max=60)])
+    paid_on = DateInputField("Date paid", validators=[Optional()])
+    receipt = FileField("Receipt (PDF, JPEG, PNG or Word)")
+
+
+class SentForm(FlaskForm):
+    court_name = StringField("Court", validators=[Optional(), Length(max=120)])
+    sent_date = DateInputField("Date", validators=[Optional()])
+    sent_time = TimeInputField("Time", validators=[Optional()])
+    how = StringField("How it was sent (for example: secure email to the listing office)", validators=[Optional(), Length(max=60)])
+
+
+class ListingForm(FlaskForm):
+    court_name = StringField("Court", validators=[Optional(), Length(max=120)])
+    starts_date = DateInputField("Date", validators=[Optional()])
+    starts_time = TimeInputField("Time", validators=[Optional()])
+    late_reason = TextAreaField("If it is after the deadline: why could the court not list it earlier?", validators=TEXT)
+
+
+CONDITION_CHOICES = [(k.value, LABELS[k]) for k in ProhibitionKind]
+
+
+class OutcomeForm(FlaskForm):
+    hearing_id = StringField()  # which hearing this form was for: a second tab cannot record twice
+    outcome = RadioField("What did the court decide?", validators=[Optional()],
+                         choices=[(o.value, o.label) for o in HearingOutcome])
+    contested = RadioField("Was the application contested?", validators=[Optional()], choices=YES_NO)
+    made_on = DateInputField("Date the order was made", validators=[Optional()])
+    days = WholeNumberField("How many days the order lasts (counting the day it is made)", validators=[Optional()])
+    conditions = CheckboxesField("Conditions as granted", choices=CONDITION_CHOICES)
+    distance_metres = WholeNumberField("Distance in metres, if granted", validators=[Optional()])
+    next_date = DateInputField("Date", validators=[Optional()])
+    next_time = TimeInputField("Time", validators=[Optional()])
+    next_court = StringField("Court (if different)", validators=[Optional(), Length(max=120)])
+    notes = TextAreaField("Notes (optional)", validators=TEXT)
+
+
+class OrderChangeForm(FlaskForm):
+    kind = RadioField("What did the court do?", validators=[Optional()],
+                      choices=[(OrderEventKind.VARIED.value, "Varied the order"),
+                               (OrderEventKind.DISCHARGED.value, "Discharged the order early")])
+    court_date = DateInputField("The court's date", validators=[Optional()])
+    new_days = WholeNumberField("New length in days, if the variation changed it (optional)", validators=[Optional()])
+    details = TextAreaField("What the court ordered", validators=TEXT)
+
+
+class BreachForm(FlaskForm):
+    occurred_date = DateInputField("Date", validators=[Optional()])
+    occurred_time = TimeInputField("Time", validators=[Optional()])
+    description = TextAreaField("What happened?", validators=TEXT)
+    source = RadioField("How did it come to light?", validators=[Optional()],
+                        choices=[(s.value, s.label) for s in BreachSource])
+    arrested = RadioField("Was the perpetrator arrested?", validators=[Optional()], choices=YES_NO)
+    arrested_date = DateInputField("Date of arrest", validators=[Optional()])
+    arrested_time = TimeInputField("Time of arrest", validators=[Optional()])
+    arresting_officer = StringField("Arresting officer (name, rank, number)", validators=[Optional(), Length(max=120)])
+
+
+class BreachOutcomeForm(FlaskForm):
+    outcome = RadioField("The court's finding", validators=[Optional()], choices=[(o.value, o.label) for o in BreachOutcome])
+    fine = PoundsField("Fine (£), if any")
+    custody_days = WholeNumberField("Custody (days), if any", validators=[Optional()])
+    notes = TextAreaField("Notes", validators=TEXT)

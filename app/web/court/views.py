@@ -1,0 +1,354 @@
+"""The DVPO officer's court page: bundle, hearing and order, breaches, and the printouts."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, g, render_template, request, url_for
+from flask_login import current_user
+
+from app.domain.bundle import ITEM_BY_KEY, ItemKind, progress
+from app.domain.regimes import regime
+from app.extensions import db
+from app.models import Breach, BreachOutcome, BreachSource, Document, HearingOutcome, OrderEventKind, Role
+from app.printing import pdf_response, render_printout
+from app.services import ValidationFailed
+from app.services import breaches as breach_service
+from app.services import court as court_service
+from app.services.access import CASE_READER_ROLES
+from app.services.calendar import load_calendar
+from app.services.court_printout import breach_context, court_context
+from app.timeutil import utcnow
+from app.uploads import UploadRejected, UploadStore, send_stored
+from app.web.cases.views import get_case_or_404
+from app.web.court.forms import (
+    BreachForm,
+    BreachOutcomeForm,
+    FeeForm,
+    ListingForm,
+    OrderChangeForm,
+    OutcomeForm,
+    SentForm,
+    UploadForm,
+)
+from app.web.fields import combine_london, yes_no_value
+from app.web.forms_support import apply_errors
+from app.web.security import is_htmx, redirect_to, roles_required
+
+bp = Blueprint("court", __name__)
+
+
+def _calendar():
+    if "calendar" not in g:
+        g.calendar = load_calendar()
+    return g.calendar
+
+
+def _store() -> UploadStore:
+    return UploadStore(current_app.config["UPLOAD_FOLDER"], current_app.config["UPLOAD_MAX_BYTES"])
+
+
+def _back(case):
+    return redirect_to(url_for("court.show", case_id=case.id))
+
+
+@bp.route("/cases/<int:case_id>/court")
+@roles_required(*CASE_READER_ROLES)
+def show(case_id: int):
+    case = get_case_or_404(case_id)
+    items = court_service.bundle(case)
+    done, total = progress({i.key for i in items if i.done})
+    deadline = court_service.statutory_hearing_deadline(case, _calendar()) if case.served_at else None
+    return render_template(
+        "court/show.html", case=case, items=items, done=done, total=total, deadline=deadline,
+        regime=regime(case.regime), pending=court_service.pending_hearing(case), upload_form=UploadForm(),
+        can_edit=current_user.role is Role.OFFICER, counts=court_service.breaches_counted(case),
+        late=any(h.late_reason for h in case.hearings),
+    )
+
+
+@bp.route("/cases/<int:case_id>/court/items/<key>/tick", methods=["POST"])
+@roles_required(Role.OFFICER)
+def tick(case_id: int, key: str):
+    case = get_case_or_404(case_id)
+    if key not in ITEM_BY_KEY or ITEM_BY_KEY[key].kind is not ItemKind.GENERATED:
+        abort(404)
+    form = UploadForm()  # carries only the CSRF token here
+    if form.validate_on_submit():
+        try:
+            court_service.tick(current_user, case, key, request.form.get("done") == "yes")
+        except ValidationFailed as exc:
+            flash(next(iter(exc.errors.values())), "error")
+    if is_htmx():
+        items = court_service.bundle(case)
+        done, total = progress({i.key for i in items if i.done})
+        item = next(i for i in items if i.key == key)
+        return render_template("court/partials/item.html", case=case, item=item, can_edit=True,
+                               upload_form=UploadForm(), done=done, total=total, oob_progress=True)
+    return _back(case)
+
+
+@bp.route("/cases/<int:case_id>/court/items/<key>/upload", methods=["POST"])
+@roles_required(Role.OFFICER)
+def upload(case_id: int, key: str):
+    case = get_case_or_404(case_id)
+    if key not in ITEM_BY_KEY or ITEM_BY_KEY[key].kind is not ItemKind.UPLOAD:
+        abort(404)
+    form = UploadForm()
+    if form.validate_on_submit():
+        _save_upload(case, key, form.file.data)
+    return _back(case)
+
+
+def _save_upload(case, key, file) -> Document | None:
+    if file is None or not getattr(file, "filename", ""):
+        flash("Choose a file to upload.", "error")
+        return None
+    try:
+        stored = _store().save(file.stream, file.filename)
+    except UploadRejected as exc:
+        flash(f"{file.filename}: {exc}", "error")
+        return None
+    try:
+        doc = court_service.add_document(current_user, case, key, stored)
+    except Exception:
+        _store().delete(stored.stored_name)
+        raise
+    flash(f"{stored.original_name} added to the bundle.", "success")
+    return doc
+
+
+def _document_or_404(doc_id: int) -> tuple:
+    doc = db.session.get(Document, doc_id) or abort(404)
+    case = get_case_or_404(doc.case_id)  # scoped: 404 for a case this user may not read
+    return case, doc
+
+
+@bp.route("/documents/<int:doc_id>")
+@roles_required(*CASE_READER_ROLES)
+def document(doc_id: int):
+    case, doc = _document_or_404(doc_id)
+    from app.services import audit
+
+    audit.record(current_user._get_current_object(), "bundle.document_viewed", case, document=doc.id)
+    db.session.commit()
+    try:
+        return send_stored(_store(), doc, as_attachment=False)
+    except (FileNotFoundError, ValueError):
+        abort(404)
+
+
+@bp.route("/documents/<int:doc_id>/remove", methods=["GET", "POST"])
+@roles_required(Role.OFFICER)
+def remove_document(doc_id: int):
+    case, doc = _document_or_404(doc_id)
+    form = UploadForm()
+    if request.method == "POST" and form.validate_on_submit():
+        court_service.remove_document(current_user, case, doc)
+        flash(f"{doc.original_name} removed from the bundle.", "success")
+        return _back(case)
+    return render_template("court/remove_document.html", case=case, doc=doc, form=form)
+
+
+def _form_page(template, case, form, save, **extra):
+    """GET shows the form; a valid POST calls `save`, which may raise ValidationFailed."""
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            message = save()
+        except ValidationFailed as exc:
+            apply_errors(form, exc.errors)
+        else:
+            flash(message, "success")
+            return _back(case)
+    return render_template(template, case=case, form=form, regime=regime(case.regime), **extra)
+
+
+@bp.route("/cases/<int:case_id>/court/fee", methods=["GET", "POST"])
+@roles_required(Role.OFFICER)
+def fee(case_id: int):
+    case = get_case_or_404(case_id)
+    form = FeeForm()
+    cfg = current_app.config
+    if request.method == "GET" and case.submission and case.submission.fee_pence:
+        sub = case.submission
+        form.amount.data, form.reference.data, form.paid_on.data = sub.fee_pence, sub.fee_reference, sub.fee_paid_on
+        form.contested.data = "yes" if sub.fee_contested else "no"
+
+    def save():
+        contested = yes_no_value(form.contested.data)
+        pence = form.amount.data
+        if pence is None and contested is not None:
+            pence = cfg["COURT_FEE_CONTESTED_PENCE"] if contested else cfg["COURT_FEE_UNCONTESTED_PENCE"]
+        if form.paid_on.data is None or contested is None:
+            raise ValidationFailed({"paid_on": "Enter the date paid"} if form.paid_on.data is None else {"contested": "Choose the fee"})
+        receipt = _save_upload(case, "fee_receipt", form.receipt.data) if form.receipt.data else None
+        court_service.record_fee(current_user, case, pence=pence or 0, contested=contested,
+                                 reference=form.reference.data or "", paid_on=form.paid_on.data, receipt=receipt)
+        return "Court fee recorded."
+
+    return _form_page("court/fee.html", case, form, save,
+                      fees=(cfg["COURT_FEE_UNCONTESTED_PENCE"], cfg["COURT_FEE_CONTESTED_PENCE"]))
+
+
+@bp.route("/cases/<int:case_id>/court/sent", methods=["GET", "POST"])
+@roles_required(Role.OFFICER)
+def sent(case_id: int):
+    case = get_case_or_404(case_id)
+    form = SentForm()
+
+    def save():
+        sent_at = combine_london(form.sent_date, form.sent_time)
+        if sent_at is None:
+            raise ValidationFailed({"sent_date": form.sent_date.errors[-1] if form.sent_date.errors else "Enter when it was sent"})
+        court_service.record_sent(current_user, case, court_name=form.court_name.data or "", sent_at=sent_at, how=form.how.data or "")
+        return "Sending to court recorded."
+
+    return _form_page("court/sent.html", case, form, save)
+
+
+@bp.route("/cases/<int:case_id>/court/listing", methods=["GET", "POST"])
+@roles_required(Role.OFFICER)
+def listing(case_id: int):
+    case = get_case_or_404(case_id)
+    form = ListingForm()
+    if case.served_at is None:
+        flash("The hearing can be listed once the notice has been served.", "error")
+        return _back(case)
+    deadline = court_service.statutory_hearing_deadline(case, _calendar())
+
+    def save():
+        starts_at = combine_london(form.starts_date, form.starts_time)
+        if starts_at is None:
+            raise ValidationFailed({"starts_date": form.starts_date.errors[-1] if form.starts_date.errors else "Enter the date and time of the hearing"})
+        court_service.list_hearing(current_user, case, court_name=form.court_name.data or "", starts_at=starts_at,
+                                   late_reason=form.late_reason.data or "", calendar=_calendar())
+        return "Hearing listed."
+
+    return _form_page("court/listing.html", case, form, save, deadline=deadline)
+
+
+@bp.route("/cases/<int:case_id>/court/outcome", methods=["GET", "POST"])
+@roles_required(Role.OFFICER)
+def outcome(case_id: int):
+    case = get_case_or_404(case_id)
+    hearing = court_service.pending_hearing(case)
+    if hearing is None:
+        flash("There is no hearing awaiting an outcome.", "error")
+        return _back(case)
+    form = OutcomeForm()
+    proposed = case.applications[-1].section_data.get("prohibitions", {}) if case.applications else {}
+    if request.method == "GET":
+        form.hearing_id.data = str(hearing.id)
+        form.conditions.data = proposed.get("kinds", ["no_molest"])
+        form.distance_metres.data = proposed.get("distance_metres")
+        form.made_on.data = hearing.starts_at.astimezone(utcnow().tzinfo).date()
+
+    def save():
+        if form.hearing_id.data != str(hearing.id):
+            raise ValidationFailed({"": "This form was for an earlier hearing, whose outcome is already recorded"})
+        chosen = HearingOutcome(form.outcome.data) if form.outcome.data else None
+        conditions = [{"kind": k, "distance_metres": form.distance_metres.data if k == "no_come_within" else None}
+                      for k in (form.conditions.data or [])]
+        court_service.record_outcome(
+            current_user, case, hearing, outcome=chosen, contested=yes_no_value(form.contested.data),
+            notes=form.notes.data or "", days=form.days.data, made_on=form.made_on.data, conditions=conditions,
+            next_starts_at=combine_london(form.next_date, form.next_time), next_court=form.next_court.data or "",
+            calendar=_calendar(),
+        )
+        return f"Outcome recorded: {chosen.label.lower()}."
+
+    return _form_page("court/outcome.html", case, form, save, hearing=hearing, proposed=proposed)
+
+
+@bp.route("/cases/<int:case_id>/court/order", methods=["GET", "POST"])
+@roles_required(Role.OFFICER)
+def change_order(case_id: int):
+    case = get_case_or_404(case_id)
+    form = OrderChangeForm()
+
+    def save():
+        if not form.kind.data or not form.court_date.data:
+            raise ValidationFailed({"kind": "Choose what the court did"} if not form.kind.data else {"court_date": "Enter the court's date"})
+        court_service.change_order(current_user, case, kind=OrderEventKind(form.kind.data), court_date=form.court_date.data,
+                                   details=form.details.data or "", new_days=form.new_days.data, calendar=_calendar())
+        return "The court's decision on the order is recorded."
+
+    return _form_page("court/order_change.html", case, form, save)
+
+
+@bp.route("/cases/<int:case_id>/breaches/new", methods=["GET", "POST"])
+@roles_required(Role.OFFICER)
+def new_breach(case_id: int):
+    case = get_case_or_404(case_id)
+    form = BreachForm()
+
+    def save():
+        arrested = yes_no_value(form.arrested.data)
+        arrested_at = combine_london(form.arrested_date, form.arrested_time) if arrested else None
+        if arrested and arrested_at is None:
+            raise ValidationFailed({"arrested_date": "Enter the date and time of the arrest"})
+        breach_service.record_breach(
+            current_user, case, occurred_at=combine_london(form.occurred_date, form.occurred_time),
+            description=form.description.data or "", source=BreachSource(form.source.data) if form.source.data else None,
+            arrested_at=arrested_at, arresting_officer=form.arresting_officer.data or "", calendar=_calendar(),
+        )
+        return "Breach recorded." + (" The 24-hour court clock is running." if arrested else "")
+
+    return _form_page("court/breach.html", case, form, save)
+
+
+def _breach_or_404(case, breach_id: int) -> Breach:
+    breach = next((b for b in case.breaches if b.id == breach_id), None)
+    return breach or abort(404)
+
+
+@bp.route("/cases/<int:case_id>/breaches/<int:breach_id>/outcome", methods=["GET", "POST"])
+@roles_required(Role.OFFICER)
+def breach_outcome(case_id: int, breach_id: int):
+    case = get_case_or_404(case_id)
+    breach = _breach_or_404(case, breach_id)
+    form = BreachOutcomeForm()
+
+    def save():
+        breach_service.record_outcome(
+            current_user, case, breach, outcome=BreachOutcome(form.outcome.data) if form.outcome.data else None,
+            fine_pence=form.fine.data, custody_days=form.custody_days.data, notes=form.notes.data or "", calendar=_calendar(),
+        )
+        return "The court's finding on the breach is recorded."
+
+    return _form_page("court/breach_outcome.html", case, form, save, breach=breach)
+
+
+@bp.route("/cases/<int:case_id>/court/printout")
+@roles_required(*CASE_READER_ROLES)
+def printout(case_id: int):
+    case = get_case_or_404(case_id)
+    return render_printout("court/printout.html", **court_context(case, _calendar()),
+                           pdf_url=url_for("court.printout_pdf", case_id=case.id), back_url=url_for("court.show", case_id=case.id))
+
+
+@bp.route("/cases/<int:case_id>/court/printout.pdf")
+@roles_required(*CASE_READER_ROLES)
+def printout_pdf(case_id: int):
+    case = get_case_or_404(case_id)
+    return pdf_response("court/printout.html", f"court-{case.reference}.pdf", **court_context(case, _calendar()))
+
+
+@bp.route("/cases/<int:case_id>/breaches/<int:breach_id>/printout")
+@roles_required(*CASE_READER_ROLES)
+def breach_printout(case_id: int, breach_id: int):
+    case = get_case_or_404(case_id)
+    breach = _breach_or_404(case, breach_id)
+    return render_printout(
+        "court/breach_printout.html", **breach_context(case, breach, _calendar()),
+        pdf_url=url_for("court.breach_printout_pdf", case_id=case.id, breach_id=breach.id),
+        back_url=url_for("court.show", case_id=case.id),
+    )
+
+
+@bp.route("/cases/<int:case_id>/breaches/<int:breach_id>/printout.pdf")
+@roles_required(*CASE_READER_ROLES)
+def breach_printout_pdf(case_id: int, breach_id: int):
+    case = get_case_or_404(case_id)
+    breach = _breach_or_404(case, breach_id)
+    return pdf_response("court/breach_printout.html", f"breach-{case.reference}-{breach.id}.pdf",
+                        **breach_context(case, breach, _calendar()))
+
+
