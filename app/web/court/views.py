@@ -147,6 +147,14 @@ def remove_document(doc_id: int):
     return render_template("court/remove_document.html", case=case, doc=doc, form=form)
 
 
+def _required_instant(date_field, time_field, message: str):
+    """The London instant of a date and time field pair, or ValidationFailed on the date field."""
+    instant = combine_london(date_field, time_field)
+    if instant is None:
+        raise ValidationFailed({date_field.name: date_field.errors[-1] if date_field.errors else message})
+    return instant
+
+
 def _form_page(template, case, form, save, **extra):
     """GET shows the form; a valid POST calls `save`, which may raise ValidationFailed."""
     if request.method == "POST" and form.validate_on_submit():
@@ -194,9 +202,7 @@ def sent(case_id: int):
     form = SentForm()
 
     def save():
-        sent_at = combine_london(form.sent_date, form.sent_time)
-        if sent_at is None:
-            raise ValidationFailed({"sent_date": form.sent_date.errors[-1] if form.sent_date.errors else "Enter when it was sent"})
+        sent_at = _required_instant(form.sent_date, form.sent_time, "Enter when it was sent")
         court_service.record_sent(current_user, case, court_name=form.court_name.data or "", sent_at=sent_at, how=form.how.data or "")
         return "Sending to court recorded."
 
@@ -214,9 +220,7 @@ def listing(case_id: int):
     deadline = court_service.statutory_hearing_deadline(case, _calendar())
 
     def save():
-        starts_at = combine_london(form.starts_date, form.starts_time)
-        if starts_at is None:
-            raise ValidationFailed({"starts_date": form.starts_date.errors[-1] if form.starts_date.errors else "Enter the date and time of the hearing"})
+        starts_at = _required_instant(form.starts_date, form.starts_time, "Enter the date and time of the hearing")
         court_service.list_hearing(current_user, case, court_name=form.court_name.data or "", starts_at=starts_at,
                                    late_reason=form.late_reason.data or "", calendar=_calendar())
         return "Hearing listed."
@@ -264,8 +268,10 @@ def change_order(case_id: int):
     form = OrderChangeForm()
 
     def save():
-        if not form.kind.data or not form.court_date.data:
-            raise ValidationFailed({"kind": "Choose what the court did"} if not form.kind.data else {"court_date": "Enter the court's date"})
+        if not form.kind.data:
+            raise ValidationFailed({"kind": "Choose what the court did"})
+        if not form.court_date.data:
+            raise ValidationFailed({"court_date": "Enter the court's date"})
         court_service.change_order(current_user, case, kind=OrderEventKind(form.kind.data), court_date=form.court_date.data,
                                    details=form.details.data or "", new_days=form.new_days.data, calendar=_calendar())
         return "The court's decision on the order is recorded."
