@@ -15,7 +15,8 @@ def apply_errors(form: FlaskForm, errors: dict[str, str]) -> None:
     for name, message in errors.items():
         field = getattr(form, name, None)
         if field is not None and hasattr(field, "errors"):
-            field.errors = list(field.errors) + [message]
+            if message not in field.errors:
+                field.errors = list(field.errors) + [message]
         else:
             form.form_errors.append(message)
 
