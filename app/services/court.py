@@ -57,7 +57,7 @@ def bundle(case: Case) -> list[ItemStatus]:
     ticks = {t.item_key: t for t in case.ticks}
     docs: dict[str, list[Document]] = {}
     for doc in case.documents:
-        if doc.removed_at is None:
+        if doc.removed_at is None and doc.breach_id is None:
             docs.setdefault(doc.item_key, []).append(doc)
     sub = case.submission
     listed = case.hearings[0] if case.hearings else None
@@ -82,7 +82,7 @@ def bundle(case: Case) -> list[ItemStatus]:
 def done_keys(case: Case) -> set[str]:
     """The bundle items done, from the case's loaded collections (no further queries)."""
     done = {t.item_key for t in case.ticks}
-    done |= {d.item_key for d in case.documents if d.removed_at is None}
+    done |= {d.item_key for d in case.documents if d.removed_at is None and d.breach_id is None}
     sub = case.submission
     if sub and sub.fee_reference and sub.fee_receipt_id:
         done.add("court_fee")
@@ -117,10 +117,12 @@ def tick(actor: User, case: Case, key: str, done: bool) -> None:
     db.session.commit()
 
 
-def add_document(actor: User, case: Case, key: str, stored) -> Document:
-    """Attach an uploaded file (already checked and stored by app.uploads) to the bundle."""
+def add_document(actor: User, case: Case, key: str, stored, breach=None) -> Document:
+    """Attach an uploaded file (already checked and stored by app.uploads) to the bundle,
+    or to a breach's own short bundle."""
     doc = Document(
-        case_id=case.id, item_key=key, original_name=stored.original_name, stored_name=stored.stored_name,
+        case_id=case.id, item_key=key, breach_id=breach.id if breach is not None else None,
+        original_name=stored.original_name, stored_name=stored.stored_name,
         content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
         uploaded_by_id=actor.id, uploaded_at=utcnow(),
     )

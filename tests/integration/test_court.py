@@ -233,3 +233,19 @@ def test_fee_and_sending_complete_their_items(client, login_as):
                                                      "sent_time": "09:30", "how": "Secure email"})
     db.session.refresh(case)
     assert "sent_to_court" in court.done_keys(case)
+
+
+def test_breach_statement_uploads_belong_to_the_breach_not_the_main_bundle(client, login_as):
+    officer, token = login_as(Role.OFFICER)
+    case = served_case(officer)
+    breach = breach_service.record_breach(officer, case, occurred_at=DEFAULT_NOW - timedelta(minutes=30), description="At the door.",
+                                          source=breach_service.BreachSource.VICTIM, arrested_at=DEFAULT_NOW - timedelta(minutes=10),
+                                          arresting_officer="PC 1 Test", calendar=load_calendar())
+    response = client.post(f"/cases/{case.id}/breaches/{breach.id}/upload/breach_statement", content_type="multipart/form-data",
+                           data={"csrf_token": token, "file": (io.BytesIO(PDF), "arrest.pdf")})
+    assert response.status_code == 302
+    doc = db.session.scalars(select(Document)).one()
+    assert doc.breach_id == breach.id and doc.item_key == "breach_statement"
+    db.session.refresh(case)
+    assert "officer_statement" not in court.done_keys(case)
+    assert client.post(f"/cases/{case.id}/breaches/{breach.id}/upload/passport", data={"csrf_token": token}).status_code == 404

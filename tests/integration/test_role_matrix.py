@@ -51,7 +51,7 @@ def ids(app, make_user):
     submitted = submitted_case(officer, regime=RegimeCode.DAPN)
     application = submitted.applications[-1]
     return {"case_id": case.id, "holiday_id": holiday.id, "user_id": officer.id, "section": "grounds",
-            "application_id": application.id, "key": "notice", "doc_id": document.id, "breach_id": breach.id}
+            "application_id": application.id, "key": "breach_statement", "doc_id": document.id, "breach_id": breach.id}
 
 
 def test_every_route_declares_who_may_use_it(app):

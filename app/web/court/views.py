@@ -97,7 +97,24 @@ def upload(case_id: int, key: str):
     return _back(case)
 
 
-def _save_upload(case, key, file) -> Document | None:
+BREACH_UPLOADS = {"breach_statement": "Arresting officer's statement", "breach_evidence": "Breach evidence"}
+
+
+@bp.route("/cases/<int:case_id>/breaches/<int:breach_id>/upload/<key>", methods=["POST"])
+@roles_required(Role.OFFICER)
+def breach_upload(case_id: int, breach_id: int, key: str):
+    """The breach's own short bundle: the arresting officer's statement and the evidence."""
+    case = get_case_or_404(case_id)
+    breach = _breach_or_404(case, breach_id)
+    if key not in BREACH_UPLOADS:
+        abort(404)
+    form = UploadForm()
+    if form.validate_on_submit():
+        _save_upload(case, key, form.file.data, breach=breach)
+    return _back(case)
+
+
+def _save_upload(case, key, file, breach=None) -> Document | None:
     if file is None or not getattr(file, "filename", ""):
         flash("Choose a file to upload.", "error")
         return None
@@ -107,7 +124,7 @@ def _save_upload(case, key, file) -> Document | None:
         flash(f"{file.filename}: {exc}", "error")
         return None
     try:
-        doc = court_service.add_document(current_user, case, key, stored)
+        doc = court_service.add_document(current_user, case, key, stored, breach=breach)
     except Exception:
         _store().delete(stored.stored_name)
         raise
