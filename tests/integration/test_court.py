@@ -249,3 +249,19 @@ def test_breach_statement_uploads_belong_to_the_breach_not_the_main_bundle(clien
     db.session.refresh(case)
     assert "officer_statement" not in court.done_keys(case)
     assert client.post(f"/cases/{case.id}/breaches/{breach.id}/upload/passport", data={"csrf_token": token}).status_code == 404
+
+
+def test_court_page_queries_do_not_grow_with_documents_and_breaches(client, login_as):
+    from tests.support import count_queries
+
+    officer, token = login_as(Role.OFFICER)
+    case = served_case(officer)
+    upload(client, token, case, "officer_statement")
+    few = count_queries(client, f"/cases/{case.id}/court")
+    for key in ("dash_form", "history", "map", "other_evidence", "officer_statement"):
+        upload(client, token, case, key)
+    for minutes in (50, 40, 30):
+        breach_service.record_breach(officer, case, occurred_at=DEFAULT_NOW - timedelta(minutes=minutes), description="Again.",
+                                     source=breach_service.BreachSource.VICTIM, arrested_at=None, arresting_officer="",
+                                     calendar=load_calendar())
+    assert count_queries(client, f"/cases/{case.id}/court") == few
