@@ -23,7 +23,7 @@ are assembled by hand, and magistrates ask for a one-page prompt sheet.
 """
 from __future__ import annotations
 
-import math
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -67,17 +67,20 @@ LAW = {
 }
 
 # Page estimates (see the module docstring). A4 less the @page margins (18 + 20 mm) and
-# the room print.css keeps for the running header and footer (11 + 10 mm) leaves 238 mm;
-# the estimates below use less, so a chunk always fits on its page.
-_PAGE_MM = 215.0
-_TABLE_LINE_MM = 4.7  # 10pt table text at line-height 1.3, with room to spare
-_ROW_PADDING_MM = 3.6  # cell padding and border
-_INDEX_FIRST_PAGE_USED_MM = 95.0  # heading, section list and the bundle table's heading
-_CHRONOLOGY_FIRST_PAGE_USED_MM = 45.0  # heading, lead paragraph, table head
-_CONTINUED_PAGE_USED_MM = 30.0  # "(continued)" heading and the table head
-# Characters per line in each column at 10pt, counted low (wide capitals, bold text).
-_INDEX_TITLE_CHARS = 30
-_INDEX_STATUS_CHARS = 48
+# the room print.css keeps for the running header and footer (11 + 10 mm) leaves 238 mm
+# of content per page; the estimates keep 8 mm spare, and count every row a little taller
+# and every column a little narrower than WeasyPrint 70 prints them (measured: a 10pt
+# table line is 4.6 mm, a row's padding and border 3.1 mm; the index's item column holds
+# about 37 characters a line, its status column 52, the chronology's text column 80),
+# so a chunk fits on its page in Chromium's print too.
+_PAGE_MM = 230.0
+_TABLE_LINE_MM = 4.7
+_ROW_PADDING_MM = 3.6
+_INDEX_FIRST_PAGE_USED_MM = 100.0  # heading, the section list, the bundle table's caption and head (99 mm)
+_CHRONOLOGY_FIRST_PAGE_USED_MM = 45.0  # heading, lead paragraph, table head (35 mm)
+_CONTINUED_PAGE_USED_MM = 35.0  # "(continued)" heading(s) and the table head (30 mm)
+_INDEX_TITLE_CHARS = 34
+_INDEX_STATUS_CHARS = 46
 _CHRONOLOGY_WHAT_CHARS = 70
 
 # Free text quoted on the one-page sections is cut to this many characters.
@@ -127,7 +130,8 @@ class BundleLine:
     missing: bool  # required and not done: printed NOT PROVIDED
     status: str  # what is known, in words ("" when missing or optional and absent)
     documents: tuple[DocumentLine, ...]
-    where: str  # "Page 3", "Separate document", ...
+    page: str  # where in this printout: "4", "from 7"; "" for what is not in it
+    where: str  # a note under the title: "separate printout"
 
 
 @dataclass(frozen=True)
@@ -143,6 +147,7 @@ class ChronologyEntry:
 class Condition:
     kind: ProhibitionKind
     label: str
+    distance_metres: int | None
     wording: str
     justification: str
     removes_from_home: bool
@@ -158,17 +163,40 @@ class Point:
 
 # ----------------------------------------------------------------------- helpers
 
+_LONG_RUN = re.compile(r"[^\s\u200b]{30}(?=[^\s\u200b])")
+
+
+def breakable(text: str) -> str:
+    """`text` with a zero-width space after every 30 characters without a space, so a long
+    file name or URL wraps in a table cell instead of widening the table off the page."""
+    return _LONG_RUN.sub(lambda m: m.group(0) + "\u200b", text)
+
+
 def excerpt(text: str | None, limit: int) -> str:
     """`text` on one line, cut at a word boundary to at most `limit` characters with "…"."""
     flat = " ".join((text or "").split())
-    if len(flat) <= limit:
-        return flat
-    cut = flat[: limit - 1].rsplit(" ", 1)[0] if " " in flat[: limit - 1] else flat[: limit - 1]
-    return cut.rstrip(",;:.- ") + "…"
+    if len(flat) > limit:
+        head = flat[: limit - 1]
+        flat = (head.rsplit(" ", 1)[0] if " " in head else head).rstrip(",;:.- ") + "…"
+    return breakable(flat)
 
 
 def _lines(text: str, chars_per_line: int) -> int:
-    return max(1, sum(max(1, math.ceil(len(part) / chars_per_line)) for part in text.split("\n")))
+    """How many lines `text` takes in a column `chars_per_line` characters wide, wrapping
+    at spaces (and at the zero-width spaces `breakable` adds) as browsers do."""
+    count = 0
+    for paragraph in text.split("\n"):
+        count += 1
+        used = 0
+        for word in paragraph.replace("\u200b", " ").split():
+            while len(word) > chars_per_line:  # a word longer than the line breaks anywhere
+                count += 1 if used else 0
+                word, used = word[chars_per_line:], 0
+                count += 1
+            if used and used + 1 + len(word) > chars_per_line:
+                count, used = count + 1, 0
+            used += len(word) + (1 if used else 0)
+    return max(1, count)
 
 
 def _row_mm(lines: int) -> float:
@@ -189,9 +217,10 @@ def _paginate(heights: list[float], first_page_mm: float, other_pages_mm: float)
     return pages
 
 
-def _preload_people(case, *more_ids: int | None) -> None:
+def _preload_people(case, *more_ids: int | None) -> list[User]:
     """Load, in one query, every user the printouts name, so that each `.recorded_by`-style
-    relationship is then found in the session's identity map rather than queried."""
+    relationship is then found in the session's identity map rather than queried. The
+    identity map holds objects weakly: the caller keeps the list until the page is rendered."""
     ids = {case.officer_in_case_id, case.served_by_id, *more_ids}
     for application in case.applications:
         ids |= {application.submitted_by_id, application.created_by_id}
@@ -206,8 +235,7 @@ def _preload_people(case, *more_ids: int | None) -> None:
     for breach in case.breaches:
         ids.add(breach.recorded_by_id)
     ids.discard(None)
-    if ids:
-        db.session.scalars(select(User).where(User.id.in_(ids))).all()
+    return list(db.session.scalars(select(User).where(User.id.in_(ids)))) if ids else []
 
 
 def _authorised_application(case):
@@ -238,7 +266,8 @@ def _conditions(kinds_data: list[dict] | None, proposed: dict | None, victim_nam
     return [
         Condition(
             kind=p.kind,
-            label=LABELS[p.kind],
+            label=LABELS[p.kind].replace(" (always included)", ""),
+            distance_metres=p.distance_metres,
             wording=p.legal_wording(victim_name, premises, mandatory),
             justification=p.justification or ("Required by law in every notice and order"
                                               if p.kind is ProhibitionKind.NO_MOLEST else ""),
@@ -254,16 +283,13 @@ def _pounds(pence: int | None) -> str:
 
 # ------------------------------------------------------------------ the bundle index
 
-def _where(item: ItemStatus, pages: dict[str, PrintSection]) -> str:
-    generated_in = {"complaint": "application", "conditions": "application", "chronology": "chronology",
-                    "prompt_sheet": "prompt"}
-    if item.key in generated_in:
-        return f"Page {pages[generated_in[item.key]].page_label}"
-    if item.key == "notice":
-        return "The notice printout"
-    if item.kind is ItemKind.UPLOAD:
-        return "Separate document" + ("s" if len(item.documents) > 1 else "") if item.documents else ""
-    return ""
+def _page(item: ItemStatus, pages: dict[str, PrintSection]) -> str:
+    """The page of this printout that holds a generated item ("4", "from 7"), else ""."""
+    section = {"complaint": "application", "conditions": "application", "chronology": "chronology",
+               "prompt_sheet": "prompt"}.get(item.key)
+    if section is None:
+        return ""
+    return f"from {pages[section].first_page}" if pages[section].pages == 0 else pages[section].page_label
 
 
 def _bundle_status(item: ItemStatus, case) -> str:
@@ -271,7 +297,7 @@ def _bundle_status(item: ItemStatus, case) -> str:
     if item.kind is ItemKind.GENERATED:
         if item.done:
             return f"Checked by {item.by.display_name}, {format_instant(item.at)}"
-        return "Generated from the case; not yet checked by the officer" if item.required else ""
+        return "not yet checked by the officer" if item.required else ""
     if item.kind is ItemKind.FEE and item.done:
         kind = "contested" if sub.fee_contested else "uncontested"
         paid_on = f", paid {format_date(sub.fee_paid_on)}" if sub.fee_paid_on else ""
@@ -289,23 +315,27 @@ def _bundle_lines(items: list[ItemStatus], case, pages: dict[str, PrintSection])
     lines = []
     for number, item in enumerate(items, start=1):
         documents = tuple(
-            DocumentLine(d.original_name, d.uploaded_by.display_name if d.uploaded_by else "", d.uploaded_at)
+            DocumentLine(breakable(d.original_name), d.uploaded_by.display_name if d.uploaded_by else "", d.uploaded_at)
             for d in item.documents
         )
         lines.append(BundleLine(
             number=number, title=item.title, required=item.required, done=item.done,
-            missing=item.required and not item.done, status=_bundle_status(item, case) if item.done or
-            item.kind is ItemKind.GENERATED else "", documents=documents, where=_where(item, pages),
+            missing=item.required and not item.done,
+            status=breakable(_bundle_status(item, case)) if item.done or item.kind is ItemKind.GENERATED else "",
+            documents=documents, page=_page(item, pages),
+            where="separate printout" if item.key == "notice" else "",
         ))
     return lines
 
 
 def _bundle_line_mm(line: BundleLine) -> float:
-    status_lines = 1 if not line.status else _lines(line.status, _INDEX_STATUS_CHARS)
+    if line.missing:
+        status = f"{NOT_PROVIDED}: {line.status}"
+    else:
+        status = line.status if line.done else "Not supplied (optional)"
+    status_lines = _lines(status, _INDEX_STATUS_CHARS) if status else 0
     for doc in line.documents:
-        status_lines += _lines(f"{doc.name} – {doc.by}, {'Mon 16 Nov 2026, 10:00'}", _INDEX_STATUS_CHARS)
-    if line.missing and line.status:
-        status_lines += 1
+        status_lines += _lines(f"{doc.name} – {doc.by}, Wed 16 Sep 2026, 10:00", _INDEX_STATUS_CHARS)
     title_lines = _lines(line.title, _INDEX_TITLE_CHARS) + (1 if line.where else 0)
     return _row_mm(max(status_lines, title_lines))
 
@@ -329,7 +359,8 @@ def _chronology(case, application, decision, deadline: datetime | None, hearing_
                             f"{the_regime.notice} authorised by {' '.join(x for x in (rank, decision.decided_by.full_name) if x)}"))
     if case.served_at:
         by = f" by {case.served_by.display_name}" if case.served_by else ""
-        add(ChronologyEntry(case.served_at, None, f"{the_regime.notice} served on {case.perpetrator.full_name if case.perpetrator else 'the respondent'}{by}"))
+        respondent = case.perpetrator.full_name if case.perpetrator else "the respondent"
+        add(ChronologyEntry(case.served_at, None, f"{the_regime.notice} served on {respondent}{by}"))
     if deadline is not None:
         add(ChronologyEntry(
             deadline, None,
@@ -367,7 +398,7 @@ def _chronology(case, application, decision, deadline: datetime | None, hearing_
     for breach in case.breaches:
         of = the_regime.order if breach.order_id else the_regime.notice
         add(ChronologyEntry(breach.occurred_at, None,
-                            f"Breach of the {of} ({breach.source.label.lower()} reported it): "
+                            f"Breach of the {of} (came to light through {breach.source.label.lower()}): "
                             f"{excerpt(breach.description, _CHRONOLOGY_CHARS)}", important=True))
         if breach.arrested_at:
             due = deadlines.breach_court_deadline(breach.arrested_at, calendar=calendar)
@@ -376,6 +407,7 @@ def _chronology(case, application, decision, deadline: datetime | None, hearing_
                                 f"by {format_instant(due)}"))
         if breach.outcome is not None and breach.outcome_at:
             add(ChronologyEntry(breach.outcome_at, None, f"Breach before the court: {breach.outcome.label.lower()}"))
+    entries = [ChronologyEntry(e.at, e.on, breakable(e.text), e.important, e.sort_at) for e in entries]
     return sorted(entries, key=lambda e: e.sort_at or e.at)
 
 
@@ -394,8 +426,6 @@ def _points(case, data: dict, victim_name: str, conditions: list[Condition], the
     risk = f"{level} risk" + (f", DASH score {score}" if isinstance(score, int) else "")
     if dash.get("raise_reason"):
         risk += f" (raised by professional judgement: {excerpt(dash['raise_reason'], 120)})"
-    if level == RiskLevel.HIGH.label:
-        risk += "; referred to MARAC as high risk"
     points.append(Point("Risk", risk + "."))
 
     grounds = data.get("grounds", {})
@@ -428,12 +458,14 @@ def _points(case, data: dict, victim_name: str, conditions: list[Condition], the
         child_text = "No children under 18 whose welfare is relevant."
     else:
         child_text = NOT_PROVIDED
-    names = ", ".join(c.full_name for c in case.children)
+    names = excerpt(", ".join(c.full_name for c in case.children), 120)
     points.append(Point("Children", child_text + (f" ({names})" if names and children.get("any_relevant") else "")))
 
     removal = [c for c in conditions if c.removes_from_home]
     lines = tuple(
-        f"{c.wording}" + (f" – {excerpt(c.justification, 120)}" if c.justification else "") for c in conditions
+        c.label + (f" ({c.distance_metres} metres)" if c.distance_metres else "")
+        + (f": {excerpt(c.justification, 110)}" if c.justification else "")
+        for c in conditions
     )
     if removal:
         flag = ("Removal from the home is sought: without it the victim gets no breathing space, the point of the "
@@ -456,7 +488,7 @@ def court_context(case, calendar: Calendar) -> dict:
     law = LAW[the_regime.code]
     application = _authorised_application(case)
     decision = application.decision if application is not None else None
-    _preload_people(case, decision.decided_by_id if decision is not None else None)
+    people = _preload_people(case, decision.decided_by_id if decision is not None else None)
     data = application.section_data if application is not None else {}
     victim = _victim(case, data)
     victim_name = victim.full_name if victim else "the person protected"
@@ -522,12 +554,13 @@ def court_context(case, calendar: Calendar) -> dict:
         "removal_sought": any(c.removes_from_home for c in conditions),
         "summary": summary,
         "not_provided": NOT_PROVIDED,
+        "people_named": people,  # keeps them in the identity map while the page renders
     }
 
 
 def breach_context(case, breach, calendar: Calendar) -> dict:
     """Everything templates/court/breach_printout.html prints for one breach."""
-    _preload_people(case)
+    people = _preload_people(case)
     the_regime = regime(case.regime)
     law = LAW[the_regime.code]
     application = _authorised_application(case)
@@ -572,8 +605,11 @@ def breach_context(case, breach, calendar: Calendar) -> dict:
         "court_name": hearing.court_name if hearing else (
             case.hearings[-1].court_name if case.hearings else (case.submission.court_name if case.submission else None)),
         "evidence": evidence,
+        "evidence_lines": [DocumentLine(breakable(d.original_name), d.uploaded_by.display_name if d.uploaded_by else "",
+                                        d.uploaded_at) for d in evidence],
         "statement_documents": statement,
         "statement_missing": not evidence,
         "not_provided": NOT_PROVIDED,
         "is_criminal": the_regime.code is RegimeCode.DAPN and order is not None,
+        "people_named": people,
     }
