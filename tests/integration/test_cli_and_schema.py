@@ -41,7 +41,7 @@ def test_seed_demo_creates_one_user_per_role_and_live_cases_once(app):
     assert {u.role for u in db.session.scalars(select(User))} == set(Role)
     cases = db.session.scalars(select(Case)).all()
     assert len(cases) >= 4
-    assert {c.state for c in cases} == {CaseState.DRAFT, CaseState.AWAITING_AUTHORISATION, CaseState.SERVED}
+    assert {c.state for c in cases} == {CaseState.DRAFT, CaseState.AWAITING_AUTHORISATION, CaseState.SERVED, CaseState.ORDER_IN_FORCE}
     second = runner.invoke(args=["seed-demo"])
     assert "already present" in second.output
     assert db.session.scalar(select(func.count(Case.id))) == len(cases)
