@@ -57,13 +57,12 @@ DEMO_RATIONALE = (
 )
 
 
-def complete_application(officer: User, case, *, mobile: str | None) -> None:
-    """Fill every section of a case's application with plausible, valid answers."""
-    victim = case.victims[0]
-    sections = {
+def demo_sections(*, victim_id: int, victim_name: str, incident_at: datetime, children: bool, mobile: str | None) -> dict:
+    """Plausible, valid answers for all nine sections of an application (fictional)."""
+    return {
         "grounds": {
-            "conduct": "violence", "victim_id": victim.id, "occurred_at": case.incident_at.isoformat(),
-            "description": f"Pushed {victim.full_name} against a wall and struck her face during an argument.",
+            "conduct": "violence", "victim_id": victim_id, "occurred_at": incident_at.isoformat(),
+            "description": f"Pushed {victim_name} against a wall and struck her face during an argument.",
             "evidence": ["body_worn_video", "injuries", "call_999"], "evidence_notes": "",
         },
         "necessity": {
@@ -74,8 +73,8 @@ def complete_application(officer: User, case, *, mobile: str | None) -> None:
         "victim_opinion": {"view": "supports", "steps": "Spoken to at the scene, away from the perpetrator."},
         "representations": {"representations": "Says it was a mutual argument.", "steps": "Asked at the scene after caution."},
         "children": {
-            "any_relevant": bool(case.children),
-            "details": "Child lives at the address and witnessed the incident." if case.children else "",
+            "any_relevant": children,
+            "details": "Child lives at the address and witnessed the incident." if children else "",
         },
         "other_occupants": {"shared_premises": True, "other_person": False, "opinion": "", "steps": ""},
         "prohibitions": {
@@ -86,6 +85,13 @@ def complete_application(officer: User, case, *, mobile: str | None) -> None:
         "phone": {"has_mobile": True, "mobile_e164": "+44" + mobile[1:]} if mobile
         else {"has_mobile": False, "no_phone_reason": "seized", "no_phone_other": ""},
     }
+
+
+def complete_application(officer: User, case, *, mobile: str | None) -> None:
+    """Fill every section of a case's application with the demo answers, through the service."""
+    victim = case.victims[0]
+    sections = demo_sections(victim_id=victim.id, victim_name=victim.full_name, incident_at=case.incident_at,
+                             children=bool(case.children), mobile=mobile)
     for key, data in sections.items():
         authorisation.save_section(officer, case, key, data)
 

@@ -72,30 +72,11 @@ class PageResult:
 
 
 def section_data(victim_id: int, incident_at: datetime, *, mobile: str | None) -> dict[str, dict]:
-    """Nine complete sections, shaped as app.demo.complete_application saves them."""
-    return {
-        "grounds": {
-            "conduct": "violence", "victim_id": victim_id, "occurred_at": incident_at.isoformat(),
-            "description": "Pushed the victim against a wall and struck her face during an argument.",
-            "evidence": ["body_worn_video", "injuries", "call_999"], "evidence_notes": "",
-        },
-        "necessity": {
-            "why_necessary": "Repeated incidents escalating in severity; the victim fears further violence tonight.",
-            "why_not_other_means": "Insufficient evidence to charge at this stage, so bail conditions are not available.",
-        },
-        "dash": {"score": 15, "risk_level": "high", "raise_reason": ""},
-        "victim_opinion": {"view": "supports", "steps": "Spoken to at the scene, away from the perpetrator."},
-        "representations": {"representations": "Says it was a mutual argument.", "steps": "Asked at the scene after caution."},
-        "children": {"any_relevant": False, "details": ""},
-        "other_occupants": {"shared_premises": True, "other_person": False, "opinion": "", "steps": ""},
-        "prohibitions": {
-            "kinds": ["no_molest", "no_enter", "no_come_within"],
-            "justifications": {"no_enter": "The assaults took place at the home.", "no_come_within": "He has waited outside before."},
-            "distance_metres": 100,
-        },
-        "phone": {"has_mobile": True, "mobile_e164": mobile} if mobile
-        else {"has_mobile": False, "no_phone_reason": "seized", "no_phone_other": ""},
-    }
+    """Nine complete sections: the demo's answers (app.demo.demo_sections), mobile given in E.164."""
+    from app.demo import demo_sections
+
+    national = "0" + mobile[3:] if mobile else None
+    return demo_sections(victim_id=victim_id, victim_name="the victim", incident_at=incident_at, children=False, mobile=national)
 
 
 def insert_applications(app, first_case_id: int, queue_sizes: tuple[int, ...]) -> list[list[int]]:

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.demo import demo_sections
 from app.domain.application import (
     SECTION_KEYS,
     SECTIONS,
@@ -41,30 +42,9 @@ def ctx(the_regime=DVPN, victims=(VICTIM,), now=NOW) -> ApplicationContext:
 
 
 def valid_sections() -> dict[str, dict]:
-    """Every section filled in validly: the same answers as app/demo.py complete_application()."""
-    return copy.deepcopy({
-        "grounds": {
-            "conduct": "violence", "victim_id": VICTIM.id, "occurred_at": INCIDENT.isoformat(),
-            "description": "Pushed Claire Hargreaves against a wall and struck her face during an argument.",
-            "evidence": ["body_worn_video", "injuries", "call_999"], "evidence_notes": "",
-        },
-        "necessity": {
-            "why_necessary": "Repeated incidents escalating in severity; the victim fears further violence tonight.",
-            "why_not_other_means": "Insufficient evidence to charge at this stage, so bail conditions are not available.",
-        },
-        "dash": {"score": 15, "risk_level": "high", "raise_reason": ""},
-        "victim_opinion": {"view": "supports", "steps": "Spoken to at the scene, away from the perpetrator."},
-        "representations": {"representations": "Says it was a mutual argument.", "steps": "Asked at the scene after caution."},
-        "children": {"any_relevant": True, "details": "Child lives at the address and witnessed the incident."},
-        "other_occupants": {"shared_premises": True, "other_person": False, "opinion": "", "steps": ""},
-        "prohibitions": {
-            "kinds": ["no_molest", "no_enter", "no_come_within"],
-            "justifications": {"no_enter": "The assaults took place at the home.",
-                               "no_come_within": "He has waited outside before."},
-            "distance_metres": 100,
-        },
-        "phone": {"has_mobile": True, "mobile_e164": "+447123450001"},
-    })
+    """Every section filled in validly: the demo's answers (app.demo.demo_sections)."""
+    return copy.deepcopy(demo_sections(victim_id=VICTIM.id, victim_name=VICTIM.name, incident_at=INCIDENT,
+                                       children=True, mobile="07123450001"))
 
 
 def section(key: str, **changes) -> dict:
