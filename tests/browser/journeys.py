@@ -329,3 +329,68 @@ def page_width_fits(page: Page, width: int) -> None:
             width,
         )
         raise AssertionError(f"{page.url}: scrollWidth {scroll_width} > {width}; too wide: {wide}")
+
+
+# ------------------------------------------------------------------ court
+
+def small_pdf(text: str) -> bytes:
+    """A real one-page PDF (A4, Helvetica) saying `text`: what a scanned statement would be,
+    small enough to build here. pdftotext reads it back."""
+    safe = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    content = f"BT /F1 14 Tf 72 770 Td ({safe}) Tj ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def fill_date_time(page: Page, date_id: str, time_id: str, when: datetime) -> None:
+    """Type a London date and time into a date_time pair (minutes only)."""
+    local = when.astimezone(LONDON)
+    page.fill(f"#{date_id}", local.strftime("%Y-%m-%d"))
+    page.fill(f"#{time_id}", local.strftime("%H:%M"))
+
+
+def open_served_case(page: Page, perpetrator: str) -> str:
+    """From the dashboard: open the case of `perpetrator`. Returns its reference."""
+    row = page.locator("#case-rows tr", has_text=perpetrator)
+    expect(row).to_have_count(1)
+    link = row.get_by_role("link", name=REFERENCE_RE)
+    reference = link.inner_text().strip()
+    link.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(perpetrator)
+    return reference
+
+
+def open_court(page: Page) -> None:
+    """On a served case's page: its court page."""
+    page.get_by_role("link", name="Court bundle, hearing, order and breaches").click()
+    expect(page).to_have_url(re.compile(r"/cases/\d+/court$"))
+    expect(page.get_by_role("heading", name="Court", level=1)).to_be_visible()
+
+
+def bundle_item(page: Page, key: str):
+    return page.locator(f"#item-{key}")
+
+
+def success_banner(page: Page, text: str):
+    """The green flash banner saying `text` (a page may show more than one banner)."""
+    return page.locator(".govuk-notification-banner--success", has_text=text)
+
+
+def important_banner(page: Page, text: str):
+    """The blue "Important" flash banner (an error told after a redirect) saying `text`."""
+    return page.locator(".govuk-notification-banner:not(.govuk-notification-banner--success)", has_text=text)

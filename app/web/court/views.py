@@ -5,6 +5,7 @@ from flask import Blueprint, abort, current_app, flash, g, render_template, requ
 from flask_login import current_user
 
 from app.domain.bundle import ITEM_BY_KEY, ItemKind, progress
+from app.domain.calendar import LONDON
 from app.domain.regimes import regime
 from app.extensions import db
 from app.models import Breach, BreachOutcome, BreachSource, Document, HearingOutcome, OrderEventKind, Role
@@ -15,7 +16,6 @@ from app.services import court as court_service
 from app.services.access import CASE_READER_ROLES
 from app.services.calendar import load_calendar
 from app.services.court_printout import breach_context, court_context
-from app.timeutil import utcnow
 from app.uploads import UploadRejected, UploadStore, send_stored
 from app.web.cases.views import get_case_or_404
 from app.web.court.forms import (
@@ -259,7 +259,7 @@ def outcome(case_id: int):
         form.hearing_id.data = str(hearing.id)
         form.conditions.data = proposed.get("kinds", ["no_molest"])
         form.distance_metres.data = proposed.get("distance_metres")
-        form.made_on.data = hearing.starts_at.astimezone(utcnow().tzinfo).date()
+        form.made_on.data = hearing.starts_at.astimezone(LONDON).date()
 
     def save():
         if form.hearing_id.data != str(hearing.id):
