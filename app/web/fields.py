@@ -105,3 +105,15 @@ def yes_no_value(value: str | None) -> bool | None:
 
 def yes_no_text(value: bool | None) -> str | None:
     return {True: "yes", False: "no"}.get(value)
+
+
+def chosen(enum_cls, value):
+    """The enum member a radio button sent, or None for nothing or anything not offered.
+
+    WTForms' Optional() stops validation for blank input, including the check that the
+    value is one of the choices, so " " would otherwise reach enum_cls(...) and raise.
+    """
+    try:
+        return enum_cls((value or "").strip()) if (value or "").strip() else None
+    except ValueError:
+        return None

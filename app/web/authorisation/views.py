@@ -17,6 +17,7 @@ from app.timeutil import utcnow
 from app.web.authorisation.decision_forms import decision_form_for
 from app.web.authorisation.forms import SECTION_FORMS, GroundsForm
 from app.web.cases.views import get_case_or_404
+from app.web.fields import chosen
 from app.web.forms_support import apply_errors
 from app.web.security import is_htmx, polling, redirect_to, roles_required
 
@@ -184,7 +185,7 @@ def decide(application_id: int):
         try:
             service.decide(
                 current_user, case, application,
-                outcome=DecisionOutcome(form.outcome.data) if form.outcome.data else None,
+                outcome=chosen(DecisionOutcome, form.outcome.data),
                 answers=form.answers(the_regime), rationale=form.rationale.data or "",
             )
         except ValidationFailed as exc:

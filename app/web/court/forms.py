@@ -15,6 +15,9 @@ from app.web.fields import YES_NO, CheckboxesField, DateInputField, TimeInputFie
 TEXT = [Optional(), Length(max=5000, message="Keep this under 5,000 characters")]
 
 
+MAX_POUNDS = Decimal(1_000_000)
+
+
 class PoundsField(StringField):
     """An amount in pounds ("500", "£700.00"), held as whole pence."""
 
@@ -23,12 +26,13 @@ class PoundsField(StringField):
         self.data = None
         if not self.raw:
             return
+        message = f"{self.label.text} must be an amount in pounds, like 500.00"
         try:
             amount = Decimal(self.raw.replace("£", "").replace(",", ""))
+            if not amount.is_finite() or amount < 0 or amount > MAX_POUNDS or amount != amount.quantize(Decimal("0.01")):
+                raise ValueError(message)
         except InvalidOperation:
-            raise ValueError(f"{self.label.text} must be an amount in pounds, like 500.00") from None
-        if amount != amount.quantize(Decimal("0.01")) or amount < 0:
-            raise ValueError(f"{self.label.text} must be an amount in pounds, like 500.00")
+            raise ValueError(message) from None
         self.data = int(amount * 100)
 
     def _value(self):

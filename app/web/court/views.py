@@ -28,7 +28,7 @@ from app.web.court.forms import (
     SentForm,
     UploadForm,
 )
-from app.web.fields import combine_london, yes_no_value
+from app.web.fields import chosen, combine_london, yes_no_value
 from app.web.forms_support import apply_errors
 from app.web.security import is_htmx, redirect_to, roles_required
 
@@ -264,16 +264,16 @@ def outcome(case_id: int):
     def save():
         if form.hearing_id.data != str(hearing.id):
             raise ValidationFailed({"": "This form was for an earlier hearing, whose outcome is already recorded"})
-        chosen = HearingOutcome(form.outcome.data) if form.outcome.data else None
+        outcome_chosen = chosen(HearingOutcome, form.outcome.data)
         conditions = [{"kind": k, "distance_metres": form.distance_metres.data if k == "no_come_within" else None}
                       for k in (form.conditions.data or [])]
         court_service.record_outcome(
-            current_user, case, hearing, outcome=chosen, contested=yes_no_value(form.contested.data),
+            current_user, case, hearing, outcome=outcome_chosen, contested=yes_no_value(form.contested.data),
             notes=form.notes.data or "", days=form.days.data, made_on=form.made_on.data, conditions=conditions,
             next_starts_at=combine_london(form.next_date, form.next_time), next_court=form.next_court.data or "",
             calendar=_calendar(),
         )
-        return f"Outcome recorded: {chosen.label.lower()}."
+        return f"Outcome recorded: {outcome_chosen.label.lower()}."
 
     return _form_page("court/outcome.html", case, form, save, hearing=hearing, proposed=proposed)
 
@@ -285,11 +285,12 @@ def change_order(case_id: int):
     form = OrderChangeForm()
 
     def save():
-        if not form.kind.data:
+        kind = chosen(OrderEventKind, form.kind.data)
+        if kind is None:
             raise ValidationFailed({"kind": "Choose what the court did"})
         if not form.court_date.data:
             raise ValidationFailed({"court_date": "Enter the court's date"})
-        court_service.change_order(current_user, case, kind=OrderEventKind(form.kind.data), court_date=form.court_date.data,
+        court_service.change_order(current_user, case, kind=kind, court_date=form.court_date.data,
                                    details=form.details.data or "", new_days=form.new_days.data, calendar=_calendar())
         return "The court's decision on the order is recorded."
 
@@ -309,7 +310,7 @@ def new_breach(case_id: int):
             raise ValidationFailed({"arrested_date": "Enter the date and time of the arrest"})
         breach_service.record_breach(
             current_user, case, occurred_at=combine_london(form.occurred_date, form.occurred_time),
-            description=form.description.data or "", source=BreachSource(form.source.data) if form.source.data else None,
+            description=form.description.data or "", source=chosen(BreachSource, form.source.data),
             arrested_at=arrested_at, arresting_officer=form.arresting_officer.data or "", calendar=_calendar(),
         )
         return "Breach recorded." + (" The 24-hour court clock is running." if arrested else "")
@@ -331,7 +332,7 @@ def breach_outcome(case_id: int, breach_id: int):
 
     def save():
         breach_service.record_outcome(
-            current_user, case, breach, outcome=BreachOutcome(form.outcome.data) if form.outcome.data else None,
+            current_user, case, breach, outcome=chosen(BreachOutcome, form.outcome.data),
             fine_pence=form.fine.data, custody_days=form.custody_days.data, notes=form.notes.data or "", calendar=_calendar(),
         )
         return "The court's finding on the breach is recorded."
