@@ -79,6 +79,27 @@ def bundle(case: Case) -> list[ItemStatus]:
     return statuses
 
 
+def preload_people(case: Case, *more_ids: int | None) -> list[User]:
+    """Load, in one query, every user the court pages name, so each `.uploaded_by`-style
+    relationship is then found in the session's identity map instead of queried one by
+    one. The identity map holds objects weakly: keep the list until the page is rendered."""
+    ids = {case.officer_in_case_id, case.served_by_id, *more_ids}
+    for application in case.applications:
+        ids |= {application.submitted_by_id, application.created_by_id}
+    for doc in case.documents:
+        ids.add(doc.uploaded_by_id)
+    for tick in case.ticks:
+        ids.add(tick.ticked_by_id)
+    if case.submission is not None:
+        ids |= {case.submission.fee_recorded_by_id, case.submission.sent_recorded_by_id}
+    for hearing in case.hearings:
+        ids |= {hearing.listed_by_id, hearing.outcome_by_id}
+    for breach in case.breaches:
+        ids.add(breach.recorded_by_id)
+    ids.discard(None)
+    return list(db.session.scalars(select(User).where(User.id.in_(ids)))) if ids else []
+
+
 def done_keys(case: Case) -> set[str]:
     """The bundle items done, from the case's loaded collections (no further queries)."""
     done = {t.item_key for t in case.ticks}
@@ -352,8 +373,8 @@ def expire_orders(calendar: Calendar) -> int:
     return len(due)
 
 
-def orders_ending_soon(case_query, now: datetime, within) -> list[Case]:
-    """Live cases whose order in force ends within `within` of now (one query)."""
+def orders_ending_soon(case_query, now: datetime, within, limit: int = 20) -> list[Case]:
+    """Live cases whose order in force ends within `within` of now, soonest first (one query)."""
     from sqlalchemy.orm import selectinload
 
     return list(db.session.scalars(
@@ -361,6 +382,7 @@ def orders_ending_soon(case_query, now: datetime, within) -> list[Case]:
         .where(ProtectionOrder.status == OrderStatus.IN_FORCE, ProtectionOrder.ends_at <= now + within)
         .options(selectinload(Case.perpetrator), selectinload(Case.order))
         .order_by(ProtectionOrder.ends_at)
+        .limit(limit)
     ))
 
 

@@ -27,8 +27,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select
-
 from app.domain import deadlines
 from app.domain.application import Evidence, VictimView
 from app.domain.bundle import ItemKind
@@ -37,9 +35,8 @@ from app.domain.prohibitions import LABELS, Prohibition, ProhibitionKind, prohib
 from app.domain.regimes import Conduct, RegimeCode, regime
 from app.domain.risk import RiskLevel
 from app.domain.timefmt import format_date, format_instant
-from app.extensions import db
-from app.models import ApplicationStatus, HearingOutcome, OrderStatus, User
-from app.services.court import ItemStatus, bundle, pending_hearing, statutory_hearing_deadline
+from app.models import ApplicationStatus, HearingOutcome, OrderStatus
+from app.services.court import ItemStatus, bundle, pending_hearing, preload_people, statutory_hearing_deadline
 from app.web.authorisation.summary import summarise
 
 NOT_PROVIDED = "NOT PROVIDED"
@@ -215,27 +212,6 @@ def _paginate(heights: list[float], first_page_mm: float, other_pages_mm: float)
         pages[-1].append(i)
         room -= height
     return pages
-
-
-def _preload_people(case, *more_ids: int | None) -> list[User]:
-    """Load, in one query, every user the printouts name, so that each `.recorded_by`-style
-    relationship is then found in the session's identity map rather than queried. The
-    identity map holds objects weakly: the caller keeps the list until the page is rendered."""
-    ids = {case.officer_in_case_id, case.served_by_id, *more_ids}
-    for application in case.applications:
-        ids |= {application.submitted_by_id, application.created_by_id}
-    for doc in case.documents:
-        ids.add(doc.uploaded_by_id)
-    for tick in case.ticks:
-        ids.add(tick.ticked_by_id)
-    if case.submission is not None:
-        ids |= {case.submission.fee_recorded_by_id, case.submission.sent_recorded_by_id}
-    for hearing in case.hearings:
-        ids |= {hearing.listed_by_id, hearing.outcome_by_id}
-    for breach in case.breaches:
-        ids.add(breach.recorded_by_id)
-    ids.discard(None)
-    return list(db.session.scalars(select(User).where(User.id.in_(ids)))) if ids else []
 
 
 def _authorised_application(case):
@@ -488,7 +464,7 @@ def court_context(case, calendar: Calendar) -> dict:
     law = LAW[the_regime.code]
     application = _authorised_application(case)
     decision = application.decision if application is not None else None
-    people = _preload_people(case, decision.decided_by_id if decision is not None else None)
+    people = preload_people(case, decision.decided_by_id if decision is not None else None)
     data = application.section_data if application is not None else {}
     victim = _victim(case, data)
     victim_name = victim.full_name if victim else "the person protected"
@@ -560,7 +536,7 @@ def court_context(case, calendar: Calendar) -> dict:
 
 def breach_context(case, breach, calendar: Calendar) -> dict:
     """Everything templates/court/breach_printout.html prints for one breach."""
-    people = _preload_people(case)
+    people = preload_people(case)
     the_regime = regime(case.regime)
     law = LAW[the_regime.code]
     application = _authorised_application(case)

@@ -14,8 +14,10 @@ number of cases: if any page's count differs between sizes the exit status is 1.
 Results are printed as a table and written to bench-results/dashboard.json.
 
 Run as a module (`make bench`) it then runs the authorisation benchmark too
-(tests/benchmarks/authorisation.py: the queue and approval pages), with the same sizes;
-the exit status is 1 if either finds a page whose statement count changes.
+(tests/benchmarks/authorisation.py: the queue and approval pages) and the court benchmark
+(tests/benchmarks/court.py: the dashboard with court data, the court page and the court
+printout), with the same sizes; the exit status is 1 if any finds a page whose statement
+count changes.
 """
 from __future__ import annotations
 
@@ -286,12 +288,15 @@ def main() -> int:
 
 
 def main_all() -> int:
-    """`make bench`: this benchmark, then the authorisation queue and approval pages."""
-    from tests.benchmarks import authorisation
+    """`make bench`: this benchmark, then the authorisation queue and approval pages, then
+    the court pages (tests/benchmarks/court.py)."""
+    from tests.benchmarks import authorisation, court
 
     status = main()
     print()
-    return authorisation.main() or status
+    status = authorisation.main() or status
+    print()
+    return court.main() or status
 
 
 if __name__ == "__main__":

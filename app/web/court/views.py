@@ -53,6 +53,7 @@ def _back(case):
 @roles_required(*CASE_READER_ROLES)
 def show(case_id: int):
     case = get_case_or_404(case_id)
+    people = court_service.preload_people(case)  # noqa: F841 - kept alive while the page renders
     items = court_service.bundle(case)
     done, total = progress({i.key for i in items if i.done})
     deadline = court_service.statutory_hearing_deadline(case, _calendar()) if case.served_at else None
@@ -114,7 +115,7 @@ def breach_upload(case_id: int, breach_id: int, key: str):
     return _back(case)
 
 
-def _save_upload(case, key, file, breach=None) -> Document | None:
+def _save_upload(case, key, file, breach=None, announce=True) -> Document | None:
     if file is None or not getattr(file, "filename", ""):
         flash("Choose a file to upload.", "error")
         return None
@@ -128,7 +129,8 @@ def _save_upload(case, key, file, breach=None) -> Document | None:
     except Exception:
         _store().delete(stored.stored_name)
         raise
-    flash(f"{stored.original_name} added to the bundle.", "success")
+    if announce:
+        flash(f"{stored.original_name} added to the bundle.", "success")
     return doc
 
 
@@ -203,7 +205,7 @@ def fee(case_id: int):
             pence = cfg["COURT_FEE_CONTESTED_PENCE"] if contested else cfg["COURT_FEE_UNCONTESTED_PENCE"]
         if form.paid_on.data is None or contested is None:
             raise ValidationFailed({"paid_on": "Enter the date paid"} if form.paid_on.data is None else {"contested": "Choose the fee"})
-        receipt = _save_upload(case, "fee_receipt", form.receipt.data) if form.receipt.data else None
+        receipt = _save_upload(case, "fee_receipt", form.receipt.data, announce=False) if form.receipt.data else None
         court_service.record_fee(current_user, case, pence=pence or 0, contested=contested,
                                  reference=form.reference.data or "", paid_on=form.paid_on.data, receipt=receipt)
         return "Court fee recorded."
@@ -251,8 +253,9 @@ def outcome(case_id: int):
     case = get_case_or_404(case_id)
     hearing = court_service.pending_hearing(case)
     if hearing is None:
-        flash("There is no hearing awaiting an outcome.", "error")
-        return _back(case)
+        # Shown here, not flashed: a second tab must not pick up the first tab's message.
+        return render_template("court/nothing_pending.html", case=case,
+                               message="The outcome of this hearing has already been recorded.")
     form = OutcomeForm()
     proposed = case.applications[-1].section_data.get("prohibitions", {}) if case.applications else {}
     if request.method == "GET":
@@ -328,6 +331,9 @@ def _breach_or_404(case, breach_id: int) -> Breach:
 def breach_outcome(case_id: int, breach_id: int):
     case = get_case_or_404(case_id)
     breach = _breach_or_404(case, breach_id)
+    if breach.outcome is not None:
+        return render_template("court/nothing_pending.html", case=case,
+                               message="The court's finding on this breach has already been recorded.")
     form = BreachOutcomeForm()
 
     def save():
