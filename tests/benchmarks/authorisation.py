@@ -23,17 +23,16 @@ every waiting application with selectinload shows here as an extra statement. Re
 """
 from __future__ import annotations
 
-import json
-import platform
 import re
 import statistics
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from tests.benchmarks import report
 from tests.benchmarks.dashboard import (
     INSERT_CHUNK,
     REPO_ROOT,
@@ -312,21 +311,6 @@ def print_table(results: list[PageResult]) -> None:
               f"{r.p95_ms:>8.2f} {r.response_kb:>7.1f}")
 
 
-def query_count_problems(results: list[PageResult]) -> list[str]:
-    problems = []
-    for page in PAGES:
-        rows = [r for r in results if r.page == page]
-        counts = {(r.queries_min, r.queries_max) for r in rows}
-        if len(counts) > 1 or any(lo != hi for lo, hi in counts):
-            detail = ", ".join(
-                f"N={r.size} queued={r.submitted}: {r.queries_min}"
-                + (f"-{r.queries_max}" if r.queries_max != r.queries_min else "")
-                for r in rows
-            )
-            problems.append(f"{page}: SQL statements per request change with the data ({detail})")
-    return problems
-
-
 def main() -> int:
     sizes = sizes_from_env()
     results: list[PageResult] = []
@@ -334,26 +318,13 @@ def main() -> int:
         results.extend(run_size(size))
     print()
     print_table(results)
-    problems = query_count_problems(results)
-    RESULTS_FILE.parent.mkdir(exist_ok=True)
-    RESULTS_FILE.write_text(json.dumps({
-        "benchmark": "authorisation",
-        "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "python": platform.python_version(),
-        "requests_per_page": REQUESTS,
-        "sizes": sizes,
-        "queue_shares": [share for share, _ in QUEUE_SHARES],
-        "results": [asdict(r) for r in results],
-        "query_count_constant": not problems,
-        "problems": problems,
-    }, indent=2) + "\n")
-    print(f"\nwritten {RESULTS_FILE.relative_to(REPO_ROOT)}")
-    if problems:
-        print("\nFAIL: " + "\nFAIL: ".join(problems), file=sys.stderr)
-        return 1
-    print("OK: the number of SQL statements on the queue and approval pages does not grow with "
-          "the number of cases or of applications awaiting a decision")
-    return 0
+    problems = report.query_count_problems(results, PAGES, lambda r: f"N={r.size} queued={r.submitted}")
+    return report.finish(
+        "authorisation", results, problems,
+        "the number of SQL statements on the queue and approval pages does not grow with the number of cases "
+        "or of applications awaiting a decision",
+        requests_per_page=REQUESTS, sizes=sizes, queue_shares=[share for share, _ in QUEUE_SHARES],
+    )
 
 
 if __name__ == "__main__":

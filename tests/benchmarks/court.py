@@ -34,8 +34,6 @@ the exit status is 1. Results: a table, and bench-results/court.json.
 """
 from __future__ import annotations
 
-import json
-import platform
 import re
 import secrets
 import statistics
@@ -46,6 +44,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from tests.benchmarks import report
 from tests.benchmarks.dashboard import (
     INSERT_CHUNK,
     REPO_ROOT,
@@ -451,22 +450,6 @@ def print_table(results: list[PageResult]) -> None:
               f"{queries:>8} {r.median_ms:>10.2f} {r.p95_ms:>8.2f} {r.response_kb:>7.1f}")
 
 
-def query_count_problems(results: list[PageResult]) -> list[str]:
-    """A page's statement count must not change with N, nor with the case measured."""
-    problems = []
-    for page in PAGES:
-        rows = [r for r in results if r.page == page]
-        counts = {(r.queries_min, r.queries_max) for r in rows}
-        if len(counts) > 1 or any(lo != hi for lo, hi in counts):
-            detail = ", ".join(
-                f"N={r.size}{' ' + r.case if r.case else ''}: {r.queries_min}"
-                + (f"-{r.queries_max}" if r.queries_max != r.queries_min else "")
-                for r in rows
-            )
-            problems.append(f"{page}: SQL statements per request change with the data ({detail})")
-    return problems
-
-
 def main() -> int:
     sizes = sizes_from_env()
     results: list[PageResult] = []
@@ -474,26 +457,14 @@ def main() -> int:
         results.extend(run_size(size))
     print()
     print_table(results)
-    problems = query_count_problems(results)
-    RESULTS_FILE.parent.mkdir(exist_ok=True)
-    RESULTS_FILE.write_text(json.dumps({
-        "benchmark": "court",
-        "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "python": platform.python_version(),
-        "requests_per_page": REQUESTS,
-        "sizes": sizes,
-        "measured_cases": [asdict(s) for s in SHAPES],
-        "results": [asdict(r) for r in results],
-        "query_count_constant": not problems,
-        "problems": problems,
-    }, indent=2) + "\n")
-    print(f"\nwritten {RESULTS_FILE.relative_to(REPO_ROOT)}")
-    if problems:
-        print("\nFAIL: " + "\nFAIL: ".join(problems), file=sys.stderr)
-        return 1
-    print("OK: the number of SQL statements on the dashboard, the court page and the printout does not grow "
-          "with the number of cases, documents, breaches or people")
-    return 0
+    # A page's statement count must not change with N, nor with the case measured.
+    problems = report.query_count_problems(results, PAGES, lambda r: f"N={r.size}{' ' + r.case if r.case else ''}")
+    return report.finish(
+        "court", results, problems,
+        "the number of SQL statements on the dashboard, the court page and the printout does not grow "
+        "with the number of cases, documents, breaches or people",
+        requests_per_page=REQUESTS, sizes=sizes, measured_cases=[asdict(s) for s in SHAPES],
+    )
 
 
 if __name__ == "__main__":
