@@ -35,7 +35,6 @@ from pathlib import Path
 from tests.benchmarks import report
 from tests.benchmarks.dashboard import (
     INSERT_CHUNK,
-    REPO_ROOT,
     REQUESTS,
     WARM_UP,
     build_app,
@@ -51,7 +50,6 @@ OFFICER_EMAIL = "officer@demo.police.uk"
 QUEUE_SHARES = ((0.01, 2), (0.05, 5))
 PAGES = ("/authorisations", "/authorisations/rows", "/authorisations/<id>")
 HTMX = {"HX-Request": "true"}
-RESULTS_FILE = REPO_ROOT / "bench-results" / "authorisation.json"
 
 
 @dataclass

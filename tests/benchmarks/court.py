@@ -47,7 +47,6 @@ from pathlib import Path
 from tests.benchmarks import report
 from tests.benchmarks.dashboard import (
     INSERT_CHUNK,
-    REPO_ROOT,
     REQUESTS,
     WARM_UP,
     build_app,
@@ -57,7 +56,6 @@ from tests.benchmarks.dashboard import (
     sizes_from_env,
 )
 
-RESULTS_FILE = REPO_ROOT / "bench-results" / "court.json"
 OFFICER_EMAIL = "officer@demo.police.uk"
 GENERATED = ("notice", "complaint", "conditions", "chronology", "prompt_sheet")
 PAGES = ("/dashboard", "/cases/<id>/court", "/cases/<id>/court/printout")

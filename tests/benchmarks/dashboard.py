@@ -46,7 +46,6 @@ OFFICER_EMAIL = "officer@demo.police.uk"
 OFFICER_PASSWORD = "officer-demo-2026"
 AREAS = ("North", "South", "East", "West")
 REPO_ROOT = Path(__file__).resolve().parents[2]
-RESULTS_FILE = REPO_ROOT / "bench-results" / "dashboard.json"
 
 
 @dataclass
