@@ -6,7 +6,7 @@ say live in app.domain.application; those about who may decide, in app.domain.re
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -255,6 +255,8 @@ def _decision_errors(checklist, outcome, answers, rationale) -> dict[str, str]:
 class Queue:
     applications: list[Application]
     total: int
+    # How long each listed application has waited, by id (computed here, not in the page).
+    waited: dict[int, timedelta]
 
 
 QUEUE_LIMIT = 100
@@ -265,7 +267,7 @@ def queue(user: User, limit: int = QUEUE_LIMIT) -> Queue:
     many there are in all. Two queries, whatever the length of the queue."""
     codes = [code for code in ("dvpn", "dapn") if user.role.value in regime(code).authorising_roles]
     if not codes:
-        return Queue([], 0)
+        return Queue([], 0, {})
     cases = visible_cases(user).where(Case.regime.in_(codes)).subquery()
     waiting = (
         select(Application)
@@ -281,7 +283,8 @@ def queue(user: User, limit: int = QUEUE_LIMIT) -> Queue:
         .order_by(Application.submitted_at, Application.id)
         .limit(limit)
     ).unique().all()
-    return Queue(list(applications), total)
+    now = utcnow()
+    return Queue(list(applications), total, {a.id: now - a.submitted_at for a in applications})
 
 
 def application_for_decision(user: User, application_id: int) -> Application | None:

@@ -162,14 +162,14 @@ def _confirm_form():
 @bp.route("/authorisations")
 @roles_required(*service.AUTHORISER_ROLES)
 def queue():
-    return render_template("authorisation/queue.html", queue=service.queue(current_user), now=utcnow())
+    return render_template("authorisation/queue.html", queue=service.queue(current_user))
 
 
 @bp.route("/authorisations/rows")
 @roles_required(*service.AUTHORISER_ROLES)
 @polling
 def queue_rows():
-    return render_template("authorisation/partials/queue_rows.html", queue=service.queue(current_user), now=utcnow())
+    return render_template("authorisation/partials/queue_rows.html", queue=service.queue(current_user))
 
 
 @bp.route("/authorisations/<int:application_id>", methods=["GET", "POST"])
