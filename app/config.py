@@ -23,7 +23,24 @@ DEFAULTS: dict[str, object] = {
     "REGIME": "dvpn",  # the force's regime: dvpn (CSA 2010) or dapn (DAA 2021)
     "DAPN_PILOT": False,  # where a pilot runs, the officer chooses the regime per case
     "AREAS": "North,South,East,West",
-    "SMS_BACKEND": "outbox",
+    "SMS_BACKEND": "outbox",  # outbox (records, sends nothing) or vonage
+    "VONAGE_API_KEY": "",
+    "VONAGE_API_SECRET": "",
+    "VONAGE_FROM": "",
+    "VONAGE_SIGNATURE_SECRET": "",  # when set, delivery receipts must be signed with it
+    "VONAGE_SIGNATURE_METHOD": "md5hash",  # Vonage dashboard default; or md5 (HMAC), sha1, sha256, sha512
+    "VONAGE_REST_HOST": "rest.nexmo.com",
+    "VONAGE_TIMEOUT_SECONDS": 10,
+    "VONAGE_CALLBACK_URL": "",  # the delivery-receipt webhook, if not set in Vonage's dashboard
+    "SMS_WINDOW_OPENS": "09:00",  # texts go only between these London times (quiet hours outside)
+    "SMS_WINDOW_CLOSES": "20:00",
+    "SMS_RATE_PER_SECOND": 30,  # Vonage's default throughput per account
+    "SMS_CLAIM_MINUTES": 10,  # a claimed text unconfirmed this long is reconciled, then retried
+    "SMS_EXPIRE_HOURS": 72,  # sent but no delivery receipt this long: expired
+    "SMS_MAX_ATTEMPTS": 8,
+    "SMS_BATCH_SIZE": 500,
+    "SMS_HELPLINE": "the Respect Phoneline on 0808 802 4040",
+    "POLICE_CONTACT": "101",
     "SCHEDULER_IN_PROCESS": None,  # None: on in development, off elsewhere
     "SESSION_IDLE_MINUTES": 30,
     "LOGIN_MAX_FAILURES": 5,
@@ -43,8 +60,10 @@ _INT_SETTINGS = {
     "UPLOAD_MAX_MB", "COURT_FEE_UNCONTESTED_PENCE", "COURT_FEE_CONTESTED_PENCE", "ORDER_ENDING_SOON_DAYS",
     "HEARING_WINDOW_HOURS", "SESSION_IDLE_MINUTES", "LOGIN_MAX_FAILURES",
     "LOGIN_LOCK_MINUTES", "DASHBOARD_PAGE_SIZE", "CLOCK_AMBER_HOURS", "CLOCK_RED_HOURS",
+    "VONAGE_TIMEOUT_SECONDS", "SMS_RATE_PER_SECOND", "SMS_CLAIM_MINUTES", "SMS_EXPIRE_HOURS", "SMS_MAX_ATTEMPTS",
+    "SMS_BATCH_SIZE",
 }
-_ENV_SETTINGS = set(DEFAULTS) | {"DATABASE_URL", "SECRET_KEY"}
+_ENV_SETTINGS = set(DEFAULTS) | {"DATABASE_URL", "SECRET_KEY", "TRIAL_SEED"}
 
 
 def _as_bool(value: object) -> bool:
@@ -80,6 +99,8 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
 
     settings["SQLALCHEMY_DATABASE_URI"] = _database_url(settings, instance_path)
     settings["SECRET_KEY"] = _secret_key(settings, instance_path, development)
+    settings["TRIAL_SEED"] = _trial_seed(settings, instance_path, development)
+    _check_sms(settings)
 
     if settings["REGIME"] not in ("dvpn", "dapn"):
         raise ConfigError("REGIME must be dvpn or dapn")
@@ -125,21 +146,57 @@ def _database_url(settings: dict, instance_path: str) -> str:
 
 
 def _secret_key(settings: dict, instance_path: str, development: bool) -> str:
-    key = settings.get("SECRET_KEY")
-    if key:
-        return str(key)
+    return _secret(settings, "SECRET_KEY", "secret_key", instance_path, development,
+                   why="a guessable key lets anyone forge a session")
+
+
+def _trial_seed(settings: dict, instance_path: str, development: bool) -> str:
+    seed = _secret(settings, "TRIAL_SEED", "trial_seed", instance_path, development,
+                   why="the trial's allocation sequence must stay concealed and reproducible")
+    try:
+        if len(bytes.fromhex(seed)) < 16:
+            raise ValueError
+    except ValueError:
+        raise ConfigError("TRIAL_SEED must be at least 32 hexadecimal characters") from None
+    return seed
+
+
+def _secret(settings: dict, key: str, filename: str, instance_path: str, development: bool, *, why: str) -> str:
+    value = settings.get(key)
+    if value:
+        return str(value)
     if settings["DVPO_ENV"] == "testing":
         return secrets.token_hex(32)
     if not development:
         raise ConfigError(
-            "SECRET_KEY is not set. Outside development DVPO Desk needs a SECRET_KEY from the "
-            "environment (for example: export SECRET_KEY=$(python3 -c 'import secrets; "
+            f"{key} is not set, and {why}. Outside development DVPO Desk needs {key} from the "
+            f"environment (for example: export {key}=$(python3 -c 'import secrets; "
             "print(secrets.token_hex(32))'))."
         )
-    # Development only: generate once and keep it, so sessions survive restarts.
-    path = Path(instance_path) / "secret_key"
+    # Development only: generate once and keep it, so it survives restarts.
+    path = Path(instance_path) / filename
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _check_sms(settings: dict) -> None:
+    if settings["SMS_BACKEND"] not in ("outbox", "vonage"):
+        raise ConfigError("SMS_BACKEND must be outbox or vonage")
+    if settings["SMS_BACKEND"] == "vonage":
+        missing = [k for k in ("VONAGE_API_KEY", "VONAGE_API_SECRET", "VONAGE_FROM") if not settings.get(k)]
+        if missing:
+            raise ConfigError(f"SMS_BACKEND=vonage needs {', '.join(missing)}")
+    for key in ("SMS_WINDOW_OPENS", "SMS_WINDOW_CLOSES"):
+        try:
+            hours, minutes = (int(part) for part in str(settings[key]).split(":"))
+            if not (0 <= hours < 24 and 0 <= minutes < 60):
+                raise ValueError
+        except ValueError:
+            raise ConfigError(f"{key} must be a time like 09:00, got {settings[key]!r}") from None
+    if settings["VONAGE_SIGNATURE_METHOD"] not in ("md5hash", "md5", "sha1", "sha256", "sha512"):
+        raise ConfigError("VONAGE_SIGNATURE_METHOD must be md5hash, md5, sha1, sha256 or sha512")
+    if settings["SMS_RATE_PER_SECOND"] < 1:
+        raise ConfigError("SMS_RATE_PER_SECOND must be at least 1")

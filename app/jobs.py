@@ -31,12 +31,29 @@ def expire_orders(app: Flask) -> None:
     """Orders whose end has passed stop being in force, and their cases close."""
     from app.services.calendar import load_calendar
     from app.services.court import expire_orders as expire
+    from app.services.reminders import TextSettings
 
     with app.app_context():
         try:
-            expired = expire(load_calendar())
+            expired = expire(load_calendar(), TextSettings.from_config(app.config))
             if expired:
                 log.info("orders expired: %d", expired)
+        finally:
+            db.session.remove()
+
+
+def dispatch_texts(app: Flask) -> None:
+    """Send the reminder texts that are due (the database is the queue; this is the clock)."""
+    from app.services.dispatch import DispatchSettings, dispatch_due
+    from app.services.reminders import TextSettings
+    from app.sms import build_transport
+
+    with app.app_context():
+        try:
+            report = dispatch_due(build_transport(app.config), TextSettings.from_config(app.config),
+                                  DispatchSettings.from_config(app.config))
+            if report.claimed or report.reclaimed or report.expired:
+                log.info("texts: %s", report)
         finally:
             db.session.remove()
 
@@ -49,6 +66,7 @@ def build_scheduler(app: Flask, *, blocking: bool = False) -> BaseScheduler:
         replace_existing=True, next_run_time=None,
     )
     scheduler.add_job(expire_orders, "interval", minutes=1, args=[app], id="expire_orders", replace_existing=True)
+    scheduler.add_job(dispatch_texts, "interval", minutes=1, args=[app], id="dispatch_texts", replace_existing=True)
     return scheduler
 
 

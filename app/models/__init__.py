@@ -23,7 +23,9 @@ from app.models.court import (
     OrderStatus,
     ProtectionOrder,
 )
+from app.models.message import MessageStatus, TextMessage, TextPlanVersion, TextTemplate
 from app.models.system import SchedulerHeartbeat
+from app.models.trial import AllocationError, EnrolmentStatus, TrialAllocation, TrialEnrolment, TrialSwitch
 from app.models.user import Role, User
 
 __all__ = [
@@ -32,4 +34,6 @@ __all__ = [
     "Application", "ApplicationSection", "ApplicationStatus", "AuthorisationDecision", "DecisionOutcome",
     "AssociatedRelationship", "AuditEntry", "Case", "CaseState", "ExtraBankHoliday", "Person",
     "PersonKind", "RiskLevel", "Role", "SchedulerHeartbeat", "User",
+    "MessageStatus", "TextMessage", "TextPlanVersion", "TextTemplate",
+    "AllocationError", "EnrolmentStatus", "TrialAllocation", "TrialEnrolment", "TrialSwitch",
 ]

@@ -30,8 +30,9 @@ from app.models import (
     ProtectionOrder,
     User,
 )
-from app.services import ValidationFailed, audit
+from app.services import ValidationFailed, audit, reminders, trial
 from app.services.clock_cache import refresh_urgency
+from app.services.reminders import TextSettings
 from app.timeutil import utcnow
 
 # Conditions that remove P from the home: research found courts often leave them out.
@@ -262,7 +263,7 @@ def order_length_errors(case: Case, days: int | None) -> dict[str, str]:
 def record_outcome(
     actor: User, case: Case, hearing: Hearing, *, outcome: HearingOutcome | None, contested: bool | None, notes: str,
     days: int | None = None, made_on: date | None = None, conditions: list[dict] | None = None,
-    next_starts_at: datetime | None = None, next_court: str = "", calendar: Calendar,
+    next_starts_at: datetime | None = None, next_court: str = "", calendar: Calendar, texts: TextSettings | None = None,
 ) -> Hearing:
     """Record what the court decided at `hearing`, once."""
     errors: dict[str, str] = {}
@@ -295,6 +296,9 @@ def record_outcome(
     detail = {"hearing": hearing.id, "outcome": outcome.value, "contested": contested}
     if outcome is HearingOutcome.GRANTED:
         _make_order(case, hearing, days, made_on, conditions)
+        db.session.flush()
+        # Assessed for the reminder-text trial in the same transaction as the order.
+        trial.assess(case, now, texts or TextSettings())
         detail |= {"days": days, "made_on": made_on.isoformat(), "removal_not_granted": case.order.removal_not_granted}
     elif outcome is HearingOutcome.REFUSED:
         case.state = CaseState.ORDER_REFUSED  # the notice ceases at once
@@ -323,7 +327,7 @@ def _make_order(case: Case, hearing: Hearing, days: int, made_on: date, conditio
 
 
 def change_order(actor: User, case: Case, *, kind: OrderEventKind, court_date: date, details: str,
-                 new_days: int | None, calendar: Calendar) -> OrderEvent:
+                 new_days: int | None, calendar: Calendar, texts: TextSettings | None = None) -> OrderEvent:
     """Record the court's variation or early discharge of the order, with the court's date."""
     order = case.order
     if order is None or order.status is not OrderStatus.IN_FORCE:
@@ -345,6 +349,8 @@ def change_order(actor: User, case: Case, *, kind: OrderEventKind, court_date: d
     elif new_days is not None:
         order.days = new_days
         order.ends_at = (deadlines.dapo_end if case.regime is RegimeCode.DAPN else deadlines.order_end)(order.made_on, new_days)
+    # Unsent texts are cancelled (discharged) or re-planned (new length) with the change.
+    reminders.order_changed(case, utcnow(), texts or TextSettings())
     refresh_urgency(case, calendar)
     audit.record(actor, f"order.{kind.value}", case, court_date=court_date.isoformat(), details=details.strip(), days=new_days)
     db.session.commit()
@@ -357,7 +363,7 @@ def _state_after_order(case: Case) -> CaseState:
     return CaseState.ORDER_ENDED if open_breach else CaseState.CLOSED
 
 
-def expire_orders(calendar: Calendar) -> int:
+def expire_orders(calendar: Calendar, texts: TextSettings | None = None) -> int:
     """The scheduler's sweep: orders whose end has passed stop being in force (indexed by end)."""
     now = utcnow()
     due = db.session.scalars(
@@ -367,6 +373,7 @@ def expire_orders(calendar: Calendar) -> int:
         case = db.session.get(Case, order.case_id)
         order.status, order.ended_at = OrderStatus.EXPIRED, now
         case.state = _state_after_order(case)
+        reminders.order_changed(case, now, texts or TextSettings())
         refresh_urgency(case, calendar)
         audit.record(None, "order.expired", case, ends_at=order.ends_at.isoformat())
     db.session.commit()

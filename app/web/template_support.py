@@ -8,6 +8,7 @@ from flask import Flask
 from flask_login import current_user
 
 from app.domain.application import SECTIONS
+from app.domain.phones import display_uk
 from app.domain.timefmt import format_date, format_instant, format_remaining
 from app.models import AssociatedRelationship, AuditEntry
 from app.web.authorisation.summary import summarise
@@ -75,6 +76,10 @@ def register(app: Flask) -> None:
     def birth_date(value: date | None) -> str:
         # A date of birth needs no weekday: "14 Mar 1990".
         return f"{value.day} {value:%b %Y}" if value else ""
+
+    @app.template_filter("uk_mobile")
+    def uk_mobile(value: str | None) -> str:
+        return display_uk(value) if value else ""
 
     @app.template_filter("remaining")
     def remaining(value) -> str:

@@ -259,15 +259,15 @@ def main() -> int:
 
 
 def main_all() -> int:
-    """`make bench`: this benchmark, then the authorisation queue and approval pages, then
-    the court pages (tests/benchmarks/court.py)."""
-    from tests.benchmarks import authorisation, court
+    """`make bench`: this benchmark, then the authorisation queue and approval pages, the
+    court pages (tests/benchmarks/court.py) and the reminder texts (tests/benchmarks/texts.py)."""
+    from tests.benchmarks import authorisation, court, texts
 
     status = main()
-    print()
-    status = authorisation.main() or status
-    print()
-    return court.main() or status
+    for other in (authorisation, court, texts):
+        print()
+        status = other.main() or status
+    return status
 
 
 if __name__ == "__main__":

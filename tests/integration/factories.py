@@ -5,9 +5,10 @@ import itertools
 from datetime import date, datetime, timedelta
 
 from app.demo import complete_application
+from app.domain.calendar import LONDON
 from app.domain.regimes import regime
-from app.models import AssociatedRelationship, DecisionOutcome, RiskLevel, Role, User
-from app.services import authorisation, cases, users
+from app.models import AssociatedRelationship, DecisionOutcome, HearingOutcome, RiskLevel, Role, User
+from app.services import authorisation, cases, court, users
 from app.services.calendar import load_calendar
 from app.timeutil import frozen_at, utcnow
 
@@ -71,3 +72,21 @@ def served_case(officer: User, served_at: datetime | None = None, hours: int = 4
     return cases.record_dvpn_served(
         officer, case, served_at=served_at, window_hours=hours, calendar=load_calendar()
     )
+
+
+def listed_case(officer: User, starts_in: timedelta = timedelta(hours=20), **kwargs):
+    case = served_case(officer, **kwargs)
+    court.list_hearing(officer, case, court_name="Northfield Magistrates", starts_at=case.served_at + starts_in,
+                       late_reason="", calendar=load_calendar())
+    return case
+
+
+def granted_case(officer: User, *, days: int = 28, made_on=None, conditions=None, texts=None, **kwargs):
+    """A case whose order the court granted at the hearing (assessed for the text trial)."""
+    case = listed_case(officer, **kwargs)
+    court.record_outcome(
+        officer, case, court.pending_hearing(case), outcome=HearingOutcome.GRANTED, contested=False, notes="",
+        days=days, made_on=made_on or utcnow().astimezone(LONDON).date(),
+        conditions=conditions or [{"kind": "no_molest"}, {"kind": "no_enter"}], calendar=load_calendar(), texts=texts,
+    )
+    return case

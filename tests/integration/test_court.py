@@ -13,7 +13,7 @@ from app.services import ValidationFailed, court
 from app.services import breaches as breach_service
 from app.services.calendar import load_calendar
 from tests.integration.conftest import DEFAULT_NOW, login
-from tests.integration.factories import served_case
+from tests.integration.factories import listed_case, served_case
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -21,13 +21,6 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 def upload(client, token, case, key, content=PDF, name="statement.pdf"):
     return client.post(f"/cases/{case.id}/court/items/{key}/upload",
                        data={"csrf_token": token, "file": (io.BytesIO(content), name)}, content_type="multipart/form-data")
-
-
-def listed_case(officer, starts_in=timedelta(hours=20)):
-    case = served_case(officer)
-    court.list_hearing(officer, case, court_name="Northfield Magistrates", starts_at=case.served_at + starts_in,
-                       late_reason="", calendar=load_calendar())
-    return case
 
 
 def test_bundle_ticks_uploads_and_progress(client, login_as):

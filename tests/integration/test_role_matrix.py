@@ -51,7 +51,8 @@ def ids(app, make_user):
     submitted = submitted_case(officer, regime=RegimeCode.DAPN)
     application = submitted.applications[-1]
     return {"case_id": case.id, "holiday_id": holiday.id, "user_id": officer.id, "section": "grounds",
-            "application_id": application.id, "key": "breach_statement", "doc_id": document.id, "breach_id": breach.id}
+            "application_id": application.id, "key": "breach_statement", "doc_id": document.id, "breach_id": breach.id,
+            "kind": "conditions"}
 
 
 def test_every_route_declares_who_may_use_it(app):
@@ -92,6 +93,11 @@ def test_anonymous_users_reach_only_public_routes(app, ids):
     for rule, method, view in _routes(app):
         client = app.test_client()
         response = client.open(_url(rule, ids), method=method)
+        if rule.endpoint == "texts.delivery_receipt":
+            # Vonage's webhook: public and without CSRF (a machine posts it), so an empty
+            # request is a bad receipt, refused with a 4xx before anything changes.
+            assert 400 <= response.status_code < 500, rule.rule
+            continue
         if getattr(view, "is_public", False):
             # A POST with no CSRF token is refused even on a public form.
             assert response.status_code in ((200, 302) if method == "GET" else (400,)), rule.rule

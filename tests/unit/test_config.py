@@ -5,7 +5,8 @@ from app.config import ConfigError, load_settings
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch):
-    for key in ("DATABASE_URL", "SECRET_KEY", "HEARING_WINDOW_HOURS", "FORCE_NAME", "DVPO_ENV", "SCHEDULER_IN_PROCESS"):
+    for key in ("DATABASE_URL", "SECRET_KEY", "HEARING_WINDOW_HOURS", "FORCE_NAME", "DVPO_ENV", "SCHEDULER_IN_PROCESS",
+                "TRIAL_SEED", "SMS_BACKEND", "VONAGE_API_KEY", "VONAGE_API_SECRET", "VONAGE_FROM", "SMS_WINDOW_OPENS"):
         monkeypatch.delenv(key, raising=False)
 
 
@@ -28,6 +29,7 @@ def test_production_without_secret_key_is_a_clear_start_up_error(tmp_path, monke
 def test_production_settings_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("DVPO_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("TRIAL_SEED", "ab" * 16)
     monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db.internal/dvpo")
     monkeypatch.setenv("HEARING_WINDOW_HOURS", "72")
     monkeypatch.setenv("FORCE_NAME", "Example Police")
@@ -49,3 +51,40 @@ def test_instance_config_file_is_read_and_environment_wins(tmp_path, monkeypatch
     monkeypatch.setenv("FORCE_NAME", "From Env")
     settings = load_settings(str(tmp_path))
     assert settings["FORCE_NAME"] == "From Env" and settings["FORCE_CODE"] == "FF"
+
+
+def test_development_generates_and_keeps_a_trial_seed(tmp_path):
+    first = load_settings(str(tmp_path))
+    assert len(bytes.fromhex(first["TRIAL_SEED"])) == 32
+    assert (tmp_path / "trial_seed").stat().st_mode & 0o777 == 0o600
+    assert load_settings(str(tmp_path))["TRIAL_SEED"] == first["TRIAL_SEED"]
+    assert first["TRIAL_SEED"] != first["SECRET_KEY"]
+
+
+def test_production_without_trial_seed_is_a_clear_start_up_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("DVPO_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    with pytest.raises(ConfigError, match="TRIAL_SEED is not set"):
+        load_settings(str(tmp_path))
+
+
+@pytest.mark.parametrize("seed", ["abc", "zz" * 20, "ab" * 8 + "a"])
+def test_trial_seed_must_be_long_hex(tmp_path, monkeypatch, seed):
+    monkeypatch.setenv("TRIAL_SEED", seed)
+    with pytest.raises(ConfigError, match="TRIAL_SEED must be"):
+        load_settings(str(tmp_path))
+
+
+def test_vonage_backend_needs_its_credentials(tmp_path, monkeypatch):
+    monkeypatch.setenv("SMS_BACKEND", "vonage")
+    monkeypatch.setenv("VONAGE_API_KEY", "key")
+    with pytest.raises(ConfigError, match="VONAGE_API_SECRET, VONAGE_FROM"):
+        load_settings(str(tmp_path))
+
+
+@pytest.mark.parametrize(("key", "value"), [("SMS_BACKEND", "carrier-pigeon"), ("SMS_WINDOW_OPENS", "9am"),
+                                            ("SMS_WINDOW_OPENS", "25:00")])
+def test_sms_settings_are_checked_at_start_up(tmp_path, monkeypatch, key, value):
+    monkeypatch.setenv(key, value)
+    with pytest.raises(ConfigError, match=key):
+        load_settings(str(tmp_path))

@@ -20,6 +20,7 @@ from app.services.calendar import load_calendar
 from app.services.clock_cache import clocks_for
 from app.services.court import orders_ending_soon
 from app.services.dashboard import live_cases_page
+from app.services.reminders import text_tasks
 from app.timeutil import utcnow
 from app.web.cases.forms import NewCaseForm, ServeForm
 from app.web.fields import combine_london
@@ -59,7 +60,8 @@ def dashboard():
         visible_cases(current_user).where(Case.state == CaseState.ORDER_IN_FORCE), now,
         timedelta(days=current_app.config["ORDER_ENDING_SOON_DAYS"]),
     )
-    return render_template("cases/dashboard.html", page=_dashboard_page(), now=now, ending=ending)
+    tasks = text_tasks(visible_cases(current_user))
+    return render_template("cases/dashboard.html", page=_dashboard_page(), now=now, ending=ending, text_tasks=tasks)
 
 
 @bp.route("/dashboard/rows")

@@ -16,6 +16,7 @@ from app.services import court as court_service
 from app.services.access import CASE_READER_ROLES
 from app.services.calendar import load_calendar
 from app.services.court_printout import breach_context, court_context
+from app.services.reminders import TextSettings
 from app.uploads import UploadRejected, UploadStore, send_stored
 from app.web.cases.views import get_case_or_404
 from app.web.court.forms import (
@@ -274,7 +275,7 @@ def outcome(case_id: int):
             current_user, case, hearing, outcome=outcome_chosen, contested=yes_no_value(form.contested.data),
             notes=form.notes.data or "", days=form.days.data, made_on=form.made_on.data, conditions=conditions,
             next_starts_at=combine_london(form.next_date, form.next_time), next_court=form.next_court.data or "",
-            calendar=_calendar(),
+            calendar=_calendar(), texts=TextSettings.from_config(current_app.config),
         )
         return f"Outcome recorded: {outcome_chosen.label.lower()}."
 
@@ -294,7 +295,8 @@ def change_order(case_id: int):
         if not form.court_date.data:
             raise ValidationFailed({"court_date": "Enter the court's date"})
         court_service.change_order(current_user, case, kind=kind, court_date=form.court_date.data,
-                                   details=form.details.data or "", new_days=form.new_days.data, calendar=_calendar())
+                                   details=form.details.data or "", new_days=form.new_days.data, calendar=_calendar(),
+                                   texts=TextSettings.from_config(current_app.config))
         return "The court's decision on the order is recorded."
 
     return _form_page("court/order_change.html", case, form, save)

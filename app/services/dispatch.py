@@ -1,0 +1,287 @@
+"""Sending the reminder texts: the scheduler's dispatcher and the delivery receipts.
+
+The message table is the queue (app/models/message.py). One pass:
+1. sweep: claims that ran out with no answer and no receipt go back to planned (the
+   provider never took them, or the receipt would have said so); sent texts with no receipt
+   for 72 hours become expired;
+2. claim due rows in one UPDATE (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two
+   dispatchers never claim the same row; SQLite serialises writers, and runs one scheduler);
+3. for each: re-check the order and the window, store the exact text, send with the row's
+   UUID as ``client_ref``, and record the result only if the row is still ours.
+
+A crash between the provider's acceptance and step 3 leaves the row claimed; the receipt,
+matched by ``client_ref``, settles it before the claim runs out, so it is not sent again.
+"""
+from __future__ import annotations
+
+import logging
+import time as walltime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
+
+from app.domain.message_templates import TemplateError, conditions_in_plain_words, order_end_words, render
+from app.domain.reminders import in_window, next_sending_time
+from app.domain.sms_encoding import is_gsm7
+from app.extensions import db
+from app.models import Case, MessageStatus, OrderStatus, TextMessage, TrialEnrolment
+from app.services.reminders import TextSettings, current_templates
+from app.sms import Outcome, SendResult, Transport
+from app.sms.receipts import Receipt, ReceiptStatus
+from app.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DispatchSettings:
+    claim: timedelta = timedelta(minutes=10)
+    expire_after: timedelta = timedelta(hours=72)
+    max_attempts: int = 8
+    batch_size: int = 500
+    rate_per_second: int = 30
+
+    @classmethod
+    def from_config(cls, config) -> DispatchSettings:
+        return cls(claim=timedelta(minutes=config["SMS_CLAIM_MINUTES"]), expire_after=timedelta(hours=config["SMS_EXPIRE_HOURS"]),
+                   max_attempts=config["SMS_MAX_ATTEMPTS"], batch_size=config["SMS_BATCH_SIZE"],
+                   rate_per_second=config["SMS_RATE_PER_SECOND"])
+
+
+@dataclass
+class DispatchReport:
+    claimed: int = 0
+    sent: int = 0
+    retrying: int = 0
+    unknown: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    deferred: int = 0
+    reclaimed: int = 0
+    expired: int = 0
+
+
+class RateLimiter:
+    """Space sends so no more than `per_second` leave in any second (Vonage throttles above it)."""
+
+    def __init__(self, per_second: int, clock=walltime.monotonic, sleep=walltime.sleep):
+        self.interval, self.clock, self.sleep = 1.0 / per_second, clock, sleep
+        self.next_slot = 0.0
+
+    def wait(self) -> None:
+        now = self.clock()
+        if now < self.next_slot:
+            self.sleep(self.next_slot - now)
+            now = self.next_slot
+        self.next_slot = now + self.interval
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff from 30 seconds, doubling per attempt, capped at 30 minutes."""
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 1800))
+
+
+def dispatch_due(transport: Transport, texts: TextSettings, settings: DispatchSettings, *,
+                 now_fn=utcnow, limiter: RateLimiter | None = None, max_batches: int | None = None) -> DispatchReport:
+    """One dispatcher pass: sweep, then claim and send due texts batch by batch."""
+    report = DispatchReport()
+    sweep(now_fn(), report)
+    limiter = limiter or RateLimiter(settings.rate_per_second)
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        ids = claim(now_fn(), settings)
+        if not ids:
+            break
+        batches += 1
+        report.claimed += len(ids)
+        templates = {kind: (t.id, t.body) for kind, t in current_templates().items()}
+        for job in _load(ids, texts):
+            _send_one(job, transport, texts, settings, report, now_fn, limiter, templates)
+    return report
+
+
+def sweep(now: datetime, report: DispatchReport | None = None) -> None:
+    report = report or DispatchReport()
+    report.reclaimed += db.session.execute(
+        update(TextMessage).where(TextMessage.status == MessageStatus.SENDING, TextMessage.wake_at <= now)
+        .values(status=MessageStatus.PLANNED, wake_at=now, error="No answer or receipt from the provider: sending again")
+    ).rowcount
+    report.expired += db.session.execute(
+        update(TextMessage).where(TextMessage.status == MessageStatus.SENT, TextMessage.wake_at <= now)
+        .values(status=MessageStatus.EXPIRED, wake_at=None, error="No delivery receipt within the expiry time")
+    ).rowcount
+    db.session.commit()
+
+
+def claim(now: datetime, settings: DispatchSettings) -> list[int]:
+    """Claim up to a batch of due planned texts; returns their ids. The claim runs out at
+    now + settings.claim, after which an unanswered text is reconciled (see sweep)."""
+    due = (
+        select(TextMessage.id)
+        .where(TextMessage.status == MessageStatus.PLANNED, TextMessage.wake_at <= now)
+        .order_by(TextMessage.wake_at)
+        .limit(settings.batch_size)
+        .with_for_update(skip_locked=True)
+    )
+    ids = db.session.scalars(
+        update(TextMessage)
+        .where(TextMessage.id.in_(due.scalar_subquery()), TextMessage.status == MessageStatus.PLANNED)
+        .values(status=MessageStatus.SENDING, wake_at=now + settings.claim, attempts=TextMessage.attempts + 1)
+        .returning(TextMessage.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    db.session.commit()
+    return sorted(ids)
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What sending one claimed text needs, read once: sessions expire objects on every commit."""
+
+    id: int
+    uuid: str
+    kind: object
+    mobile: str | None
+    gets_texts: bool
+    order_in_force: bool
+    ends_at: datetime | None
+    values: dict
+
+
+def _load(ids: list[int], texts: TextSettings) -> list[_Job]:
+    messages = db.session.scalars(select(TextMessage).where(TextMessage.id.in_(ids)).order_by(TextMessage.wake_at, TextMessage.id)).all()
+    enrolments = {e.id: e for e in db.session.scalars(
+        select(TrialEnrolment).where(TrialEnrolment.id.in_({m.enrolment_id for m in messages}))
+        .options(selectinload(TrialEnrolment.allocation))
+    )}
+    cases = {c.id: c for c in db.session.scalars(
+        select(Case).where(Case.id.in_({m.case_id for m in messages})).options(selectinload(Case.order))
+    )}
+    jobs = []
+    for message in messages:
+        case, enrolment = cases[message.case_id], enrolments[message.enrolment_id]
+        order = case.order
+        in_force = order is not None and order.status is OrderStatus.IN_FORCE
+        jobs.append(_Job(id=message.id, uuid=message.uuid, kind=message.kind, mobile=enrolment.mobile_e164,
+                         gets_texts=enrolment.gets_texts, order_in_force=in_force, ends_at=order.ends_at if order else None,
+                         values=_values(case, texts) if in_force else {}))
+    db.session.commit()
+    return jobs
+
+
+def _claimed_update(job: _Job, **values) -> bool:
+    """Change a row only if it is still claimed by us: a receipt may have settled it meanwhile."""
+    done = db.session.execute(
+        update(TextMessage).where(TextMessage.id == job.id, TextMessage.status == MessageStatus.SENDING)
+        .values(**values).execution_options(synchronize_session=False)
+    ).rowcount == 1
+    db.session.commit()
+    return done
+
+
+def _finish(job: _Job, report: DispatchReport, counter: str, **values) -> None:
+    if _claimed_update(job, **values):
+        setattr(report, counter, getattr(report, counter) + 1)
+
+
+def _send_one(job: _Job, transport: Transport, texts: TextSettings, settings: DispatchSettings,
+              report: DispatchReport, now_fn, limiter: RateLimiter, templates) -> None:
+    now = now_fn()
+    if not (job.order_in_force and job.gets_texts and job.mobile) or now >= job.ends_at:
+        _finish(job, report, "cancelled", status=MessageStatus.CANCELLED, wake_at=None,
+                cancelled_reason="The order is no longer in force, or texts were stopped")
+        return
+    if not in_window(now, texts.window):
+        later = next_sending_time(now, texts.window)
+        if later >= job.ends_at:
+            _finish(job, report, "cancelled", status=MessageStatus.CANCELLED, wake_at=None,
+                    cancelled_reason="Quiet hours last until after the order ends")
+        else:
+            _finish(job, report, "deferred", status=MessageStatus.PLANNED, wake_at=later, deferred=True,
+                    attempts=TextMessage.attempts - 1)
+        return
+    template_id, wording = templates[job.kind]
+    try:
+        body = render(wording, job.values)
+    except TemplateError as exc:
+        _finish(job, report, "failed", status=MessageStatus.FAILED, wake_at=None, error=f"Template: {exc}"[:200])
+        return
+    # The exact text, number and wording version are stored before the send, so the record
+    # of what went out survives a crash between the provider's acceptance and our reply.
+    if not _claimed_update(job, body=body, to_e164=job.mobile, template_id=template_id, transport=transport.name):
+        return
+    limiter.wait()
+    result = transport.send(to=job.mobile, text=body, client_ref=job.uuid, unicode=not is_gsm7(body))
+    _record(job, result, now_fn(), settings, report, receipts=getattr(transport, "sends_receipts", True))
+
+
+def _record(job: _Job, result: SendResult, now: datetime, settings: DispatchSettings, report: DispatchReport, *,
+            receipts: bool = True) -> None:
+    if result.outcome is Outcome.ACCEPTED:
+        _finish(job, report, "sent", status=MessageStatus.SENT, provider_id=result.provider_id, sent_at=now,
+                wake_at=now + settings.expire_after if receipts else None, error=None)
+    elif result.outcome is Outcome.REJECTED:
+        _finish(job, report, "failed", status=MessageStatus.FAILED, wake_at=None, error=result.error)
+    elif result.outcome is Outcome.UNKNOWN:
+        # Perhaps accepted: leave it claimed, so only a receipt or the claim's end decides.
+        _finish(job, report, "unknown", wake_at=now + settings.claim,
+                error=f"{result.error}: waiting for a delivery receipt before sending again"[:200])
+        return
+    attempts = db.session.scalar(select(TextMessage.attempts).where(TextMessage.id == job.id))
+    if result.outcome is not Outcome.RETRY:
+        return
+    if attempts >= settings.max_attempts:
+        _finish(job, report, "failed", status=MessageStatus.FAILED, wake_at=None,
+                error=f"{result.error} (gave up after {attempts} attempts)"[:200])
+    else:
+        _finish(job, report, "retrying", status=MessageStatus.PLANNED, wake_at=now + retry_delay(attempts), error=result.error)
+
+
+def _values(case: Case, texts: TextSettings) -> dict[str, str]:
+    order = case.order
+    return {
+        "conditions": conditions_in_plain_words(order.conditions),
+        "order_end": order_end_words(order.ends_at),
+        "helpline": texts.helpline,
+        "force_name": texts.force_name,
+        "police_contact": texts.police_contact,
+    }
+
+
+# -- delivery receipts ----------------------------------------------------------------------
+
+RECEIPT_CAN_SETTLE = (MessageStatus.PLANNED, MessageStatus.SENDING, MessageStatus.SENT, MessageStatus.EXPIRED)
+
+
+def record_receipt(receipt: Receipt, now: datetime, expire_after: timedelta = DispatchSettings.expire_after) -> bool:
+    """Apply a delivery receipt to the text whose UUID is its client_ref. Idempotent: a repeat,
+    or a receipt for a text already settled, changes nothing. Returns whether anything changed."""
+    values: dict = {"provider_id": receipt.provider_id, "receipt_at": receipt.reported_at or now,
+                    "receipt_status": receipt.status.value}
+    if receipt.status is ReceiptStatus.DELIVERED:
+        values |= {"status": MessageStatus.DELIVERED, "wake_at": None, "error": None}
+    elif receipt.status in (ReceiptStatus.FAILED, ReceiptStatus.REJECTED):
+        values |= {"status": MessageStatus.FAILED, "wake_at": None,
+                   "error": f"The network reported the text {receipt.status.value} (code {receipt.error_code or 'none'})"}
+    elif receipt.status is ReceiptStatus.EXPIRED:
+        values |= {"status": MessageStatus.EXPIRED, "wake_at": None, "error": "The network could not deliver it in time"}
+    else:
+        # Accepted or buffered: the provider has it. A claimed or re-planned row is settled as sent.
+        values |= {"status": MessageStatus.SENT}
+    settles = RECEIPT_CAN_SETTLE if values["status"] is not MessageStatus.SENT else (MessageStatus.PLANNED, MessageStatus.SENDING)
+    changed = db.session.execute(
+        update(TextMessage).where(TextMessage.uuid == receipt.client_ref, TextMessage.status.in_(settles))
+        .values(**values).execution_options(synchronize_session=False)
+    ).rowcount
+    if changed and values["status"] is MessageStatus.SENT:
+        db.session.execute(
+            update(TextMessage).where(TextMessage.uuid == receipt.client_ref, TextMessage.sent_at.is_(None))
+            .values(sent_at=receipt.reported_at or now, wake_at=now + expire_after)
+            .execution_options(synchronize_session=False)
+        )
+    db.session.commit()
+    if not changed:
+        log.info("delivery receipt changed nothing (repeat, late, or not ours)")
+    return bool(changed)

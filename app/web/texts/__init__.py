@@ -1,0 +1,3 @@
+from app.web.texts.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,3 @@
+from app.web.texts_admin.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,65 @@
+"""Forms for the reminder-text admin pages.
+
+The plan table's fields are plain strings on purpose: what the admin typed goes to
+reminders.save_plan as it stands (the service parses and checks it), and comes back into the
+form unchanged when it is refused, so nothing typed is lost.
+"""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, FieldList, Form, FormField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length
+
+from app.domain.reminders import Anchor, ContentKind
+from app.web.fields import YES_NO
+
+MAX_PLAN_ROWS = 80
+BLANK_ROWS = 3
+
+
+class PlanRowForm(Form):
+    anchor = SelectField(
+        "Counted from", choices=[("", "Choose")] + [(a.value, a.label) for a in Anchor], validate_choice=False
+    )
+    day = StringField("Day")
+    send_at = StringField("Send time")
+    kind = SelectField(
+        "What the text is about", choices=[("", "Choose")] + [(k.value, k.label) for k in ContentKind],
+        validate_choice=False,
+    )
+    remove = BooleanField("Remove")
+
+    def row(self) -> dict:
+        return {"anchor": self.anchor.data or "", "day": self.day.data or "", "send_at": self.send_at.data or "",
+                "kind": self.kind.data or ""}
+
+
+class PlanForm(FlaskForm):
+    rows = FieldList(FormField(PlanRowForm), min_entries=0, max_entries=MAX_PLAN_ROWS)
+    save = SubmitField("Save the plan")
+
+
+class TemplateForm(FlaskForm):
+    body = TextAreaField("Wording")
+    save = SubmitField("Save as a new version")
+
+
+def _yes_or_no(message: str) -> list:
+    # Anything but yes or no (a hand-made POST) gets the same message as nothing at all.
+    return [InputRequired(message), AnyOf(["yes", "no"], message=message)]
+
+
+class TrialSwitchForm(FlaskForm):
+    running = RadioField(
+        "Should the trial run?",
+        choices=[("yes", "Yes: randomise eligible cases"), ("no", "No: every eligible case gets texts")],
+        validate_choice=False, validators=_yes_or_no("Choose whether the trial should run"),
+    )
+    stratified = RadioField(
+        "Randomise separately by order length?", choices=YES_NO, validate_choice=False,
+        validators=_yes_or_no("Choose whether to randomise separately by order length"),
+    )
+    reason = TextAreaField("Why are you making this change?", validators=[
+        DataRequired("Say why the trial is being changed"), Length(max=2000, message="Keep the reason to 2,000 characters or fewer"),
+    ])
+    save = SubmitField("Save the change")
