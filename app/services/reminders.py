@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from app.domain import reminders as plan_rules
 from app.domain.message_templates import DEFAULT_TEMPLATES, check_template
@@ -94,7 +95,12 @@ def current_templates() -> dict[ContentKind, TextTemplate]:
         for kind in missing:
             templates[kind] = TextTemplate(kind=kind, version=1, body=DEFAULT_TEMPLATES[kind], created_at=utcnow())
             db.session.add(templates[kind])
-        db.session.commit()
+        try:
+            db.session.commit()
+        except IntegrityError:
+            # Another process saved the built-in wording at the same moment: read theirs.
+            db.session.rollback()
+            return current_templates()
     return templates
 
 

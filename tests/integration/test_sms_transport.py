@@ -186,8 +186,12 @@ def test_a_client_ref_vonage_cannot_take_is_a_programming_error(fake):
         send(build_transport(settings_for(fake)), ref="x" * 101)
 
 
-def test_no_number_text_or_secret_reaches_any_log_line_or_error(fake, caplog):
+def test_no_number_text_or_secret_reaches_any_log_line_or_error(fake, caplog, monkeypatch):
     caplog.set_level(logging.DEBUG)
+    # Alembic's logging.config.fileConfig (run by migrations in earlier tests) disables
+    # loggers that already exist; this test needs the SDK's logging on to prove it is cut.
+    for name in ("vonage", "urllib3.connectionpool"):
+        monkeypatch.setattr(logging.getLogger(name), "disabled", False)
     transport = build_transport(settings_for(fake, VONAGE_TIMEOUT_SECONDS=1))
     fake.hang_seconds = 2
     fake.script("accept", "throttle", ("status", "7", "Number barred"), "http500", "http429", "drop", "hang")
