@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from wtforms import DateField, IntegerField, SelectMultipleField, TimeField, widgets
+from flask_wtf import FlaskForm
+from wtforms import DateField, FieldList, FormField, IntegerField, SelectMultipleField, TimeField, widgets
 from wtforms.validators import ValidationError
 
 from app.domain.local_time import NonexistentLocalTime, london_instant
@@ -117,3 +118,19 @@ def chosen(enum_cls, value):
         return enum_cls((value or "").strip()) if (value or "").strip() else None
     except ValueError:
         return None
+
+
+def _without_nul(value):
+    # PostgreSQL refuses NUL in text columns, and no person types one: drop it on the way in.
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class CleanForm(FlaskForm):
+    """A form whose text fields never carry NUL characters into the database."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, FieldList | FormField):  # these take no filters
+                return unbound_field.bind(form=form, **options)
+            filters = [*unbound_field.kwargs.get("filters", ()), _without_nul]
+            return unbound_field.bind(form=form, filters=filters, **options)

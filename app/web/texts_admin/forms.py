@@ -6,12 +6,11 @@ form unchanged when it is refused, so nothing typed is lost.
 """
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, Form, FormField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length
 
 from app.domain.reminders import Anchor, ContentKind
-from app.web.fields import YES_NO
+from app.web.fields import YES_NO, CleanForm
 
 MAX_PLAN_ROWS = 80
 BLANK_ROWS = 3
@@ -34,12 +33,12 @@ class PlanRowForm(Form):
                 "kind": self.kind.data or ""}
 
 
-class PlanForm(FlaskForm):
+class PlanForm(CleanForm):
     rows = FieldList(FormField(PlanRowForm), min_entries=0, max_entries=MAX_PLAN_ROWS)
     save = SubmitField("Save the plan")
 
 
-class TemplateForm(FlaskForm):
+class TemplateForm(CleanForm):
     body = TextAreaField("Wording")
     save = SubmitField("Save as a new version")
 
@@ -49,7 +48,7 @@ def _yes_or_no(message: str) -> list:
     return [InputRequired(message), AnyOf(["yes", "no"], message=message)]
 
 
-class TrialSwitchForm(FlaskForm):
+class TrialSwitchForm(CleanForm):
     running = RadioField(
         "Should the trial run?",
         choices=[("yes", "Yes: randomise eligible cases"), ("no", "No: every eligible case gets texts")],
