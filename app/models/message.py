@@ -29,14 +29,6 @@ class MessageStatus(enum.StrEnum):
     CANCELLED = "cancelled"
     EXPIRED = "expired"
 
-    @classmethod
-    def unsent(cls) -> tuple[MessageStatus, ...]:
-        return (cls.PLANNED,)
-
-    @property
-    def final(self) -> bool:
-        return self in (MessageStatus.DELIVERED, MessageStatus.FAILED, MessageStatus.CANCELLED, MessageStatus.EXPIRED)
-
 
 class TextPlanVersion(db.Model):
     """The message plan an admin saved: [{"anchor", "day", "send_at", "kind"}]. Newest wins."""

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
-from app.domain.message_templates import TemplateError, conditions_in_plain_words, order_end_words, render
+from app.domain.message_templates import TemplateError, render
 from app.domain.reminders import in_window, next_sending_time
 from app.domain.sms_encoding import is_gsm7
 from app.extensions import db
@@ -166,7 +166,7 @@ def _load(ids: list[int], texts: TextSettings) -> list[_Job]:
         in_force = order is not None and order.status is OrderStatus.IN_FORCE
         jobs.append(_Job(id=message.id, uuid=message.uuid, kind=message.kind, mobile=enrolment.mobile_e164,
                          gets_texts=enrolment.gets_texts, order_in_force=in_force, ends_at=order.ends_at if order else None,
-                         values=_values(case, texts) if in_force else {}))
+                         values=texts.placeholder_values(order.conditions, order.ends_at) if in_force else {}))
     db.session.commit()
     return jobs
 
@@ -237,17 +237,6 @@ def _record(job: _Job, result: SendResult, now: datetime, settings: DispatchSett
                 error=f"{result.error} (gave up after {attempts} attempts)"[:200])
     else:
         _finish(job, report, "retrying", status=MessageStatus.PLANNED, wake_at=now + retry_delay(attempts), error=result.error)
-
-
-def _values(case: Case, texts: TextSettings) -> dict[str, str]:
-    order = case.order
-    return {
-        "conditions": conditions_in_plain_words(order.conditions),
-        "order_end": order_end_words(order.ends_at),
-        "helpline": texts.helpline,
-        "force_name": texts.force_name,
-        "police_contact": texts.police_contact,
-    }
 
 
 # -- delivery receipts ----------------------------------------------------------------------

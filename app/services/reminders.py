@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.domain import reminders as plan_rules
-from app.domain.message_templates import DEFAULT_TEMPLATES, check_template
+from app.domain.message_templates import DEFAULT_TEMPLATES, check_template, conditions_in_plain_words, order_end_words
 from app.domain.reminders import ContentKind, PlanStep, SendingWindow
 from app.extensions import db
 from app.models import (
@@ -50,6 +50,18 @@ class TextSettings:
         )
 
 
+    def placeholder_values(self, conditions: list[dict], ends_at: datetime) -> dict[str, str]:
+        """What each placeholder of the wording says for an order with these conditions and end
+        (the one list of values: the dispatcher and the admin's preview both use it)."""
+        return {
+            "conditions": conditions_in_plain_words(conditions),
+            "order_end": order_end_words(ends_at),
+            "helpline": self.helpline,
+            "force_name": self.force_name,
+            "police_contact": self.police_contact,
+        }
+
+
 def _hhmm(text: str) -> time:
     hours, minutes = (int(part) for part in str(text).split(":"))
     return time(hours, minutes)
@@ -65,16 +77,12 @@ def current_plan() -> tuple[PlanStep, ...]:
     return tuple(steps)
 
 
-def plan_rows(steps) -> list[dict]:
-    return [{"anchor": s.anchor.value, "day": s.day, "send_at": s.send_at.strftime("%H:%M"), "kind": s.kind.value} for s in steps]
-
-
 def save_plan(actor: User, rows: list[dict]) -> TextPlanVersion:
     """Save a new version of the plan; orders granted from now on follow it."""
     steps, errors = plan_rules.validate_steps(rows)
     if errors:
         raise ValidationFailed({f"row-{index}": message for index, message in errors.items()})
-    version = TextPlanVersion(steps=plan_rows(steps), created_by_id=actor.id, created_at=utcnow())
+    version = TextPlanVersion(steps=plan_rules.rows_for(steps), created_by_id=actor.id, created_at=utcnow())
     db.session.add(version)
     db.session.flush()
     audit.record(actor, "texts.plan_saved", version=version.id, texts_for_14_days=plan_rules.count_for(14, steps),
@@ -122,8 +130,12 @@ def save_template(actor: User, kind: ContentKind, body: str) -> TextTemplate:
 # -- a case's texts -------------------------------------------------------------------------
 
 def messages_for(case: Case) -> list[TextMessage]:
+    """The case's texts with the wording version each was sent from (one extra query, not one per text)."""
+    from sqlalchemy.orm import selectinload
+
     return list(db.session.scalars(
-        select(TextMessage).where(TextMessage.case_id == case.id).order_by(TextMessage.due_at, TextMessage.step_key)
+        select(TextMessage).where(TextMessage.case_id == case.id).options(selectinload(TextMessage.template))
+        .order_by(TextMessage.due_at, TextMessage.step_key)
     ))
 
 

@@ -22,8 +22,11 @@ from app.domain.risk import RiskLevel
 from app.extensions import db
 from app.models import (
     AllocationError,
+    Breach,
     Case,
     EnrolmentStatus,
+    MessageStatus,
+    TextMessage,
     TrialAllocation,
     TrialEnrolment,
     TrialSwitch,
@@ -230,8 +233,6 @@ def export_rows() -> list[dict]:
     """One row per allocated case for the trial's analysts: pseudonymous ids, the baseline,
     the arm and the outcome measures (breaches and arrests after allocation). No names,
     numbers, addresses or free text."""
-    from app.models import Breach, MessageStatus, TextMessage
-
     allocations = db.session.scalars(
         select(TrialAllocation).order_by(TrialAllocation.stratum, TrialAllocation.position)
     ).all()

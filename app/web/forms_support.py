@@ -42,3 +42,23 @@ def details_from_form(form, incident_at: datetime, regime: str) -> CaseDetails:
         area=form.area.data,
         regime=RegimeCode(regime),
     )
+
+
+def form_page(template: str, form: FlaskForm, save, done_url: str, **context):
+    """A case form page: GET shows the form; a valid POST calls `save`, which returns the
+    success message or raises ValidationFailed, whose errors come back on the form with what
+    was typed. On success: flash, then back to `done_url` (POST/redirect/GET)."""
+    from flask import flash, render_template, request
+
+    from app.services import ValidationFailed
+    from app.web.security import redirect_to
+
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            message = save()
+        except ValidationFailed as exc:
+            apply_errors(form, exc.errors)
+        else:
+            flash(message, "success")
+            return redirect_to(done_url)
+    return render_template(template, form=form, **context)

@@ -1,7 +1,7 @@
 """Reminder texts and the trial, end to end through the services and pages (issue 5)."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select, text
@@ -267,10 +267,6 @@ def test_texts_page_empty_state_and_reader_roles(app, client, login_as, make_use
     assert client.get(f"/cases/{case.id}/texts/allocate").status_code == 403
 
 
-def test_the_demo_time_is_a_monday_morning():
-    assert DEFAULT_NOW.weekday() == 0 and timedelta(hours=10) == timedelta(hours=DEFAULT_NOW.hour)
-
-
 def test_garbage_posted_to_the_texts_forms_never_gives_a_500(app, client, login_as, make_user):
     from tests.integration.test_bad_input import GARBAGE
 
@@ -302,3 +298,13 @@ def test_the_dashboard_lists_text_tasks_for_the_officer(app, client, login_as, m
     db.session.commit()
     page = client.get("/dashboard").get_data(as_text=True)
     assert "Texts to P failed: check the number" in page
+
+
+def test_the_texts_page_runs_the_same_statements_for_a_short_or_long_plan(app, client, login_as, make_user):
+    from tests.support import count_queries
+
+    switch_trial_off(make_user)
+    officer, _ = login_as(Role.OFFICER)
+    short, long = granted_case(officer, days=14), granted_case(officer, days=28)
+    assert dispatch().sent == 2  # each case's first text, so both pages show a sent text's wording version
+    assert count_queries(client, f"/cases/{short.id}/texts") == count_queries(client, f"/cases/{long.id}/texts")

@@ -7,7 +7,7 @@ from datetime import date, time, timedelta
 import pytest
 from sqlalchemy import event, select
 
-from app.domain.reminders import DEFAULT_STEPS, Anchor, ContentKind, PlanStep, count_for
+from app.domain.reminders import DEFAULT_STEPS, Anchor, ContentKind, PlanStep, count_for, rows_for
 from app.extensions import db
 from app.models import (
     AuditEntry,
@@ -61,7 +61,7 @@ def outbox_text(case, *, body="Demo Constabulary: a reminder that a court order 
 
 def plan_data(token, steps, *, blank=3, remove=()):
     data = {"csrf_token": token}
-    for i, row in enumerate(reminders.plan_rows(steps)):
+    for i, row in enumerate(rows_for(steps)):
         for key, value in row.items():
             data[f"rows-{i}-{key}"] = str(value)
         if i in remove:

@@ -1,12 +1,11 @@
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.models import Role
-from app.web.fields import DateInputField
+from app.web.fields import CleanForm, DateInputField
 
 
-class ExtraBankHolidayForm(FlaskForm):
+class ExtraBankHolidayForm(CleanForm):
     day = DateInputField("Date", validators=[InputRequired("Enter the date of the bank holiday")])
     name = StringField(
         "Name", validators=[DataRequired("Enter the name of the bank holiday"), Length(max=120)]
@@ -14,13 +13,13 @@ class ExtraBankHolidayForm(FlaskForm):
     save = SubmitField("Add bank holiday")
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(CleanForm):
     """A POST with nothing in it but its CSRF token: confirms a step on the page before."""
 
     confirm = SubmitField("Confirm")
 
 
-class NewUserForm(FlaskForm):
+class NewUserForm(CleanForm):
     full_name = StringField("Full name", validators=[DataRequired("Enter the person's full name"), Length(max=120)])
     email = EmailField("Email address", validators=[DataRequired("Enter the email address"), Length(max=254)])
     role = SelectField("Role", choices=[(r.value, r.label) for r in Role], validators=[InputRequired("Choose a role")])

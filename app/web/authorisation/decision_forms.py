@@ -1,12 +1,12 @@
 """The authorising officer's decision form, built from the regime's statutory checklist."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from app.domain.regimes import Regime
 from app.models import DecisionOutcome
+from app.web.fields import CleanForm
 
 CHECK_CHOICES = [("met", "Confirmed"), ("not_met", "Not met")]
 OUTCOME_CHOICES = [
@@ -16,7 +16,7 @@ OUTCOME_CHOICES = [
 ]
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(CleanForm):
     outcome = RadioField("Your decision", validators=[Optional()], choices=OUTCOME_CHOICES)
     rationale = TextAreaField(
         "Rationale, reason for refusing, or what more is needed",

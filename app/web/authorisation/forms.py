@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
@@ -17,6 +16,7 @@ from app.domain.risk import RiskLevel
 from app.web.fields import (
     YES_NO,
     CheckboxesField,
+    CleanForm,
     DateInputField,
     TimeInputField,
     WholeNumberField,
@@ -31,7 +31,7 @@ def _text(field) -> str:
     return (field.data or "").strip()
 
 
-class SectionForm(FlaskForm):
+class SectionForm(CleanForm):
     """A section's form: `load` fills it from saved data, `to_data` turns it into section data."""
 
     def load(self, data: dict) -> None:

@@ -2,12 +2,11 @@ from __future__ import annotations
 
 import re
 
-from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.models import AssociatedRelationship, RiskLevel
-from app.web.fields import DateInputField, TimeInputField
+from app.web.fields import CleanForm, DateInputField, TimeInputField
 
 # The shape of a UK postcode; enough to catch typing slips without rejecting real ones.
 POSTCODE_RE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$", re.IGNORECASE)
@@ -36,7 +35,7 @@ class ChildForm(Form):
     relationship = StringField("Relationship (for example: P's stepdaughter)", validators=[Optional(), Length(max=120)])
 
 
-class NewCaseForm(FlaskForm):
+class NewCaseForm(CleanForm):
     perpetrator_name = StringField(
         "Full name", validators=[DataRequired("Enter the perpetrator's full name"), Length(max=120)]
     )
@@ -85,7 +84,7 @@ class NewCaseForm(FlaskForm):
                 raise ValidationError("Choose the relationship of each victim to the perpetrator")
 
 
-class ServeForm(FlaskForm):
+class ServeForm(CleanForm):
     served_date = DateInputField("Date served", validators=[InputRequired("Enter the date the DVPN was served")])
     served_time = TimeInputField("Time served", validators=[InputRequired("Enter the time the DVPN was served")])
     address_for_hearing_notice = TextAreaField(

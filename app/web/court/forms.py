@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from app.domain.prohibitions import LABELS, ProhibitionKind
 from app.models import BreachOutcome, BreachSource, HearingOutcome, OrderEventKind
-from app.web.fields import YES_NO, CheckboxesField, DateInputField, TimeInputField, WholeNumberField
+from app.web.fields import YES_NO, CheckboxesField, CleanForm, DateInputField, TimeInputField, WholeNumberField
 
 TEXT = [Optional(), Length(max=5000, message="Keep this under 5,000 characters")]
 
@@ -41,11 +40,11 @@ class PoundsField(StringField):
         return f"{self.data / 100:.2f}" if isinstance(self.data, int) else ""
 
 
-class UploadForm(FlaskForm):
+class UploadForm(CleanForm):
     file = FileField("Choose a file (PDF, JPEG, PNG or Word, up to 20 MB)")
 
 
-class FeeForm(FlaskForm):
+class FeeForm(CleanForm):
     contested = RadioField("Which fee?", validators=[Optional()], choices=[("no", "Uncontested"), ("yes", "Contested")])
     amount = PoundsField("Amount paid (£)")
     reference = StringField("Payment reference", validators=[Optional(), Length(max=60)])
@@ -53,14 +52,14 @@ class FeeForm(FlaskForm):
     receipt = FileField("Receipt (PDF, JPEG, PNG or Word)")
 
 
-class SentForm(FlaskForm):
+class SentForm(CleanForm):
     court_name = StringField("Court", validators=[Optional(), Length(max=120)])
     sent_date = DateInputField("Date", validators=[Optional()])
     sent_time = TimeInputField("Time", validators=[Optional()])
     how = StringField("How it was sent (for example: secure email to the listing office)", validators=[Optional(), Length(max=60)])
 
 
-class ListingForm(FlaskForm):
+class ListingForm(CleanForm):
     court_name = StringField("Court", validators=[Optional(), Length(max=120)])
     starts_date = DateInputField("Date", validators=[Optional()])
     starts_time = TimeInputField("Time", validators=[Optional()])
@@ -70,7 +69,7 @@ class ListingForm(FlaskForm):
 CONDITION_CHOICES = [(k.value, LABELS[k]) for k in ProhibitionKind]
 
 
-class OutcomeForm(FlaskForm):
+class OutcomeForm(CleanForm):
     hearing_id = StringField()  # which hearing this form was for: a second tab cannot record twice
     outcome = RadioField("What did the court decide?", validators=[Optional()],
                          choices=[(o.value, o.label) for o in HearingOutcome])
@@ -85,7 +84,7 @@ class OutcomeForm(FlaskForm):
     notes = TextAreaField("Notes (optional)", validators=TEXT)
 
 
-class OrderChangeForm(FlaskForm):
+class OrderChangeForm(CleanForm):
     kind = RadioField("What did the court do?", validators=[Optional()],
                       choices=[(OrderEventKind.VARIED.value, "Varied the order"),
                                (OrderEventKind.DISCHARGED.value, "Discharged the order early")])
@@ -94,7 +93,7 @@ class OrderChangeForm(FlaskForm):
     details = TextAreaField("What the court ordered", validators=TEXT)
 
 
-class BreachForm(FlaskForm):
+class BreachForm(CleanForm):
     occurred_date = DateInputField("Date", validators=[Optional()])
     occurred_time = TimeInputField("Time", validators=[Optional()])
     description = TextAreaField("What happened?", validators=TEXT)
@@ -106,7 +105,7 @@ class BreachForm(FlaskForm):
     arresting_officer = StringField("Arresting officer (name, rank, number)", validators=[Optional(), Length(max=120)])
 
 
-class BreachOutcomeForm(FlaskForm):
+class BreachOutcomeForm(CleanForm):
     outcome = RadioField("The court's finding", validators=[Optional()], choices=[(o.value, o.label) for o in BreachOutcome])
     fine = PoundsField("Fine (£), if any")
     custody_days = WholeNumberField("Custody (days), if any", validators=[Optional()])

@@ -30,7 +30,7 @@ from app.web.court.forms import (
     UploadForm,
 )
 from app.web.fields import chosen, combine_london, yes_no_value
-from app.web.forms_support import apply_errors
+from app.web.forms_support import form_page
 from app.web.security import is_htmx, redirect_to, roles_required
 
 bp = Blueprint("court", __name__)
@@ -176,16 +176,7 @@ def _required_instant(date_field, time_field, message: str):
 
 
 def _form_page(template, case, form, save, **extra):
-    """GET shows the form; a valid POST calls `save`, which may raise ValidationFailed."""
-    if request.method == "POST" and form.validate_on_submit():
-        try:
-            message = save()
-        except ValidationFailed as exc:
-            apply_errors(form, exc.errors)
-        else:
-            flash(message, "success")
-            return _back(case)
-    return render_template(template, case=case, form=form, regime=regime(case.regime), **extra)
+    return form_page(template, form, save, url_for("court.show", case_id=case.id), case=case, regime=regime(case.regime), **extra)
 
 
 @bp.route("/cases/<int:case_id>/court/fee", methods=["GET", "POST"])

@@ -1,8 +1,6 @@
 """A case's reminder texts and trial allocation; Vonage's delivery-receipt webhook."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -15,12 +13,12 @@ from app.services import ValidationFailed
 from app.services import reminders as reminder_service
 from app.services import trial as trial_service
 from app.services.access import CASE_READER_ROLES
-from app.services.dispatch import record_receipt
+from app.services.dispatch import DispatchSettings, record_receipt
 from app.sms.receipts import BadReceipt, parse_receipt, signature_ok
 from app.timeutil import utcnow
 from app.web.cases.views import get_case_or_404
 from app.web.fields import chosen, yes_no_value
-from app.web.forms_support import apply_errors
+from app.web.forms_support import form_page
 from app.web.security import public, roles_required
 from app.web.texts.forms import AllocationForm, ConfirmForm, MobileForm, ReasonForm
 
@@ -60,16 +58,7 @@ def _no_phone_label(enrolment) -> str:
 
 
 def _form_page(template: str, case, form, save, **extra):
-    """GET shows the form; a valid POST calls `save`, which may raise ValidationFailed."""
-    if request.method == "POST" and form.validate_on_submit():
-        try:
-            message = save()
-        except ValidationFailed as exc:
-            apply_errors(form, exc.errors)
-        else:
-            flash(message, "success")
-            return redirect(url_for("texts.case_texts", case_id=case.id))
-    return render_template(template, case=case, form=form, **extra)
+    return form_page(template, form, save, url_for("texts.case_texts", case_id=case.id), case=case, **extra)
 
 
 @bp.route("/cases/<int:case_id>/texts/allocate", methods=["GET", "POST"])
@@ -191,7 +180,7 @@ def delivery_receipt():
         receipt = parse_receipt(params)
     except BadReceipt as exc:
         return str(exc), 400
-    record_receipt(receipt, utcnow(), expire_after=_expiry())
+    record_receipt(receipt, utcnow(), expire_after=DispatchSettings.from_config(current_app.config).expire_after)
     return "", 204
 
 
@@ -205,6 +194,3 @@ def _receipt_params() -> dict[str, str]:
         return {}
     return {k: v for k, v in request.form.items()}
 
-
-def _expiry() -> timedelta:
-    return timedelta(hours=current_app.config["SMS_EXPIRE_HOURS"])

@@ -12,9 +12,9 @@ from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
 from app.domain.deadlines import order_end
-from app.domain.message_templates import PLACEHOLDERS, TemplateError, conditions_in_plain_words, order_end_words, render
+from app.domain.message_templates import PLACEHOLDERS, TemplateError, render
 from app.domain.randomiser import Arm
-from app.domain.reminders import Anchor, ContentKind, PlanStep, count_for
+from app.domain.reminders import Anchor, ContentKind, PlanStep, count_for, rows_for
 from app.domain.sms_encoding import GSM7, TextInfo, analyse
 from app.domain.timefmt import to_london
 from app.extensions import db
@@ -76,7 +76,7 @@ def plan():
     if request.method == "POST":
         form = PlanForm(formdata=_readable_rows(request.form))
     else:
-        rows = reminders.plan_rows(_in_order(reminders.current_plan()))
+        rows = rows_for(_in_order(reminders.current_plan()))
         form = PlanForm(data={"rows": rows + [{} for _ in range(BLANK_ROWS)]})
     if form.validate_on_submit():
         kept = [(number, entry.form) for number, entry in enumerate(form.rows.entries, 1) if not entry.form.remove.data]
@@ -152,15 +152,8 @@ class Preview:
 
 
 def _sample_values() -> dict[str, str]:
-    settings = TextSettings.from_config(current_app.config)
     made_on = to_london(utcnow()).date()
-    return {
-        "conditions": conditions_in_plain_words(list(SAMPLE_CONDITIONS)),
-        "order_end": order_end_words(order_end(made_on, SAMPLE_DAYS)),
-        "helpline": settings.helpline,
-        "force_name": settings.force_name,
-        "police_contact": settings.police_contact,
-    }
+    return TextSettings.from_config(current_app.config).placeholder_values(list(SAMPLE_CONDITIONS), order_end(made_on, SAMPLE_DAYS))
 
 
 def _preview(body: str) -> Preview:
