@@ -15,6 +15,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(serve)
     app.cli.add_command(scheduler)
+    app.cli.add_command(referrals_cli)
 
 
 @click.group("users", help="Manage accounts.")
@@ -78,3 +79,20 @@ def scheduler():
     click.echo("Scheduler running; Ctrl+C to stop.")
     sched = build_scheduler(current_app._get_current_object(), blocking=True)
     sched.start()
+
+
+@click.group("referrals", help="Victim referrals.")
+def referrals_cli():
+    pass
+
+
+@referrals_cli.command("sweep")
+def sweep_referrals():
+    """Run the Victims' Code sweep now (the scheduler runs it every 15 minutes)."""
+    from app.services.referrals import sweep
+
+    report = sweep()
+    click.echo(f"Overdue under the Victims' Code, newly flagged: {report.flagged}")
+    click.echo(f"Due within the warning (working hours): {report.due_soon}")
+    click.echo(f"Returned to police, no contact by the order's end: {report.returned}")
+    click.echo(f"Closed, the order ended after contact: {report.closed}")

@@ -15,7 +15,7 @@ from app.domain.deadlines import hearing_deadline
 from app.domain.regimes import regime
 from app.extensions import db
 from app.models import AssociatedRelationship as Rel
-from app.models import BreachSource, DecisionOutcome, HearingOutcome, RiskLevel, Role, User
+from app.models import BreachSource, DecisionOutcome, HearingOutcome, RiskLevel, Role, SupportService, User
 from app.services import authorisation, breaches, cases, court, users
 from app.services.calendar import load_calendar
 from app.timeutil import frozen_at, utcnow
@@ -101,11 +101,12 @@ def seed() -> tuple[list[tuple[str, str, str]], bool]:
     logins = [(role.value, email, password) for role, email, password, *_ in DEMO_USERS]
     if db.session.scalar(select(User.id).where(User.email == DEMO_USERS[0][1])):
         return logins, False
+    services = _support_services()
     made = {}
     for role, email, password, name, rank, collar, area in DEMO_USERS:
         made[email] = users.create_user(
             email=email, full_name=name, role=role, password=password, area=area,
-            rank=rank, collar_number=collar,
+            rank=rank, collar_number=collar, service_id=services[0].id if role is Role.CASEWORKER else None,
         )
     officer = made[DEMO_USERS[0][1]]
     superintendent = made[DEMO_USERS[2][1]]
@@ -142,6 +143,16 @@ def seed() -> tuple[list[tuple[str, str, str]], bool]:
             )
     _order_with_breach(officer, superintendent, calendar, now)
     return logins, True
+
+
+DEMO_SERVICES = [("Northshire Domestic Abuse Service", None), ("Southgate Women's Aid", "South")]
+
+
+def _support_services() -> list[SupportService]:
+    services = [SupportService(name=name, area=area, active=True, created_at=utcnow()) for name, area in DEMO_SERVICES]
+    db.session.add_all(services)
+    db.session.commit()
+    return services
 
 
 def _order_with_breach(officer: User, superintendent: User, calendar: Calendar, now: datetime) -> None:

@@ -58,6 +58,19 @@ def dispatch_texts(app: Flask) -> None:
             db.session.remove()
 
 
+def sweep_referrals(app: Flask) -> None:
+    """Flag referrals overdue under the Victims' Code and hand back those with no contact by the order's end."""
+    from app.services.referrals import sweep
+
+    with app.app_context():
+        try:
+            report = sweep()
+            if report.flagged or report.returned or report.closed:
+                log.info("referrals: %s", report)
+        finally:
+            db.session.remove()
+
+
 def build_scheduler(app: Flask, *, blocking: bool = False) -> BaseScheduler:
     scheduler_cls = BlockingScheduler if blocking else BackgroundScheduler
     scheduler = scheduler_cls(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
@@ -67,6 +80,7 @@ def build_scheduler(app: Flask, *, blocking: bool = False) -> BaseScheduler:
     )
     scheduler.add_job(expire_orders, "interval", minutes=1, args=[app], id="expire_orders", replace_existing=True)
     scheduler.add_job(dispatch_texts, "interval", minutes=1, args=[app], id="dispatch_texts", replace_existing=True)
+    scheduler.add_job(sweep_referrals, "interval", minutes=15, args=[app], id="sweep_referrals", replace_existing=True)
     return scheduler
 
 

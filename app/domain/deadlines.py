@@ -8,7 +8,7 @@ hour out across a clock change, so all arithmetic here goes through UTC.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from app.domain.calendar import DEFAULT_CALENDAR, LONDON, Calendar, london_midnight
 
@@ -172,3 +172,72 @@ def referral_due(
         if calendar.is_working_day(day):
             counted += 1
     return london_midnight(day + _ONE_DAY)
+
+
+# The Code's clock is in working days; "due within 4 working hours" needs office hours.
+OFFICE_HOURS = (time(9), time(17))
+
+
+def _at(day: date, clock: time) -> datetime:
+    """A London wall-clock time on `day` as an aware instant (a zoneinfo datetime is already
+    correct across clock changes when built from fields, unlike timedelta arithmetic)."""
+    return datetime.combine(day, clock, tzinfo=LONDON)
+
+
+def referral_warning(
+    due: datetime,
+    hours: float = 4,
+    calendar: Calendar | None = None,
+    office_hours: tuple[time, time] = OFFICE_HOURS,
+) -> datetime:
+    """The instant from which a referral is "due within `hours` working hours" of `due`.
+
+    Working time is office hours (09:00-17:00 London by default) on working days (Victims'
+    Code, Right 4, counts working days: Monday to Friday, not a bank holiday). Counting back
+    from `due` over that time only, so a referral due 00:00 on a Tuesday after a bank-holiday
+    Monday is flagged from 13:00 the Friday before, not on the Monday when nobody works.
+    """
+    due = _require_aware(due, "due")
+    if not 0 < hours <= 24 * 7:
+        raise ValueError(f"hours must be between 0 and 168, got {hours!r}")
+    calendar = DEFAULT_CALENDAR if calendar is None else calendar
+    opens, closes = office_hours
+    remaining = timedelta(hours=hours)
+    cursor = due.astimezone(LONDON)
+    day = cursor.date()
+    # Enough to cross any run of holidays (Christmas to New Year is at most five days).
+    for _ in range(366):
+        if calendar.is_working_day(day):
+            start, end = _at(day, opens), _at(day, closes)
+            end = min(end, cursor) if cursor.date() == day else end
+            if end > start:
+                available = end.astimezone(UTC) - start.astimezone(UTC)
+                if remaining <= available:
+                    return (end.astimezone(UTC) - remaining).astimezone(LONDON)
+                remaining -= available
+        day -= _ONE_DAY
+    raise ValueError("no working time found in the year before the due time")
+
+
+def follow_up_call_due(order_ends_at: datetime, working_days: int = 2, calendar: Calendar | None = None) -> datetime:
+    """When a caseworker should call back a victim who declined support but agreed to a call
+    near the end of the order: 00:00 London on the `working_days`-th working day counted back
+    from the order's last day in force (London safe-contact practice, seed 003: "ask consent
+    to call again near expiry"). An order ending 00:00 Friday (in force to the end of
+    Thursday) gives Wednesday 00:00, so Wednesday and Thursday are left for the call.
+    """
+    order_ends_at = _require_aware(order_ends_at, "order_ends_at")
+    if isinstance(working_days, bool) or not isinstance(working_days, int) or working_days < 1:
+        raise ValueError(f"working_days must be an integer >= 1, got {working_days!r}")
+    calendar = DEFAULT_CALENDAR if calendar is None else calendar
+    end = order_ends_at.astimezone(LONDON)
+    # The last day in force: the day before an end at midnight, else the end's own day.
+    day = end.date() - _ONE_DAY if end.timetz().replace(tzinfo=None) == time(0) else end.date()
+    counted = 0
+    for _ in range(366):
+        if calendar.is_working_day(day):
+            counted += 1
+            if counted == working_days:
+                return london_midnight(day)
+        day -= _ONE_DAY
+    raise ValueError("no working day found in the year before the order's end")

@@ -49,7 +49,8 @@ def format_instant(dt: datetime) -> str:
     return f"{format_date(local.date())}, {local.hour:02d}:{local.minute:02d}"
 
 
-def _format_span(delta: timedelta) -> str:
+def format_span(delta: timedelta) -> str:
+    """A positive span for people: '2 days 3 h 5 min' (partial minutes dropped)."""
     total_minutes = int(delta.total_seconds() // 60)
     if total_minutes < 1:
         return "less than 1 min"
@@ -75,5 +76,5 @@ def format_remaining(delta: timedelta) -> str:
     if not isinstance(delta, timedelta):
         raise TypeError(f"expected a timedelta, got {type(delta).__name__}")
     if delta < timedelta(0):
-        return f"overdue by {_format_span(-delta)}"
-    return _format_span(delta)
+        return f"overdue by {format_span(-delta)}"
+    return format_span(delta)

@@ -24,6 +24,14 @@ from app.models.court import (
     ProtectionOrder,
 )
 from app.models.message import MessageStatus, TextMessage, TextPlanVersion, TextTemplate
+from app.models.referral import (
+    ConcernStatus,
+    ContactAttempt,
+    Referral,
+    ReferralConcern,
+    ReferralStatus,
+    SupportService,
+)
 from app.models.system import SchedulerHeartbeat
 from app.models.trial import AllocationError, EnrolmentStatus, TrialAllocation, TrialEnrolment, TrialSwitch
 from app.models.user import Role, User
@@ -35,5 +43,6 @@ __all__ = [
     "AssociatedRelationship", "AuditEntry", "Case", "CaseState", "ExtraBankHoliday", "Person",
     "PersonKind", "RiskLevel", "Role", "SchedulerHeartbeat", "User",
     "MessageStatus", "TextMessage", "TextPlanVersion", "TextTemplate",
+    "ConcernStatus", "ContactAttempt", "Referral", "ReferralConcern", "ReferralStatus", "SupportService",
     "AllocationError", "EnrolmentStatus", "TrialAllocation", "TrialEnrolment", "TrialSwitch",
 ]

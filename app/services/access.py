@@ -25,3 +25,21 @@ def visible_cases(user: User) -> Select:
 
 def can_create_cases(user: User) -> bool:
     return user.role is Role.OFFICER
+
+
+def visible_referrals(user: User) -> Select:
+    """A SELECT of the referrals `user` may read.
+
+    A caseworker reads only referrals sent to their own service (and never one still with
+    police, or declined); police read the referrals of the cases they may read.
+    """
+    from app.models import Referral, ReferralStatus
+
+    query = select(Referral)
+    if user.role is Role.CASEWORKER:
+        if user.service_id is None:
+            return query.where(false())
+        return query.where(Referral.service_id == user.service_id, Referral.status.in_(ReferralStatus.with_service()))
+    if user.role not in CASE_READER_ROLES:
+        return query.where(false())
+    return query.where(Referral.case_id.in_(visible_cases(user).with_only_columns(Case.id).scalar_subquery()))

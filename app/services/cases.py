@@ -12,8 +12,9 @@ from app.domain.people import age_on, is_adult_on
 from app.domain.regimes import RegimeCode, regime
 from app.extensions import db
 from app.models import AuditEntry, Case, CaseState, Person, PersonKind, RiskLevel, Role, User
-from app.services import ValidationFailed, audit
+from app.services import ValidationFailed, audit, referrals
 from app.services.clock_cache import refresh_urgency
+from app.services.referrals import ReferralSettings
 from app.timeutil import utcnow
 
 
@@ -129,6 +130,7 @@ def record_dvpn_served(
     window_hours: int,
     calendar: Calendar,
     address_for_hearing_notice: str = "",
+    referral_settings: ReferralSettings | None = None,
 ) -> Case:
     """Record personal service of the DVPN on P (CSA 2010 s.25), which starts the s.27 clock.
 
@@ -150,6 +152,8 @@ def record_dvpn_served(
     case.hearing_deadline_at = deadlines.hearing_deadline(served_at, hours=window_hours, calendar=calendar)
     case.state = CaseState.SERVED
     refresh_urgency(case, calendar)
+    # The Victims' Code referral starts here, not at the order (seed 003).
+    referrals.create_for_served(case, calendar, referral_settings or ReferralSettings())
     audit.record(
         actor,
         "case.dvpn_served",
@@ -193,7 +197,7 @@ def case_timeline(case: Case) -> list[AuditEntry]:
     return list(
         db.session.scalars(
             select(AuditEntry)
-            .where(AuditEntry.case_id == case.id, AuditEntry.action != "case.viewed")
+            .where(AuditEntry.case_id == case.id, AuditEntry.action.not_like("%.viewed"))
             .order_by(AuditEntry.at, AuditEntry.id)
         )
     )

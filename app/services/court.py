@@ -30,7 +30,7 @@ from app.models import (
     ProtectionOrder,
     User,
 )
-from app.services import ValidationFailed, audit, reminders, trial
+from app.services import ValidationFailed, audit, referrals, reminders, trial
 from app.services.clock_cache import refresh_urgency
 from app.services.reminders import TextSettings
 from app.timeutil import utcnow
@@ -310,6 +310,7 @@ def record_outcome(
                                      listed_by_id=actor.id, listed_at=now))
         detail["next_starts_at"] = next_starts_at.isoformat()
     refresh_urgency(case, calendar)
+    referrals.sync_with_order(case, calendar)
     audit.record(actor, "court.outcome_recorded", case, **detail)
     db.session.commit()
     return hearing
@@ -352,6 +353,7 @@ def change_order(actor: User, case: Case, *, kind: OrderEventKind, court_date: d
     # Unsent texts are cancelled (discharged) or re-planned (new length) with the change.
     reminders.order_changed(case, utcnow(), texts or TextSettings())
     refresh_urgency(case, calendar)
+    referrals.sync_with_order(case, calendar)
     audit.record(actor, f"order.{kind.value}", case, court_date=court_date.isoformat(), details=details.strip(), days=new_days)
     db.session.commit()
     return event
@@ -375,6 +377,7 @@ def expire_orders(calendar: Calendar, texts: TextSettings | None = None) -> int:
         case.state = _state_after_order(case)
         reminders.order_changed(case, now, texts or TextSettings())
         refresh_urgency(case, calendar)
+        referrals.sync_with_order(case, calendar)
         audit.record(None, "order.expired", case, ends_at=order.ends_at.isoformat())
     db.session.commit()
     return len(due)

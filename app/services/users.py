@@ -39,8 +39,10 @@ def create_user(
     area: str | None = None,
     rank: str | None = None,
     collar_number: str | None = None,
+    service_id: int | None = None,
 ) -> User:
     errors: dict[str, str] = {}
+    errors |= _service_errors(role, service_id)
     try:
         email = validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError:
@@ -62,6 +64,7 @@ def create_user(
         area=(area or None),
         rank=(rank or None),
         collar_number=(collar_number or None),
+        service_id=service_id if role is Role.CASEWORKER else None,
         password_hash=_hasher.hash(password),
         active=True,
         failed_logins=0,
@@ -72,6 +75,18 @@ def create_user(
     audit.record(actor, "user.created", target_user_id=user.id, role=role.value)
     db.session.commit()
     return user
+
+
+def _service_errors(role: Role, service_id: int | None) -> dict[str, str]:
+    """A caseworker works for one support service and sees only its referrals."""
+    from app.models import SupportService
+
+    if role is not Role.CASEWORKER:
+        return {"service_id": "Only caseworkers belong to a support service"} if service_id else {}
+    service = db.session.get(SupportService, service_id) if service_id else None
+    if service is None or not service.active:
+        return {"service_id": "Choose the support service the caseworker works for"}
+    return {}
 
 
 def authenticate(email: str, password: str, *, max_failures: int, lock_minutes: int) -> User:

@@ -20,6 +20,7 @@ from app import create_app, timeutil
 from app.extensions import db
 from app.models import Role
 from app.services import users
+from tests.integration.factories import support_service
 from tests.support import migrated_app
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -113,6 +114,8 @@ def make_user(app):
 
     def make(role: Role, email: str | None = None, area: str | None = None, **kwargs):
         n = next(counter)
+        if role is Role.CASEWORKER and "service_id" not in kwargs:
+            kwargs["service_id"] = support_service(f"Test Support Service {n}").id
         return users.create_user(
             email=email or f"{role.value}{n}@test.police.uk",
             full_name=kwargs.pop("full_name", f"Test {role.label} {n}"),

@@ -32,6 +32,17 @@ def case_details(officer: User, *, area: str = "North", incident_at: datetime | 
     return details
 
 
+def support_service(name: str = "Northshire Women's Aid", area: str | None = None):
+    """A support service police refer to (straight to the table: admins add them in the app)."""
+    from app.extensions import db
+    from app.models import SupportService
+
+    service = SupportService(name=name, area=area, active=True, created_at=utcnow())
+    db.session.add(service)
+    db.session.commit()
+    return service
+
+
 def open_case(officer: User, **kwargs):
     return cases.open_case(officer, case_details(officer, **kwargs), force_code="TC")
 

@@ -17,7 +17,7 @@ from tests.integration.conftest import DEFAULT_NOW, PASSWORD, csrf_from, login
         (Role.INSPECTOR, "/authorisations"),
         (Role.SUPERVISOR, "/dashboard"),
         (Role.ADMIN, "/admin/"),
-        (Role.CASEWORKER, "/account"),
+        (Role.CASEWORKER, "/referrals/inbox"),
     ],
 )
 def test_each_role_lands_on_its_home_page(client, make_user, role, landing):

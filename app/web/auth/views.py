@@ -64,6 +64,8 @@ def home_url(role: Role) -> str:
         return url_for("cases.dashboard")
     if role is Role.ADMIN:
         return url_for("admin.index")
+    if role is Role.CASEWORKER:
+        return url_for("casework.inbox")
     return url_for("auth.account")
 
 

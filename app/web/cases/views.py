@@ -20,6 +20,7 @@ from app.services.calendar import load_calendar
 from app.services.clock_cache import clocks_for
 from app.services.court import orders_ending_soon
 from app.services.dashboard import live_cases_page
+from app.services.referrals import ReferralSettings
 from app.services.reminders import text_tasks
 from app.timeutil import utcnow
 from app.web.cases.forms import NewCaseForm, ServeForm
@@ -171,10 +172,11 @@ def serve(case_id: int):
                     window_hours=current_app.config["HEARING_WINDOW_HOURS"],
                     calendar=_calendar(),
                     address_for_hearing_notice=form.address_for_hearing_notice.data or "",
+                    referral_settings=ReferralSettings.from_config(current_app.config),
                 )
             except ValidationFailed as exc:
                 apply_errors(form, exc.errors)
             else:
-                flash("DVPN service recorded. The hearing clock is running.", "success")
+                flash("DVPN service recorded. The hearing clock is running, and the victim's referral to support is due.", "success")
                 return redirect(url_for("cases.show", case_id=case.id))
     return render_template("cases/serve.html", case=case, form=form, regime=regime(case.regime))

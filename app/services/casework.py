@@ -1,0 +1,213 @@
+"""The caseworker's side of a referral: accept it, log contact attempts safely, report a
+concern to police, and hand it back if V cannot be reached.
+
+London DVPO Caseworker Project (seed 003, "The method and timing of contact"): calls from
+a withheld number; no voicemail, letter or text unless V agreed; more than three attempts,
+at different times of day, throughout the order; if support is declined, ask consent to
+call again near expiry; if no contact, the referral goes back to police.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, update
+from sqlalchemy.orm import selectinload
+
+from app.domain.calendar import Calendar
+from app.domain.referrals import (
+    Attempt,
+    ContactMethod,
+    ContactOutcome,
+    Suggestion,
+    allowed_methods,
+    contact_made,
+    days_left,
+    suggest_next_attempt,
+)
+from app.extensions import db
+from app.models import ContactAttempt, Referral, ReferralConcern, ReferralStatus, User
+from app.services import ValidationFailed, audit
+from app.services.access import visible_referrals
+from app.services.referrals import MAX_TEXT, refresh_follow_up
+from app.timeutil import utcnow
+
+OPEN_STATUSES = (ReferralStatus.SENT, ReferralStatus.ACCEPTED)
+
+
+def _audit(actor: User | None, action: str, referral: Referral, **detail) -> None:
+    # Audited against the case so the officer's timeline shows the shared outcome; never the notes.
+    entry = audit.record(actor, action, None, referral=referral.id, **detail)
+    entry.case_id = referral.case_id
+
+
+def _require_open(referral: Referral) -> None:
+    if referral.status not in OPEN_STATUSES:
+        raise ValidationFailed({"": f"This referral is {referral.status.label.lower()}: it can no longer be changed"})
+
+
+def accept(actor: User, referral: Referral) -> None:
+    """Take the referral on (once)."""
+    claimed = db.session.execute(
+        update(Referral).where(Referral.id == referral.id, Referral.status == ReferralStatus.SENT)
+        .values(status=ReferralStatus.ACCEPTED, accepted_at=utcnow(), accepted_by_id=actor.id)
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise ValidationFailed({"": "This referral has already been accepted"})
+    _audit(actor, "referral.accepted", referral)
+    db.session.commit()
+
+
+@dataclass
+class AttemptDetails:
+    attempted_at: datetime | None
+    method: ContactMethod | None
+    outcome: ContactOutcome | None
+    call_near_end_agreed: bool = False
+    notes: str = ""
+
+
+def log_attempt(actor: User, referral: Referral, details: AttemptDetails, calendar: Calendar) -> ContactAttempt:
+    """Record one attempt to reach V. A method that leaves a trace is refused unless V agreed to it."""
+    _require_open(referral)
+    now = utcnow()
+    errors: dict[str, str] = {}
+    if details.attempted_at is None:
+        errors["attempted_date"] = "Enter when the attempt was made"
+    elif details.attempted_at > now:
+        errors["attempted_date"] = "The attempt cannot be in the future"
+    elif referral.settled_at and details.attempted_at < referral.settled_at:
+        errors["attempted_date"] = "The attempt cannot be before the referral was sent"
+    if details.method is None:
+        errors["method"] = "Choose how you tried to make contact"
+    elif details.method not in allowed_methods(referral.agreed_methods or []):
+        errors["method"] = (f"The victim has not agreed to contact by {details.method.label.lower()}: "
+                            "call from a withheld number, so no trace is left for the perpetrator to find")
+    if details.outcome is None:
+        errors["outcome"] = "Choose the outcome"
+    if details.call_near_end_agreed and details.outcome is not ContactOutcome.DECLINED:
+        errors["call_near_end_agreed"] = "Only record a call near the end of the order when the victim declined support"
+    if len(details.notes or "") > MAX_TEXT:
+        errors["notes"] = f"Keep the notes to {MAX_TEXT} characters"
+    if errors:
+        raise ValidationFailed(errors)
+    attempt = ContactAttempt(
+        attempted_at=details.attempted_at, method=details.method, outcome=details.outcome,
+        call_near_end_agreed=bool(details.call_near_end_agreed), notes=(details.notes or "").strip() or None,
+        recorded_by_id=actor.id, recorded_at=now,
+    )
+    referral.attempts.append(attempt)
+    if referral.status is ReferralStatus.SENT:
+        # Logging an attempt is taking the referral on.
+        referral.status, referral.accepted_at, referral.accepted_by_id = ReferralStatus.ACCEPTED, now, actor.id
+        _audit(actor, "referral.accepted", referral)
+    refresh_follow_up(referral, calendar)
+    db.session.flush()
+    _audit(actor, "referral.attempt_logged", referral, attempt=attempt.id, method=details.method.value,
+           outcome=details.outcome.value, call_near_end_agreed=attempt.call_near_end_agreed)
+    db.session.commit()
+    return attempt
+
+
+def follow_up_done(actor: User, referral: Referral) -> None:
+    if referral.follow_up_due_at is None:
+        raise ValidationFailed({"": "There is no follow-up call due on this referral"})
+    claimed = db.session.execute(
+        update(Referral).where(Referral.id == referral.id, Referral.follow_up_done_at.is_(None))
+        .values(follow_up_done_at=utcnow())
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise ValidationFailed({"": "The follow-up call is already recorded as done"})
+    _audit(actor, "referral.follow_up_done", referral)
+    db.session.commit()
+
+
+def report_concern(actor: User, referral: Referral, *, observed_at: datetime | None, what: str) -> ReferralConcern:
+    """A caseworker tells police of a possible breach (for example, P at the address during a
+    call). It shows on the officer's dashboard at once."""
+    if referral.status not in (*OPEN_STATUSES, ReferralStatus.RETURNED, ReferralStatus.CLOSED):
+        raise ValidationFailed({"": "This referral is not with your service"})
+    now = utcnow()
+    errors = {}
+    if observed_at is None:
+        errors["observed_date"] = "Enter when this happened"
+    elif observed_at > now:
+        errors["observed_date"] = "It cannot be in the future"
+    if not (what or "").strip():
+        errors["what"] = "Say what you learned, so the officer can act on it"
+    elif len(what) > MAX_TEXT:
+        errors["what"] = f"Keep this to {MAX_TEXT} characters"
+    if errors:
+        raise ValidationFailed(errors)
+    concern = ReferralConcern(case_id=referral.case_id, observed_at=observed_at, what=what.strip(), possible_breach=True,
+                              reported_by_id=actor.id, reported_at=now)
+    referral.concerns.append(concern)
+    db.session.flush()
+    _audit(actor, "referral.concern_reported", referral, concern=concern.id)
+    db.session.commit()
+    return concern
+
+
+def return_to_police(actor: User, referral: Referral, reason: str) -> None:
+    """Hand the referral back (for example, no contact made and the order ending)."""
+    _require_open(referral)
+    if not (reason or "").strip():
+        raise ValidationFailed({"reason": "Say why the referral is going back to police"})
+    if len(reason) > MAX_TEXT:
+        raise ValidationFailed({"reason": f"Keep this to {MAX_TEXT} characters"})
+    claimed = db.session.execute(
+        update(Referral).where(Referral.id == referral.id, Referral.status.in_(OPEN_STATUSES))
+        .values(status=ReferralStatus.RETURNED, returned_at=utcnow(), returned_by_id=actor.id, return_reason=reason.strip())
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise ValidationFailed({"": "This referral has already been returned"})
+    _audit(actor, "referral.returned", referral, attempts=len(referral.attempts), by="caseworker")
+    db.session.commit()
+
+
+# -- Reading -----------------------------------------------------------------------------------
+
+def next_attempt(referral: Referral, now: datetime, calendar: Calendar) -> Suggestion | None:
+    if referral.status not in OPEN_STATUSES:
+        return None
+    return suggest_next_attempt(
+        [Attempt(a.attempted_at, a.outcome) for a in referral.attempts], now, calendar,
+        safe_parts=referral.safe_times or (), ends_at=referral.order_ends_at,
+    )
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    referral: Referral
+    days_left: int | None
+    attempts: int
+    contact_made: bool
+    follow_up_due: bool
+
+
+def inbox(user: User, now: datetime, *, statuses=OPEN_STATUSES, limit: int = 200) -> list[InboxRow]:
+    """The service's referrals: new first, then by the order's end (two queries)."""
+    rows = db.session.scalars(
+        visible_referrals(user).where(Referral.status.in_(statuses))
+        .options(selectinload(Referral.attempts))
+        .order_by(Referral.status.desc(), Referral.order_ends_at.is_(None), Referral.order_ends_at, Referral.settled_at)
+        .limit(limit)
+    ).all()
+    return [
+        InboxRow(
+            referral=r, days_left=days_left(r.order_ends_at, now), attempts=len(r.attempts),
+            contact_made=contact_made(Attempt(a.attempted_at, a.outcome) for a in r.attempts),
+            follow_up_due=bool(r.follow_up_due_at and r.follow_up_done_at is None and r.follow_up_due_at <= now),
+        )
+        for r in rows
+    ]
+
+
+def counts(user: User) -> dict[ReferralStatus, int]:
+    rows = db.session.execute(
+        visible_referrals(user).with_only_columns(Referral.status, func.count()).group_by(Referral.status)
+    ).all()
+    return {status: n for status, n in rows}

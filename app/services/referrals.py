@@ -1,0 +1,531 @@
+"""Victim referrals, police side: created at service of the notice, completed with V, sent
+to a support service, kept in step with the order, and swept against the Victims' Code.
+
+Code of Practice for Victims of Crime in England and Wales (2020), Right 4: victims of
+domestic abuse (entitled to enhanced rights) are referred to support services within two
+working days, subject to their consent. Research with forces (seed 003) recommends the
+referral at the notice, not waiting for the order, and even when the order is refused.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import phonenumbers
+from phonenumbers import NumberParseException
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import selectinload
+
+from app.domain import deadlines
+from app.domain.calendar import LONDON, Calendar
+from app.domain.case_summary import Event, police_actions, protection_words
+from app.domain.message_templates import conditions_in_plain_words
+from app.domain.people import age_on
+from app.domain.referrals import (
+    CodeCheck,
+    Consent,
+    ContactMethod,
+    DayPart,
+    code_check,
+    needs_marac,
+)
+from app.domain.timefmt import format_instant, format_span
+from app.extensions import db
+from app.models import (
+    AuditEntry,
+    Case,
+    CaseState,
+    ConcernStatus,
+    HearingOutcome,
+    OrderStatus,
+    Person,
+    Referral,
+    ReferralConcern,
+    ReferralStatus,
+    SupportService,
+    User,
+)
+from app.services import ValidationFailed, audit
+from app.timeutil import utcnow
+
+MAX_TEXT = 4000
+
+
+@dataclass(frozen=True)
+class ReferralSettings:
+    """REFERRAL_WORKING_DAYS (the Code: 2 for enhanced rights) and REFERRAL_WARN_HOURS."""
+
+    working_days: int = 2
+    warn_hours: int = 4
+
+    @classmethod
+    def from_config(cls, config) -> ReferralSettings:
+        return cls(working_days=int(config["REFERRAL_WORKING_DAYS"]), warn_hours=int(config["REFERRAL_WARN_HOURS"]))
+
+
+# -- Creation and keeping in step with the order ----------------------------------------------
+
+def create_for_served(case: Case, calendar: Calendar, settings: ReferralSettings) -> list[Referral]:
+    """One referral per victim, due `working_days` working days after service of the notice
+    (Right 4; the day of service does not count). In the caller's transaction."""
+    made = []
+    existing = {r.victim_id for r in db.session.scalars(select(Referral).where(Referral.case_id == case.id))}
+    for victim in case.victims:
+        if victim.id in existing:
+            continue
+        due = deadlines.referral_due(case.served_at, settings.working_days, calendar)
+        referral = Referral(
+            case_id=case.id, victim_id=victim.id, status=ReferralStatus.AWAITING, created_at=utcnow(),
+            trigger_at=case.served_at, due_at=due,
+            warn_at=deadlines.referral_warning(due, settings.warn_hours, calendar),
+            high_risk=needs_marac(case.risk_level.value), protection_stage="notice", safe_times=[], agreed_methods=[],
+        )
+        db.session.add(referral)
+        made.append(referral)
+    db.session.flush()
+    for referral in made:
+        audit.record(None, "referral.created", case, referral=referral.id, due_at=referral.due_at.isoformat())
+    return made
+
+
+def protection_stage(case: Case) -> tuple[str, datetime | None]:
+    """Where the case's protection stands, for the referral: (stage, the order's end)."""
+    order = case.order
+    if order is not None:
+        if order.status is OrderStatus.IN_FORCE:
+            return "order", order.ends_at
+        ended = order.ended_at or order.ends_at
+        return ("discharged" if order.status is OrderStatus.DISCHARGED else "ended"), min(ended, order.ends_at)
+    outcomes = {h.outcome for h in case.hearings}
+    if HearingOutcome.REFUSED in outcomes or case.state is CaseState.ORDER_REFUSED:
+        return "refused", None
+    if HearingOutcome.WITHDRAWN in outcomes or case.state is CaseState.WITHDRAWN:
+        return "withdrawn", None
+    return "notice", None
+
+
+def sync_with_order(case: Case, calendar: Calendar) -> None:
+    """Keep the case's referrals' order end and stage current (order granted, varied,
+    discharged, expired, or refused). In the caller's transaction; a refused order does not
+    cancel a referral."""
+    stage, ends_at = protection_stage(case)
+    for referral in db.session.scalars(
+        select(Referral).where(Referral.case_id == case.id).options(selectinload(Referral.attempts))
+    ):
+        if referral.protection_stage == stage and referral.order_ends_at == ends_at:
+            continue
+        referral.protection_stage, referral.order_ends_at = stage, ends_at
+        referral.high_risk = referral.high_risk or needs_marac(case.risk_level.value)
+        refresh_follow_up(referral, calendar)
+        audit.record(None, "referral.order_updated", case, referral=referral.id, stage=stage,
+                     order_ends_at=ends_at.isoformat() if ends_at else None)
+
+
+def refresh_follow_up(referral: Referral, calendar: Calendar) -> None:
+    """A V who declined but agreed to a call near the end: the call is due two working days
+    before the order ends (moves with a variation)."""
+    agreed = any(a.call_near_end_agreed for a in referral.attempts)
+    if agreed and referral.order_ends_at is not None and referral.protection_stage == "order":
+        referral.follow_up_due_at = deadlines.follow_up_call_due(referral.order_ends_at, 2, calendar)
+    elif not agreed:
+        referral.follow_up_due_at = None
+
+
+# -- What police complete with V ---------------------------------------------------------------
+
+@dataclass
+class ReferralDetails:
+    consent: Consent | None = None
+    consent_asked_at: datetime | None = None
+    safe_number: str = ""
+    safe_to_call: bool | None = None
+    safe_times: list[DayPart] = field(default_factory=list)
+    safe_times_notes: str = ""
+    agreed_methods: list[ContactMethod] = field(default_factory=list)
+    language: str = ""
+    interpreter: bool | None = None
+    other_needs: str = ""
+    police_summary: str = ""
+
+
+def uk_phone_number(text: str) -> str:
+    """A UK phone number (mobile or landline) in E.164, or ValueError with a message."""
+    cleaned = (text or "").strip()
+    if any(ch.isalpha() for ch in cleaned):
+        raise ValueError("Enter the phone number using digits only, like 07123 456789")
+    if cleaned.startswith("00"):
+        cleaned = "+" + cleaned[2:]
+    try:
+        number = phonenumbers.parse(cleaned, "GB")
+    except NumberParseException:
+        raise ValueError("Enter a UK phone number, like 07123 456789 or 0114 496 0000") from None
+    if number.country_code != 44 or number.extension or not phonenumbers.is_valid_number(number):
+        raise ValueError("Enter a UK phone number, like 07123 456789 or 0114 496 0000")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _check_details(case: Case, details: ReferralDetails, now: datetime) -> tuple[dict[str, str], str | None]:
+    errors: dict[str, str] = {}
+    number = None
+    if details.consent is None:
+        errors["consent"] = "Say whether the victim consents to the referral"
+    if details.consent in (Consent.CONSENTS, Consent.DECLINES):
+        if details.consent_asked_at is None:
+            errors["consent_asked_date"] = "Enter when the victim was asked"
+        elif details.consent_asked_at > now:
+            errors["consent_asked_date"] = "When the victim was asked cannot be in the future"
+        elif details.consent_asked_at < case.incident_at:
+            errors["consent_asked_date"] = "When the victim was asked cannot be before the incident"
+    if details.safe_number.strip():
+        try:
+            number = uk_phone_number(details.safe_number)
+        except ValueError as exc:
+            errors["safe_number"] = str(exc)
+    if details.consent is Consent.CONSENTS:
+        if not details.safe_number.strip():
+            errors["safe_number"] = "Enter a safe number to contact the victim on"
+        if details.safe_to_call is None:
+            errors["safe_to_call"] = "Say whether it is safe to call that number"
+    for name, value in (("safe_times_notes", details.safe_times_notes), ("language", details.language),
+                        ("other_needs", details.other_needs), ("police_summary", details.police_summary)):
+        if len(value or "") > MAX_TEXT:
+            errors[name] = f"Keep this to {MAX_TEXT} characters"
+    return errors, number
+
+
+def save_details(actor: User, referral: Referral, case: Case, details: ReferralDetails) -> Referral:
+    """Record what V said. "Declines" settles the referral at once, recorded and not sent;
+    "could not be asked yet" keeps the Code's clock running."""
+    if referral.status is not ReferralStatus.AWAITING:
+        raise ValidationFailed({"": f"This referral is already {referral.status.label.lower()}: it cannot be changed"})
+    now = utcnow()
+    errors, number = _check_details(case, details, now)
+    if errors:
+        raise ValidationFailed(errors)
+    referral.consent = details.consent
+    referral.consent_asked_at = details.consent_asked_at if details.consent is not Consent.NOT_ASKED else None
+    referral.safe_number = number
+    referral.safe_to_call = details.safe_to_call
+    referral.safe_times = [DayPart(p).value for p in details.safe_times]
+    referral.safe_times_notes = details.safe_times_notes.strip() or None
+    referral.agreed_methods = [ContactMethod(m).value for m in details.agreed_methods if ContactMethod(m).leaves_a_trace]
+    referral.language = details.language.strip() or None
+    referral.interpreter = details.interpreter
+    referral.other_needs = details.other_needs.strip() or None
+    referral.police_summary = details.police_summary.strip() or None
+    referral.updated_by_id, referral.updated_at = actor.id, now
+    audit.record(actor, "referral.details_saved", case, referral=referral.id, consent=details.consent.value)
+    if details.consent is Consent.DECLINES:
+        _settle(actor, referral, case, ReferralStatus.DECLINED, now)
+        audit.record(actor, "referral.declined", case, referral=referral.id,
+                     asked_at=details.consent_asked_at.isoformat())
+    db.session.commit()
+    return referral
+
+
+def _settle(actor: User, referral: Referral, case: Case, status: ReferralStatus, now: datetime,
+            service_id: int | None = None) -> None:
+    """Sent or declined, once: a second tab or a double-click cannot settle it twice."""
+    values = {"status": status, "settled_at": now, "settled_by_id": actor.id}
+    if service_id is not None:
+        values["service_id"] = service_id
+    claimed = db.session.execute(
+        update(Referral).where(Referral.id == referral.id, Referral.status == ReferralStatus.AWAITING).values(**values)
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise ValidationFailed({"": "This referral has already been sent or declined"})
+    db.session.refresh(referral)
+    if now >= referral.due_at and referral.code_breach_at is None:
+        _flag_breach(referral, case, now, settled=True)
+
+
+def missing_for_sending(referral: Referral) -> list[str]:
+    """What a referral still needs before it can go: a good referral is a complete one."""
+    missing = []
+    if referral.consent is not Consent.CONSENTS:
+        missing.append("the victim's consent")
+    if not referral.safe_number:
+        missing.append("a safe contact number")
+    if referral.safe_to_call is None:
+        missing.append("whether it is safe to call")
+    return missing
+
+
+def active_services(area: str | None = None) -> list[SupportService]:
+    """Services to refer to, those covering the case's area (or force-wide) first."""
+    services = db.session.scalars(select(SupportService).where(SupportService.active.is_(True))
+                                  .order_by(SupportService.name)).all()
+    return sorted(services, key=lambda s: (s.area not in (None, area), s.name))
+
+
+def send(actor: User, referral: Referral, case: Case, service_id: int | None, calendar: Calendar) -> Referral:  # noqa: ARG001
+    """Send the referral: what the service sees is fixed now (the content snapshot)."""
+    if referral.status is not ReferralStatus.AWAITING:
+        raise ValidationFailed({"": "This referral has already been sent or declined"})
+    missing = missing_for_sending(referral)
+    if missing:
+        raise ValidationFailed({"": "Before sending, record " + ", ".join(missing)})
+    service = db.session.get(SupportService, service_id) if service_id else None
+    if service is None or not service.active:
+        raise ValidationFailed({"service_id": "Choose the support service to send the referral to"})
+    now = utcnow()
+    content = referral_content(referral, case, now)
+    _settle(actor, referral, case, ReferralStatus.SENT, now, service_id=service.id)
+    referral.content = content
+    audit.record(actor, "referral.sent", case, referral=referral.id, service=service.name,
+                 late=referral.code_breach_at is not None)
+    db.session.commit()
+    return referral
+
+
+def referral_content(referral: Referral, case: Case, now: datetime) -> dict:
+    """Everything the service receives, as plain values: V, how to reach her safely, the risk,
+    the conditions, the hearing, the order's end, children and what police have done."""
+    victim: Person = referral.victim
+    hearing = next((h for h in reversed(case.hearings)), None)
+    order = case.order
+    conditions = []
+    if order is not None:
+        conditions = order.conditions
+    elif case.applications:
+        kinds = case.applications[-1].section_data.get("prohibitions", {})
+        conditions = [{"kind": k, "distance_metres": kinds.get("distance_metres") if k == "no_come_within" else None}
+                      for k in kinds.get("kinds", [])]
+    try:
+        condition_words = conditions_in_plain_words(conditions) if conditions else ""
+    except ValueError:
+        condition_words = ""
+    today = now.astimezone(LONDON).date()
+    officer = case.officer_in_case
+    return {
+        "reference": case.reference,
+        "victim_name": victim.full_name,
+        "relationship": victim.relationship_to_perpetrator,
+        "address": ", ".join(case.address_lines),
+        "risk_level": case.risk_level.value,
+        "high_risk": referral.high_risk,
+        "conditions": condition_words,
+        "hearing": {"court": hearing.court_name, "starts_at": hearing.starts_at.isoformat(),
+                    "outcome": hearing.outcome.value if hearing.outcome else None} if hearing else None,
+        "children": [{"name": c.full_name, "age": age_on(c.date_of_birth, today) if c.date_of_birth else None}
+                     for c in case.children],
+        "police_summary": referral.police_summary or "",
+        "safe_number": referral.safe_number,
+        "safe_to_call": referral.safe_to_call,
+        "safe_times": list(referral.safe_times or []),
+        "safe_times_notes": referral.safe_times_notes,
+        "agreed_methods": list(referral.agreed_methods or []),
+        "language": referral.language,
+        "interpreter": referral.interpreter,
+        "other_needs": referral.other_needs,
+        "consent_asked_at": referral.consent_asked_at.isoformat() if referral.consent_asked_at else None,
+        "officer": {"name": officer.display_name, "email": officer.email} if officer else None,
+        "served_at": case.served_at.isoformat() if case.served_at else None,
+        "sent_at": now.isoformat(),
+    }
+
+
+def prefill_summary(case: Case) -> str:
+    """What police have done, from the case's timeline, one line per step."""
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.case_id == case.id).order_by(AuditEntry.at, AuditEntry.id)
+    )
+    return "\n".join(police_actions(Event(e.at, e.action, e.detail or {}) for e in entries))
+
+
+def stage_words(referral: Referral) -> str:
+    return protection_words(referral.protection_stage, referral.order_ends_at)
+
+
+# -- Police tasks on a referral ----------------------------------------------------------------
+
+def record_marac(actor: User, referral: Referral, case: Case) -> None:
+    """The high-risk case has been referred to MARAC (recorded once)."""
+    if not referral.high_risk:
+        raise ValidationFailed({"": "Only a high-risk case is referred to MARAC from here"})
+    claimed = db.session.execute(
+        update(Referral).where(Referral.id == referral.id, Referral.marac_done_at.is_(None))
+        .values(marac_done_at=utcnow(), marac_done_by_id=actor.id)
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise ValidationFailed({"": "The MARAC referral is already recorded"})
+    audit.record(actor, "referral.marac_recorded", case, referral=referral.id)
+    db.session.commit()
+
+
+def acknowledge_return(actor: User, referral: Referral, case: Case) -> None:
+    if referral.status is not ReferralStatus.RETURNED:
+        raise ValidationFailed({"": "This referral has not been returned to police"})
+    claimed = db.session.execute(
+        update(Referral).where(Referral.id == referral.id, Referral.return_seen_at.is_(None))
+        .values(return_seen_at=utcnow(), return_seen_by_id=actor.id)
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise ValidationFailed({"": "The return has already been acknowledged"})
+    audit.record(actor, "referral.return_acknowledged", case, referral=referral.id)
+    db.session.commit()
+
+
+def action_concern(actor: User, concern: ReferralConcern, case: Case, note: str) -> None:
+    """An officer records what was done about a caseworker's concern (once)."""
+    if not note.strip():
+        raise ValidationFailed({"note": "Say what was done about the concern"})
+    if len(note) > MAX_TEXT:
+        raise ValidationFailed({"note": f"Keep this to {MAX_TEXT} characters"})
+    claimed = db.session.execute(
+        update(ReferralConcern).where(ReferralConcern.id == concern.id, ReferralConcern.status == ConcernStatus.OPEN)
+        .values(status=ConcernStatus.ACTIONED, actioned_by_id=actor.id, actioned_at=utcnow(), action_note=note.strip())
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise ValidationFailed({"": "This concern has already been dealt with"})
+    audit.record(actor, "referral.concern_actioned", case, concern=concern.id)
+    db.session.commit()
+
+
+# -- The sweep ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SweepReport:
+    flagged: int  # newly overdue: breaches of the Code
+    due_soon: int  # open and within the warning
+    returned: int  # no contact by the end of the order: back to police
+    closed: int  # the order ended after contact was made
+
+
+def _flag_breach(referral: Referral, case_or_id, now: datetime, *, settled: bool = False) -> None:
+    referral.code_breach_at = now
+    late = (referral.settled_at if settled and referral.settled_at else now) - referral.due_at
+    case = case_or_id if isinstance(case_or_id, Case) else None
+    entry = audit.record(None, "referral.code_breach", case, referral=referral.id, due_at=referral.due_at.isoformat(),
+                         late_minutes=int(late / timedelta(minutes=1)))
+    if case is None:
+        entry.case_id = case_or_id
+
+
+def sweep(now: datetime | None = None, limit: int = 1000) -> SweepReport:
+    """Flag referrals overdue under the Code, count those nearly due, and hand back to police
+    those whose order ended with no contact made. Each query is on an indexed status-and-time
+    column, so the cost grows with what is due, not with history. Idempotent."""
+    now = now or utcnow()
+    overdue = db.session.scalars(
+        select(Referral).where(Referral.status == ReferralStatus.AWAITING, Referral.due_at <= now,
+                               Referral.code_breach_at.is_(None))
+        .order_by(Referral.due_at).limit(limit)
+    ).all()
+    for referral in overdue:
+        _flag_breach(referral, referral.case_id, now)
+    due_soon = db.session.scalar(
+        select(func.count()).select_from(Referral).where(
+            Referral.status == ReferralStatus.AWAITING, Referral.warn_at <= now, Referral.due_at > now)
+    ) or 0
+    ended = db.session.scalars(
+        select(Referral).where(Referral.status.in_([ReferralStatus.SENT, ReferralStatus.ACCEPTED]),
+                               Referral.order_ends_at <= now)
+        .options(selectinload(Referral.attempts)).order_by(Referral.order_ends_at).limit(limit)
+    ).all()
+    returned = closed = 0
+    for referral in ended:
+        if any(a.outcome.made_contact for a in referral.attempts):
+            # Contact was made: nothing to hand back. Moved out of the sweep's index range.
+            referral.status = ReferralStatus.CLOSED
+            closed += 1
+            entry = audit.record(None, "referral.closed", None, referral=referral.id)
+        else:
+            referral.status, referral.returned_at = ReferralStatus.RETURNED, now
+            attempts = len(referral.attempts)
+            referral.return_reason = (
+                f"The order ended with no contact made after {attempts} attempt{'' if attempts == 1 else 's'}.")
+            returned += 1
+            entry = audit.record(None, "referral.returned", None, referral=referral.id, attempts=attempts, by="sweep")
+        entry.case_id = referral.case_id
+    db.session.commit()
+    return SweepReport(flagged=len(overdue), due_soon=due_soon, returned=returned, closed=closed)
+
+
+# -- Reading -----------------------------------------------------------------------------------
+
+def code_state(referral: Referral, now: datetime) -> CodeCheck:
+    settled = referral.settled_at if referral.status is not ReferralStatus.AWAITING else None
+    return code_check(referral.due_at, referral.warn_at, settled, now)
+
+
+def referrals_for(case: Case) -> list[Referral]:
+    return list(db.session.scalars(
+        select(Referral).where(Referral.case_id == case.id)
+        .options(selectinload(Referral.victim), selectinload(Referral.service), selectinload(Referral.attempts),
+                 selectinload(Referral.concerns))
+        .order_by(Referral.id)
+    ))
+
+
+@dataclass(frozen=True)
+class ReferralTask:
+    referral: Referral
+    case: Case
+    what: str
+    urgent: bool
+
+
+def referral_tasks(case_query, now: datetime, limit: int = 50) -> list[ReferralTask]:
+    """The officer's referral to-dos on the dashboard, most urgent first (one query).
+
+    Open referrals in the Code's warning or overdue, referrals returned by a service and not
+    yet acknowledged, and high-risk referrals with no MARAC referral recorded."""
+    visible = case_query.with_only_columns(Case.id).scalar_subquery()
+    rows = db.session.scalars(
+        select(Referral).where(
+            Referral.case_id.in_(visible),
+            or_(
+                (Referral.status == ReferralStatus.AWAITING) & (Referral.warn_at <= now),
+                (Referral.status == ReferralStatus.RETURNED) & Referral.return_seen_at.is_(None),
+                Referral.high_risk.is_(True) & Referral.marac_done_at.is_(None)
+                & (Referral.status != ReferralStatus.DECLINED),
+            ),
+        )
+        .options(selectinload(Referral.victim))
+        .order_by(Referral.due_at).limit(limit)
+    ).all()
+    cases = {c.id: c for c in db.session.scalars(
+        select(Case).where(Case.id.in_({r.case_id for r in rows})).options(selectinload(Case.perpetrator)))} if rows else {}
+    tasks = []
+    for r in rows:
+        case = cases[r.case_id]
+        if r.status is ReferralStatus.AWAITING:
+            check = code_state(r, now)
+            if check.late_by is not None:
+                tasks.append(ReferralTask(r, case, f"Victims' Code breach: referral overdue by {format_span(check.late_by)}", True))
+            else:
+                tasks.append(ReferralTask(r, case, f"Referral due by {format_instant(r.due_at)}", True))
+        elif r.status is ReferralStatus.RETURNED and r.return_seen_at is None:
+            tasks.append(ReferralTask(r, case, "Referral returned by the service: no contact made", True))
+        if r.high_risk and r.marac_done_at is None and r.status is not ReferralStatus.DECLINED:
+            tasks.append(ReferralTask(r, case, "High risk: refer to MARAC", False))
+    return sorted(tasks, key=lambda t: not t.urgent)
+
+
+def open_concerns(case_query, limit: int = 50) -> list[ReferralConcern]:
+    """Possible breaches reported by caseworkers and not yet acted on (one query, plus one for cases)."""
+    visible = case_query.with_only_columns(Case.id).scalar_subquery()
+    concerns = db.session.scalars(
+        select(ReferralConcern).where(ReferralConcern.status == ConcernStatus.OPEN, ReferralConcern.case_id.in_(visible))
+        .options(selectinload(ReferralConcern.reported_by), selectinload(ReferralConcern.referral).selectinload(Referral.service))
+        .order_by(ReferralConcern.reported_at).limit(limit)
+    ).all()
+    return list(concerns)
+
+
+def code_breaches(case_query, *, page: int, page_size: int = 50) -> tuple[list[Referral], int]:
+    """Every referral that breached the Code, newest first, sent or not: they stay counted."""
+    visible = case_query.with_only_columns(Case.id).scalar_subquery()
+    where = (Referral.code_breach_at.is_not(None), Referral.case_id.in_(visible))
+    total = db.session.scalar(select(func.count()).select_from(Referral).where(*where)) or 0
+    rows = db.session.scalars(
+        select(Referral).where(*where).options(selectinload(Referral.victim), selectinload(Referral.service))
+        .order_by(Referral.code_breach_at.desc(), Referral.id.desc())
+        .limit(page_size).offset((max(page, 1) - 1) * page_size)
+    ).all()
+    return list(rows), total

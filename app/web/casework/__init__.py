@@ -1,0 +1,3 @@
+from app.web.casework.views import bp
+
+__all__ = ["bp"]

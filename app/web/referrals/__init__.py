@@ -1,0 +1,3 @@
+from app.web.referrals.views import bp
+
+__all__ = ["bp"]
