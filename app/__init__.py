@@ -64,7 +64,7 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app.web import admin, auth, authorisation, casework, cases, court, health, referrals, texts, texts_admin
+    from app.web import admin, auth, authorisation, cases, casework, court, health, referrals, texts, texts_admin
 
     for module in (auth, cases, authorisation, court, texts, referrals, casework, admin, texts_admin, health):
         app.register_blueprint(module.bp)

@@ -107,7 +107,7 @@ def test_officer_opens_case_serves_dvpn_and_dashboard_clock_refreshes(
     expect(clocks).to_contain_text("Hearing deadline")
     expect(clocks).to_contain_text(f"Due by {expected_deadline}")
     expect(page.locator(".app-heading-tag")).to_have_text("Served")
-    expect(page.get_by_text("DVPN service recorded. The hearing clock is running.")).to_be_visible()
+    expect(page.get_by_text("DVPN service recorded. The hearing clock is running, and the victim's referral to support is due.")).to_be_visible()
     screenshot(page, "case-1280")
 
     # The dashboard, reached from the navigation.

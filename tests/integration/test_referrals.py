@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.domain.calendar import LONDON
 from app.domain.referrals import Consent, ContactMethod, ContactOutcome, DayPart
 from app.extensions import db
-from app.models import AuditEntry, HearingOutcome, OrderEventKind, Referral, ReferralStatus, Role
+from app.models import AuditEntry, HearingOutcome, OrderEventKind, ReferralStatus, Role
 from app.services import ValidationFailed, casework, court, referrals
 from app.services.calendar import load_calendar
 from app.timeutil import frozen_at, utcnow
