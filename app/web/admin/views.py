@@ -89,3 +89,10 @@ def unlock_user(user_id: int):
         user_service.unlock(current_user, user)
         flash(f"{user.full_name}'s account is unlocked.", "success")
     return redirect(url_for("admin.users"))
+
+
+@bp.route("/services")
+@roles_required(Role.ADMIN)
+def services():
+    # PLACEHOLDER: replaced by the support services pages.
+    return "Support services", 200
