@@ -75,6 +75,8 @@ class Referral(db.Model):
     # The trigger (service of the notice) and the Code's instants derived from it by
     # services.referrals through deadlines.referral_due / referral_warning.
     trigger_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Fixed at creation, so a later change of setting never moves a running deadline.
+    working_days: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     warn_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Set once (by the sweep, or on a late send or refusal) and never cleared: a breach of

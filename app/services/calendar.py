@@ -49,5 +49,8 @@ def remove_extra_bank_holiday(actor: User, holiday: ExtraBankHoliday) -> None:
 
 def _refresh_deadlines() -> None:
     from app.services.cases import refresh_hearing_deadlines
+    from app.services.referrals import refresh_due_dates
 
-    refresh_hearing_deadlines(load_calendar())
+    calendar = load_calendar()
+    refresh_hearing_deadlines(calendar)
+    refresh_due_dates(calendar)

@@ -34,6 +34,7 @@ def upgrade():
     sa.Column('status', sa.Enum('awaiting', 'declined', 'sent', 'accepted', 'returned', name='referralstatus', native_enum=False, length=32), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('trigger_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('working_days', sa.Integer(), server_default='2', nullable=False),
     sa.Column('due_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('warn_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('code_breach_at', sa.DateTime(timezone=True), nullable=True),

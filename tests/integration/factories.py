@@ -101,3 +101,22 @@ def granted_case(officer: User, *, days: int = 28, made_on=None, conditions=None
         conditions=conditions or [{"kind": "no_molest"}, {"kind": "no_enter"}], calendar=load_calendar(), texts=texts,
     )
     return case
+
+
+def sent_referral(officer: User, service, case=None, **details):
+    """A served case's referral, completed with V's consent and sent to `service`."""
+    from app.domain.referrals import Consent, DayPart
+    from app.services import referrals
+
+    case = case or served_case(officer)
+    [referral] = referrals.referrals_for(case)
+    answers = referrals.ReferralDetails(
+        consent=Consent.CONSENTS, consent_asked_at=utcnow() - timedelta(minutes=10), safe_number="07911 123456",
+        safe_to_call=True, safe_times=[DayPart.EVENING], language="English", interpreter=False,
+        police_summary="Notice served; order applied for.",
+    )
+    for key, value in details.items():
+        setattr(answers, key, value)
+    referrals.save_details(officer, referral, case, answers)
+    referrals.send(officer, referral, case, service.id, load_calendar())
+    return case, referral

@@ -150,3 +150,20 @@ def test_a_trace_leaving_method_needs_v_to_have_agreed(app, make_user):
     casework.log_attempt(caseworker, referral, casework.AttemptDetails(
         utcnow(), ContactMethod.TEXT, ContactOutcome.NO_ANSWER), load_calendar())
     assert referral.status is ReferralStatus.ACCEPTED
+
+
+def test_an_added_bank_holiday_moves_a_running_referral_but_not_a_flagged_one(app, make_user):
+    from datetime import date
+
+    from app.services.calendar import add_extra_bank_holiday
+
+    officer = make_user(Role.OFFICER)
+    admin = make_user(Role.ADMIN)
+    case = served_case(officer, served_at=L("2026-11-13 22:00"))
+    [referral] = referrals.referrals_for(case)
+    assert referral.due_at == L("2026-11-18 00:00")
+    add_extra_bank_holiday(admin, date(2026, 11, 17), "A day of national celebration")
+    db.session.refresh(referral)
+    # Tuesday is no longer a working day: Mon 16 and Wed 18 are the two.
+    assert referral.due_at == L("2026-11-19 00:00")
+    assert referral.warn_at == L("2026-11-18 13:00")

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from app.domain.phones import InvalidMobile, NoPhoneReason, display_uk, uk_mobile_e164
+from app.domain.phones import InvalidMobile, NoPhoneReason, display_uk, uk_mobile_e164, uk_phone_e164
 
 ASK_FOR_UK_MOBILE = "Enter a UK mobile number, like 07123 456789"
 NOT_A_MOBILE = "That is not a mobile number: enter a UK mobile number starting 07"
@@ -160,3 +160,21 @@ def test_no_phone_reasons_have_distinct_labels():
     labels = [r.label for r in NoPhoneReason]
     assert len(set(labels)) == len(labels)
     assert NoPhoneReason.SEIZED.label == "Phone seized as evidence"
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("0114 496 0000", "+441144960000"),  # a landline: a victim's safe number may be one
+    ("020 7946 0000", "+442079460000"),
+    ("07911 123456", "+447911123456"),
+    ("+44 7911 123456", "+447911123456"),
+    ("0044 114 496 0000", "+441144960000"),
+])
+def test_a_safe_number_may_be_any_uk_phone(typed, expected):
+    assert uk_phone_e164(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["", "999", "01234", "+1 212 555 0100", "0114 496 000O", "07911 123456 ext 2"])
+def test_a_safe_number_must_be_a_real_uk_number(typed):
+    with pytest.raises(InvalidMobile) as exc:
+        uk_phone_e164(typed)
+    assert "UK phone number" in str(exc.value)
