@@ -2,21 +2,28 @@
 
 Every person here is invented. The cases are opened and served through the same services
 the app uses, so their audit trail and clocks are real.
+
+Victims' Code referrals (one per served case, made when the notice is served): Lee Carver's
+was sent late (a breach of the Code), accepted by the demo caseworker, who has logged two
+unanswered calls and reported a concern; Kyle Benson's was sent on time and waits in the
+caseworker's inbox; the others are still with police, some due soon.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import select
 
 from app.domain.calendar import LONDON, Calendar
 from app.domain.deadlines import hearing_deadline
+from app.domain.local_time import london_instant
+from app.domain.referrals import Consent, ContactMethod, ContactOutcome, DayPart
 from app.domain.regimes import regime
 from app.extensions import db
 from app.models import AssociatedRelationship as Rel
 from app.models import BreachSource, DecisionOutcome, HearingOutcome, RiskLevel, Role, SupportService, User
-from app.services import authorisation, breaches, cases, court, users
+from app.services import authorisation, breaches, cases, casework, court, referrals, users
 from app.services.calendar import load_calendar
 from app.timeutil import frozen_at, utcnow
 
@@ -51,6 +58,8 @@ DEMO_CASES = [
 
 
 AWAITING_DECISION = "Jordan Pike"
+# Its referral is completed with V and sent on time, not yet accepted: new in the caseworker's inbox.
+SENT_ON_TIME = "Kyle Benson"
 DEMO_RATIONALE = (
     "Injuries seen and on body-worn video; the victim is frightened of further violence and no charge "
     "is possible tonight. Removal from the home is necessary and proportionate."
@@ -125,7 +134,8 @@ def seed() -> tuple[list[tuple[str, str, str]], bool]:
             incident_at=now - timedelta(hours=incident_h), risk_level=risk,
             officer_in_case_id=officer.id, area=area,
         )
-        case = cases.open_case(officer, details, force_code=current_app.config["FORCE_CODE"])
+        with frozen_at(details.incident_at + timedelta(minutes=20)):
+            case = cases.open_case(officer, details, force_code=current_app.config["FORCE_CODE"])
         if served_at is not None or perp == AWAITING_DECISION:
             with frozen_at(details.incident_at + timedelta(minutes=30)):
                 complete_application(officer, case, mobile=f"0712345{case.id:04d}")
@@ -137,11 +147,18 @@ def seed() -> tuple[list[tuple[str, str, str]], bool]:
                     outcome=DecisionOutcome.AUTHORISE, rationale=DEMO_RATIONALE,
                     answers={item.code: (True, "") for item in regime(case.regime).checklist},
                 )
-            cases.record_dvpn_served(
-                officer, case, served_at=served_at,
-                window_hours=current_app.config["HEARING_WINDOW_HOURS"], calendar=calendar,
-            )
-    _order_with_breach(officer, superintendent, calendar, now)
+            # Recorded just after service, so the referral made then is created (and audited) then.
+            with frozen_at(served_at + timedelta(minutes=10)):
+                cases.record_dvpn_served(
+                    officer, case, served_at=served_at,
+                    window_hours=current_app.config["HEARING_WINDOW_HOURS"], calendar=calendar,
+                )
+        if perp == SENT_ON_TIME:
+            with frozen_at(min(served_at + timedelta(hours=2), now)):
+                _complete_and_send(officer, case, services[0], safe_number="07911 123457",
+                                   safe_times=[DayPart.MORNING, DayPart.EVENING], calendar=calendar)
+    caseworker = next(u for u in made.values() if u.role is Role.CASEWORKER)
+    _order_with_breach(officer, superintendent, calendar, now, services[0], caseworker)
     return logins, True
 
 
@@ -155,8 +172,50 @@ def _support_services() -> list[SupportService]:
     return services
 
 
-def _order_with_breach(officer: User, superintendent: User, calendar: Calendar, now: datetime) -> None:
-    """A case a fortnight on: order granted, ending soon, and P arrested for breach tonight."""
+def _complete_and_send(officer: User, case, service: SupportService, *, safe_number: str, safe_times: list[DayPart],
+                       calendar: Calendar):
+    """V consents when asked half an hour ago; the referral goes to `service` now (the clock is frozen)."""
+    [referral] = referrals.referrals_for(case)
+    details = referrals.ReferralDetails(
+        consent=Consent.CONSENTS, consent_asked_at=utcnow() - timedelta(minutes=30), safe_number=safe_number,
+        safe_to_call=True, safe_times=safe_times, safe_times_notes="He is usually out at work until 17:00.",
+        language="English", interpreter=False, police_summary=referrals.prefill_summary(case),
+    )
+    referrals.save_details(officer, referral, case, details)
+    return referrals.send(officer, referral, case, service.id, calendar)
+
+
+def _late_referral_with_casework(officer: User, caseworker: User, case, service: SupportService,
+                                 calendar: Calendar) -> None:
+    """Sent the day after it was due (the sweep flags the breach first), then accepted, two
+    withheld calls at different times of day, and a concern for police from the second."""
+    [referral] = referrals.referrals_for(case)
+    sent_day = (referral.due_at + timedelta(days=1)).astimezone(LONDON).date()
+    sent_at = london_instant(sent_day, time(11, 15))
+    with frozen_at(sent_at):
+        referrals.sweep()  # what the scheduler did every 15 minutes: the breach is counted
+        referral = _complete_and_send(officer, case, service, safe_number="07911 123456",
+                                      safe_times=[DayPart.MORNING, DayPart.AFTERNOON], calendar=calendar)
+    with frozen_at(sent_at + timedelta(hours=1, minutes=20)):
+        casework.accept(caseworker, referral)
+    morning = london_instant(sent_day + timedelta(days=1), time(9, 40))
+    with frozen_at(morning + timedelta(minutes=5)):
+        casework.log_attempt(caseworker, referral, casework.AttemptDetails(
+            morning, ContactMethod.WITHHELD_CALL, ContactOutcome.NO_ANSWER, notes="Rang out; no voicemail left."), calendar)
+    afternoon = london_instant(sent_day + timedelta(days=2), time(14, 20))
+    with frozen_at(afternoon + timedelta(minutes=10)):
+        casework.log_attempt(caseworker, referral, casework.AttemptDetails(
+            afternoon, ContactMethod.WITHHELD_CALL, ContactOutcome.NOT_SAFE,
+            notes="V answered, said she could not talk and ended the call."), calendar)
+    with frozen_at(afternoon + timedelta(minutes=25)):
+        casework.report_concern(caseworker, referral, observed_at=afternoon + timedelta(minutes=1),
+                                what="P was heard in the background during the call")
+
+
+def _order_with_breach(officer: User, superintendent: User, calendar: Calendar, now: datetime,
+                       service: SupportService, caseworker: User) -> None:
+    """A case a fortnight on: order granted, ending soon, and P arrested for breach tonight.
+    Its referral was sent late and the caseworker is trying to reach V."""
     incident = now - timedelta(days=13, hours=6)
     details = cases.CaseDetails(
         perpetrator=cases.PersonDetails("Lee Carver", date(1979, 2, 21)),
@@ -164,7 +223,8 @@ def _order_with_breach(officer: User, superintendent: User, calendar: Calendar, 
         address_line_1="31 Weir Road", town="Southgate", postcode="SG4 7RN",
         incident_at=incident, risk_level=RiskLevel.HIGH, officer_in_case_id=officer.id, area="South",
     )
-    case = cases.open_case(officer, details, force_code=current_app.config["FORCE_CODE"])
+    with frozen_at(incident + timedelta(minutes=20)):
+        case = cases.open_case(officer, details, force_code=current_app.config["FORCE_CODE"])
     with frozen_at(incident + timedelta(minutes=40)):
         complete_application(officer, case, mobile="07123450042")
         authorisation.submit(officer, case)
@@ -172,8 +232,9 @@ def _order_with_breach(officer: User, superintendent: User, calendar: Calendar, 
         authorisation.decide(superintendent, case, authorisation.current_application(case), outcome=DecisionOutcome.AUTHORISE,
                              rationale=DEMO_RATIONALE, answers={i.code: (True, "") for i in regime(case.regime).checklist})
     served_at = incident + timedelta(hours=2)
-    cases.record_dvpn_served(officer, case, served_at=served_at, window_hours=current_app.config["HEARING_WINDOW_HOURS"],
-                             calendar=calendar)
+    with frozen_at(served_at + timedelta(minutes=10)):
+        cases.record_dvpn_served(officer, case, served_at=served_at,
+                                 window_hours=current_app.config["HEARING_WINDOW_HOURS"], calendar=calendar)
     with frozen_at(served_at + timedelta(hours=3)):
         for key in ("notice", "complaint", "conditions", "chronology", "prompt_sheet"):
             court.tick(officer, case, key, True)
@@ -183,6 +244,7 @@ def _order_with_breach(officer: User, superintendent: User, calendar: Calendar, 
         court.record_outcome(officer, case, hearing, outcome=HearingOutcome.GRANTED, contested=False, notes="",
                              days=14, made_on=hearing.starts_at.astimezone(LONDON).date(),
                              conditions=[{"kind": "no_molest"}, {"kind": "no_enter"}], calendar=calendar)
+    _late_referral_with_casework(officer, caseworker, case, service, calendar)
     breaches.record_breach(officer, case, occurred_at=now - timedelta(hours=4),
                            description="Seen at the front door by V; left before police arrived.",
                            source=BreachSource.VICTIM, arrested_at=now - timedelta(hours=3), arresting_officer="PC 5521 Osei",

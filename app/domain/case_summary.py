@@ -61,9 +61,13 @@ def police_actions(events: Iterable[Event]) -> list[str]:
 def protection_words(stage: str, order_ends_at: datetime | None) -> str:
     """The protection in place, in the caseworker's words (no case file detail).
 
-    `stage` is one of: notice, order, ended, discharged, refused, withdrawn.
+    `stage` is one of: notice, order, ended, discharged, refused, withdrawn. An order in
+    force is never described as no protection, even without its end (seed 003: a referral
+    carries the order and its expiry; a missing date must not read as "no order").
     """
-    if stage == "order" and order_ends_at is not None:
+    if stage == "order":
+        if order_ends_at is None:
+            return "Order in force"
         return f"Order in force until the end of {format_date(last_day_in_force(order_ends_at))}"
     return {
         "notice": "Notice in force: the court hearing for an order is pending",

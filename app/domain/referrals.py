@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from app.domain.calendar import LONDON, Calendar
+from app.domain.calendar import LONDON, Calendar, london_midnight
 from app.domain.reminders import last_day_in_force
 
 
@@ -172,8 +172,12 @@ def suggest_next_attempt(
 
     Attempts continue through the order whatever their number (three failed calls do not
     close a case: seed 003 found more, at different times of day, reached victims). None
-    once contact is made or the order has ended. Parts V said are safe are used first; the
+    once contact is made or the order has ended. Only parts V said are safe are used; the
     part least recently tried is chosen, so a V who works days is tried in the evening.
+    Parts never tried come first, the soonest of them first, so a first attempt is now when
+    now is inside a part on a working day (contact as soon as possible after the referral).
+    The part just tried is not tried again the same day; when it is the only part allowed,
+    it is tried again on the next working day.
     """
     if contact_made(attempts) or (ends_at is not None and now >= ends_at):
         return None
@@ -185,25 +189,27 @@ def suggest_next_attempt(
             last_tried[part] = attempt.at
     latest = max((a.at for a in attempts), default=None)
     latest_part = day_part(latest) if latest else None
-    # Never tried first (in day order), then the one tried longest ago; never the part just tried
-    # when there is another.
-    ranked = sorted(allowed, key=lambda p: (p in last_tried, last_tried.get(p, now), list(DayPart).index(p)))
-    if len(ranked) > 1 and ranked[0] == latest_part:
-        ranked = ranked[1:] + ranked[:1]
-    # Not in the same part as the last attempt on the same day: wait at least an hour after any attempt.
+    # Wait at least an hour after any attempt.
     earliest = max(now, latest + timedelta(hours=1)) if latest else now
-    number = len(attempts) + 1
-    for part in ranked:
+    slots: dict[DayPart, datetime] = {}
+    for part in allowed:
         slot = _next_slot(part, earliest, calendar)
-        if slot is None or (ends_at is not None and slot >= ends_at):
-            continue
-        if latest_part is part and latest is not None and slot.date() == latest.astimezone(LONDON).date():
-            continue
-        why = "first attempt" if not attempts else (
-            f"a different time of day: the last attempt was in the {latest_part.value}" if latest_part and part is not latest_part
-            else "the time of day tried longest ago")
-        return Suggestion(at=slot, part=part, number=number, why=why)
-    return None
+        # Not in the same part as the last attempt on the same day: that part's next working day.
+        if slot is not None and latest is not None and part is latest_part \
+                and slot.date() == latest.astimezone(LONDON).date():
+            slot = _next_slot(part, london_midnight(slot.date() + timedelta(days=1)), calendar)
+        if slot is not None and (ends_at is None or slot < ends_at):
+            slots[part] = slot
+    # Never tried first (the soonest of them), then the one tried longest ago, which is never
+    # the part just tried when another is allowed.
+    ranked = sorted(slots, key=lambda p: (p in last_tried, last_tried.get(p, slots[p]), list(DayPart).index(p)))
+    if not ranked:
+        return None
+    part = ranked[0]
+    why = "first attempt" if not attempts else (
+        f"a different time of day: the last attempt was in the {latest_part.value}" if latest_part and part is not latest_part
+        else "the time of day tried longest ago")
+    return Suggestion(at=slots[part], part=part, number=len(attempts) + 1, why=why)
 
 
 def _next_slot(part: DayPart, earliest: datetime, calendar: Calendar) -> datetime | None:

@@ -19,7 +19,7 @@ def load_calendar() -> Calendar:
     return Calendar(extra_bank_holidays=frozenset(days))
 
 
-def add_extra_bank_holiday(actor: User, day: date, name: str) -> ExtraBankHoliday:
+def add_extra_bank_holiday(actor: User, day: date, name: str, referral_settings=None) -> ExtraBankHoliday:
     """Add a one-off bank holiday (for example one appointed by royal proclamation)."""
     name = name.strip()
     if not name:
@@ -34,23 +34,24 @@ def add_extra_bank_holiday(actor: User, day: date, name: str) -> ExtraBankHolida
         db.session.rollback()
         raise ValidationFailed({"day": "That day is already in the list"}) from None
     audit.record(actor, "calendar.day_added", day=day.isoformat(), name=name)
-    _refresh_deadlines()
+    _refresh_deadlines(referral_settings)
     db.session.commit()
     return holiday
 
 
-def remove_extra_bank_holiday(actor: User, holiday: ExtraBankHoliday) -> None:
+def remove_extra_bank_holiday(actor: User, holiday: ExtraBankHoliday, referral_settings=None) -> None:
     audit.record(actor, "calendar.day_removed", day=holiday.day.isoformat(), name=holiday.name)
     db.session.delete(holiday)
     db.session.flush()
-    _refresh_deadlines()
+    _refresh_deadlines(referral_settings)
     db.session.commit()
 
 
-def _refresh_deadlines() -> None:
+def _refresh_deadlines(referral_settings=None) -> None:
+    """Running deadlines that span a changed day move with it (hearing, breach, referral)."""
     from app.services.cases import refresh_hearing_deadlines
     from app.services.referrals import refresh_due_dates
 
     calendar = load_calendar()
     refresh_hearing_deadlines(calendar)
-    refresh_due_dates(calendar)
+    refresh_due_dates(calendar, referral_settings)

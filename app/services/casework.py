@@ -77,7 +77,8 @@ def log_attempt(actor: User, referral: Referral, details: AttemptDetails, calend
         errors["attempted_date"] = "Enter when the attempt was made"
     elif details.attempted_at > now:
         errors["attempted_date"] = "The attempt cannot be in the future"
-    elif referral.settled_at and details.attempted_at < referral.settled_at:
+    # Times are typed to the minute: an attempt in the minute the referral arrived is after it.
+    elif referral.settled_at and details.attempted_at < referral.settled_at.replace(second=0, microsecond=0):
         errors["attempted_date"] = "The attempt cannot be before the referral was sent"
     if details.method is None:
         errors["method"] = "Choose how you tried to make contact"
@@ -204,6 +205,31 @@ def inbox(user: User, now: datetime, *, statuses=OPEN_STATUSES, limit: int = 200
         )
         for r in rows
     ]
+
+
+def past(user: User, limit: int = 100) -> list[Referral]:
+    """The service's returned and closed referrals, most recently sent first."""
+    return list(db.session.scalars(
+        visible_referrals(user).where(Referral.status.in_((ReferralStatus.RETURNED, ReferralStatus.CLOSED)))
+        .options(selectinload(Referral.attempts))
+        .order_by(Referral.settled_at.desc(), Referral.id.desc()).limit(limit)
+    ))
+
+
+def suggested_return_reason(referral: Referral) -> str:
+    """The usual reason, for the caseworker to edit: no contact after N attempts."""
+    if contact_made(Attempt(a.attempted_at, a.outcome) for a in referral.attempts):
+        return ""
+    n = len(referral.attempts)
+    if n == 0:
+        return "No contact made."
+    return f"No contact made after {n} attempt{'' if n == 1 else 's'}."
+
+
+def record_viewed(actor: User, referral: Referral) -> None:
+    """A caseworker opened the referral: recorded against the case, like a view of a case."""
+    _audit(actor, "referral.viewed", referral)
+    db.session.commit()
 
 
 def counts(user: User) -> dict[ReferralStatus, int]:

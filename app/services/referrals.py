@@ -11,9 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import phonenumbers
-from phonenumbers import NumberParseException
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from app.domain import deadlines
@@ -21,10 +19,13 @@ from app.domain.calendar import LONDON, Calendar
 from app.domain.case_summary import Event, police_actions, protection_words
 from app.domain.message_templates import conditions_in_plain_words
 from app.domain.people import age_on
+from app.domain.phones import InvalidMobile, uk_phone_e164
 from app.domain.referrals import (
     CodeCheck,
+    CodeState,
     Consent,
     ContactMethod,
+    ContactOutcome,
     DayPart,
     code_check,
     needs_marac,
@@ -36,6 +37,7 @@ from app.models import (
     Case,
     CaseState,
     ConcernStatus,
+    ContactAttempt,
     HearingOutcome,
     OrderStatus,
     Person,
@@ -76,7 +78,7 @@ def create_for_served(case: Case, calendar: Calendar, settings: ReferralSettings
         due = deadlines.referral_due(case.served_at, settings.working_days, calendar)
         referral = Referral(
             case_id=case.id, victim_id=victim.id, status=ReferralStatus.AWAITING, created_at=utcnow(),
-            trigger_at=case.served_at, due_at=due,
+            trigger_at=case.served_at, due_at=due, working_days=settings.working_days,
             warn_at=deadlines.referral_warning(due, settings.warn_hours, calendar),
             high_risk=needs_marac(case.risk_level.value), protection_stage="notice", safe_times=[], agreed_methods=[],
         )
@@ -131,6 +133,24 @@ def refresh_follow_up(referral: Referral, calendar: Calendar) -> None:
         referral.follow_up_due_at = None
 
 
+def refresh_due_dates(calendar: Calendar, settings: ReferralSettings | None = None) -> int:
+    """Recompute the due and warning instants of referrals still with police and not yet
+    overdue, when an admin changes the bank-holiday list (a new holiday is not a working
+    day). Flagged breaches are history and stay. Returns how many moved."""
+    settings = settings or ReferralSettings()
+    now = utcnow()
+    moved = 0
+    for referral in db.session.scalars(
+        select(Referral).where(Referral.status == ReferralStatus.AWAITING, Referral.due_at > now)
+    ):
+        due = deadlines.referral_due(referral.trigger_at, referral.working_days, calendar)
+        warn = deadlines.referral_warning(due, settings.warn_hours, calendar)
+        if (due, warn) != (referral.due_at, referral.warn_at):
+            referral.due_at, referral.warn_at = due, warn
+            moved += 1
+    return moved
+
+
 # -- What police complete with V ---------------------------------------------------------------
 
 @dataclass
@@ -148,22 +168,6 @@ class ReferralDetails:
     police_summary: str = ""
 
 
-def uk_phone_number(text: str) -> str:
-    """A UK phone number (mobile or landline) in E.164, or ValueError with a message."""
-    cleaned = (text or "").strip()
-    if any(ch.isalpha() for ch in cleaned):
-        raise ValueError("Enter the phone number using digits only, like 07123 456789")
-    if cleaned.startswith("00"):
-        cleaned = "+" + cleaned[2:]
-    try:
-        number = phonenumbers.parse(cleaned, "GB")
-    except NumberParseException:
-        raise ValueError("Enter a UK phone number, like 07123 456789 or 0114 496 0000") from None
-    if number.country_code != 44 or number.extension or not phonenumbers.is_valid_number(number):
-        raise ValueError("Enter a UK phone number, like 07123 456789 or 0114 496 0000")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
 def _check_details(case: Case, details: ReferralDetails, now: datetime) -> tuple[dict[str, str], str | None]:
     errors: dict[str, str] = {}
     number = None
@@ -178,18 +182,20 @@ def _check_details(case: Case, details: ReferralDetails, now: datetime) -> tuple
             errors["consent_asked_date"] = "When the victim was asked cannot be before the incident"
     if details.safe_number.strip():
         try:
-            number = uk_phone_number(details.safe_number)
-        except ValueError as exc:
+            number = uk_phone_e164(details.safe_number)
+        except InvalidMobile as exc:
             errors["safe_number"] = str(exc)
     if details.consent is Consent.CONSENTS:
         if not details.safe_number.strip():
             errors["safe_number"] = "Enter a safe number to contact the victim on"
         if details.safe_to_call is None:
             errors["safe_to_call"] = "Say whether it is safe to call that number"
-    for name, value in (("safe_times_notes", details.safe_times_notes), ("language", details.language),
-                        ("other_needs", details.other_needs), ("police_summary", details.police_summary)):
-        if len(value or "") > MAX_TEXT:
-            errors[name] = f"Keep this to {MAX_TEXT} characters"
+    # The columns' own sizes: a longer value would be refused by PostgreSQL (an error page, not a message).
+    for name, value, limit in (("safe_times_notes", details.safe_times_notes, 200), ("language", details.language, 80),
+                               ("other_needs", details.other_needs, MAX_TEXT),
+                               ("police_summary", details.police_summary, MAX_TEXT)):
+        if len((value or "").strip()) > limit:
+            errors[name] = f"Keep this to {limit} characters"
     return errors, number
 
 
@@ -216,14 +222,14 @@ def save_details(actor: User, referral: Referral, case: Case, details: ReferralD
     referral.updated_by_id, referral.updated_at = actor.id, now
     audit.record(actor, "referral.details_saved", case, referral=referral.id, consent=details.consent.value)
     if details.consent is Consent.DECLINES:
-        _settle(actor, referral, case, ReferralStatus.DECLINED, now)
+        _settle(actor, referral, ReferralStatus.DECLINED, now)
         audit.record(actor, "referral.declined", case, referral=referral.id,
                      asked_at=details.consent_asked_at.isoformat())
     db.session.commit()
     return referral
 
 
-def _settle(actor: User, referral: Referral, case: Case, status: ReferralStatus, now: datetime,
+def _settle(actor: User, referral: Referral, status: ReferralStatus, now: datetime,
             service_id: int | None = None) -> None:
     """Sent or declined, once: a second tab or a double-click cannot settle it twice."""
     values = {"status": status, "settled_at": now, "settled_by_id": actor.id}
@@ -237,7 +243,7 @@ def _settle(actor: User, referral: Referral, case: Case, status: ReferralStatus,
         raise ValidationFailed({"": "This referral has already been sent or declined"})
     db.session.refresh(referral)
     if now >= referral.due_at and referral.code_breach_at is None:
-        _flag_breach(referral, case, now, settled=True)
+        _flag_breach(referral, now, settled=True)
 
 
 def missing_for_sending(referral: Referral) -> list[str]:
@@ -271,7 +277,7 @@ def send(actor: User, referral: Referral, case: Case, service_id: int | None, ca
         raise ValidationFailed({"service_id": "Choose the support service to send the referral to"})
     now = utcnow()
     content = referral_content(referral, case, now)
-    _settle(actor, referral, case, ReferralStatus.SENT, now, service_id=service.id)
+    _settle(actor, referral, ReferralStatus.SENT, now, service_id=service.id)
     referral.content = content
     audit.record(actor, "referral.sent", case, referral=referral.id, service=service.name,
                  late=referral.code_breach_at is not None)
@@ -396,54 +402,78 @@ class SweepReport:
     closed: int  # the order ended after contact was made
 
 
-def _flag_breach(referral: Referral, case_or_id, now: datetime, *, settled: bool = False) -> None:
+def _flag_breach(referral: Referral, now: datetime, *, settled: bool = False) -> None:
+    """Record the breach of the Code on a referral being settled late (its row is ours)."""
     referral.code_breach_at = now
     late = (referral.settled_at if settled and referral.settled_at else now) - referral.due_at
-    case = case_or_id if isinstance(case_or_id, Case) else None
-    entry = audit.record(None, "referral.code_breach", case, referral=referral.id, due_at=referral.due_at.isoformat(),
+    _audit_breach(referral.id, referral.case_id, referral.due_at, late)
+
+
+def _audit_breach(referral_id: int, case_id: int, due_at: datetime, late: timedelta) -> None:
+    entry = audit.record(None, "referral.code_breach", None, referral=referral_id, due_at=due_at.isoformat(),
                          late_minutes=int(late / timedelta(minutes=1)))
-    if case is None:
-        entry.case_id = case_or_id
+    entry.case_id = case_id
+
+
+def _system_audit(action: str, referral_id: int, case_id: int, **detail) -> None:
+    entry = audit.record(None, action, None, referral=referral_id, **detail)
+    entry.case_id = case_id
 
 
 def sweep(now: datetime | None = None, limit: int = 1000) -> SweepReport:
     """Flag referrals overdue under the Code, count those nearly due, and hand back to police
-    those whose order ended with no contact made. Each query is on an indexed status-and-time
-    column, so the cost grows with what is due, not with history. Idempotent."""
+    those whose order ended with no contact made.
+
+    Each query is on an indexed status-and-time column, so the cost grows with what is due,
+    not with history. Every change is a conditional UPDATE, so a sweep racing another sweep,
+    an officer sending or a caseworker logging contact changes each row once, and correctly.
+    """
     now = now or utcnow()
-    overdue = db.session.scalars(
-        select(Referral).where(Referral.status == ReferralStatus.AWAITING, Referral.due_at <= now,
-                               Referral.code_breach_at.is_(None))
+    overdue = db.session.execute(
+        select(Referral.id, Referral.case_id, Referral.due_at).where(
+            Referral.status == ReferralStatus.AWAITING, Referral.due_at <= now, Referral.code_breach_at.is_(None))
         .order_by(Referral.due_at).limit(limit)
     ).all()
-    for referral in overdue:
-        _flag_breach(referral, referral.case_id, now)
+    flagged = 0
+    for referral_id, case_id, due_at in overdue:
+        if db.session.execute(
+            update(Referral).where(Referral.id == referral_id, Referral.status == ReferralStatus.AWAITING,
+                                   Referral.code_breach_at.is_(None)).values(code_breach_at=now)
+        ).rowcount:
+            _audit_breach(referral_id, case_id, due_at, now - due_at)
+            flagged += 1
     due_soon = db.session.scalar(
         select(func.count()).select_from(Referral).where(
             Referral.status == ReferralStatus.AWAITING, Referral.warn_at <= now, Referral.due_at > now)
     ) or 0
-    ended = db.session.scalars(
-        select(Referral).where(Referral.status.in_([ReferralStatus.SENT, ReferralStatus.ACCEPTED]),
-                               Referral.order_ends_at <= now)
-        .options(selectinload(Referral.attempts)).order_by(Referral.order_ends_at).limit(limit)
+    open_statuses = (ReferralStatus.SENT, ReferralStatus.ACCEPTED)
+    contact = exists().where(ContactAttempt.referral_id == Referral.id,
+                             ContactAttempt.outcome.in_([o for o in ContactOutcome if o.made_contact]))
+    attempts = select(func.count()).where(ContactAttempt.referral_id == Referral.id).scalar_subquery()
+    ended = db.session.execute(
+        select(Referral.id, Referral.case_id, attempts).where(
+            Referral.status.in_(open_statuses), Referral.order_ends_at <= now)
+        .order_by(Referral.order_ends_at).limit(limit)
     ).all()
     returned = closed = 0
-    for referral in ended:
-        if any(a.outcome.made_contact for a in referral.attempts):
-            # Contact was made: nothing to hand back. Moved out of the sweep's index range.
-            referral.status = ReferralStatus.CLOSED
-            closed += 1
-            entry = audit.record(None, "referral.closed", None, referral=referral.id)
-        else:
-            referral.status, referral.returned_at = ReferralStatus.RETURNED, now
-            attempts = len(referral.attempts)
-            referral.return_reason = (
-                f"The order ended with no contact made after {attempts} attempt{'' if attempts == 1 else 's'}.")
+    for referral_id, case_id, tried in ended:
+        reason = f"The order ended with no contact made after {tried} attempt{'' if tried == 1 else 's'}."
+        if db.session.execute(
+            update(Referral).where(Referral.id == referral_id, Referral.status.in_(open_statuses), ~contact)
+            .values(status=ReferralStatus.RETURNED, returned_at=now, return_reason=reason)
+            .execution_options(synchronize_session=False)
+        ).rowcount:
+            _system_audit("referral.returned", referral_id, case_id, attempts=tried, by="sweep")
             returned += 1
-            entry = audit.record(None, "referral.returned", None, referral=referral.id, attempts=attempts, by="sweep")
-        entry.case_id = referral.case_id
+        elif db.session.execute(
+            # Contact was made: nothing to hand back; closing takes it out of the sweep's range.
+            update(Referral).where(Referral.id == referral_id, Referral.status.in_(open_statuses))
+            .values(status=ReferralStatus.CLOSED).execution_options(synchronize_session=False)
+        ).rowcount:
+            _system_audit("referral.closed", referral_id, case_id)
+            closed += 1
     db.session.commit()
-    return SweepReport(flagged=len(overdue), due_soon=due_soon, returned=returned, closed=closed)
+    return SweepReport(flagged=flagged, due_soon=due_soon, returned=returned, closed=closed)
 
 
 # -- Reading -----------------------------------------------------------------------------------
@@ -468,43 +498,59 @@ class ReferralTask:
     case: Case
     what: str
     urgent: bool
+    breach: bool = False  # overdue under the Victims' Code: shown as a breach
 
 
 def referral_tasks(case_query, now: datetime, limit: int = 50) -> list[ReferralTask]:
-    """The officer's referral to-dos on the dashboard, most urgent first (one query).
+    """The officer's referral to-dos on the dashboard, most urgent first (a fixed number of queries).
 
-    Open referrals in the Code's warning or overdue, referrals returned by a service and not
-    yet acknowledged, and high-risk referrals with no MARAC referral recorded."""
+    Every referral still with police (the task starts when the notice is served: Right 4),
+    overdue ones marked as breaches of the Code and those in the warning as urgent; referrals
+    a service returned and nobody has acknowledged; and, on live cases, high-risk referrals
+    with no MARAC referral recorded."""
     visible = case_query.with_only_columns(Case.id).scalar_subquery()
-    rows = db.session.scalars(
+    live = case_query.where(Case.state.in_(CaseState.live())).with_only_columns(Case.id).scalar_subquery()
+    waiting = db.session.scalars(
         select(Referral).where(
             Referral.case_id.in_(visible),
-            or_(
-                (Referral.status == ReferralStatus.AWAITING) & (Referral.warn_at <= now),
-                (Referral.status == ReferralStatus.RETURNED) & Referral.return_seen_at.is_(None),
-                Referral.high_risk.is_(True) & Referral.marac_done_at.is_(None)
-                & (Referral.status != ReferralStatus.DECLINED),
-            ),
-        )
-        .options(selectinload(Referral.victim))
-        .order_by(Referral.due_at).limit(limit)
+            or_(Referral.status == ReferralStatus.AWAITING,
+                (Referral.status == ReferralStatus.RETURNED) & Referral.return_seen_at.is_(None)),
+        ).options(selectinload(Referral.victim)).order_by(Referral.due_at).limit(limit)
     ).all()
-    cases = {c.id: c for c in db.session.scalars(
-        select(Case).where(Case.id.in_({r.case_id for r in rows})).options(selectinload(Case.perpetrator)))} if rows else {}
+    marac = db.session.scalars(
+        select(Referral).where(
+            Referral.case_id.in_(live), Referral.high_risk.is_(True), Referral.marac_done_at.is_(None),
+            Referral.status.not_in([ReferralStatus.DECLINED, ReferralStatus.CLOSED]),
+        ).options(selectinload(Referral.victim)).order_by(Referral.due_at).limit(limit)
+    ).all()
+    cases = cases_by_id([r.case_id for r in (*waiting, *marac)])
     tasks = []
-    for r in rows:
+    for r in waiting:
         case = cases[r.case_id]
-        if r.status is ReferralStatus.AWAITING:
-            check = code_state(r, now)
-            if check.late_by is not None:
-                tasks.append(ReferralTask(r, case, f"Victims' Code breach: referral overdue by {format_span(check.late_by)}", True))
-            else:
-                tasks.append(ReferralTask(r, case, f"Referral due by {format_instant(r.due_at)}", True))
-        elif r.status is ReferralStatus.RETURNED and r.return_seen_at is None:
+        if r.status is ReferralStatus.RETURNED:
             tasks.append(ReferralTask(r, case, "Referral returned by the service: no contact made", True))
-        if r.high_risk and r.marac_done_at is None and r.status is not ReferralStatus.DECLINED:
-            tasks.append(ReferralTask(r, case, "High risk: refer to MARAC", False))
-    return sorted(tasks, key=lambda t: not t.urgent)
+            continue
+        check = code_state(r, now)
+        if check.late_by is not None:
+            tasks.append(ReferralTask(r, case, f"Referral overdue by {format_span(check.late_by)}: a breach of the Victims' Code",
+                                      True, breach=True))
+        elif check.state is CodeState.DUE_SOON:
+            tasks.append(ReferralTask(r, case, f"Referral due soon: send by {format_instant(r.due_at)}", True))
+        else:
+            tasks.append(ReferralTask(r, case, f"Refer the victim to support: due by {format_instant(r.due_at)}", False))
+    tasks += [ReferralTask(r, cases[r.case_id], "High risk: refer to MARAC", False) for r in marac]
+    return sorted(tasks, key=lambda t: (not t.breach, not t.urgent))
+
+
+def cases_by_id(case_ids) -> dict[int, Case]:
+    """The cases behind a list of referrals or concerns, with their officer and perpetrator
+    (one query and its eager loads, whatever the number), for lists that name the case."""
+    ids = set(case_ids)
+    if not ids:
+        return {}
+    return {c.id: c for c in db.session.scalars(
+        select(Case).where(Case.id.in_(ids))
+        .options(selectinload(Case.perpetrator), selectinload(Case.officer_in_case)))}
 
 
 def open_concerns(case_query, limit: int = 50) -> list[ReferralConcern]:

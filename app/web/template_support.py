@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from app.domain.application import SECTIONS
 from app.domain.phones import display_uk
+from app.domain.referrals import ContactOutcome
 from app.domain.timefmt import format_date, format_instant, format_remaining
 from app.models import AssociatedRelationship, AuditEntry
 from app.web.authorisation.summary import summarise
@@ -23,6 +24,21 @@ TIMELINE_WORDING = {
     "application.authorised": "Notice authorised",
     "application.refused": "Application refused",
     "application.returned": "Application returned for more information",
+    "referral.created": "Victim referral to support created (Victims' Code clock started)",
+    "referral.details_saved": "Victim referral: details recorded with the victim",
+    "referral.declined": "Victim referral: the victim declined, recorded and not sent",
+    "referral.sent": "Victim referral sent to the support service",
+    "referral.code_breach": "Victim referral overdue: a breach of the Victims' Code",
+    "referral.order_updated": "Victim referral: the order's end updated",
+    "referral.accepted": "Victim referral accepted by the support service",
+    "referral.attempt_logged": "Support service: contact attempt",
+    "referral.follow_up_done": "Support service: follow-up call made",
+    "referral.concern_reported": "Support service reported a concern to police",
+    "referral.concern_actioned": "Concern from the support service acted on",
+    "referral.returned": "Victim referral returned to police",
+    "referral.return_acknowledged": "Returned referral acknowledged",
+    "referral.closed": "Victim referral closed: the order ended after contact",
+    "referral.marac_recorded": "MARAC referral recorded",
 }
 
 
@@ -37,6 +53,9 @@ def describe_entry(entry: AuditEntry) -> str:
     served_at = (entry.detail or {}).get("served_at")
     if entry.action == "case.dvpn_served" and served_at:
         text += f" at {format_instant(datetime.fromisoformat(served_at))}"
+    outcome = (entry.detail or {}).get("outcome")
+    if entry.action == "referral.attempt_logged" and outcome in set(ContactOutcome):
+        text += f": {ContactOutcome(outcome).label.lower()}"
     return text
 
 

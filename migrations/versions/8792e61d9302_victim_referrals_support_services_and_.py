@@ -83,7 +83,9 @@ def upgrade():
     )
     with op.batch_alter_table('referral', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_referral_case_id'), ['case_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_referral_code_breach_at'), ['code_breach_at'], unique=False)
+        batch_op.create_index('ix_referral_code_breach_at', ['code_breach_at'], unique=False,
+                              sqlite_where=sa.text('code_breach_at IS NOT NULL'),
+                              postgresql_where=sa.text('code_breach_at IS NOT NULL'))
         batch_op.create_index('ix_referral_service_status', ['service_id', 'status'], unique=False)
         batch_op.create_index('ix_referral_status_due_at', ['status', 'due_at'], unique=False)
         batch_op.create_index('ix_referral_status_order_ends_at', ['status', 'order_ends_at'], unique=False)

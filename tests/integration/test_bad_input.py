@@ -4,7 +4,9 @@ import io
 import pytest
 
 from app.models import Role
-from tests.integration.factories import served_case, submitted_case
+from app.services.casework import report_concern
+from app.services.referrals import referrals_for
+from tests.integration.factories import sent_referral, served_case, submitted_case, support_service
 from tests.integration.test_role_matrix import _routes
 
 GARBAGE = [
@@ -13,25 +15,41 @@ GARBAGE = [
 ]
 
 
-@pytest.mark.parametrize("role", [Role.OFFICER, Role.SUPERINTENDENT, Role.ADMIN])
+@pytest.mark.parametrize("role", [Role.OFFICER, Role.SUPERINTENDENT, Role.ADMIN, Role.CASEWORKER])
 def test_garbage_posted_to_every_route_never_gives_a_500(app, client, login_as, make_user, role):
     officer = make_user(Role.OFFICER)
     case = served_case(officer)
     submitted = submitted_case(officer)
-    ids = {"case_id": case.id, "holiday_id": 1, "user_id": officer.id, "section": "grounds", "key": "officer_statement",
+    service = support_service("Garbage Support Service")
+    # A second served case whose referral is still with police (the first one's goes to the service).
+    awaiting_case = served_case(officer)
+    _, referral = sent_referral(officer, service, case=case)
+    concern = report_concern(make_user(Role.CASEWORKER, service_id=service.id), referral, observed_at=case.served_at,
+                             what="P answered the victim's phone.")
+    ids = {"referral_id": referral.id, "concern_id": concern.id, "service_id": service.id,
+           "case_id": case.id, "holiday_id": 1, "user_id": officer.id, "section": "grounds", "key": "officer_statement",
            "doc_id": 1, "breach_id": 1, "application_id": submitted.applications[-1].id, "kind": "conditions"}
-    _, token = login_as(role)
+    _, token = login_as(role, **({"service_id": service.id} if role is Role.CASEWORKER else {}))
     fields = ["perpetrator_name", "perpetrator_dob", "incident_date", "incident_time", "served_date", "served_time", "conduct",
               "victim_id", "occurred_date", "occurred_time", "score", "risk_level", "kinds", "distance_metres", "has_mobile",
               "mobile", "outcome", "rationale", "contested", "days", "made_on", "conditions", "next_date", "amount", "paid_on",
               "starts_date", "starts_time", "court_name", "arrested", "arrested_date", "fine", "custody_days", "kind",
               "court_date", "new_days", "day", "name", "email", "role", "password", "hearing_id", "done", "source", "page",
               "eligible", "not_eligible_reason", "order_days", "age_band", "reason", "number", "no_phone_reason", "no_phone_other",
-              "running", "stratified", "body"]
-    for rule, method, _view in _routes(app):
+              "running", "stratified", "body",
+              # Referrals: the police form, the send page, the caseworker's forms, admin services.
+              "consent", "consent_asked_date", "consent_asked_time", "safe_number", "safe_to_call", "safe_times",
+              "safe_times_notes", "agreed_methods", "language", "interpreter", "other_needs", "police_summary",
+              "service_id", "attempted_date", "attempted_time", "method", "call_near_end_agreed", "notes",
+              "observed_date", "observed_time", "what", "note", "area", "active"]
+    awaiting = {**ids, "case_id": awaiting_case.id, "referral_id": referrals_for(awaiting_case)[0].id}
+    # Police referral forms again, on a referral still with police, so the garbage reaches the form.
+    targets = [(rule, method, ids) for rule, method, _view in _routes(app)]
+    targets += [(rule, method, awaiting) for rule, method, _view in _routes(app) if rule.endpoint.startswith("referrals.")]
+    for rule, method, values in targets:
         if method != "POST" or rule.endpoint in ("auth.logout", "auth.login"):
             continue
-        url = rule.build({arg: ids[arg] for arg in rule.arguments})[1]
+        url = rule.build({arg: values[arg] for arg in rule.arguments})[1]
         for value in GARBAGE:
             data = {name: value for name in fields}
             data["csrf_token"] = token

@@ -167,3 +167,22 @@ def test_an_added_bank_holiday_moves_a_running_referral_but_not_a_flagged_one(ap
     # Tuesday is no longer a working day: Mon 16 and Wed 18 are the two.
     assert referral.due_at == L("2026-11-19 00:00")
     assert referral.warn_at == L("2026-11-18 13:00")
+
+
+def test_an_attempt_typed_in_the_minute_the_referral_arrived_is_accepted(app, make_user):
+    officer = make_user(Role.OFFICER)
+    service = support_service()
+    caseworker = make_user(Role.CASEWORKER, service_id=service.id)
+    case = served_case(officer)
+    [referral] = referrals.referrals_for(case)
+    minute = utcnow().replace(second=0, microsecond=0)
+    with frozen_at(minute + timedelta(seconds=40)):
+        referrals.save_details(officer, referral, case, consenting())
+        referrals.send(officer, referral, case, service.id, load_calendar())
+        casework.log_attempt(caseworker, referral, casework.AttemptDetails(
+            minute, ContactMethod.WITHHELD_CALL, ContactOutcome.NO_ANSWER), load_calendar())
+        with pytest.raises(ValidationFailed) as exc:
+            casework.log_attempt(caseworker, referral, casework.AttemptDetails(
+                minute - timedelta(minutes=1), ContactMethod.WITHHELD_CALL, ContactOutcome.NO_ANSWER), load_calendar())
+    assert "before the referral was sent" in exc.value.errors["attempted_date"]
+    assert len(referral.attempts) == 1

@@ -12,10 +12,11 @@ from app.domain.regimes import RegimeCode
 from app.models import BreachSource, Role
 from app.services.breaches import record_breach
 from app.services.calendar import add_extra_bank_holiday, load_calendar
+from app.services.casework import report_concern
 from app.services.court import add_document
 from app.uploads import UploadStore
 from tests.integration.conftest import csrf_from, login
-from tests.integration.factories import served_case, submitted_case
+from tests.integration.factories import sent_referral, served_case, submitted_case, support_service
 
 ROLES = list(Role)
 
@@ -50,7 +51,13 @@ def ids(app, make_user):
     # A DAPN, which both inspectors and superintendents may decide (DAA 2021 s.22).
     submitted = submitted_case(officer, regime=RegimeCode.DAPN)
     application = submitted.applications[-1]
-    return {"case_id": case.id, "holiday_id": holiday.id, "user_id": officer.id, "section": "grounds",
+    # The case's referral, sent to a service, with a caseworker's concern on it.
+    service = support_service("Matrix Support Service")
+    _, referral = sent_referral(officer, service, case=case)
+    concern = report_concern(make_user(Role.CASEWORKER, service_id=service.id), referral,
+                             observed_at=case.served_at, what="P heard during the call.")
+    return {"referral_id": referral.id, "concern_id": concern.id, "service_id": service.id,
+            "case_id": case.id, "holiday_id": holiday.id, "user_id": officer.id, "section": "grounds",
             "application_id": application.id, "key": "breach_statement", "doc_id": document.id, "breach_id": breach.id,
             "kind": "conditions"}
 
@@ -67,7 +74,9 @@ def test_role_matrix(app, ids, make_user):
     results = []
     for role in ROLES:
         client = app.test_client()
-        assert login(client, make_user(role)).status_code == 302
+        # The caseworker belongs to the service the referral went to, so their pages really render.
+        extra = {"service_id": ids["service_id"]} if role is Role.CASEWORKER else {}
+        assert login(client, make_user(role, **extra)).status_code == 302
         token = csrf_from(client, "/account")
         for rule, method, view in _routes(app):
             url = _url(rule, ids)
@@ -125,10 +134,17 @@ def test_expected_access_for_key_pages(app, ids, make_user):
         "/authorisations": {Role.INSPECTOR, Role.SUPERINTENDENT},
         "/admin/users": {Role.ADMIN},
         "/admin/calendar": {Role.ADMIN},
+        "/admin/services": {Role.ADMIN},
+        f"/cases/{ids['case_id']}/referrals": readers,
+        f"/cases/{ids['case_id']}/referrals/{ids['referral_id']}/send": {Role.OFFICER},
+        "/referrals/breaches": {Role.OFFICER, Role.SUPERVISOR},
+        "/referrals/inbox": {Role.CASEWORKER},
+        f"/referrals/{ids['referral_id']}": {Role.CASEWORKER},
+        f"/referrals/{ids['referral_id']}/attempts/new": {Role.CASEWORKER},
     }
     for role in ROLES:
         client = app.test_client()
-        login(client, make_user(role))
+        login(client, make_user(role, **({"service_id": ids["service_id"]} if role is Role.CASEWORKER else {})))
         for url, roles in expected.items():
             response = client.get(url)
             if role in roles:

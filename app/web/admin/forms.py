@@ -1,4 +1,4 @@
-from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.models import Role
@@ -26,8 +26,26 @@ class NewUserForm(CleanForm):
     rank = StringField("Rank (optional)", validators=[Optional(), Length(max=60)])
     collar_number = StringField("Collar number (optional)", validators=[Optional(), Length(max=20)])
     area = SelectField("Area (officers: leave as force-wide to see every area)", validators=[Optional()])
+    # Choices are the active services; the view checks the choice so a stale or forged value
+    # comes back as an error on the field rather than "Not a valid choice".
+    service_id = SelectField("Support service (caseworkers only)", validate_choice=False)
     password = PasswordField(
         "Temporary password (at least 12 characters)",
         validators=[DataRequired("Enter a temporary password"), Length(max=1024)],
     )
     save = SubmitField("Create account")
+
+
+class SupportServiceForm(CleanForm):
+    # The rules (required, length, unique, a configured area) are the service's: its messages
+    # come back on these fields with what was typed.
+    name = StringField("Name")
+    area = SelectField("Area covered", validate_choice=False)
+    save = SubmitField("Add support service")
+
+
+class ServiceActiveForm(CleanForm):
+    """Confirms deactivating or reactivating a service; `active` says which, so a second
+    submission of the same page cannot undo the first."""
+
+    active = HiddenField()

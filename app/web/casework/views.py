@@ -1,16 +1,232 @@
-"""The caseworker's workspace."""
+"""The caseworker's workspace: the service's referrals, one referral as the service received
+it, and the safe-contact log (seed 003, "The method and timing of contact").
+
+A caseworker reads a referral only through access.visible_referrals (their own service's,
+once sent), and only its content snapshot and the order's end: never the case file.
+"""
 from __future__ import annotations
 
-from flask import Blueprint
+from datetime import datetime
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.domain.calendar import LONDON
+from app.domain.referrals import ContactMethod, ContactOutcome, DayPart, allowed_methods, days_left
+from app.domain.reminders import last_day_in_force
+from app.domain.timefmt import format_date, format_instant
+from app.extensions import db
+from app.models import HearingOutcome, Referral, ReferralStatus, RiskLevel, Role
+from app.services import ValidationFailed, casework
+from app.services.access import visible_referrals
+from app.services.calendar import load_calendar
+from app.services.referrals import stage_words
+from app.timeutil import utcnow
+from app.web.casework.forms import AttemptForm, ConcernForm, ConfirmForm, ReturnForm
+from app.web.fields import chosen, combine_london
+from app.web.forms_support import form_page
+from app.web.security import roles_required
 
 bp = Blueprint("casework", __name__)
 
-from app.models import Role  # noqa: E402
-from app.web.security import roles_required  # noqa: E402
+# Seed 003: caseworkers were told to make three attempts; persisting beyond them reached victims.
+USUAL_ATTEMPTS = 3
 
+
+def referral_or_404(referral_id: int) -> Referral:
+    """A referral sent to the caseworker's own service, or 404 (no hint that others exist)."""
+    referral = db.session.scalar(visible_referrals(current_user).where(Referral.id == referral_id))
+    if referral is None:
+        abort(404)
+    return referral
+
+
+def _back_to(referral: Referral, message: str):
+    flash(message, "info")
+    return redirect(url_for("casework.show", referral_id=referral.id))
+
+
+def _form_page(template: str, referral: Referral, form, save, **extra):
+    return form_page(template, form, save, url_for("casework.show", referral_id=referral.id),
+                     referral=referral, content=referral.content or {}, **extra)
+
+
+def _now_in_london(date_field, time_field) -> None:
+    now = utcnow().astimezone(LONDON)
+    date_field.data, time_field.data = now.date(), now.time().replace(second=0, microsecond=0)
+
+
+def _instant(date_field, time_field) -> datetime | None:
+    at = combine_london(date_field, time_field)
+    if at is None and date_field.errors:
+        raise ValidationFailed({})  # a time the clocks skipped: the message is on the date field
+    return at
+
+
+# -- Reading -----------------------------------------------------------------------------------
 
 @bp.route("/referrals/inbox")
 @roles_required(Role.CASEWORKER)
 def inbox():
-    # PLACEHOLDER: replaced by the caseworker's workspace.
-    return "Inbox", 200
+    now = utcnow()
+    counts = casework.counts(current_user)
+    past_count = counts.get(ReferralStatus.RETURNED, 0) + counts.get(ReferralStatus.CLOSED, 0)
+    if request.args.get("view") == "past":
+        return render_template("casework/past.html", referrals=casework.past(current_user), past_count=past_count)
+    rows = casework.inbox(current_user, now)
+    return render_template(
+        "casework/inbox.html", past_count=past_count, stage_words=stage_words, last_day=last_day_in_force,
+        new=[r for r in rows if r.referral.status is ReferralStatus.SENT],
+        open_rows=[r for r in rows if r.referral.status is ReferralStatus.ACCEPTED],
+    )
+
+
+@bp.route("/referrals/<int:referral_id>")
+@roles_required(Role.CASEWORKER)
+def show(referral_id: int):
+    referral = referral_or_404(referral_id)
+    casework.record_viewed(current_user, referral)
+    now = utcnow()
+    attempts = list(referral.attempts)
+    made_contact = any(a.outcome.made_contact for a in attempts)
+    follow_up = referral.follow_up_due_at if referral.follow_up_done_at is None else None
+    return render_template(
+        "casework/show.html", referral=referral, content=referral.content or {}, snapshot=_snapshot(referral.content or {}),
+        now=now, stage=stage_words(referral), days_left=days_left(referral.order_ends_at, now),
+        suggestion=casework.next_attempt(referral, now, load_calendar()), attempts=attempts, made_contact=made_contact,
+        failed_attempts=sum(1 for a in attempts if not a.outcome.made_contact), usual_attempts=USUAL_ATTEMPTS,
+        follow_up_day=follow_up.astimezone(LONDON).date() if follow_up else None,
+        follow_up_is_due=bool(follow_up and follow_up <= now),
+        is_open=referral.status in casework.OPEN_STATUSES,
+    )
+
+
+def _snapshot(content: dict) -> dict:
+    """The content snapshot's stored values (ISO instants, enum values) ready to show."""
+    hearing = content.get("hearing") or {}
+    outcome = chosen(HearingOutcome, hearing.get("outcome"))
+    risk = chosen(RiskLevel, content.get("risk_level"))
+    return {
+        "risk": risk.label if risk else "Not recorded",
+        "safe_times": [DayPart(v).label for v in content.get("safe_times") or [] if chosen(DayPart, v)],
+        "agreed_methods": [ContactMethod(v).label for v in content.get("agreed_methods") or []
+                           if chosen(ContactMethod, v) and ContactMethod(v).leaves_a_trace],
+        "hearing_at": _parsed(hearing.get("starts_at")),
+        "hearing_court": hearing.get("court"),
+        "hearing_outcome": outcome.label if outcome else None,
+        "sent_at": _parsed(content.get("sent_at")),
+        "served_at": _parsed(content.get("served_at")),
+    }
+
+
+def _parsed(value) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+# -- Changing ----------------------------------------------------------------------------------
+
+@bp.route("/referrals/<int:referral_id>/accept", methods=["GET", "POST"])
+@roles_required(Role.CASEWORKER)
+def accept(referral_id: int):
+    referral = referral_or_404(referral_id)
+    if request.method == "GET" and referral.status is not ReferralStatus.SENT:
+        return _back_to(referral, f"This referral is already {referral.status.label.lower()}.")
+    form = ConfirmForm()
+
+    def save():
+        casework.accept(current_user, referral)
+        return "Referral accepted. Make the first attempt to contact the victim from a withheld number."
+
+    return _form_page("casework/accept.html", referral, form, save)
+
+
+@bp.route("/referrals/<int:referral_id>/attempts/new", methods=["GET", "POST"])
+@roles_required(Role.CASEWORKER)
+def new_attempt(referral_id: int):
+    referral = referral_or_404(referral_id)
+    if request.method == "GET" and referral.status not in casework.OPEN_STATUSES:
+        return _back_to(referral, f"This referral is {referral.status.label.lower()}: no more attempts can be logged.")
+    methods = allowed_methods(referral.agreed_methods or [])
+    form = AttemptForm()
+    form.offer_methods(methods)
+    if request.method == "GET":
+        _now_in_london(form.attempted_date, form.attempted_time)
+        form.method.data = ContactMethod.WITHHELD_CALL.value
+    calendar = load_calendar()
+
+    def save():
+        details = casework.AttemptDetails(
+            attempted_at=_instant(form.attempted_date, form.attempted_time),
+            method=chosen(ContactMethod, form.method.data), outcome=chosen(ContactOutcome, form.outcome.data),
+            call_near_end_agreed=bool(form.call_near_end_agreed.data), notes=form.notes.data or "",
+        )
+        attempt = casework.log_attempt(current_user, referral, details, calendar)
+        return _after_attempt(referral, attempt, calendar)
+
+    return _form_page("casework/attempt.html", referral, form, save,
+                      agreed=[m for m in methods if m.leaves_a_trace])
+
+
+def _after_attempt(referral: Referral, attempt, calendar) -> str:
+    if attempt.outcome.made_contact:
+        if referral.follow_up_due_at and referral.follow_up_done_at is None:
+            day = referral.follow_up_due_at.astimezone(LONDON).date()
+            return f"Attempt recorded. The follow-up call near the end of the order is due from {format_date(day)}."
+        return "Attempt recorded: contact made."
+    suggestion = casework.next_attempt(referral, utcnow(), calendar)
+    if suggestion is None:
+        return "Attempt recorded. No further attempt fits before the order ends."
+    return (f"Attempt recorded. Next suggested attempt: {format_instant(suggestion.at)}, "
+            f"{suggestion.part.label.lower()}: {suggestion.why}.")
+
+
+@bp.route("/referrals/<int:referral_id>/concern", methods=["GET", "POST"])
+@roles_required(Role.CASEWORKER)
+def concern(referral_id: int):
+    referral = referral_or_404(referral_id)
+    form = ConcernForm()
+    if request.method == "GET":
+        _now_in_london(form.observed_date, form.observed_time)
+
+    def save():
+        casework.report_concern(current_user, referral, observed_at=_instant(form.observed_date, form.observed_time),
+                                what=form.what.data or "")
+        return "Concern sent to the officer in the case. If anyone is in immediate danger, call 999."
+
+    return _form_page("casework/concern.html", referral, form, save)
+
+
+@bp.route("/referrals/<int:referral_id>/return", methods=["GET", "POST"])
+@roles_required(Role.CASEWORKER)
+def return_to_police(referral_id: int):
+    referral = referral_or_404(referral_id)
+    if request.method == "GET" and referral.status not in casework.OPEN_STATUSES:
+        return _back_to(referral, f"This referral is {referral.status.label.lower()}.")
+    form = ReturnForm()
+    if request.method == "GET":
+        form.reason.data = casework.suggested_return_reason(referral)
+
+    def save():
+        casework.return_to_police(current_user, referral, form.reason.data or "")
+        return "Referral returned to police. The officer in the case sees it on their dashboard."
+
+    return _form_page("casework/return.html", referral, form, save)
+
+
+@bp.route("/referrals/<int:referral_id>/follow-up-done", methods=["GET", "POST"])
+@roles_required(Role.CASEWORKER)
+def follow_up_done(referral_id: int):
+    referral = referral_or_404(referral_id)
+    if request.method == "GET" and (referral.follow_up_due_at is None or referral.follow_up_done_at is not None):
+        return _back_to(referral, "There is no follow-up call waiting on this referral.")
+    form = ConfirmForm()
+
+    def save():
+        casework.follow_up_done(current_user, referral)
+        return "Follow-up call recorded as done."
+
+    return _form_page("casework/follow_up_done.html", referral, form, save,
+                      follow_up_day=referral.follow_up_due_at.astimezone(LONDON).date() if referral.follow_up_due_at else None)
