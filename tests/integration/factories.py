@@ -103,20 +103,27 @@ def granted_case(officer: User, *, days: int = 28, made_on=None, conditions=None
     return case
 
 
+def consenting(**overrides):
+    """What an officer records with a V who consents: a safe mobile, safe to call, evenings."""
+    from app.domain.referrals import Consent, DayPart
+    from app.services import referrals
+
+    details = referrals.ReferralDetails(
+        consent=Consent.CONSENTS, consent_asked_at=utcnow() - timedelta(minutes=20), safe_number="07911 123456",
+        safe_to_call=True, safe_times=[DayPart.EVENING], language="English", interpreter=False,
+        police_summary="Served the notice.",
+    )
+    for key, value in overrides.items():
+        setattr(details, key, value)
+    return details
+
+
 def sent_referral(officer: User, service, case=None, **details):
     """A served case's referral, completed with V's consent and sent to `service`."""
-    from app.domain.referrals import Consent, DayPart
     from app.services import referrals
 
     case = case or served_case(officer)
     [referral] = referrals.referrals_for(case)
-    answers = referrals.ReferralDetails(
-        consent=Consent.CONSENTS, consent_asked_at=utcnow() - timedelta(minutes=10), safe_number="07911 123456",
-        safe_to_call=True, safe_times=[DayPart.EVENING], language="English", interpreter=False,
-        police_summary="Notice served; order applied for.",
-    )
-    for key, value in details.items():
-        setattr(answers, key, value)
-    referrals.save_details(officer, referral, case, answers)
+    referrals.save_details(officer, referral, case, consenting(**details))
     referrals.send(officer, referral, case, service.id, load_calendar())
     return case, referral

@@ -15,13 +15,13 @@ import pytest
 from sqlalchemy import func, select
 
 from app.domain.calendar import LONDON
-from app.domain.referrals import CodeState, Consent, ContactMethod, ContactOutcome, DayPart
+from app.domain.referrals import CodeState, Consent, ContactMethod, ContactOutcome
 from app.extensions import db
 from app.models import AuditEntry, ReferralStatus, Role
 from app.services import casework, referrals
 from app.services.calendar import add_extra_bank_holiday, load_calendar
 from app.timeutil import frozen_at, utcnow
-from tests.integration.factories import granted_case, served_case, support_service
+from tests.integration.factories import consenting, granted_case, served_case, support_service
 
 MINUTE = timedelta(minutes=1)
 
@@ -36,17 +36,6 @@ def serve(officer, at: datetime):
         case = served_case(officer, served_at=at)
     [referral] = referrals.referrals_for(case)
     return case, referral
-
-
-def consenting(**overrides) -> referrals.ReferralDetails:
-    details = referrals.ReferralDetails(
-        consent=Consent.CONSENTS, consent_asked_at=utcnow() - timedelta(minutes=20), safe_number="07911 123456",
-        safe_to_call=True, safe_times=[DayPart.EVENING], language="English", interpreter=False,
-        police_summary="Served the notice.",
-    )
-    for key, value in overrides.items():
-        setattr(details, key, value)
-    return details
 
 
 def breach_entries(referral=None) -> list[AuditEntry]:

@@ -8,28 +8,17 @@ import pytest
 from sqlalchemy import select
 
 from app.domain.calendar import LONDON
-from app.domain.referrals import Consent, ContactMethod, ContactOutcome, DayPart
+from app.domain.referrals import Consent, ContactMethod, ContactOutcome
 from app.extensions import db
 from app.models import AuditEntry, HearingOutcome, OrderEventKind, ReferralStatus, Role
 from app.services import ValidationFailed, casework, court, referrals
 from app.services.calendar import load_calendar
 from app.timeutil import frozen_at, utcnow
-from tests.integration.factories import granted_case, listed_case, served_case, support_service
+from tests.integration.factories import consenting, granted_case, listed_case, served_case, support_service
 
 
 def L(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=LONDON)
-
-
-def consenting(**overrides) -> referrals.ReferralDetails:
-    details = referrals.ReferralDetails(
-        consent=Consent.CONSENTS, consent_asked_at=utcnow() - timedelta(minutes=20), safe_number="07911 123456",
-        safe_to_call=True, safe_times=[DayPart.EVENING], language="English", interpreter=False,
-        police_summary="Served the notice.",
-    )
-    for key, value in overrides.items():
-        setattr(details, key, value)
-    return details
 
 
 def test_serving_the_notice_creates_a_referral_due_in_two_working_days(app, make_user):

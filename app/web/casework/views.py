@@ -12,11 +12,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from app.domain.calendar import LONDON
-from app.domain.referrals import ContactMethod, ContactOutcome, DayPart, allowed_methods, days_left
+from app.domain.referrals import ContactMethod, ContactOutcome, allowed_methods, days_left
 from app.domain.reminders import last_day_in_force
 from app.domain.timefmt import format_date, format_instant
 from app.extensions import db
-from app.models import HearingOutcome, Referral, ReferralStatus, RiskLevel, Role
+from app.models import Referral, ReferralStatus, Role
 from app.services import ValidationFailed, casework
 from app.services.access import visible_referrals
 from app.services.calendar import load_calendar
@@ -25,6 +25,7 @@ from app.timeutil import utcnow
 from app.web.casework.forms import AttemptForm, ConcernForm, ConfirmForm, ReturnForm
 from app.web.fields import chosen, combine_london
 from app.web.forms_support import form_page
+from app.web.referral_content import read_snapshot
 from app.web.security import roles_required
 
 bp = Blueprint("casework", __name__)
@@ -91,7 +92,7 @@ def show(referral_id: int):
     made_contact = any(a.outcome.made_contact for a in attempts)
     follow_up = referral.follow_up_due_at if referral.follow_up_done_at is None else None
     return render_template(
-        "casework/show.html", referral=referral, content=referral.content or {}, snapshot=_snapshot(referral.content or {}),
+        "casework/show.html", referral=referral, content=referral.content or {}, snapshot=read_snapshot(referral.content or {}),
         now=now, stage=stage_words(referral), days_left=days_left(referral.order_ends_at, now),
         suggestion=casework.next_attempt(referral, now, load_calendar()), attempts=attempts, made_contact=made_contact,
         failed_attempts=sum(1 for a in attempts if not a.outcome.made_contact), usual_attempts=USUAL_ATTEMPTS,
@@ -99,31 +100,6 @@ def show(referral_id: int):
         follow_up_is_due=bool(follow_up and follow_up <= now),
         is_open=referral.status in casework.OPEN_STATUSES,
     )
-
-
-def _snapshot(content: dict) -> dict:
-    """The content snapshot's stored values (ISO instants, enum values) ready to show."""
-    hearing = content.get("hearing") or {}
-    outcome = chosen(HearingOutcome, hearing.get("outcome"))
-    risk = chosen(RiskLevel, content.get("risk_level"))
-    return {
-        "risk": risk.label if risk else "Not recorded",
-        "safe_times": [DayPart(v).label for v in content.get("safe_times") or [] if chosen(DayPart, v)],
-        "agreed_methods": [ContactMethod(v).label for v in content.get("agreed_methods") or []
-                           if chosen(ContactMethod, v) and ContactMethod(v).leaves_a_trace],
-        "hearing_at": _parsed(hearing.get("starts_at")),
-        "hearing_court": hearing.get("court"),
-        "hearing_outcome": outcome.label if outcome else None,
-        "sent_at": _parsed(content.get("sent_at")),
-        "served_at": _parsed(content.get("served_at")),
-    }
-
-
-def _parsed(value) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value) if value else None
-    except (TypeError, ValueError):
-        return None
 
 
 # -- Changing ----------------------------------------------------------------------------------

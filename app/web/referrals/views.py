@@ -10,7 +10,6 @@ from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from phonenumbers import NumberParseException
 from sqlalchemy import select
 
 from app.domain.calendar import LONDON
@@ -28,9 +27,9 @@ from app.timeutil import utcnow
 from app.web.cases.views import get_case_or_404
 from app.web.fields import chosen, combine_london, yes_no_text, yes_no_value
 from app.web.forms_support import apply_errors
+from app.web.referral_content import content_rows
 from app.web.referrals.forms import ConcernActionForm, ConfirmForm, ReferralDetailsForm, SendForm
 from app.web.security import redirect_to, roles_required
-from app.web.template_support import relationship_label
 
 bp = Blueprint("referrals", __name__)
 
@@ -74,82 +73,6 @@ def referral_summaries(case) -> list[tuple[Referral, ClockLine]]:
         return []
     now = utcnow()
     return [(r, clock_line(r, now)) for r in referral_service.referrals_for(case)]
-
-
-# -- What the service receives, in words -------------------------------------------------------
-
-def _instant(iso: str | None) -> str:
-    return format_instant(datetime.fromisoformat(iso)) if iso else ""
-
-
-def _yes_no(value: bool | None) -> str:
-    return {True: "Yes", False: "No"}.get(value, "Not recorded")
-
-
-def _labels(enum_cls, values) -> list[str]:
-    known = {m.value: m for m in enum_cls}
-    return [known[v].label for v in values or [] if v in known]
-
-
-@dataclass(frozen=True)
-class ContentRow:
-    label: str
-    value: str
-    lines: bool = False  # keep the text's line breaks
-
-
-def content_rows(content: dict, referral: Referral, *, preview: bool) -> list[ContentRow]:
-    """The referral as the service reads it, one row per thing it carries. `content` is
-    services.referrals.referral_content's dict (the stored snapshot, or the one about to be sent)."""
-    number = content.get("safe_number")
-    try:
-        number_words = display_uk(number) if number else "None recorded"
-    except NumberParseException:  # a stored value that does not parse is shown as stored
-        number_words = number
-    if number:
-        number_words += f" (safe to call: {_yes_no(content.get('safe_to_call')).lower()})"
-    times = _labels(DayPart, content.get("safe_times"))
-    if content.get("safe_times_notes"):
-        times.append(content["safe_times_notes"])
-    methods = _labels(ContactMethod, content.get("agreed_methods"))
-    methods_words = "Withheld call only" if not methods else "Withheld call, and also: " + ", ".join(methods)
-    language = content.get("language") or "Not recorded"
-    if content.get("interpreter") is not None:
-        language += f"; interpreter needed: {_yes_no(content.get('interpreter')).lower()}"
-    hearing = content.get("hearing")
-    hearing_words = "Not listed yet"
-    if hearing:
-        hearing_words = f"{hearing['court']}, {_instant(hearing['starts_at'])}"
-        if hearing.get("outcome"):
-            hearing_words += f" ({hearing['outcome'].replace('_', ' ')})"
-    children = [f"{c['name']}" + (f", aged {c['age']}" if c.get("age") is not None else "") for c in content.get("children") or []]
-    officer = content.get("officer")
-    victim = content.get("victim_name", "")
-    if content.get("relationship"):
-        victim += f" ({relationship_label(content['relationship']).lower()})"
-    risk = (content.get("risk_level") or "").capitalize() + (": MARAC and IDVA" if content.get("high_risk") else "")
-    rows = [
-        ContentRow("Case reference", content.get("reference") or ""),
-        ContentRow("Victim", victim),
-        ContentRow("Address", content.get("address") or ""),
-        ContentRow("Safe contact number", number_words),
-        ContentRow("Safe times to call", "; ".join(times) or "Not recorded"),
-        ContentRow("Ways to contact", methods_words),
-        ContentRow("Language", language),
-        ContentRow("Other needs", content.get("other_needs") or "None recorded", lines=True),
-        ContentRow("Risk level", risk),
-        ContentRow("Conditions", content.get("conditions") or "None recorded"),
-        ContentRow("Hearing", hearing_words),
-        ContentRow("Protection", referral_service.stage_words(referral)),
-        ContentRow("Children", "; ".join(children) or "None recorded"),
-        ContentRow("What police have done", content.get("police_summary") or "Nothing recorded", lines=True),
-        ContentRow("Victim asked", _instant(content.get("consent_asked_at")) or "Not recorded"),
-        ContentRow("Notice served", _instant(content.get("served_at"))),
-        ContentRow("Officer in the case", f"{officer['name']}, {officer['email']}" if officer else ""),
-    ]
-    if not preview:
-        rows.append(ContentRow("Sent", _instant(content.get("sent_at"))))
-    return rows
 
 
 # -- Looking things up -------------------------------------------------------------------------
