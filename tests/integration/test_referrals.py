@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.domain.calendar import LONDON
 from app.domain.referrals import Consent, ContactMethod, ContactOutcome
@@ -175,3 +175,21 @@ def test_an_attempt_typed_in_the_minute_the_referral_arrived_is_accepted(app, ma
                 minute - timedelta(minutes=1), ContactMethod.WITHHELD_CALL, ContactOutcome.NO_ANSWER), load_calendar())
     assert "before the referral was sent" in exc.value.errors["attempted_date"]
     assert len(referral.attempts) == 1
+
+
+def test_the_sweep_runs_from_the_command_line_and_as_the_scheduler_job(app, make_user):
+    from app.jobs import sweep_referrals
+
+    officer = make_user(Role.OFFICER)
+    first = served_case(officer, served_at=L("2026-11-11 14:00"))  # due 24:00 Fri 13: overdue now
+    second = served_case(officer, served_at=L("2026-11-12 14:00"))  # due 24:00 Mon 16
+    result = app.test_cli_runner().invoke(args=["referrals", "sweep"])
+    assert result.exit_code == 0, result.output
+    assert "Overdue under the Victims' Code, newly flagged: 1" in result.output
+    [flagged] = referrals.referrals_for(first)
+    assert flagged.code_breach_at == utcnow()
+    with frozen_at(L("2026-11-17 00:00")):
+        sweep_referrals(app)
+    [later] = referrals.referrals_for(second)
+    assert later.code_breach_at == L("2026-11-17 00:00")
+    assert db.session.scalar(select(func.count()).where(AuditEntry.action == "referral.code_breach")) == 2
