@@ -46,8 +46,9 @@ def details_from_form(form, incident_at: datetime, regime: str) -> CaseDetails:
 
 def form_page(template: str, form: FlaskForm, save, done_url: str, **context):
     """A case form page: GET shows the form; a valid POST calls `save`, which returns the
-    success message or raises ValidationFailed, whose errors come back on the form with what
-    was typed. On success: flash, then back to `done_url` (POST/redirect/GET)."""
+    success message (or the message and where to go next) or raises ValidationFailed, whose
+    errors come back on the form with what was typed. On success: flash, then back to
+    `done_url` (POST/redirect/GET)."""
     from flask import flash, render_template, request
 
     from app.services import ValidationFailed
@@ -55,10 +56,11 @@ def form_page(template: str, form: FlaskForm, save, done_url: str, **context):
 
     if request.method == "POST" and form.validate_on_submit():
         try:
-            message = save()
+            outcome = save()
         except ValidationFailed as exc:
             apply_errors(form, exc.errors)
         else:
+            message, url = outcome if isinstance(outcome, tuple) else (outcome, done_url)
             flash(message, "success")
-            return redirect_to(done_url)
+            return redirect_to(url)
     return render_template(template, form=form, **context)

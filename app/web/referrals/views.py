@@ -26,10 +26,10 @@ from app.services.calendar import load_calendar
 from app.timeutil import utcnow
 from app.web.cases.views import get_case_or_404
 from app.web.fields import chosen, combine_london, yes_no_text, yes_no_value
-from app.web.forms_support import apply_errors
+from app.web.forms_support import form_page
 from app.web.referral_content import content_rows
 from app.web.referrals.forms import ConcernActionForm, ConfirmForm, ReferralDetailsForm, SendForm
-from app.web.security import redirect_to, roles_required
+from app.web.security import roles_required
 
 bp = Blueprint("referrals", __name__)
 
@@ -102,17 +102,7 @@ def _refuse(case, message: str):
 
 
 def _form_page(template: str, case, form, save, **context):
-    """Like forms_support.form_page, but `save` may return (message, where to go next)."""
-    if request.method == "POST" and form.validate_on_submit():
-        try:
-            outcome = save()
-        except ValidationFailed as exc:
-            apply_errors(form, exc.errors)
-        else:
-            message, url = outcome if isinstance(outcome, tuple) else (outcome, _back(case))
-            flash(message, "success")
-            return redirect_to(url)
-    return render_template(template, form=form, case=case, **context)
+    return form_page(template, form, save, _back(case), case=case, **context)
 
 
 # -- A case's referrals ------------------------------------------------------------------------
