@@ -48,7 +48,7 @@ _PHRASES = {
 
 
 def police_actions(events: Iterable[Event]) -> list[str]:
-    """One line per step police took, oldest first: "21 Nov 2026 at 14:05: Notice served ..."."""
+    """One line per step police took, oldest first: "Sat 21 Nov 2026, 14:05: Notice served ..."."""
     lines = []
     for event in sorted(events, key=lambda e: e.at):
         phrase = _PHRASES.get(event.action)
