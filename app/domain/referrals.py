@@ -125,6 +125,8 @@ class CodeCheck:
     due_at: datetime
     # How late: for an open referral, by now; for a settled one, when it was settled.
     late_by: timedelta | None
+    # Time left before it is due, while it is open and not yet overdue.
+    left: timedelta | None = None
 
 
 def code_check(due_at: datetime, warn_at: datetime, settled_at: datetime | None, now: datetime) -> CodeCheck:
@@ -138,8 +140,8 @@ def code_check(due_at: datetime, warn_at: datetime, settled_at: datetime | None,
     if now >= due_at:
         return CodeCheck(CodeState.OVERDUE, due_at, now - due_at)
     if now >= warn_at:
-        return CodeCheck(CodeState.DUE_SOON, due_at, None)
-    return CodeCheck(CodeState.RUNNING, due_at, None)
+        return CodeCheck(CodeState.DUE_SOON, due_at, None, due_at - now)
+    return CodeCheck(CodeState.RUNNING, due_at, None, due_at - now)
 
 
 @dataclass(frozen=True)

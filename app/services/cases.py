@@ -153,7 +153,7 @@ def record_dvpn_served(
     case.state = CaseState.SERVED
     refresh_urgency(case, calendar)
     # The Victims' Code referral starts here, not at the order (seed 003).
-    referrals.create_for_served(case, calendar, referral_settings or ReferralSettings())
+    referrals.create_for_served(actor, case, calendar, referral_settings or ReferralSettings())
     audit.record(
         actor,
         "case.dvpn_served",

@@ -310,7 +310,7 @@ def record_outcome(
                                      listed_by_id=actor.id, listed_at=now))
         detail["next_starts_at"] = next_starts_at.isoformat()
     refresh_urgency(case, calendar)
-    referrals.sync_with_order(case, calendar)
+    referrals.sync_with_order(case, calendar, actor)
     audit.record(actor, "court.outcome_recorded", case, **detail)
     db.session.commit()
     return hearing
@@ -353,7 +353,7 @@ def change_order(actor: User, case: Case, *, kind: OrderEventKind, court_date: d
     # Unsent texts are cancelled (discharged) or re-planned (new length) with the change.
     reminders.order_changed(case, utcnow(), texts or TextSettings())
     refresh_urgency(case, calendar)
-    referrals.sync_with_order(case, calendar)
+    referrals.sync_with_order(case, calendar, actor)
     audit.record(actor, f"order.{kind.value}", case, court_date=court_date.isoformat(), details=details.strip(), days=new_days)
     db.session.commit()
     return event

@@ -67,7 +67,7 @@ class ReferralSettings:
 
 # -- Creation and keeping in step with the order ----------------------------------------------
 
-def create_for_served(case: Case, calendar: Calendar, settings: ReferralSettings) -> list[Referral]:
+def create_for_served(actor: User, case: Case, calendar: Calendar, settings: ReferralSettings) -> list[Referral]:
     """One referral per victim, due `working_days` working days after service of the notice
     (Right 4; the day of service does not count). In the caller's transaction."""
     made = []
@@ -86,7 +86,7 @@ def create_for_served(case: Case, calendar: Calendar, settings: ReferralSettings
         made.append(referral)
     db.session.flush()
     for referral in made:
-        audit.record(None, "referral.created", case, referral=referral.id, due_at=referral.due_at.isoformat())
+        audit.record(actor, "referral.created", case, referral=referral.id, due_at=referral.due_at.isoformat())
     return made
 
 
@@ -106,10 +106,10 @@ def protection_stage(case: Case) -> tuple[str, datetime | None]:
     return "notice", None
 
 
-def sync_with_order(case: Case, calendar: Calendar) -> None:
+def sync_with_order(case: Case, calendar: Calendar, actor: User | None = None) -> None:
     """Keep the case's referrals' order end and stage current (order granted, varied,
     discharged, expired, or refused). In the caller's transaction; a refused order does not
-    cancel a referral."""
+    cancel a referral. `actor` is who recorded the court's decision (None: the expiry sweep)."""
     stage, ends_at = protection_stage(case)
     for referral in db.session.scalars(
         select(Referral).where(Referral.case_id == case.id).options(selectinload(Referral.attempts))
@@ -119,7 +119,7 @@ def sync_with_order(case: Case, calendar: Calendar) -> None:
         referral.protection_stage, referral.order_ends_at = stage, ends_at
         referral.high_risk = referral.high_risk or needs_marac(case.risk_level.value)
         refresh_follow_up(referral, calendar)
-        audit.record(None, "referral.order_updated", case, referral=referral.id, stage=stage,
+        audit.record(actor, "referral.order_updated", case, referral=referral.id, stage=stage,
                      order_ends_at=ends_at.isoformat() if ends_at else None)
 
 
@@ -289,7 +289,7 @@ def referral_content(referral: Referral, case: Case, now: datetime) -> dict:
     """Everything the service receives, as plain values: V, how to reach her safely, the risk,
     the conditions, the hearing, the order's end, children and what police have done."""
     victim: Person = referral.victim
-    hearing = next((h for h in reversed(case.hearings)), None)
+    hearing = case.hearings[-1] if case.hearings else None
     order = case.order
     conditions = []
     if order is not None:

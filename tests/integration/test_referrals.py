@@ -30,6 +30,8 @@ def test_serving_the_notice_creates_a_referral_due_in_two_working_days(app, make
     # Mon 16 and Tue 17 are the two working days: due 00:00 Wed 18.
     assert referral.due_at == L("2026-11-18 00:00")
     assert referral.warn_at == L("2026-11-17 13:00")
+    created = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "referral.created"))
+    assert (created.user_id, created.case_id) == (officer.id, case.id)
 
 
 def test_send_snapshots_what_the_service_sees_and_declined_is_not_sent(app, make_user):

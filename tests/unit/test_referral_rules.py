@@ -350,3 +350,12 @@ def test_days_left_reads_london_days_from_utc():
 )
 def test_needs_marac(level, expected):
     assert needs_marac(level) is expected
+
+
+def test_code_check_says_how_long_is_left_only_while_open_and_not_overdue():
+    due = datetime(2026, 11, 19, 0, 0, tzinfo=LONDON)
+    warn = datetime(2026, 11, 18, 13, 0, tzinfo=LONDON)
+    assert code_check(due, warn, None, due - timedelta(hours=20)).left == timedelta(hours=20)
+    assert code_check(due, warn, None, due - timedelta(hours=2)).left == timedelta(hours=2)
+    assert code_check(due, warn, None, due).left is None
+    assert code_check(due, warn, due - timedelta(hours=30), due - timedelta(hours=1)).left is None

@@ -52,9 +52,9 @@ def clock_line(referral: Referral, now: datetime) -> ClockLine:
     check = referral_service.code_state(referral, now)
     due = format_instant(check.due_at)
     if check.state is CodeState.RUNNING:
-        return ClockLine("Clock running", "blue", f"Due by {due}: {format_remaining(check.due_at - now)} left.", False)
+        return ClockLine("Clock running", "blue", f"Due by {due}: {format_remaining(check.left)} left.", False)
     if check.state is CodeState.DUE_SOON:
-        return ClockLine("Due soon", "orange", f"Due soon: by {due}, {format_remaining(check.due_at - now)} left.", False)
+        return ClockLine("Due soon", "orange", f"Due soon: by {due}, {format_remaining(check.left)} left.", False)
     if check.state is CodeState.OVERDUE:
         return ClockLine("Code breach", "red", f"Overdue by {format_span(check.late_by)}: it was due by {due}. "
                          "This is a breach of the Victims' Code.", True)
