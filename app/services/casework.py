@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, update
+from sqlalchemy import case, func, update
 from sqlalchemy.orm import selectinload
 
 from app.domain.calendar import Calendar
@@ -194,7 +194,9 @@ def inbox(user: User, now: datetime, *, statuses=OPEN_STATUSES, limit: int = 200
     rows = db.session.scalars(
         visible_referrals(user).where(Referral.status.in_(statuses))
         .options(selectinload(Referral.attempts))
-        .order_by(Referral.status.desc(), Referral.order_ends_at.is_(None), Referral.order_ends_at, Referral.settled_at)
+        # New (not yet accepted) first, then the order ending soonest.
+        .order_by(case((Referral.status == ReferralStatus.SENT, 0), else_=1), Referral.order_ends_at.is_(None),
+                  Referral.order_ends_at, Referral.settled_at)
         .limit(limit)
     ).all()
     return [
