@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import AuditEntry, ConcernStatus, ReferralStatus, Role
 from app.services import casework, referrals
 from app.services.calendar import load_calendar
-from app.timeutil import utcnow
+from app.timeutil import frozen_at, utcnow
 from tests.integration.conftest import csrf_from, login
 from tests.integration.factories import open_case, sent_referral, served_case, support_service
 from tests.support import count_queries
@@ -374,3 +374,24 @@ def test_posts_without_a_csrf_token_are_refused(client, login_as):
     db.session.refresh(referral)
     assert referral.status is ReferralStatus.AWAITING and referral.consent is None
 
+
+
+def test_a_case_referral_page_does_not_grow_with_attempts_and_concerns(client, login_as, make_user):
+    officer, _ = login_as(Role.OFFICER)
+    service = support_service()
+    case, referral = sent_referral(officer, service)
+
+    def add_one(n: int):
+        worker = make_user(Role.CASEWORKER, service_id=service.id)  # each concern by someone else
+        with frozen_at(utcnow() + timedelta(minutes=n)):
+            casework.log_attempt(worker, referral, casework.AttemptDetails(
+                utcnow(), ContactMethod.WITHHELD_CALL, ContactOutcome.NO_ANSWER), load_calendar())
+            casework.report_concern(worker, referral, observed_at=utcnow(), what=f"Concern {n}.")
+
+    add_one(1)
+    few = count_queries(client, f"/cases/{case.id}/referrals")
+    for n in range(2, 6):
+        add_one(n)
+    html = page(client, f"/cases/{case.id}/referrals")
+    assert html.count("Call from a withheld number") >= 5 and "Concern 5." in html
+    assert count_queries(client, f"/cases/{case.id}/referrals") == few
