@@ -11,3 +11,17 @@ class ValidationFailed(Exception):
     def __init__(self, errors: dict[str, str]):
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
+
+
+def change_once(statement, refusal: str) -> None:
+    """Run a conditional UPDATE that must change exactly one row, or refuse with `refusal`.
+
+    The condition (still unsettled, still open...) makes a double-click, a second tab or a
+    race with the scheduler change the row once: the loser's transaction is rolled back and
+    it gets the message, never a second change.
+    """
+    from app.extensions import db
+
+    if db.session.execute(statement).rowcount != 1:
+        db.session.rollback()
+        raise ValidationFailed({"": refusal})

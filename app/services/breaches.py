@@ -9,7 +9,7 @@ from app.domain import deadlines
 from app.domain.calendar import Calendar
 from app.extensions import db
 from app.models import Breach, BreachOutcome, BreachSource, Case, CaseState, OrderStatus, User
-from app.services import ValidationFailed, audit
+from app.services import ValidationFailed, audit, change_once
 from app.services.clock_cache import refresh_urgency
 from app.timeutil import utcnow
 
@@ -77,15 +77,13 @@ def record_outcome(actor: User, case: Case, breach: Breach, *, outcome: BreachOu
         errors["outcome"] = "A sanction can only follow a breach found proved"
     if errors:
         raise ValidationFailed(errors)
-    claimed = db.session.execute(
+    change_once(
         update(Breach).where(Breach.id == breach.id, Breach.outcome.is_(None)).values(
             outcome=outcome, fine_pence=fine_pence, custody_days=custody_days, outcome_notes=notes.strip() or None,
             outcome_by_id=actor.id, outcome_at=utcnow(),
-        )
-    ).rowcount
-    if claimed != 1:
-        db.session.rollback()
-        raise ValidationFailed({"": "The outcome of this breach has already been recorded"})
+        ),
+        "The outcome of this breach has already been recorded",
+    )
     db.session.refresh(breach)
     refresh_urgency(case, calendar)
     if case.state is CaseState.ORDER_ENDED and all(b.outcome is not None for b in case.breaches):

@@ -27,7 +27,7 @@ from app.domain.referrals import (
 )
 from app.extensions import db
 from app.models import ContactAttempt, Referral, ReferralConcern, ReferralStatus, User
-from app.services import ValidationFailed, audit
+from app.services import ValidationFailed, audit, change_once
 from app.services.access import visible_referrals
 from app.services.referrals import MAX_TEXT, refresh_follow_up
 from app.timeutil import utcnow
@@ -48,13 +48,11 @@ def _require_open(referral: Referral) -> None:
 
 def accept(actor: User, referral: Referral) -> None:
     """Take the referral on (once)."""
-    claimed = db.session.execute(
+    change_once(
         update(Referral).where(Referral.id == referral.id, Referral.status == ReferralStatus.SENT)
-        .values(status=ReferralStatus.ACCEPTED, accepted_at=utcnow(), accepted_by_id=actor.id)
-    ).rowcount
-    if claimed != 1:
-        db.session.rollback()
-        raise ValidationFailed({"": "This referral has already been accepted"})
+        .values(status=ReferralStatus.ACCEPTED, accepted_at=utcnow(), accepted_by_id=actor.id),
+        "This referral has already been accepted",
+    )
     _audit(actor, "referral.accepted", referral)
     db.session.commit()
 
@@ -114,13 +112,11 @@ def log_attempt(actor: User, referral: Referral, details: AttemptDetails, calend
 def follow_up_done(actor: User, referral: Referral) -> None:
     if referral.follow_up_due_at is None:
         raise ValidationFailed({"": "There is no follow-up call due on this referral"})
-    claimed = db.session.execute(
+    change_once(
         update(Referral).where(Referral.id == referral.id, Referral.follow_up_done_at.is_(None))
-        .values(follow_up_done_at=utcnow())
-    ).rowcount
-    if claimed != 1:
-        db.session.rollback()
-        raise ValidationFailed({"": "The follow-up call is already recorded as done"})
+        .values(follow_up_done_at=utcnow()),
+        "The follow-up call is already recorded as done",
+    )
     _audit(actor, "referral.follow_up_done", referral)
     db.session.commit()
 
@@ -158,13 +154,11 @@ def return_to_police(actor: User, referral: Referral, reason: str) -> None:
         raise ValidationFailed({"reason": "Say why the referral is going back to police"})
     if len(reason) > MAX_TEXT:
         raise ValidationFailed({"reason": f"Keep this to {MAX_TEXT} characters"})
-    claimed = db.session.execute(
+    change_once(
         update(Referral).where(Referral.id == referral.id, Referral.status.in_(OPEN_STATUSES))
-        .values(status=ReferralStatus.RETURNED, returned_at=utcnow(), returned_by_id=actor.id, return_reason=reason.strip())
-    ).rowcount
-    if claimed != 1:
-        db.session.rollback()
-        raise ValidationFailed({"": "This referral has already been returned"})
+        .values(status=ReferralStatus.RETURNED, returned_at=utcnow(), returned_by_id=actor.id, return_reason=reason.strip()),
+        "This referral has already been returned",
+    )
     _audit(actor, "referral.returned", referral, attempts=len(referral.attempts), by="caseworker")
     db.session.commit()
 

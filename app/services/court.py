@@ -30,7 +30,7 @@ from app.models import (
     ProtectionOrder,
     User,
 )
-from app.services import ValidationFailed, audit, referrals, reminders, trial
+from app.services import ValidationFailed, audit, change_once, referrals, reminders, trial
 from app.services.clock_cache import refresh_urgency
 from app.services.reminders import TextSettings
 from app.timeutil import utcnow
@@ -285,13 +285,11 @@ def record_outcome(
     if errors:
         raise ValidationFailed(errors)
     now = utcnow()
-    claimed = db.session.execute(
+    change_once(
         update(Hearing).where(Hearing.id == hearing.id, Hearing.outcome.is_(None))
-        .values(outcome=outcome, contested=contested, outcome_notes=notes.strip() or None, outcome_by_id=actor.id, outcome_at=now)
-    ).rowcount
-    if claimed != 1:
-        db.session.rollback()
-        raise ValidationFailed({"": "The outcome of this hearing has already been recorded"})
+        .values(outcome=outcome, contested=contested, outcome_notes=notes.strip() or None, outcome_by_id=actor.id, outcome_at=now),
+        "The outcome of this hearing has already been recorded",
+    )
     db.session.refresh(hearing)
     detail = {"hearing": hearing.id, "outcome": outcome.value, "contested": contested}
     if outcome is HearingOutcome.GRANTED:

@@ -47,7 +47,7 @@ from app.models import (
     SupportService,
     User,
 )
-from app.services import ValidationFailed, audit
+from app.services import ValidationFailed, audit, change_once
 from app.timeutil import utcnow
 
 MAX_TEXT = 4000
@@ -235,12 +235,10 @@ def _settle(actor: User, referral: Referral, status: ReferralStatus, now: dateti
     values = {"status": status, "settled_at": now, "settled_by_id": actor.id}
     if service_id is not None:
         values["service_id"] = service_id
-    claimed = db.session.execute(
-        update(Referral).where(Referral.id == referral.id, Referral.status == ReferralStatus.AWAITING).values(**values)
-    ).rowcount
-    if claimed != 1:
-        db.session.rollback()
-        raise ValidationFailed({"": "This referral has already been sent or declined"})
+    change_once(
+        update(Referral).where(Referral.id == referral.id, Referral.status == ReferralStatus.AWAITING).values(**values),
+        "This referral has already been sent or declined",
+    )
     db.session.refresh(referral)
     if now >= referral.due_at and referral.code_breach_at is None:
         _flag_breach(referral, now, settled=True)
@@ -350,13 +348,11 @@ def record_marac(actor: User, referral: Referral, case: Case) -> None:
     """The high-risk case has been referred to MARAC (recorded once)."""
     if not referral.high_risk:
         raise ValidationFailed({"": "Only a high-risk case is referred to MARAC from here"})
-    claimed = db.session.execute(
+    change_once(
         update(Referral).where(Referral.id == referral.id, Referral.marac_done_at.is_(None))
-        .values(marac_done_at=utcnow(), marac_done_by_id=actor.id)
-    ).rowcount
-    if claimed != 1:
-        db.session.rollback()
-        raise ValidationFailed({"": "The MARAC referral is already recorded"})
+        .values(marac_done_at=utcnow(), marac_done_by_id=actor.id),
+        "The MARAC referral is already recorded",
+    )
     audit.record(actor, "referral.marac_recorded", case, referral=referral.id)
     db.session.commit()
 
@@ -364,13 +360,11 @@ def record_marac(actor: User, referral: Referral, case: Case) -> None:
 def acknowledge_return(actor: User, referral: Referral, case: Case) -> None:
     if referral.status is not ReferralStatus.RETURNED:
         raise ValidationFailed({"": "This referral has not been returned to police"})
-    claimed = db.session.execute(
+    change_once(
         update(Referral).where(Referral.id == referral.id, Referral.return_seen_at.is_(None))
-        .values(return_seen_at=utcnow(), return_seen_by_id=actor.id)
-    ).rowcount
-    if claimed != 1:
-        db.session.rollback()
-        raise ValidationFailed({"": "The return has already been acknowledged"})
+        .values(return_seen_at=utcnow(), return_seen_by_id=actor.id),
+        "The return has already been acknowledged",
+    )
     audit.record(actor, "referral.return_acknowledged", case, referral=referral.id)
     db.session.commit()
 
@@ -381,13 +375,11 @@ def action_concern(actor: User, concern: ReferralConcern, case: Case, note: str)
         raise ValidationFailed({"note": "Say what was done about the concern"})
     if len(note) > MAX_TEXT:
         raise ValidationFailed({"note": f"Keep this to {MAX_TEXT} characters"})
-    claimed = db.session.execute(
+    change_once(
         update(ReferralConcern).where(ReferralConcern.id == concern.id, ReferralConcern.status == ConcernStatus.OPEN)
-        .values(status=ConcernStatus.ACTIONED, actioned_by_id=actor.id, actioned_at=utcnow(), action_note=note.strip())
-    ).rowcount
-    if claimed != 1:
-        db.session.rollback()
-        raise ValidationFailed({"": "This concern has already been dealt with"})
+        .values(status=ConcernStatus.ACTIONED, actioned_by_id=actor.id, actioned_at=utcnow(), action_note=note.strip()),
+        "This concern has already been dealt with",
+    )
     audit.record(actor, "referral.concern_actioned", case, concern=concern.id)
     db.session.commit()
 
