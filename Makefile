@@ -5,7 +5,7 @@ FLASK  := FLASK_APP=wsgi.py $(VENV)/bin/flask
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test test-unit test-integration test-browser bench lint venv migrate seed
+.PHONY: run test test-browser-clocks bench lint venv migrate seed
 
 venv:
 	@scripts/ensure-venv
@@ -25,6 +25,16 @@ run: seed
 ## The whole suite: unit, integration (SQLite, and PostgreSQL where it can start one), browser.
 test: venv
 	@scripts/run-tests
+
+## The browser suite three times, the live app's clock starting at three awkward moments
+## (London time): a Tuesday 10:00, a Friday 20:30, the Thursday before Easter 2027 at 23:50.
+CLOCK_STARTS := 2026-11-17T10:00 2026-11-20T20:30 2027-03-25T23:50
+test-browser-clocks: venv
+	@scripts/ensure-chromium
+	@for start in $(CLOCK_STARTS); do \
+		echo "== browser suite, clock starting $$start"; \
+		DVPO_TEST_CLOCK_START=$$start $(PY) -m pytest tests/browser -q -p no:cacheprovider || exit 1; \
+	done
 
 bench: venv
 	@$(PY) -m tests.benchmarks.dashboard

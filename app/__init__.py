@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from app import cli
+from app import cli, timeutil
 from app.config import load_settings
 from app.extensions import csrf, db, login_manager, migrate
 
@@ -30,6 +30,8 @@ def create_app(config: dict | None = None) -> Flask:
     _register_errors(app)
     app.after_request(_security_headers)
     cli.register(app)
+    if app.config["CLOCK_STARTS_AT"] is not None:
+        timeutil.run_from(app.config["CLOCK_STARTS_AT"])
     return app
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import datetime
 from pathlib import Path
 
 
@@ -111,6 +112,7 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
     if settings["REGIME"] not in ("dvpn", "dapn"):
         raise ConfigError("REGIME must be dvpn or dapn")
     settings["DAPN_PILOT"] = _as_bool(settings["DAPN_PILOT"])
+    settings["CLOCK_STARTS_AT"] = _clock_starts_at(settings.get("CLOCK_STARTS_AT"), env)
 
     if settings["SCHEDULER_IN_PROCESS"] is None:
         settings["SCHEDULER_IN_PROCESS"] = development
@@ -128,6 +130,25 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
     # Requests a little over the upload limit are cut off by Werkzeug before they are read.
     settings["MAX_CONTENT_LENGTH"] = (settings["UPLOAD_MAX_MB"] + 1) * 1024 * 1024
     return settings
+
+
+def _clock_starts_at(value: object, env: str) -> datetime | None:
+    """The instant a test's live app starts its clock at (app/timeutil.run_from).
+
+    Only the testing configuration takes it: a clock that is not the real one would show
+    officers wrong statutory deadlines, so anywhere else it stops start-up.
+    """
+    if value in (None, ""):
+        return None
+    if env != "testing":
+        raise ConfigError("CLOCK_STARTS_AT is for the test suites only (DVPO_ENV=testing)")
+    try:
+        instant = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except ValueError:
+        raise ConfigError(f"CLOCK_STARTS_AT must be an ISO 8601 instant, got {value!r}") from None
+    if instant.tzinfo is None:
+        raise ConfigError("CLOCK_STARTS_AT needs a UTC offset or zone, e.g. 2026-11-17T10:00:00+00:00")
+    return instant
 
 
 def _read_instance_file(instance_path: str) -> dict:

@@ -1,28 +1,49 @@
 """The one place the application reads the wall clock.
 
 Domain code never reads the clock (time is an argument); services and views ask here, so
-tests can fix the time with `frozen_at`.
+tests control the time in one of two ways:
+
+- `frozen_at(instant)`: the clock stands still at `instant` (unit and integration tests);
+- `run_from(instant)`: the clock starts at `instant` and runs forward at the real rate (the
+  browser suite's live server, whose pages, htmx polls and redirects need time to pass).
+  `create_app` starts it from the `CLOCK_STARTS_AT` setting, which only the testing
+  configuration accepts (app/config.py), so production always reads the real clock.
+
+A frozen clock wins over a running one, and both are process-wide: the live server runs in
+a thread of the test process, so the test and the app read the same clock.
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 _frozen: datetime | None = None
+# (the instant the running clock started at, time.monotonic() at that moment)
+_running: tuple[datetime, float] | None = None
 
 
 def utcnow() -> datetime:
-    return _frozen if _frozen is not None else datetime.now(UTC)
+    if _frozen is not None:
+        return _frozen
+    if _running is not None:
+        start, started = _running
+        return start + timedelta(seconds=time.monotonic() - started)
+    return datetime.now(UTC)
+
+
+def _aware(instant: datetime, who: str) -> datetime:
+    if instant.tzinfo is None:
+        raise ValueError(f"{who} needs an aware datetime")
+    return instant.astimezone(UTC)
 
 
 @contextmanager
 def frozen_at(instant: datetime) -> Iterator[None]:
     """Make utcnow() return `instant` (aware) inside the block. For tests and replays."""
     global _frozen
-    if instant.tzinfo is None:
-        raise ValueError("frozen_at needs an aware datetime")
-    previous, _frozen = _frozen, instant.astimezone(UTC)
+    previous, _frozen = _frozen, _aware(instant, "frozen_at")
     try:
         yield
     finally:
@@ -32,4 +53,14 @@ def frozen_at(instant: datetime) -> Iterator[None]:
 def set_frozen(instant: datetime | None) -> None:
     """Move a frozen clock (tests that step time forward)."""
     global _frozen
-    _frozen = instant.astimezone(UTC) if instant is not None else None
+    _frozen = _aware(instant, "set_frozen") if instant is not None else None
+
+
+def run_from(instant: datetime | None) -> None:
+    """Start the clock at `instant` and let it run forward from there; None: the real clock.
+
+    Calling it again moves the running clock to another moment (a test that needs one).
+    """
+    global _running
+    _running = (_aware(instant, "run_from"), time.monotonic()) if instant is not None else None
+

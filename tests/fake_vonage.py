@@ -26,7 +26,7 @@ import tempfile
 import threading
 import uuid
 from collections import Counter, deque
-from datetime import UTC, datetime
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,8 @@ from urllib.parse import parse_qs
 
 import trustme
 from vonage_http_client import Auth
+
+from app.timeutil import utcnow
 
 THROTTLE_TEXT = "Throughput Rate Exceeded - please wait [ 1000 ] and retry"
 NAMED_BEHAVIOURS = frozenset({"accept", "throttle", "http500", "http429", "hang", "drop"})
@@ -142,7 +144,7 @@ class FakeVonage:
             record = self._accepted.get(client_ref)
         if record is None:
             raise LookupError("the fake accepted no message with that client-ref")
-        moment = now or datetime.now(UTC)
+        moment = now or utcnow()  # the clock the app under test reads
         params = {
             "msisdn": record["to"], "to": record["from"], "network-code": "23410",
             "messageId": record["message_id"], "price": "0.04000000", "status": status,

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,11 @@ from flask import Flask
 from flask_migrate import upgrade
 
 from app import create_app
+from app.domain.calendar import LONDON
+
+# The browser suite's and the benchmarks' clock starts here unless told otherwise: a Tuesday
+# morning in November, a working day away from any bank holiday.
+ORDINARY_MOMENT = datetime(2026, 11, 17, 10, 0, tzinfo=LONDON)
 
 
 def migrated_app(database_url: str, *, demo_data: bool = False, **settings) -> Flask:

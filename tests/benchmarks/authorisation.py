@@ -29,9 +29,10 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from app.timeutil import utcnow
 from tests.benchmarks import report
 from tests.benchmarks.dashboard import (
     INSERT_CHUNK,
@@ -174,7 +175,7 @@ def submit(app, application_ids: list[int]) -> int:
 
     with app.app_context():
         officer_id = db.session.scalar(select(User.id).where(User.email == OFFICER_EMAIL))
-        now = datetime.now(UTC).replace(microsecond=0)
+        now = utcnow().replace(microsecond=0)  # the bench app's clock (tests.support.ORDINARY_MOMENT)
         for start in range(0, len(application_ids), 500):
             chunk = application_ids[start:start + 500]
             db.session.execute(

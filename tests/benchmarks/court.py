@@ -41,9 +41,10 @@ import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
+from app.timeutil import utcnow
 from tests.benchmarks import report
 from tests.benchmarks.dashboard import (
     INSERT_CHUNK,
@@ -179,7 +180,7 @@ def add_court_data(app, first_case_id: int, people: list[int]) -> Built:
     with app.app_context():
         calendar = load_calendar()
         window = app.config["HEARING_WINDOW_HOURS"]
-        now = datetime.now(UTC).replace(microsecond=0)
+        now = utcnow().replace(microsecond=0)  # the bench app's clock (tests.support.ORDINARY_MOMENT)
         ids = Ids(db.session, Hearing, ProtectionOrder, Document, Breach, OrderEvent)
         officer = people[0]
         rows: dict[str, list[dict]] = {name: [] for name in

@@ -31,9 +31,10 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
+from app.timeutil import utcnow
 from tests.benchmarks import report
 
 DEFAULT_SIZES = (10, 1000, 10000)
@@ -80,9 +81,11 @@ def sizes_from_env() -> list[int]:
 
 
 def build_app(workdir: Path):
-    from tests.support import migrated_app
+    from tests.support import ORDINARY_MOMENT, migrated_app
 
-    return migrated_app(f"sqlite:///{workdir}/bench.sqlite3", demo_data=True)
+    # Demo data and the seeded cases are placed relative to one ordinary working morning,
+    # so what the pages show (and so what they query) does not depend on the hour.
+    return migrated_app(f"sqlite:///{workdir}/bench.sqlite3", demo_data=True, CLOCK_STARTS_AT=ORDINARY_MOMENT)
 
 
 def insert_cases(app, count: int) -> int:
@@ -99,7 +102,7 @@ def insert_cases(app, count: int) -> int:
         first_id = (db.session.scalar(select(func.max(Case.id))) or 0) + 1
         calendar = load_calendar()
         window = app.config["HEARING_WINDOW_HOURS"]
-        now = datetime.now(UTC).replace(microsecond=0)
+        now = utcnow().replace(microsecond=0)  # the bench app's clock (tests.support.ORDINARY_MOMENT)
         risks = list(RiskLevel)
         cases, people = [], []
         for i in range(count):

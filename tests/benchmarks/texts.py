@@ -63,7 +63,7 @@ def build(history: int, due: int):
     from app.models import EnrolmentStatus, ProtectionOrder, TextMessage, TrialEnrolment
 
     path = tempfile.mkdtemp(prefix="dvpo-bench-texts-")
-    app = migrated_app(f"sqlite:///{path}/bench.sqlite3", demo_data=True)
+    app = migrated_app(f"sqlite:///{path}/bench.sqlite3", demo_data=True, CLOCK_STARTS_AT=NOW)
     with app.app_context():
         enrolment = db.session.scalars(select(TrialEnrolment)).first()
         enrolment.status = EnrolmentStatus.TRIAL_OFF

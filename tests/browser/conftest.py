@@ -3,7 +3,12 @@
 Fixtures:
   chromium_path  the Chromium executable (/usr/bin/chromium); skips loudly when missing,
                  and fails under CI=true, where a skipped suite would hide a broken build
+  clock_start    the instant the live app's clock starts at: $DVPO_TEST_CLOCK_START (London
+                 time, e.g. 2027-03-25T23:50), else an ordinary working morning; a test
+                 that needs another moment says @pytest.mark.clock_starts_at("...")
+  clock          the running clock the live app and the test share: now(), move_to(instant)
   live_app       a Flask app on a fresh SQLite database: real migrations, then demo data
+                 seeded relative to the clock's start
   live_server    live_app served by werkzeug on 127.0.0.1 (an ephemeral port); its base URL
   browser        one Chromium for the session (never a downloaded browser)
   context        a fresh browser context (a fresh profile) per test: en-GB, Europe/London
@@ -20,6 +25,7 @@ import sys
 import tempfile
 import threading
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -172,19 +178,73 @@ def pytest_runtest_call(item):
     return result
 
 
+# ------------------------------------------------------------------ the clock
+
+
+def _london_instant(text: str) -> datetime:
+    """An ISO 8601 instant; without an offset it is London time (as people say it)."""
+    from app.domain.calendar import LONDON
+
+    instant = datetime.fromisoformat(text)
+    return instant if instant.tzinfo is not None else instant.replace(tzinfo=LONDON)
+
+
+@pytest.fixture(scope="session")
+def default_clock_start() -> datetime:
+    chosen = os.environ.get("DVPO_TEST_CLOCK_START", "").strip()
+    if not chosen:
+        from tests.support import ORDINARY_MOMENT
+
+        return ORDINARY_MOMENT
+    try:
+        return _london_instant(chosen)
+    except ValueError:
+        pytest.fail(f"DVPO_TEST_CLOCK_START must be an ISO 8601 date and time, got {chosen!r}", pytrace=False)
+
+
+@pytest.fixture
+def clock_start(request, default_clock_start) -> datetime:
+    marker = request.node.get_closest_marker("clock_starts_at")
+    return _london_instant(marker.args[0]) if marker else default_clock_start
+
+
+class Clock:
+    """The live app's clock (app/timeutil.run_from): it runs forward from its start."""
+
+    def now(self) -> datetime:
+        from app.timeutil import utcnow
+
+        return utcnow()
+
+    def move_to(self, instant: datetime) -> None:
+        from app.timeutil import run_from
+
+        run_from(instant)
+
+
+@pytest.fixture
+def clock(live_app) -> Clock:
+    return Clock()
+
+
 # ------------------------------------------------------------------ the live app
 
 
 @pytest.fixture
-def live_app(tmp_path):
+def live_app(tmp_path, clock_start):
+    from app import timeutil
     from tests.support import migrated_app
 
-    app = migrated_app(f"sqlite:///{tmp_path}/browser.sqlite3", demo_data=True)
-    yield app
-    with app.app_context():
-        from app.extensions import db
+    try:
+        # The app starts its clock from CLOCK_STARTS_AT before the demo data is seeded.
+        app = migrated_app(f"sqlite:///{tmp_path}/browser.sqlite3", demo_data=True, CLOCK_STARTS_AT=clock_start)
+        yield app
+        with app.app_context():
+            from app.extensions import db
 
-        db.engine.dispose()
+            db.engine.dispose()
+    finally:
+        timeutil.run_from(None)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 
 from app.domain.application import SECTIONS
 from app.domain.calendar import LONDON
+from app.timeutil import utcnow
 
 REFERENCE_RE = re.compile(r"^[A-Z]+-\d{4}-\d{5}$")
 PHONE = {"width": 360, "height": 740}
@@ -60,7 +61,8 @@ def years_before(day: date, years: int) -> date:
 
 
 def london_now() -> datetime:
-    return datetime.now(LONDON)
+    """Now on the live app's clock (the test and the server share it), in London."""
+    return utcnow().astimezone(LONDON)
 
 
 def main_nav(page: Page):

@@ -88,3 +88,25 @@ def test_sms_settings_are_checked_at_start_up(tmp_path, monkeypatch, key, value)
     monkeypatch.setenv(key, value)
     with pytest.raises(ConfigError, match=key):
         load_settings(str(tmp_path))
+
+
+def test_a_test_clock_is_refused_outside_the_testing_configuration(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("TRIAL_SEED", "ab" * 16)
+    for env in ("development", "production"):
+        with pytest.raises(ConfigError, match="CLOCK_STARTS_AT is for the test suites only"):
+            load_settings(str(tmp_path), {"DVPO_ENV": env, "CLOCK_STARTS_AT": "2026-11-17T10:00:00+00:00"})
+    assert load_settings(str(tmp_path), {"DVPO_ENV": "production"})["CLOCK_STARTS_AT"] is None
+
+
+def test_the_environment_cannot_start_a_test_clock(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLOCK_STARTS_AT", "2026-11-17T10:00:00+00:00")
+    assert load_settings(str(tmp_path), {"DVPO_ENV": "testing"})["CLOCK_STARTS_AT"] is None
+
+
+def test_a_test_clock_needs_an_aware_iso_instant(tmp_path):
+    settings = load_settings(str(tmp_path), {"DVPO_ENV": "testing", "CLOCK_STARTS_AT": "2027-03-25T23:50:00+00:00"})
+    assert settings["CLOCK_STARTS_AT"].isoformat() == "2027-03-25T23:50:00+00:00"
+    for bad, message in (("2027-03-25T23:50", "needs a UTC offset"), ("Thursday", "ISO 8601")):
+        with pytest.raises(ConfigError, match=message):
+            load_settings(str(tmp_path), {"DVPO_ENV": "testing", "CLOCK_STARTS_AT": bad})
