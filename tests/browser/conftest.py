@@ -5,8 +5,9 @@ Fixtures:
                  and fails under CI=true, where a skipped suite would hide a broken build
   clock_start    the instant the live app's clock starts at: $DVPO_TEST_CLOCK_START (London
                  time, e.g. 2027-03-25T23:50), else an ordinary working morning; a test
-                 that needs another moment says @pytest.mark.clock_starts_at("...")
-  clock          the running clock the live app and the test share: now(), move_to(instant)
+                 that needs another moment says @pytest.mark.clock_starts_at("..."); the
+                 test reads the same clock (app.timeutil.utcnow: the server is a thread of
+                 this process) and may move it with app.timeutil.run_from
   live_app       a Flask app on a fresh SQLite database: real migrations, then demo data
                  seeded relative to the clock's start
   live_server    live_app served by werkzeug on 127.0.0.1 (an ephemeral port); its base URL
@@ -206,25 +207,6 @@ def default_clock_start() -> datetime:
 def clock_start(request, default_clock_start) -> datetime:
     marker = request.node.get_closest_marker("clock_starts_at")
     return _london_instant(marker.args[0]) if marker else default_clock_start
-
-
-class Clock:
-    """The live app's clock (app/timeutil.run_from): it runs forward from its start."""
-
-    def now(self) -> datetime:
-        from app.timeutil import utcnow
-
-        return utcnow()
-
-    def move_to(self, instant: datetime) -> None:
-        from app.timeutil import run_from
-
-        run_from(instant)
-
-
-@pytest.fixture
-def clock(live_app) -> Clock:
-    return Clock()
 
 
 # ------------------------------------------------------------------ the live app
