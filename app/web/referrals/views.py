@@ -24,9 +24,9 @@ from app.services.access import CASE_READER_ROLES, visible_cases
 from app.services.breaches import BREACHABLE_STATES
 from app.services.calendar import load_calendar
 from app.timeutil import utcnow
-from app.web.cases.views import get_case_or_404
 from app.web.fields import chosen, combine_london, yes_no_text, yes_no_value
 from app.web.forms_support import form_page
+from app.web.loaders import load_case, load_referral
 from app.web.referral_content import content_rows
 from app.web.referrals.forms import ConcernActionForm, ConfirmForm, ReferralDetailsForm, SendForm
 from app.web.security import roles_required
@@ -77,13 +77,6 @@ def referral_summaries(case) -> list[tuple[Referral, ClockLine]]:
 
 # -- Looking things up -------------------------------------------------------------------------
 
-def _referral_or_404(case, referral_id: int) -> Referral:
-    referral = db.session.scalar(select(Referral).where(Referral.id == referral_id, Referral.case_id == case.id))
-    if referral is None:
-        abort(404)
-    return referral
-
-
 def _concern_or_404(referral: Referral, concern_id: int) -> ReferralConcern:
     concern = db.session.scalar(
         select(ReferralConcern).where(ReferralConcern.id == concern_id, ReferralConcern.referral_id == referral.id))
@@ -109,8 +102,8 @@ def _form_page(template: str, case, form, save, **context):
 
 @bp.route("/cases/<int:case_id>/referrals")
 @roles_required(*CASE_READER_ROLES)
-def case_referrals(case_id: int):
-    case = get_case_or_404(case_id)
+def case_referrals():
+    case = load_case()
     now = utcnow()
     referrals = referral_service.referrals_for(case) if case.served_at else []
     return render_template(
@@ -163,9 +156,9 @@ def _details(form: ReferralDetailsForm) -> referral_service.ReferralDetails:
 
 @bp.route("/cases/<int:case_id>/referrals/<int:referral_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.OFFICER)
-def edit(case_id: int, referral_id: int):
-    case = get_case_or_404(case_id)
-    referral = _referral_or_404(case, referral_id)
+def edit():
+    case = load_case()
+    referral = load_referral()
     if referral.status is not ReferralStatus.AWAITING:
         return _refuse(case, f"This referral is {referral.status.label.lower()}: it can no longer be changed.")
     form = ReferralDetailsForm()
@@ -196,9 +189,9 @@ def edit(case_id: int, referral_id: int):
 
 @bp.route("/cases/<int:case_id>/referrals/<int:referral_id>/send", methods=["GET", "POST"])
 @roles_required(Role.OFFICER)
-def send(case_id: int, referral_id: int):
-    case = get_case_or_404(case_id)
-    referral = _referral_or_404(case, referral_id)
+def send():
+    case = load_case()
+    referral = load_referral()
     if referral.status is not ReferralStatus.AWAITING:
         return _refuse(case, f"This referral is {referral.status.label.lower()}: it cannot be sent again.")
     services = referral_service.active_services(case.area)
@@ -223,9 +216,9 @@ def send(case_id: int, referral_id: int):
 
 @bp.route("/cases/<int:case_id>/referrals/<int:referral_id>/marac", methods=["GET", "POST"])
 @roles_required(Role.OFFICER)
-def marac(case_id: int, referral_id: int):
-    case = get_case_or_404(case_id)
-    referral = _referral_or_404(case, referral_id)
+def marac():
+    case = load_case()
+    referral = load_referral()
     if not referral.high_risk:
         return _refuse(case, "This referral is not high risk: MARAC is not recorded from here.")
     if referral.marac_done_at is not None:
@@ -241,9 +234,9 @@ def marac(case_id: int, referral_id: int):
 
 @bp.route("/cases/<int:case_id>/referrals/<int:referral_id>/return-seen", methods=["GET", "POST"])
 @roles_required(Role.OFFICER)
-def return_seen(case_id: int, referral_id: int):
-    case = get_case_or_404(case_id)
-    referral = _referral_or_404(case, referral_id)
+def return_seen():
+    case = load_case()
+    referral = load_referral()
     if referral.status is not ReferralStatus.RETURNED:
         return _refuse(case, "This referral has not been returned to police.")
     if referral.return_seen_at is not None:
@@ -260,9 +253,9 @@ def return_seen(case_id: int, referral_id: int):
 
 @bp.route("/cases/<int:case_id>/referrals/<int:referral_id>/concerns/<int:concern_id>", methods=["GET", "POST"])
 @roles_required(Role.OFFICER)
-def concern(case_id: int, referral_id: int, concern_id: int):
-    case = get_case_or_404(case_id)
-    referral = _referral_or_404(case, referral_id)
+def concern(concern_id: int):
+    case = load_case()
+    referral = load_referral()
     item = _concern_or_404(referral, concern_id)
     if request.method == "POST" and item.status is not ConcernStatus.OPEN:
         return _refuse(case, "This concern has already been dealt with.")

@@ -16,9 +16,9 @@ from app.services.access import CASE_READER_ROLES
 from app.services.dispatch import DispatchSettings, record_receipt
 from app.sms.receipts import BadReceipt, parse_receipt, signature_ok
 from app.timeutil import utcnow
-from app.web.cases.views import get_case_or_404
 from app.web.fields import chosen, yes_no_value
 from app.web.forms_support import form_page
+from app.web.loaders import load_case
 from app.web.security import public, roles_required
 from app.web.texts.forms import AllocationForm, ConfirmForm, MobileForm, ReasonForm
 
@@ -38,8 +38,8 @@ def _enrolment_or_404(case):
 
 @bp.route("/cases/<int:case_id>/texts")
 @roles_required(*CASE_READER_ROLES)
-def case_texts(case_id: int):
-    case = get_case_or_404(case_id)
+def case_texts():
+    case = load_case()
     enrolment = reminder_service.enrolment_for(case)
     messages = reminder_service.messages_for(case) if enrolment else []
     return render_template(
@@ -63,8 +63,8 @@ def _form_page(template: str, case, form, save, **extra):
 
 @bp.route("/cases/<int:case_id>/texts/allocate", methods=["GET", "POST"])
 @roles_required(Role.OFFICER)
-def allocate(case_id: int):
-    case = get_case_or_404(case_id)
+def allocate():
+    case = load_case()
     enrolment = _enrolment_or_404(case)
     if enrolment.status is not EnrolmentStatus.AWAITING_ALLOCATION:
         flash("This case is not waiting for allocation.", "info")
@@ -96,8 +96,8 @@ def allocate(case_id: int):
 
 @bp.route("/cases/<int:case_id>/texts/stop", methods=["GET", "POST"])
 @roles_required(Role.OFFICER)
-def stop(case_id: int):
-    case = get_case_or_404(case_id)
+def stop():
+    case = load_case()
     _enrolment_or_404(case)
     form = ReasonForm()
 
@@ -110,8 +110,8 @@ def stop(case_id: int):
 
 @bp.route("/cases/<int:case_id>/texts/send-now", methods=["GET", "POST"])
 @roles_required(Role.OFFICER)
-def send_now(case_id: int):
-    case = get_case_or_404(case_id)
+def send_now():
+    case = load_case()
     _enrolment_or_404(case)
     form = ConfirmForm()
     planned = [m for m in reminder_service.messages_for(case) if m.status is MessageStatus.PLANNED]
@@ -129,8 +129,8 @@ def send_now(case_id: int):
 
 @bp.route("/cases/<int:case_id>/texts/mobile", methods=["GET", "POST"])
 @roles_required(Role.OFFICER)
-def mobile(case_id: int):
-    case = get_case_or_404(case_id)
+def mobile():
+    case = load_case()
     enrolment = _enrolment_or_404(case)
     form = MobileForm()
 
@@ -147,8 +147,8 @@ def mobile(case_id: int):
 
 @bp.route("/cases/<int:case_id>/texts/in-error", methods=["GET", "POST"])
 @roles_required(Role.OFFICER, Role.SUPERVISOR)
-def in_error(case_id: int):
-    case = get_case_or_404(case_id)
+def in_error():
+    case = load_case()
     enrolment = _enrolment_or_404(case)
     if enrolment.allocation is None:
         abort(404)
