@@ -7,9 +7,9 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_user, logout_user
 
 from app.extensions import db
-from app.models import Role
 from app.services import audit, users
 from app.web.auth.forms import LoginForm
+from app.web.navigation import home_url
 from app.web.security import ALL_ROLES, mark_session_active, public, roles_required
 
 bp = Blueprint("auth", __name__)
@@ -55,18 +55,6 @@ def logout():
 @roles_required(*ALL_ROLES)
 def home():
     return redirect(home_url(current_user.role))
-
-
-def home_url(role: Role) -> str:
-    if role in (Role.INSPECTOR, Role.SUPERINTENDENT):
-        return url_for("authorisation.queue")
-    if role in (Role.OFFICER, Role.SUPERVISOR):
-        return url_for("cases.dashboard")
-    if role is Role.ADMIN:
-        return url_for("admin.index")
-    if role is Role.CASEWORKER:
-        return url_for("casework.inbox")
-    return url_for("auth.account")
 
 
 @bp.route("/account")
