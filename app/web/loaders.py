@@ -69,5 +69,15 @@ def load_referral() -> Referral:
     return g.referral
 
 
+def url_case() -> Case | None:
+    """The case the URL names, or None if it names none."""
+    return load_case() if g.get("url_case_id") is not None else None
+
+
+def url_referral() -> Referral | None:
+    """The referral the URL names, or None if it names none."""
+    return load_referral() if g.get("url_referral_id") is not None else None
+
+
 current_case: Case = LocalProxy(load_case)  # type: ignore[assignment]
 current_referral: Referral = LocalProxy(load_referral)  # type: ignore[assignment]

@@ -23,7 +23,7 @@ from app.services.referrals import stage_words
 from app.timeutil import utcnow
 from app.web.casework.forms import AttemptForm, ConcernForm, ConfirmForm, ReturnForm
 from app.web.fields import chosen, combine_london
-from app.web.forms_support import form_page
+from app.web.forms_support import CASEWORK_PAGES, form_page
 from app.web.loaders import load_referral
 from app.web.referral_content import read_snapshot
 from app.web.security import roles_required
@@ -37,11 +37,6 @@ USUAL_ATTEMPTS = 3
 def _back_to(referral: Referral, message: str):
     flash(message, "info")
     return redirect(url_for("casework.show", referral_id=referral.id))
-
-
-def _form_page(template: str, referral: Referral, form, save, **extra):
-    return form_page(template, form, save, url_for("casework.show", referral_id=referral.id),
-                     referral=referral, content=referral.content or {}, **extra)
 
 
 def _now_in_london(date_field, time_field) -> None:
@@ -108,7 +103,7 @@ def accept():
         casework.accept(current_user, referral)
         return "Referral accepted. Make the first attempt to contact the victim from a withheld number."
 
-    return _form_page("casework/accept.html", referral, form, save)
+    return form_page(CASEWORK_PAGES, "casework/accept.html", form, save)
 
 
 @bp.route("/referrals/<int:referral_id>/attempts/new", methods=["GET", "POST"])
@@ -134,8 +129,8 @@ def new_attempt():
         attempt = casework.log_attempt(current_user, referral, details, calendar)
         return _after_attempt(referral, attempt, calendar)
 
-    return _form_page("casework/attempt.html", referral, form, save,
-                      agreed=[m for m in methods if m.leaves_a_trace])
+    return form_page(CASEWORK_PAGES, "casework/attempt.html", form, save,
+                     agreed=[m for m in methods if m.leaves_a_trace])
 
 
 def _after_attempt(referral: Referral, attempt, calendar) -> str:
@@ -164,7 +159,7 @@ def concern():
                                 what=form.what.data or "")
         return "Concern sent to the officer in the case. If anyone is in immediate danger, call 999."
 
-    return _form_page("casework/concern.html", referral, form, save)
+    return form_page(CASEWORK_PAGES, "casework/concern.html", form, save)
 
 
 @bp.route("/referrals/<int:referral_id>/return", methods=["GET", "POST"])
@@ -181,7 +176,7 @@ def return_to_police():
         casework.return_to_police(current_user, referral, form.reason.data or "")
         return "Referral returned to police. The officer in the case sees it on their dashboard."
 
-    return _form_page("casework/return.html", referral, form, save)
+    return form_page(CASEWORK_PAGES, "casework/return.html", form, save)
 
 
 @bp.route("/referrals/<int:referral_id>/follow-up-done", methods=["GET", "POST"])
@@ -196,5 +191,5 @@ def follow_up_done():
         casework.follow_up_done(current_user, referral)
         return "Follow-up call recorded as done."
 
-    return _form_page("casework/follow_up_done.html", referral, form, save,
-                      follow_up_day=referral.follow_up_due_at.astimezone(LONDON).date() if referral.follow_up_due_at else None)
+    return form_page(CASEWORK_PAGES, "casework/follow_up_done.html", form, save,
+                     follow_up_day=referral.follow_up_due_at.astimezone(LONDON).date() if referral.follow_up_due_at else None)

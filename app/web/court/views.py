@@ -29,7 +29,7 @@ from app.web.court.forms import (
     UploadForm,
 )
 from app.web.fields import chosen, combine_london, yes_no_value
-from app.web.forms_support import form_page
+from app.web.forms_support import COURT_PAGES, form_page
 from app.web.loaders import case_or_404, load_case
 from app.web.security import is_htmx, redirect_to, roles_required
 
@@ -175,10 +175,6 @@ def _required_instant(date_field, time_field, message: str):
     return instant
 
 
-def _form_page(template, case, form, save, **extra):
-    return form_page(template, form, save, url_for("court.show", case_id=case.id), case=case, regime=regime(case.regime), **extra)
-
-
 @bp.route("/cases/<int:case_id>/court/fee", methods=["GET", "POST"])
 @roles_required(Role.OFFICER)
 def fee():
@@ -192,18 +188,16 @@ def fee():
 
     def save():
         contested = yes_no_value(form.contested.data)
-        pence = form.amount.data
-        if pence is None and contested is not None:
-            pence = cfg["COURT_FEE_CONTESTED_PENCE"] if contested else cfg["COURT_FEE_UNCONTESTED_PENCE"]
-        if form.paid_on.data is None or contested is None:
-            raise ValidationFailed({"paid_on": "Enter the date paid"} if form.paid_on.data is None else {"contested": "Choose the fee"})
+        pence = court_service.fee_to_record(
+            entered_pence=form.amount.data, contested=contested, paid_on=form.paid_on.data,
+            uncontested_pence=cfg["COURT_FEE_UNCONTESTED_PENCE"], contested_pence=cfg["COURT_FEE_CONTESTED_PENCE"])
         receipt = _save_upload(case, "fee_receipt", form.receipt.data, announce=False) if form.receipt.data else None
-        court_service.record_fee(current_user, case, pence=pence or 0, contested=contested,
+        court_service.record_fee(current_user, case, pence=pence, contested=contested,
                                  reference=form.reference.data or "", paid_on=form.paid_on.data, receipt=receipt)
         return "Court fee recorded."
 
-    return _form_page("court/fee.html", case, form, save,
-                      fees=(cfg["COURT_FEE_UNCONTESTED_PENCE"], cfg["COURT_FEE_CONTESTED_PENCE"]))
+    return form_page(COURT_PAGES, "court/fee.html", form, save,
+                     fees=(cfg["COURT_FEE_UNCONTESTED_PENCE"], cfg["COURT_FEE_CONTESTED_PENCE"]))
 
 
 @bp.route("/cases/<int:case_id>/court/sent", methods=["GET", "POST"])
@@ -217,7 +211,7 @@ def sent():
         court_service.record_sent(current_user, case, court_name=form.court_name.data or "", sent_at=sent_at, how=form.how.data or "")
         return "Sending to court recorded."
 
-    return _form_page("court/sent.html", case, form, save)
+    return form_page(COURT_PAGES, "court/sent.html", form, save)
 
 
 @bp.route("/cases/<int:case_id>/court/listing", methods=["GET", "POST"])
@@ -236,7 +230,7 @@ def listing():
                                    late_reason=form.late_reason.data or "", calendar=_calendar())
         return "Hearing listed."
 
-    return _form_page("court/listing.html", case, form, save, deadline=deadline)
+    return form_page(COURT_PAGES, "court/listing.html", form, save, deadline=deadline)
 
 
 @bp.route("/cases/<int:case_id>/court/outcome", methods=["GET", "POST"])
@@ -270,7 +264,7 @@ def outcome():
         )
         return f"Outcome recorded: {outcome_chosen.label.lower()}."
 
-    return _form_page("court/outcome.html", case, form, save, hearing=hearing, proposed=proposed)
+    return form_page(COURT_PAGES, "court/outcome.html", form, save, hearing=hearing, proposed=proposed)
 
 
 @bp.route("/cases/<int:case_id>/court/order", methods=["GET", "POST"])
@@ -280,17 +274,12 @@ def change_order():
     form = OrderChangeForm()
 
     def save():
-        kind = chosen(OrderEventKind, form.kind.data)
-        if kind is None:
-            raise ValidationFailed({"kind": "Choose what the court did"})
-        if not form.court_date.data:
-            raise ValidationFailed({"court_date": "Enter the court's date"})
-        court_service.change_order(current_user, case, kind=kind, court_date=form.court_date.data,
+        court_service.change_order(current_user, case, kind=chosen(OrderEventKind, form.kind.data), court_date=form.court_date.data,
                                    details=form.details.data or "", new_days=form.new_days.data, calendar=_calendar(),
                                    texts=TextSettings.from_config(current_app.config))
         return "The court's decision on the order is recorded."
 
-    return _form_page("court/order_change.html", case, form, save)
+    return form_page(COURT_PAGES, "court/order_change.html", form, save)
 
 
 @bp.route("/cases/<int:case_id>/breaches/new", methods=["GET", "POST"])
@@ -311,7 +300,7 @@ def new_breach():
         )
         return "Breach recorded." + (" The 24-hour court clock is running." if arrested else "")
 
-    return _form_page("court/breach.html", case, form, save)
+    return form_page(COURT_PAGES, "court/breach.html", form, save)
 
 
 def _breach_or_404(case, breach_id: int) -> Breach:
@@ -336,7 +325,7 @@ def breach_outcome(breach_id: int):
         )
         return "The court's finding on the breach is recorded."
 
-    return _form_page("court/breach_outcome.html", case, form, save, breach=breach)
+    return form_page(COURT_PAGES, "court/breach_outcome.html", form, save, breach=breach)
 
 
 @bp.route("/cases/<int:case_id>/court/printout")

@@ -25,7 +25,7 @@ from app.services.breaches import BREACHABLE_STATES
 from app.services.calendar import load_calendar
 from app.timeutil import utcnow
 from app.web.fields import chosen, combine_london, yes_no_text, yes_no_value
-from app.web.forms_support import form_page
+from app.web.forms_support import REFERRAL_PAGES, form_page
 from app.web.loaders import load_case, load_referral
 from app.web.referral_content import content_rows
 from app.web.referrals.forms import ConcernActionForm, ConfirmForm, ReferralDetailsForm, SendForm
@@ -92,10 +92,6 @@ def _back(case) -> str:
 def _refuse(case, message: str):
     flash(message, "info")
     return redirect(_back(case))
-
-
-def _form_page(template: str, case, form, save, **context):
-    return form_page(template, form, save, _back(case), case=case, **context)
 
 
 # -- A case's referrals ------------------------------------------------------------------------
@@ -183,8 +179,8 @@ def edit():
                 f"(due by {format_instant(referral.due_at)}).")
 
     known = referral_service.referral_content(referral, case, utcnow())
-    return _form_page("referrals/edit.html", case, form, save, referral=referral, known=known,
-                      stage=referral_service.stage_words(referral), clock=clock_line(referral, utcnow()))
+    return form_page(REFERRAL_PAGES, "referrals/edit.html", form, save, known=known,
+                     stage=referral_service.stage_words(referral), clock=clock_line(referral, utcnow()))
 
 
 @bp.route("/cases/<int:case_id>/referrals/<int:referral_id>/send", methods=["GET", "POST"])
@@ -210,8 +206,8 @@ def send():
         late = " It went after the Victims' Code deadline: that is recorded as a breach." if referral.code_breach_at else ""
         return f"Referral sent to {referral.service.name}.{late}"
 
-    return _form_page("referrals/send.html", case, form, save, referral=referral, rows=rows, missing=missing,
-                      services=services, clock=clock)
+    return form_page(REFERRAL_PAGES, "referrals/send.html", form, save, rows=rows, missing=missing,
+                     services=services, clock=clock)
 
 
 @bp.route("/cases/<int:case_id>/referrals/<int:referral_id>/marac", methods=["GET", "POST"])
@@ -229,7 +225,7 @@ def marac():
         referral_service.record_marac(current_user, referral, case)
         return "MARAC referral recorded."
 
-    return _form_page("referrals/marac.html", case, form, save, referral=referral)
+    return form_page(REFERRAL_PAGES, "referrals/marac.html", form, save)
 
 
 @bp.route("/cases/<int:case_id>/referrals/<int:referral_id>/return-seen", methods=["GET", "POST"])
@@ -247,8 +243,7 @@ def return_seen():
         referral_service.acknowledge_return(current_user, referral, case)
         return "Return acknowledged. Decide what else will keep the victim safe, and record it on the case."
 
-    return _form_page("referrals/return_seen.html", case, form, save, referral=referral,
-                      attempts=referral.attempts)
+    return form_page(REFERRAL_PAGES, "referrals/return_seen.html", form, save, attempts=referral.attempts)
 
 
 @bp.route("/cases/<int:case_id>/referrals/<int:referral_id>/concerns/<int:concern_id>", methods=["GET", "POST"])
@@ -266,8 +261,8 @@ def concern(concern_id: int):
         return "Recorded what was done about the caseworker's concern."
 
     breach_url = url_for("court.new_breach", case_id=case.id) if case.state in BREACHABLE_STATES else None
-    return _form_page("referrals/concern.html", case, form, save, referral=referral, concern=item,
-                      breach_url=breach_url, stage=referral_service.stage_words(referral), ConcernStatus=ConcernStatus)
+    return form_page(REFERRAL_PAGES, "referrals/concern.html", form, save, concern=item,
+                     breach_url=breach_url, stage=referral_service.stage_words(referral), ConcernStatus=ConcernStatus)
 
 
 # -- Victims' Code breaches across the force ---------------------------------------------------

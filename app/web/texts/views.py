@@ -17,7 +17,7 @@ from app.services.dispatch import DispatchSettings, record_receipt
 from app.sms.receipts import BadReceipt, parse_receipt, signature_ok
 from app.timeutil import utcnow
 from app.web.fields import chosen, yes_no_value
-from app.web.forms_support import form_page
+from app.web.forms_support import TEXTS_PAGES, form_page
 from app.web.loaders import load_case
 from app.web.security import public, roles_required
 from app.web.texts.forms import AllocationForm, ConfirmForm, MobileForm, ReasonForm
@@ -57,10 +57,6 @@ def _no_phone_label(enrolment) -> str:
     return "not recorded"
 
 
-def _form_page(template: str, case, form, save, **extra):
-    return form_page(template, form, save, url_for("texts.case_texts", case_id=case.id), case=case, **extra)
-
-
 @bp.route("/cases/<int:case_id>/texts/allocate", methods=["GET", "POST"])
 @roles_required(Role.OFFICER)
 def allocate():
@@ -91,7 +87,7 @@ def allocate():
             return "Allocated to the intervention group: reminder texts are planned below."
         return "Allocated to the control group: business as usual, no texts."
 
-    return _form_page("texts/allocate.html", case, form, save)
+    return form_page(TEXTS_PAGES, "texts/allocate.html", form, save)
 
 
 @bp.route("/cases/<int:case_id>/texts/stop", methods=["GET", "POST"])
@@ -105,7 +101,7 @@ def stop():
         cancelled = reminder_service.stop_texts(current_user, case, form.reason.data or "")
         return f"Texts stopped: {cancelled} unsent {'text' if cancelled == 1 else 'texts'} cancelled."
 
-    return _form_page("texts/stop.html", case, form, save)
+    return form_page(TEXTS_PAGES, "texts/stop.html", form, save)
 
 
 @bp.route("/cases/<int:case_id>/texts/send-now", methods=["GET", "POST"])
@@ -123,8 +119,8 @@ def send_now():
             return "It is quiet hours: the next text will go when they end."
         return "The next text will be sent within a minute."
 
-    return _form_page("texts/send_now.html", case, form, save, next_text=planned[0] if planned else None, when=when,
-                      now=utcnow())
+    return form_page(TEXTS_PAGES, "texts/send_now.html", form, save, next_text=planned[0] if planned else None, when=when,
+                     now=utcnow())
 
 
 @bp.route("/cases/<int:case_id>/texts/mobile", methods=["GET", "POST"])
@@ -142,7 +138,7 @@ def mobile():
         )
         return "P's mobile number is updated. Unsent texts have been re-planned."
 
-    return _form_page("texts/mobile.html", case, form, save, enrolment=enrolment)
+    return form_page(TEXTS_PAGES, "texts/mobile.html", form, save, enrolment=enrolment)
 
 
 @bp.route("/cases/<int:case_id>/texts/in-error", methods=["GET", "POST"])
@@ -158,7 +154,7 @@ def in_error():
         trial_service.mark_in_error(current_user, case, form.reason.data or "")
         return "The allocation is marked as randomised in error. It stays in the trial's records."
 
-    return _form_page("texts/in_error.html", case, form, save, allocation=enrolment.allocation)
+    return form_page(TEXTS_PAGES, "texts/in_error.html", form, save, allocation=enrolment.allocation)
 
 
 # -- Vonage delivery receipts ------------------------------------------------------------------
