@@ -155,6 +155,12 @@ def add_document(actor: User, case: Case, key: str, stored, breach=None) -> Docu
     return doc
 
 
+def record_document_viewed(actor: User, case: Case, doc: Document) -> None:
+    """Every opening of a bundle document is audited, as views of the case are."""
+    audit.record(actor, "bundle.document_viewed", case, document=doc.id)
+    db.session.commit()
+
+
 def remove_document(actor: User, case: Case, doc: Document) -> None:
     """Take a document out of the bundle; the record (and the file) stay as evidence."""
     if doc.removed_at is None:
