@@ -155,6 +155,12 @@ def add_document(actor: User, case: Case, key: str, stored, breach=None) -> Docu
     return doc
 
 
+def record_document_viewed(actor: User, case: Case, doc: Document) -> None:
+    """Every opening of a bundle document is audited, as views of the case are."""
+    audit.record(actor, "bundle.document_viewed", case, document=doc.id)
+    db.session.commit()
+
+
 def remove_document(actor: User, case: Case, doc: Document) -> None:
     """Take a document out of the bundle; the record (and the file) stay as evidence."""
     if doc.removed_at is None:
@@ -167,6 +173,20 @@ def _submission(case: Case) -> CourtSubmission:
     if case.submission is None:
         case.submission = CourtSubmission()
     return case.submission
+
+
+def fee_to_record(*, entered_pence: int | None, contested: bool | None, paid_on: date | None,
+                  uncontested_pence: int, contested_pence: int) -> int:
+    """The fee to record: the amount entered, else the standard fee for a contested or an
+    uncontested application. Checked before any receipt is stored: ValidationFailed when the
+    date paid, or which fee, is missing."""
+    if paid_on is None:
+        raise ValidationFailed({"paid_on": "Enter the date paid"})
+    if contested is None:
+        raise ValidationFailed({"contested": "Choose the fee"})
+    if entered_pence is None:
+        return contested_pence if contested else uncontested_pence
+    return entered_pence
 
 
 def record_fee(actor: User, case: Case, *, pence: int, contested: bool, reference: str, paid_on: date,
@@ -325,9 +345,13 @@ def _make_order(case: Case, hearing: Hearing, days: int, made_on: date, conditio
     case.state = CaseState.ORDER_IN_FORCE
 
 
-def change_order(actor: User, case: Case, *, kind: OrderEventKind, court_date: date, details: str,
+def change_order(actor: User, case: Case, *, kind: OrderEventKind | None, court_date: date | None, details: str,
                  new_days: int | None, calendar: Calendar, texts: TextSettings | None = None) -> OrderEvent:
     """Record the court's variation or early discharge of the order, with the court's date."""
+    if kind is None:
+        raise ValidationFailed({"kind": "Choose what the court did"})
+    if court_date is None:
+        raise ValidationFailed({"court_date": "Enter the court's date"})
     order = case.order
     if order is None or order.status is not OrderStatus.IN_FORCE:
         raise ValidationFailed({"": "There is no order in force to vary or discharge"})

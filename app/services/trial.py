@@ -229,6 +229,12 @@ EXPORT_COLUMNS = (
 )
 
 
+def record_exported(actor: User, rows: int) -> None:
+    """The export of the trial's allocations is audited, with how many rows went out."""
+    audit.record(actor, "trial.exported", rows=rows)
+    db.session.commit()
+
+
 def export_rows() -> list[dict]:
     """One row per allocated case for the trial's analysts: pseudonymous ids, the baseline,
     the arm and the outcome measures (breaches and arrests after allocation). No names,

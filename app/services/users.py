@@ -128,6 +128,11 @@ def authenticate(email: str, password: str, *, max_failures: int, lock_minutes: 
     return user
 
 
+def record_logout(user: User) -> None:
+    audit.record(user, "user.logout")
+    db.session.commit()
+
+
 def unlock(actor: User, user: User) -> None:
     user.locked_until = None
     user.failed_logins = 0

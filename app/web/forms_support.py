@@ -1,10 +1,13 @@
 """Glue between WTForms and the services."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_wtf import FlaskForm
 
+from app.domain import regimes
 from app.domain.regimes import RegimeCode
 from app.models import RiskLevel
 from app.services.cases import CaseDetails, PersonDetails
@@ -44,16 +47,54 @@ def details_from_form(form, incident_at: datetime, regime: str) -> CaseDetails:
     )
 
 
-def form_page(template: str, form: FlaskForm, save, done_url: str, **context):
-    """A case form page: GET shows the form; a valid POST calls `save`, which returns the
+@dataclass(frozen=True)
+class FormPlace:
+    """Where a group of form pages belongs: the page they go back to (and return to once saved),
+    the back link's words, and how the page is headed."""
+
+    endpoint: str  # takes case_id if the URL names a case, else referral_id
+    back_text: str
+    caption: Callable  # (case, referral) -> the caption over the heading
+    cancel: bool = True  # a Cancel link beside the button
+    post_to_path: bool = False  # the form posts to the page's path, without its query string
+    context: Callable = lambda _case, _referral: {}  # more for every page of the place
+
+
+def _perpetrator_caption(case, _referral) -> str:
+    return f"{case.reference}, {case.perpetrator.full_name if case.perpetrator else ''}"
+
+
+def _content_caption(_case, referral) -> str:
+    content = referral.content or {}  # the caseworker reads the snapshot the service received
+    return f"{content.get('reference', '')}, {content.get('victim_name', '')}"
+
+
+def _court_context(case, _referral) -> dict:
+    return {"regime": regimes.regime(case.regime)}
+
+
+COURT_PAGES = FormPlace("court.show", "Back to court", _perpetrator_caption, cancel=False, context=_court_context)
+TEXTS_PAGES = FormPlace("texts.case_texts", "Back to reminder texts", _perpetrator_caption)
+REFERRAL_PAGES = FormPlace("referrals.case_referrals", "Back to the victim referral",
+                           lambda case, referral: f"{case.reference}, referral for {referral.victim.full_name}")
+CASEWORK_PAGES = FormPlace("casework.show", "Back to the referral", _content_caption, post_to_path=True,
+                           context=lambda _case, referral: {"content": referral.content or {}})
+
+
+def form_page(place: FormPlace, template: str, form: FlaskForm, save, **context):
+    """A form page about the case or referral the URL names (see loaders), laid out by
+    _form_page.html. GET shows the form; a valid POST calls `save`, which returns the
     success message (or the message and where to go next) or raises ValidationFailed, whose
-    errors come back on the form with what was typed. On success: flash, then back to
-    `done_url` (POST/redirect/GET)."""
-    from flask import flash, render_template, request
+    errors come back on the form with what was typed. On success: flash, then back to the
+    place's page (POST/redirect/GET)."""
+    from flask import flash, render_template, request, url_for
 
     from app.services import ValidationFailed
+    from app.web.loaders import url_case, url_referral
     from app.web.security import redirect_to
 
+    case, referral = url_case(), url_referral()
+    done_url = url_for(place.endpoint, case_id=case.id) if case is not None else url_for(place.endpoint, referral_id=referral.id)
     if request.method == "POST" and form.validate_on_submit():
         try:
             outcome = save()
@@ -63,4 +104,9 @@ def form_page(template: str, form: FlaskForm, save, done_url: str, **context):
             message, url = outcome if isinstance(outcome, tuple) else (outcome, done_url)
             flash(message, "success")
             return redirect_to(url)
-    return render_template(template, form=form, **context)
+    page = {
+        "case": case, "referral": referral, "back_url": done_url, "back_text": place.back_text,
+        "caption": place.caption(case, referral), "cancel_url": done_url if place.cancel else None,
+        "form_action": request.path if place.post_to_path else None,
+    }
+    return render_template(template, form=form, **{**page, **place.context(case, referral), **context})

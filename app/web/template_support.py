@@ -13,6 +13,7 @@ from app.domain.referrals import ContactOutcome
 from app.domain.timefmt import format_date, format_instant, format_remaining
 from app.models import AssociatedRelationship, AuditEntry
 from app.web.authorisation.summary import summarise
+from app.web.navigation import nav_items
 
 TIMELINE_WORDING = {
     "case.opened": "Case opened",
@@ -113,4 +114,5 @@ def register(app: Flask) -> None:
             "relationship_label": relationship_label,
             "summarise": summarise,
             "current_user": current_user,
+            "nav_items": nav_items,
         }

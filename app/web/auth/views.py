@@ -6,10 +6,9 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from app.extensions import db
-from app.models import Role
-from app.services import audit, users
+from app.services import users
 from app.web.auth.forms import LoginForm
+from app.web.navigation import home_url
 from app.web.security import ALL_ROLES, mark_session_active, public, roles_required
 
 bp = Blueprint("auth", __name__)
@@ -43,8 +42,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @roles_required(*ALL_ROLES)
 def logout():
-    audit.record(current_user._get_current_object(), "user.logout")
-    db.session.commit()
+    users.record_logout(current_user._get_current_object())
     logout_user()
     session.clear()
     flash("You have logged out.", "success")
@@ -55,18 +53,6 @@ def logout():
 @roles_required(*ALL_ROLES)
 def home():
     return redirect(home_url(current_user.role))
-
-
-def home_url(role: Role) -> str:
-    if role in (Role.INSPECTOR, Role.SUPERINTENDENT):
-        return url_for("authorisation.queue")
-    if role in (Role.OFFICER, Role.SUPERVISOR):
-        return url_for("cases.dashboard")
-    if role is Role.ADMIN:
-        return url_for("admin.index")
-    if role is Role.CASEWORKER:
-        return url_for("casework.inbox")
-    return url_for("auth.account")
 
 
 @bp.route("/account")

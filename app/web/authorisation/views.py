@@ -16,9 +16,9 @@ from app.services.access import CASE_READER_ROLES
 from app.timeutil import utcnow
 from app.web.authorisation.decision_forms import decision_form_for
 from app.web.authorisation.forms import SECTION_FORMS, GroundsForm
-from app.web.cases.views import get_case_or_404
 from app.web.fields import chosen
 from app.web.forms_support import apply_errors
+from app.web.loaders import load_case
 from app.web.security import is_htmx, polling, redirect_to, roles_required
 
 bp = Blueprint("authorisation", __name__)
@@ -36,8 +36,8 @@ def _section_form(case, key, **kwargs):
 
 @bp.route("/cases/<int:case_id>/application")
 @roles_required(*CASE_READER_ROLES)
-def task_list(case_id: int):
-    case = get_case_or_404(case_id)
+def task_list():
+    case = load_case()
     application = service.current_application(case)
     missing = service.incomplete(application, case)
     return render_template(
@@ -57,8 +57,8 @@ def _can_edit(case, application) -> bool:
 
 @bp.route("/cases/<int:case_id>/application/<section>", methods=["GET", "POST"])
 @roles_required(Role.OFFICER)
-def section(case_id: int, section: str):
-    case = get_case_or_404(case_id)
+def section(section: str):
+    case = load_case()
     if section not in SECTION_KEYS:
         abort(404)
     application = service.current_application(case)
@@ -97,9 +97,9 @@ def _next_key(key: str) -> str | None:
 
 @bp.route("/cases/<int:case_id>/application/check", methods=["GET", "POST"])
 @roles_required(Role.OFFICER)
-def check(case_id: int):
+def check():
     """Check your answers, then submit for authorisation."""
-    case = get_case_or_404(case_id)
+    case = load_case()
     application = service.current_application(case)
     if application is None or application.status is not ApplicationStatus.DRAFT:
         return redirect(url_for("authorisation.task_list", case_id=case.id))
@@ -120,8 +120,8 @@ def check(case_id: int):
 
 @bp.route("/cases/<int:case_id>/application/withdraw", methods=["GET", "POST"])
 @roles_required(Role.OFFICER)
-def withdraw(case_id: int):
-    case = get_case_or_404(case_id)
+def withdraw():
+    case = load_case()
     application = service.current_application(case)
     if application is None or application.status is not ApplicationStatus.SUBMITTED:
         return redirect(url_for("authorisation.task_list", case_id=case.id))
@@ -139,8 +139,8 @@ def withdraw(case_id: int):
 
 @bp.route("/cases/<int:case_id>/application/restart", methods=["POST"])
 @roles_required(Role.OFFICER)
-def restart(case_id: int):
-    case = get_case_or_404(case_id)
+def restart():
+    case = load_case()
     if _confirm_form().validate_on_submit():
         try:
             service.resubmit_after_refusal(current_user, case)
@@ -208,8 +208,8 @@ def _authorised_application(case):
     return None
 
 
-def _notice_context(case_id: int) -> dict:
-    case = get_case_or_404(case_id)
+def _notice_context() -> dict:
+    case = load_case()
     application = _authorised_application(case) or abort(404)
     sections = application.section_data
     victim = next((v for v in case.victims if v.id == sections["grounds"]["victim_id"]), None)
@@ -228,18 +228,18 @@ def _notice_context(case_id: int) -> dict:
 
 @bp.route("/cases/<int:case_id>/notice")
 @roles_required(*CASE_READER_ROLES)
-def notice(case_id: int):
-    context = _notice_context(case_id)
+def notice():
+    context = _notice_context()
     return render_printout(
         "authorisation/notice.html", **context,
-        pdf_url=url_for("authorisation.notice_pdf", case_id=case_id),
-        back_url=url_for("cases.show", case_id=case_id),
+        pdf_url=url_for("authorisation.notice_pdf", case_id=context["case"].id),
+        back_url=url_for("cases.show", case_id=context["case"].id),
     )
 
 
 @bp.route("/cases/<int:case_id>/notice.pdf")
 @roles_required(*CASE_READER_ROLES)
-def notice_pdf(case_id: int):
-    context = _notice_context(case_id)
+def notice_pdf():
+    context = _notice_context()
     filename = f"{context['regime'].notice}-{context['case'].reference}.pdf"
     return pdf_response("authorisation/notice.html", filename, **context)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -27,6 +27,7 @@ from app.timeutil import utcnow
 from app.web.cases.forms import NewCaseForm, ServeForm
 from app.web.fields import combine_london
 from app.web.forms_support import apply_errors, details_from_form
+from app.web.loaders import load_case
 from app.web.security import polling, roles_required
 
 bp = Blueprint("cases", __name__)
@@ -78,13 +79,6 @@ def dashboard_rows():
     return render_template("cases/partials/case_rows.html", page=_dashboard_page(), now=utcnow())
 
 
-def get_case_or_404(case_id: int) -> Case:
-    case = db.session.scalar(visible_cases(current_user).where(Case.id == case_id))
-    if case is None:
-        abort(404)  # also for cases that exist but this user may not read: no enumeration
-    return case
-
-
 def _officer_choices() -> list[tuple[int, str]]:
     officers = db.session.scalars(
         select(User).where(User.role == Role.OFFICER, User.active.is_(True)).order_by(User.full_name)
@@ -132,8 +126,8 @@ def _regime_for(form: NewCaseForm) -> str:
 
 @bp.route("/cases/<int:case_id>")
 @roles_required(*CASE_READER_ROLES)
-def show(case_id: int):
-    case = get_case_or_404(case_id)
+def show():
+    case = load_case()
     case_service.record_case_viewed(current_user, case)
     timeline = case_service.case_timeline(case)
     views = db.session.scalar(
@@ -150,16 +144,16 @@ def show(case_id: int):
 @bp.route("/cases/<int:case_id>/clocks")
 @roles_required(*CASE_READER_ROLES)
 @polling
-def case_clocks(case_id: int):
-    case = get_case_or_404(case_id)
+def case_clocks():
+    case = load_case()
     clocks = clocks_for(case, utcnow(), _calendar(), _thresholds())
     return render_template("cases/partials/case_clocks.html", case=case, clocks=clocks)
 
 
 @bp.route("/cases/<int:case_id>/serve", methods=["GET", "POST"])
 @roles_required(Role.OFFICER)
-def serve(case_id: int):
-    case = get_case_or_404(case_id)
+def serve():
+    case = load_case()
     if case.state not in case_service.SERVABLE_STATES:
         flash(f"Service cannot be recorded: the case is {case.state.label.lower()}.", "error")
         return redirect(url_for("cases.show", case_id=case.id))

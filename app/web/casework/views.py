@@ -2,29 +2,29 @@
 it, and the safe-contact log (seed 003, "The method and timing of contact").
 
 A caseworker reads a referral only through access.visible_referrals (their own service's,
-once sent), and only its content snapshot and the order's end: never the case file.
+once sent; app.web.loaders loads it), and only its content snapshot and the order's end:
+never the case file.
 """
 from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.domain.calendar import LONDON
 from app.domain.referrals import ContactMethod, ContactOutcome, allowed_methods, days_left
 from app.domain.reminders import last_day_in_force
 from app.domain.timefmt import format_date, format_instant
-from app.extensions import db
 from app.models import Referral, ReferralStatus, Role
 from app.services import ValidationFailed, casework
-from app.services.access import visible_referrals
 from app.services.calendar import load_calendar
 from app.services.referrals import stage_words
 from app.timeutil import utcnow
 from app.web.casework.forms import AttemptForm, ConcernForm, ConfirmForm, ReturnForm
 from app.web.fields import chosen, combine_london
-from app.web.forms_support import form_page
+from app.web.forms_support import CASEWORK_PAGES, form_page
+from app.web.loaders import load_referral
 from app.web.referral_content import read_snapshot
 from app.web.security import roles_required
 
@@ -34,22 +34,9 @@ bp = Blueprint("casework", __name__)
 USUAL_ATTEMPTS = 3
 
 
-def referral_or_404(referral_id: int) -> Referral:
-    """A referral sent to the caseworker's own service, or 404 (no hint that others exist)."""
-    referral = db.session.scalar(visible_referrals(current_user).where(Referral.id == referral_id))
-    if referral is None:
-        abort(404)
-    return referral
-
-
 def _back_to(referral: Referral, message: str):
     flash(message, "info")
     return redirect(url_for("casework.show", referral_id=referral.id))
-
-
-def _form_page(template: str, referral: Referral, form, save, **extra):
-    return form_page(template, form, save, url_for("casework.show", referral_id=referral.id),
-                     referral=referral, content=referral.content or {}, **extra)
 
 
 def _now_in_london(date_field, time_field) -> None:
@@ -84,8 +71,8 @@ def inbox():
 
 @bp.route("/referrals/<int:referral_id>")
 @roles_required(Role.CASEWORKER)
-def show(referral_id: int):
-    referral = referral_or_404(referral_id)
+def show():
+    referral = load_referral()
     casework.record_viewed(current_user, referral)
     now = utcnow()
     attempts = list(referral.attempts)
@@ -106,8 +93,8 @@ def show(referral_id: int):
 
 @bp.route("/referrals/<int:referral_id>/accept", methods=["GET", "POST"])
 @roles_required(Role.CASEWORKER)
-def accept(referral_id: int):
-    referral = referral_or_404(referral_id)
+def accept():
+    referral = load_referral()
     if request.method == "GET" and referral.status is not ReferralStatus.SENT:
         return _back_to(referral, f"This referral is already {referral.status.label.lower()}.")
     form = ConfirmForm()
@@ -116,13 +103,13 @@ def accept(referral_id: int):
         casework.accept(current_user, referral)
         return "Referral accepted. Make the first attempt to contact the victim from a withheld number."
 
-    return _form_page("casework/accept.html", referral, form, save)
+    return form_page(CASEWORK_PAGES, "casework/accept.html", form, save)
 
 
 @bp.route("/referrals/<int:referral_id>/attempts/new", methods=["GET", "POST"])
 @roles_required(Role.CASEWORKER)
-def new_attempt(referral_id: int):
-    referral = referral_or_404(referral_id)
+def new_attempt():
+    referral = load_referral()
     if request.method == "GET" and referral.status not in casework.OPEN_STATUSES:
         return _back_to(referral, f"This referral is {referral.status.label.lower()}: no more attempts can be logged.")
     methods = allowed_methods(referral.agreed_methods or [])
@@ -142,8 +129,8 @@ def new_attempt(referral_id: int):
         attempt = casework.log_attempt(current_user, referral, details, calendar)
         return _after_attempt(referral, attempt, calendar)
 
-    return _form_page("casework/attempt.html", referral, form, save,
-                      agreed=[m for m in methods if m.leaves_a_trace])
+    return form_page(CASEWORK_PAGES, "casework/attempt.html", form, save,
+                     agreed=[m for m in methods if m.leaves_a_trace])
 
 
 def _after_attempt(referral: Referral, attempt, calendar) -> str:
@@ -161,8 +148,8 @@ def _after_attempt(referral: Referral, attempt, calendar) -> str:
 
 @bp.route("/referrals/<int:referral_id>/concern", methods=["GET", "POST"])
 @roles_required(Role.CASEWORKER)
-def concern(referral_id: int):
-    referral = referral_or_404(referral_id)
+def concern():
+    referral = load_referral()
     form = ConcernForm()
     if request.method == "GET":
         _now_in_london(form.observed_date, form.observed_time)
@@ -172,13 +159,13 @@ def concern(referral_id: int):
                                 what=form.what.data or "")
         return "Concern sent to the officer in the case. If anyone is in immediate danger, call 999."
 
-    return _form_page("casework/concern.html", referral, form, save)
+    return form_page(CASEWORK_PAGES, "casework/concern.html", form, save)
 
 
 @bp.route("/referrals/<int:referral_id>/return", methods=["GET", "POST"])
 @roles_required(Role.CASEWORKER)
-def return_to_police(referral_id: int):
-    referral = referral_or_404(referral_id)
+def return_to_police():
+    referral = load_referral()
     if request.method == "GET" and referral.status not in casework.OPEN_STATUSES:
         return _back_to(referral, f"This referral is {referral.status.label.lower()}.")
     form = ReturnForm()
@@ -189,13 +176,13 @@ def return_to_police(referral_id: int):
         casework.return_to_police(current_user, referral, form.reason.data or "")
         return "Referral returned to police. The officer in the case sees it on their dashboard."
 
-    return _form_page("casework/return.html", referral, form, save)
+    return form_page(CASEWORK_PAGES, "casework/return.html", form, save)
 
 
 @bp.route("/referrals/<int:referral_id>/follow-up-done", methods=["GET", "POST"])
 @roles_required(Role.CASEWORKER)
-def follow_up_done(referral_id: int):
-    referral = referral_or_404(referral_id)
+def follow_up_done():
+    referral = load_referral()
     if request.method == "GET" and (referral.follow_up_due_at is None or referral.follow_up_done_at is not None):
         return _back_to(referral, "There is no follow-up call waiting on this referral.")
     form = ConfirmForm()
@@ -204,5 +191,5 @@ def follow_up_done(referral_id: int):
         casework.follow_up_done(current_user, referral)
         return "Follow-up call recorded as done."
 
-    return _form_page("casework/follow_up_done.html", referral, form, save,
-                      follow_up_day=referral.follow_up_due_at.astimezone(LONDON).date() if referral.follow_up_due_at else None)
+    return form_page(CASEWORK_PAGES, "casework/follow_up_done.html", form, save,
+                     follow_up_day=referral.follow_up_due_at.astimezone(LONDON).date() if referral.follow_up_due_at else None)

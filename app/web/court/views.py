@@ -18,7 +18,6 @@ from app.services.calendar import load_calendar
 from app.services.court_printout import breach_context, court_context
 from app.services.reminders import TextSettings
 from app.uploads import UploadRejected, UploadStore, send_stored
-from app.web.cases.views import get_case_or_404
 from app.web.court.forms import (
     BreachForm,
     BreachOutcomeForm,
@@ -30,7 +29,8 @@ from app.web.court.forms import (
     UploadForm,
 )
 from app.web.fields import chosen, combine_london, yes_no_value
-from app.web.forms_support import form_page
+from app.web.forms_support import COURT_PAGES, form_page
+from app.web.loaders import case_or_404, load_case
 from app.web.security import is_htmx, redirect_to, roles_required
 
 bp = Blueprint("court", __name__)
@@ -52,8 +52,8 @@ def _back(case):
 
 @bp.route("/cases/<int:case_id>/court")
 @roles_required(*CASE_READER_ROLES)
-def show(case_id: int):
-    case = get_case_or_404(case_id)
+def show():
+    case = load_case()
     people = court_service.preload_people(case)  # noqa: F841 - kept alive while the page renders
     items = court_service.bundle(case)
     done, total = progress({i.key for i in items if i.done})
@@ -68,8 +68,8 @@ def show(case_id: int):
 
 @bp.route("/cases/<int:case_id>/court/items/<key>/tick", methods=["POST"])
 @roles_required(Role.OFFICER)
-def tick(case_id: int, key: str):
-    case = get_case_or_404(case_id)
+def tick(key: str):
+    case = load_case()
     if key not in ITEM_BY_KEY or ITEM_BY_KEY[key].kind is not ItemKind.GENERATED:
         abort(404)
     form = UploadForm()  # carries only the CSRF token here
@@ -89,8 +89,8 @@ def tick(case_id: int, key: str):
 
 @bp.route("/cases/<int:case_id>/court/items/<key>/upload", methods=["POST"])
 @roles_required(Role.OFFICER)
-def upload(case_id: int, key: str):
-    case = get_case_or_404(case_id)
+def upload(key: str):
+    case = load_case()
     if key not in ITEM_BY_KEY or ITEM_BY_KEY[key].kind is not ItemKind.UPLOAD:
         abort(404)
     form = UploadForm()
@@ -104,9 +104,9 @@ BREACH_UPLOADS = {"breach_statement": "Arresting officer's statement", "breach_e
 
 @bp.route("/cases/<int:case_id>/breaches/<int:breach_id>/upload/<key>", methods=["POST"])
 @roles_required(Role.OFFICER)
-def breach_upload(case_id: int, breach_id: int, key: str):
+def breach_upload(breach_id: int, key: str):
     """The breach's own short bundle: the arresting officer's statement and the evidence."""
-    case = get_case_or_404(case_id)
+    case = load_case()
     breach = _breach_or_404(case, breach_id)
     if key not in BREACH_UPLOADS:
         abort(404)
@@ -137,7 +137,7 @@ def _save_upload(case, key, file, breach=None, announce=True) -> Document | None
 
 def _document_or_404(doc_id: int) -> tuple:
     doc = db.session.get(Document, doc_id) or abort(404)
-    case = get_case_or_404(doc.case_id)  # scoped: 404 for a case this user may not read
+    case = case_or_404(doc.case_id)  # scoped: 404 for a case this user may not read
     return case, doc
 
 
@@ -145,10 +145,7 @@ def _document_or_404(doc_id: int) -> tuple:
 @roles_required(*CASE_READER_ROLES)
 def document(doc_id: int):
     case, doc = _document_or_404(doc_id)
-    from app.services import audit
-
-    audit.record(current_user._get_current_object(), "bundle.document_viewed", case, document=doc.id)
-    db.session.commit()
+    court_service.record_document_viewed(current_user._get_current_object(), case, doc)
     try:
         return send_stored(_store(), doc, as_attachment=False)
     except (FileNotFoundError, ValueError):
@@ -175,14 +172,10 @@ def _required_instant(date_field, time_field, message: str):
     return instant
 
 
-def _form_page(template, case, form, save, **extra):
-    return form_page(template, form, save, url_for("court.show", case_id=case.id), case=case, regime=regime(case.regime), **extra)
-
-
 @bp.route("/cases/<int:case_id>/court/fee", methods=["GET", "POST"])
 @roles_required(Role.OFFICER)
-def fee(case_id: int):
-    case = get_case_or_404(case_id)
+def fee():
+    case = load_case()
     form = FeeForm()
     cfg = current_app.config
     if request.method == "GET" and case.submission and case.submission.fee_pence:
@@ -192,24 +185,22 @@ def fee(case_id: int):
 
     def save():
         contested = yes_no_value(form.contested.data)
-        pence = form.amount.data
-        if pence is None and contested is not None:
-            pence = cfg["COURT_FEE_CONTESTED_PENCE"] if contested else cfg["COURT_FEE_UNCONTESTED_PENCE"]
-        if form.paid_on.data is None or contested is None:
-            raise ValidationFailed({"paid_on": "Enter the date paid"} if form.paid_on.data is None else {"contested": "Choose the fee"})
+        pence = court_service.fee_to_record(
+            entered_pence=form.amount.data, contested=contested, paid_on=form.paid_on.data,
+            uncontested_pence=cfg["COURT_FEE_UNCONTESTED_PENCE"], contested_pence=cfg["COURT_FEE_CONTESTED_PENCE"])
         receipt = _save_upload(case, "fee_receipt", form.receipt.data, announce=False) if form.receipt.data else None
-        court_service.record_fee(current_user, case, pence=pence or 0, contested=contested,
+        court_service.record_fee(current_user, case, pence=pence, contested=contested,
                                  reference=form.reference.data or "", paid_on=form.paid_on.data, receipt=receipt)
         return "Court fee recorded."
 
-    return _form_page("court/fee.html", case, form, save,
-                      fees=(cfg["COURT_FEE_UNCONTESTED_PENCE"], cfg["COURT_FEE_CONTESTED_PENCE"]))
+    return form_page(COURT_PAGES, "court/fee.html", form, save,
+                     fees=(cfg["COURT_FEE_UNCONTESTED_PENCE"], cfg["COURT_FEE_CONTESTED_PENCE"]))
 
 
 @bp.route("/cases/<int:case_id>/court/sent", methods=["GET", "POST"])
 @roles_required(Role.OFFICER)
-def sent(case_id: int):
-    case = get_case_or_404(case_id)
+def sent():
+    case = load_case()
     form = SentForm()
 
     def save():
@@ -217,13 +208,13 @@ def sent(case_id: int):
         court_service.record_sent(current_user, case, court_name=form.court_name.data or "", sent_at=sent_at, how=form.how.data or "")
         return "Sending to court recorded."
 
-    return _form_page("court/sent.html", case, form, save)
+    return form_page(COURT_PAGES, "court/sent.html", form, save)
 
 
 @bp.route("/cases/<int:case_id>/court/listing", methods=["GET", "POST"])
 @roles_required(Role.OFFICER)
-def listing(case_id: int):
-    case = get_case_or_404(case_id)
+def listing():
+    case = load_case()
     form = ListingForm()
     if case.served_at is None:
         flash("The hearing can be listed once the notice has been served.", "error")
@@ -236,13 +227,13 @@ def listing(case_id: int):
                                    late_reason=form.late_reason.data or "", calendar=_calendar())
         return "Hearing listed."
 
-    return _form_page("court/listing.html", case, form, save, deadline=deadline)
+    return form_page(COURT_PAGES, "court/listing.html", form, save, deadline=deadline)
 
 
 @bp.route("/cases/<int:case_id>/court/outcome", methods=["GET", "POST"])
 @roles_required(Role.OFFICER)
-def outcome(case_id: int):
-    case = get_case_or_404(case_id)
+def outcome():
+    case = load_case()
     hearing = court_service.pending_hearing(case)
     if hearing is None:
         # Shown here, not flashed: a second tab must not pick up the first tab's message.
@@ -270,33 +261,28 @@ def outcome(case_id: int):
         )
         return f"Outcome recorded: {outcome_chosen.label.lower()}."
 
-    return _form_page("court/outcome.html", case, form, save, hearing=hearing, proposed=proposed)
+    return form_page(COURT_PAGES, "court/outcome.html", form, save, hearing=hearing, proposed=proposed)
 
 
 @bp.route("/cases/<int:case_id>/court/order", methods=["GET", "POST"])
 @roles_required(Role.OFFICER)
-def change_order(case_id: int):
-    case = get_case_or_404(case_id)
+def change_order():
+    case = load_case()
     form = OrderChangeForm()
 
     def save():
-        kind = chosen(OrderEventKind, form.kind.data)
-        if kind is None:
-            raise ValidationFailed({"kind": "Choose what the court did"})
-        if not form.court_date.data:
-            raise ValidationFailed({"court_date": "Enter the court's date"})
-        court_service.change_order(current_user, case, kind=kind, court_date=form.court_date.data,
+        court_service.change_order(current_user, case, kind=chosen(OrderEventKind, form.kind.data), court_date=form.court_date.data,
                                    details=form.details.data or "", new_days=form.new_days.data, calendar=_calendar(),
                                    texts=TextSettings.from_config(current_app.config))
         return "The court's decision on the order is recorded."
 
-    return _form_page("court/order_change.html", case, form, save)
+    return form_page(COURT_PAGES, "court/order_change.html", form, save)
 
 
 @bp.route("/cases/<int:case_id>/breaches/new", methods=["GET", "POST"])
 @roles_required(Role.OFFICER)
-def new_breach(case_id: int):
-    case = get_case_or_404(case_id)
+def new_breach():
+    case = load_case()
     form = BreachForm()
 
     def save():
@@ -311,7 +297,7 @@ def new_breach(case_id: int):
         )
         return "Breach recorded." + (" The 24-hour court clock is running." if arrested else "")
 
-    return _form_page("court/breach.html", case, form, save)
+    return form_page(COURT_PAGES, "court/breach.html", form, save)
 
 
 def _breach_or_404(case, breach_id: int) -> Breach:
@@ -321,8 +307,8 @@ def _breach_or_404(case, breach_id: int) -> Breach:
 
 @bp.route("/cases/<int:case_id>/breaches/<int:breach_id>/outcome", methods=["GET", "POST"])
 @roles_required(Role.OFFICER)
-def breach_outcome(case_id: int, breach_id: int):
-    case = get_case_or_404(case_id)
+def breach_outcome(breach_id: int):
+    case = load_case()
     breach = _breach_or_404(case, breach_id)
     if breach.outcome is not None:
         return render_template("court/nothing_pending.html", case=case,
@@ -336,28 +322,28 @@ def breach_outcome(case_id: int, breach_id: int):
         )
         return "The court's finding on the breach is recorded."
 
-    return _form_page("court/breach_outcome.html", case, form, save, breach=breach)
+    return form_page(COURT_PAGES, "court/breach_outcome.html", form, save, breach=breach)
 
 
 @bp.route("/cases/<int:case_id>/court/printout")
 @roles_required(*CASE_READER_ROLES)
-def printout(case_id: int):
-    case = get_case_or_404(case_id)
+def printout():
+    case = load_case()
     return render_printout("court/printout.html", **court_context(case, _calendar()),
                            pdf_url=url_for("court.printout_pdf", case_id=case.id), back_url=url_for("court.show", case_id=case.id))
 
 
 @bp.route("/cases/<int:case_id>/court/printout.pdf")
 @roles_required(*CASE_READER_ROLES)
-def printout_pdf(case_id: int):
-    case = get_case_or_404(case_id)
+def printout_pdf():
+    case = load_case()
     return pdf_response("court/printout.html", f"court-{case.reference}.pdf", **court_context(case, _calendar()))
 
 
 @bp.route("/cases/<int:case_id>/breaches/<int:breach_id>/printout")
 @roles_required(*CASE_READER_ROLES)
-def breach_printout(case_id: int, breach_id: int):
-    case = get_case_or_404(case_id)
+def breach_printout(breach_id: int):
+    case = load_case()
     breach = _breach_or_404(case, breach_id)
     return render_printout(
         "court/breach_printout.html", **breach_context(case, breach, _calendar()),
@@ -368,8 +354,8 @@ def breach_printout(case_id: int, breach_id: int):
 
 @bp.route("/cases/<int:case_id>/breaches/<int:breach_id>/printout.pdf")
 @roles_required(*CASE_READER_ROLES)
-def breach_printout_pdf(case_id: int, breach_id: int):
-    case = get_case_or_404(case_id)
+def breach_printout_pdf(breach_id: int):
+    case = load_case()
     breach = _breach_or_404(case, breach_id)
     return pdf_response("court/breach_printout.html", f"breach-{case.reference}-{breach.id}.pdf",
                         **breach_context(case, breach, _calendar()))

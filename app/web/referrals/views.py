@@ -24,9 +24,9 @@ from app.services.access import CASE_READER_ROLES, visible_cases
 from app.services.breaches import BREACHABLE_STATES
 from app.services.calendar import load_calendar
 from app.timeutil import utcnow
-from app.web.cases.views import get_case_or_404
 from app.web.fields import chosen, combine_london, yes_no_text, yes_no_value
-from app.web.forms_support import form_page
+from app.web.forms_support import REFERRAL_PAGES, form_page
+from app.web.loaders import load_case, load_referral
 from app.web.referral_content import content_rows
 from app.web.referrals.forms import ConcernActionForm, ConfirmForm, ReferralDetailsForm, SendForm
 from app.web.security import roles_required
@@ -77,13 +77,6 @@ def referral_summaries(case) -> list[tuple[Referral, ClockLine]]:
 
 # -- Looking things up -------------------------------------------------------------------------
 
-def _referral_or_404(case, referral_id: int) -> Referral:
-    referral = db.session.scalar(select(Referral).where(Referral.id == referral_id, Referral.case_id == case.id))
-    if referral is None:
-        abort(404)
-    return referral
-
-
 def _concern_or_404(referral: Referral, concern_id: int) -> ReferralConcern:
     concern = db.session.scalar(
         select(ReferralConcern).where(ReferralConcern.id == concern_id, ReferralConcern.referral_id == referral.id))
@@ -101,16 +94,12 @@ def _refuse(case, message: str):
     return redirect(_back(case))
 
 
-def _form_page(template: str, case, form, save, **context):
-    return form_page(template, form, save, _back(case), case=case, **context)
-
-
 # -- A case's referrals ------------------------------------------------------------------------
 
 @bp.route("/cases/<int:case_id>/referrals")
 @roles_required(*CASE_READER_ROLES)
-def case_referrals(case_id: int):
-    case = get_case_or_404(case_id)
+def case_referrals():
+    case = load_case()
     now = utcnow()
     referrals = referral_service.referrals_for(case) if case.served_at else []
     return render_template(
@@ -163,9 +152,9 @@ def _details(form: ReferralDetailsForm) -> referral_service.ReferralDetails:
 
 @bp.route("/cases/<int:case_id>/referrals/<int:referral_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.OFFICER)
-def edit(case_id: int, referral_id: int):
-    case = get_case_or_404(case_id)
-    referral = _referral_or_404(case, referral_id)
+def edit():
+    case = load_case()
+    referral = load_referral()
     if referral.status is not ReferralStatus.AWAITING:
         return _refuse(case, f"This referral is {referral.status.label.lower()}: it can no longer be changed.")
     form = ReferralDetailsForm()
@@ -190,15 +179,15 @@ def edit(case_id: int, referral_id: int):
                 f"(due by {format_instant(referral.due_at)}).")
 
     known = referral_service.referral_content(referral, case, utcnow())
-    return _form_page("referrals/edit.html", case, form, save, referral=referral, known=known,
-                      stage=referral_service.stage_words(referral), clock=clock_line(referral, utcnow()))
+    return form_page(REFERRAL_PAGES, "referrals/edit.html", form, save, known=known,
+                     stage=referral_service.stage_words(referral), clock=clock_line(referral, utcnow()))
 
 
 @bp.route("/cases/<int:case_id>/referrals/<int:referral_id>/send", methods=["GET", "POST"])
 @roles_required(Role.OFFICER)
-def send(case_id: int, referral_id: int):
-    case = get_case_or_404(case_id)
-    referral = _referral_or_404(case, referral_id)
+def send():
+    case = load_case()
+    referral = load_referral()
     if referral.status is not ReferralStatus.AWAITING:
         return _refuse(case, f"This referral is {referral.status.label.lower()}: it cannot be sent again.")
     services = referral_service.active_services(case.area)
@@ -217,15 +206,15 @@ def send(case_id: int, referral_id: int):
         late = " It went after the Victims' Code deadline: that is recorded as a breach." if referral.code_breach_at else ""
         return f"Referral sent to {referral.service.name}.{late}"
 
-    return _form_page("referrals/send.html", case, form, save, referral=referral, rows=rows, missing=missing,
-                      services=services, clock=clock)
+    return form_page(REFERRAL_PAGES, "referrals/send.html", form, save, rows=rows, missing=missing,
+                     services=services, clock=clock)
 
 
 @bp.route("/cases/<int:case_id>/referrals/<int:referral_id>/marac", methods=["GET", "POST"])
 @roles_required(Role.OFFICER)
-def marac(case_id: int, referral_id: int):
-    case = get_case_or_404(case_id)
-    referral = _referral_or_404(case, referral_id)
+def marac():
+    case = load_case()
+    referral = load_referral()
     if not referral.high_risk:
         return _refuse(case, "This referral is not high risk: MARAC is not recorded from here.")
     if referral.marac_done_at is not None:
@@ -236,14 +225,14 @@ def marac(case_id: int, referral_id: int):
         referral_service.record_marac(current_user, referral, case)
         return "MARAC referral recorded."
 
-    return _form_page("referrals/marac.html", case, form, save, referral=referral)
+    return form_page(REFERRAL_PAGES, "referrals/marac.html", form, save)
 
 
 @bp.route("/cases/<int:case_id>/referrals/<int:referral_id>/return-seen", methods=["GET", "POST"])
 @roles_required(Role.OFFICER)
-def return_seen(case_id: int, referral_id: int):
-    case = get_case_or_404(case_id)
-    referral = _referral_or_404(case, referral_id)
+def return_seen():
+    case = load_case()
+    referral = load_referral()
     if referral.status is not ReferralStatus.RETURNED:
         return _refuse(case, "This referral has not been returned to police.")
     if referral.return_seen_at is not None:
@@ -254,15 +243,14 @@ def return_seen(case_id: int, referral_id: int):
         referral_service.acknowledge_return(current_user, referral, case)
         return "Return acknowledged. Decide what else will keep the victim safe, and record it on the case."
 
-    return _form_page("referrals/return_seen.html", case, form, save, referral=referral,
-                      attempts=referral.attempts)
+    return form_page(REFERRAL_PAGES, "referrals/return_seen.html", form, save, attempts=referral.attempts)
 
 
 @bp.route("/cases/<int:case_id>/referrals/<int:referral_id>/concerns/<int:concern_id>", methods=["GET", "POST"])
 @roles_required(Role.OFFICER)
-def concern(case_id: int, referral_id: int, concern_id: int):
-    case = get_case_or_404(case_id)
-    referral = _referral_or_404(case, referral_id)
+def concern(concern_id: int):
+    case = load_case()
+    referral = load_referral()
     item = _concern_or_404(referral, concern_id)
     if request.method == "POST" and item.status is not ConcernStatus.OPEN:
         return _refuse(case, "This concern has already been dealt with.")
@@ -273,8 +261,8 @@ def concern(case_id: int, referral_id: int, concern_id: int):
         return "Recorded what was done about the caseworker's concern."
 
     breach_url = url_for("court.new_breach", case_id=case.id) if case.state in BREACHABLE_STATES else None
-    return _form_page("referrals/concern.html", case, form, save, referral=referral, concern=item,
-                      breach_url=breach_url, stage=referral_service.stage_words(referral), ConcernStatus=ConcernStatus)
+    return form_page(REFERRAL_PAGES, "referrals/concern.html", form, save, concern=item,
+                     breach_url=breach_url, stage=referral_service.stage_words(referral), ConcernStatus=ConcernStatus)
 
 
 # -- Victims' Code breaches across the force ---------------------------------------------------

@@ -16,9 +16,9 @@ from app.services.access import CASE_READER_ROLES
 from app.services.dispatch import DispatchSettings, record_receipt
 from app.sms.receipts import BadReceipt, parse_receipt, signature_ok
 from app.timeutil import utcnow
-from app.web.cases.views import get_case_or_404
 from app.web.fields import chosen, yes_no_value
-from app.web.forms_support import form_page
+from app.web.forms_support import TEXTS_PAGES, form_page
+from app.web.loaders import load_case
 from app.web.security import public, roles_required
 from app.web.texts.forms import AllocationForm, ConfirmForm, MobileForm, ReasonForm
 
@@ -38,8 +38,8 @@ def _enrolment_or_404(case):
 
 @bp.route("/cases/<int:case_id>/texts")
 @roles_required(*CASE_READER_ROLES)
-def case_texts(case_id: int):
-    case = get_case_or_404(case_id)
+def case_texts():
+    case = load_case()
     enrolment = reminder_service.enrolment_for(case)
     messages = reminder_service.messages_for(case) if enrolment else []
     return render_template(
@@ -57,14 +57,10 @@ def _no_phone_label(enrolment) -> str:
     return "not recorded"
 
 
-def _form_page(template: str, case, form, save, **extra):
-    return form_page(template, form, save, url_for("texts.case_texts", case_id=case.id), case=case, **extra)
-
-
 @bp.route("/cases/<int:case_id>/texts/allocate", methods=["GET", "POST"])
 @roles_required(Role.OFFICER)
-def allocate(case_id: int):
-    case = get_case_or_404(case_id)
+def allocate():
+    case = load_case()
     enrolment = _enrolment_or_404(case)
     if enrolment.status is not EnrolmentStatus.AWAITING_ALLOCATION:
         flash("This case is not waiting for allocation.", "info")
@@ -91,13 +87,13 @@ def allocate(case_id: int):
             return "Allocated to the intervention group: reminder texts are planned below."
         return "Allocated to the control group: business as usual, no texts."
 
-    return _form_page("texts/allocate.html", case, form, save)
+    return form_page(TEXTS_PAGES, "texts/allocate.html", form, save)
 
 
 @bp.route("/cases/<int:case_id>/texts/stop", methods=["GET", "POST"])
 @roles_required(Role.OFFICER)
-def stop(case_id: int):
-    case = get_case_or_404(case_id)
+def stop():
+    case = load_case()
     _enrolment_or_404(case)
     form = ReasonForm()
 
@@ -105,13 +101,13 @@ def stop(case_id: int):
         cancelled = reminder_service.stop_texts(current_user, case, form.reason.data or "")
         return f"Texts stopped: {cancelled} unsent {'text' if cancelled == 1 else 'texts'} cancelled."
 
-    return _form_page("texts/stop.html", case, form, save)
+    return form_page(TEXTS_PAGES, "texts/stop.html", form, save)
 
 
 @bp.route("/cases/<int:case_id>/texts/send-now", methods=["GET", "POST"])
 @roles_required(Role.OFFICER)
-def send_now(case_id: int):
-    case = get_case_or_404(case_id)
+def send_now():
+    case = load_case()
     _enrolment_or_404(case)
     form = ConfirmForm()
     planned = [m for m in reminder_service.messages_for(case) if m.status is MessageStatus.PLANNED]
@@ -123,14 +119,14 @@ def send_now(case_id: int):
             return "It is quiet hours: the next text will go when they end."
         return "The next text will be sent within a minute."
 
-    return _form_page("texts/send_now.html", case, form, save, next_text=planned[0] if planned else None, when=when,
-                      now=utcnow())
+    return form_page(TEXTS_PAGES, "texts/send_now.html", form, save, next_text=planned[0] if planned else None, when=when,
+                     now=utcnow())
 
 
 @bp.route("/cases/<int:case_id>/texts/mobile", methods=["GET", "POST"])
 @roles_required(Role.OFFICER)
-def mobile(case_id: int):
-    case = get_case_or_404(case_id)
+def mobile():
+    case = load_case()
     enrolment = _enrolment_or_404(case)
     form = MobileForm()
 
@@ -142,13 +138,13 @@ def mobile(case_id: int):
         )
         return "P's mobile number is updated. Unsent texts have been re-planned."
 
-    return _form_page("texts/mobile.html", case, form, save, enrolment=enrolment)
+    return form_page(TEXTS_PAGES, "texts/mobile.html", form, save, enrolment=enrolment)
 
 
 @bp.route("/cases/<int:case_id>/texts/in-error", methods=["GET", "POST"])
 @roles_required(Role.OFFICER, Role.SUPERVISOR)
-def in_error(case_id: int):
-    case = get_case_or_404(case_id)
+def in_error():
+    case = load_case()
     enrolment = _enrolment_or_404(case)
     if enrolment.allocation is None:
         abort(404)
@@ -158,7 +154,7 @@ def in_error(case_id: int):
         trial_service.mark_in_error(current_user, case, form.reason.data or "")
         return "The allocation is marked as randomised in error. It stays in the trial's records."
 
-    return _form_page("texts/in_error.html", case, form, save, allocation=enrolment.allocation)
+    return form_page(TEXTS_PAGES, "texts/in_error.html", form, save, allocation=enrolment.allocation)
 
 
 # -- Vonage delivery receipts ------------------------------------------------------------------
