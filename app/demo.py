@@ -26,6 +26,7 @@ from app.models import BreachSource, DecisionOutcome, HearingOutcome, RiskLevel,
 from app.services import authorisation, breaches, cases, casework, court, referrals, users
 from app.services.calendar import load_calendar
 from app.timeutil import frozen_at, utcnow
+from app.web.presentation.referral_wording import prefill_summary
 
 DEMO_USERS = [
     # role, email, password, name, rank, collar, area
@@ -179,7 +180,7 @@ def _complete_and_send(officer: User, case, service: SupportService, *, safe_num
     details = referrals.ReferralDetails(
         consent=Consent.CONSENTS, consent_asked_at=utcnow() - timedelta(minutes=30), safe_number=safe_number,
         safe_to_call=True, safe_times=safe_times, safe_times_notes="He is usually out at work until 17:00.",
-        language="English", interpreter=False, police_summary=referrals.prefill_summary(case),
+        language="English", interpreter=False, police_summary=prefill_summary(case),
     )
     referrals.save_details(officer, referral, case, details)
     return referrals.send(officer, referral, case, service.id, calendar)

@@ -15,11 +15,9 @@ from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from app.domain import deadlines
-from app.domain.calendar import LONDON, Calendar
-from app.domain.case_summary import Event, police_actions, protection_words
-from app.domain.message_templates import conditions_in_plain_words
-from app.domain.people import age_on
+from app.domain.calendar import Calendar
 from app.domain.phones import InvalidMobile, uk_phone_e164
+from app.domain.referral_snapshot import referral_content
 from app.domain.referrals import (
     CodeCheck,
     CodeState,
@@ -33,14 +31,12 @@ from app.domain.referrals import (
 from app.domain.timefmt import format_instant, format_span
 from app.extensions import db
 from app.models import (
-    AuditEntry,
     Case,
     CaseState,
     ConcernStatus,
     ContactAttempt,
     HearingOutcome,
     OrderStatus,
-    Person,
     Referral,
     ReferralConcern,
     ReferralStatus,
@@ -281,65 +277,6 @@ def send(actor: User, referral: Referral, case: Case, service_id: int | None, ca
                  late=referral.code_breach_at is not None)
     db.session.commit()
     return referral
-
-
-def referral_content(referral: Referral, case: Case, now: datetime) -> dict:
-    """Everything the service receives, as plain values: V, how to reach her safely, the risk,
-    the conditions, the hearing, the order's end, children and what police have done."""
-    victim: Person = referral.victim
-    hearing = case.hearings[-1] if case.hearings else None
-    order = case.order
-    conditions = []
-    if order is not None:
-        conditions = order.conditions
-    elif case.applications:
-        kinds = case.applications[-1].section_data.get("prohibitions", {})
-        conditions = [{"kind": k, "distance_metres": kinds.get("distance_metres") if k == "no_come_within" else None}
-                      for k in kinds.get("kinds", [])]
-    try:
-        condition_words = conditions_in_plain_words(conditions) if conditions else ""
-    except ValueError:
-        condition_words = ""
-    today = now.astimezone(LONDON).date()
-    officer = case.officer_in_case
-    return {
-        "reference": case.reference,
-        "victim_name": victim.full_name,
-        "relationship": victim.relationship_to_perpetrator,
-        "address": ", ".join(case.address_lines),
-        "risk_level": case.risk_level.value,
-        "high_risk": referral.high_risk,
-        "conditions": condition_words,
-        "hearing": {"court": hearing.court_name, "starts_at": hearing.starts_at.isoformat(),
-                    "outcome": hearing.outcome.value if hearing.outcome else None} if hearing else None,
-        "children": [{"name": c.full_name, "age": age_on(c.date_of_birth, today) if c.date_of_birth else None}
-                     for c in case.children],
-        "police_summary": referral.police_summary or "",
-        "safe_number": referral.safe_number,
-        "safe_to_call": referral.safe_to_call,
-        "safe_times": list(referral.safe_times or []),
-        "safe_times_notes": referral.safe_times_notes,
-        "agreed_methods": list(referral.agreed_methods or []),
-        "language": referral.language,
-        "interpreter": referral.interpreter,
-        "other_needs": referral.other_needs,
-        "consent_asked_at": referral.consent_asked_at.isoformat() if referral.consent_asked_at else None,
-        "officer": {"name": officer.display_name, "email": officer.email} if officer else None,
-        "served_at": case.served_at.isoformat() if case.served_at else None,
-        "sent_at": now.isoformat(),
-    }
-
-
-def prefill_summary(case: Case) -> str:
-    """What police have done, from the case's timeline, one line per step."""
-    entries = db.session.scalars(
-        select(AuditEntry).where(AuditEntry.case_id == case.id).order_by(AuditEntry.at, AuditEntry.id)
-    )
-    return "\n".join(police_actions(Event(e.at, e.action, e.detail or {}) for e in entries))
-
-
-def stage_words(referral: Referral) -> str:
-    return protection_words(referral.protection_stage, referral.order_ends_at)
 
 
 # -- Police tasks on a referral ----------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The court presentation printout and the breach printout (app/services/court_printout.py,
+"""The court presentation printout and the breach printout (app/web/presentation/court_printout.py and breach_printout.py,
 templates/court/printout.html, breach_printout.html, _prompt_sheet.html).
 
 Cases are built through the real services; the printouts are fetched through their routes.

@@ -20,12 +20,12 @@ from app.models import Referral, ReferralStatus, Role
 from app.services import ValidationFailed, casework
 from app.services.access import visible_referrals
 from app.services.calendar import load_calendar
-from app.services.referrals import stage_words
 from app.timeutil import utcnow
 from app.web.casework.forms import AttemptForm, ConcernForm, ConfirmForm, ReturnForm
 from app.web.fields import chosen, combine_london
 from app.web.forms_support import form_page
-from app.web.referral_content import read_snapshot
+from app.web.presentation.referral_content import read_snapshot
+from app.web.presentation.referral_wording import stage_words
 from app.web.security import roles_required
 
 bp = Blueprint("casework", __name__)

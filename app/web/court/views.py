@@ -15,7 +15,6 @@ from app.services import breaches as breach_service
 from app.services import court as court_service
 from app.services.access import CASE_READER_ROLES
 from app.services.calendar import load_calendar
-from app.services.court_printout import breach_context, court_context
 from app.services.reminders import TextSettings
 from app.uploads import UploadRejected, UploadStore, send_stored
 from app.web.cases.views import get_case_or_404
@@ -31,6 +30,8 @@ from app.web.court.forms import (
 )
 from app.web.fields import chosen, combine_london, yes_no_value
 from app.web.forms_support import form_page
+from app.web.presentation.breach_printout import breach_context
+from app.web.presentation.court_printout import court_context
 from app.web.security import is_htmx, redirect_to, roles_required
 
 bp = Blueprint("court", __name__)

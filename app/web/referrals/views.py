@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from app.domain.calendar import LONDON
 from app.domain.phones import display_uk
+from app.domain.referral_snapshot import referral_content
 from app.domain.referrals import CodeState, Consent, ContactMethod, DayPart
 from app.domain.timefmt import format_instant, format_remaining, format_span
 from app.extensions import db
@@ -27,7 +28,8 @@ from app.timeutil import utcnow
 from app.web.cases.views import get_case_or_404
 from app.web.fields import chosen, combine_london, yes_no_text, yes_no_value
 from app.web.forms_support import form_page
-from app.web.referral_content import content_rows
+from app.web.presentation.referral_content import content_rows
+from app.web.presentation.referral_wording import prefill_summary, stage_words
 from app.web.referrals.forms import ConcernActionForm, ConfirmForm, ReferralDetailsForm, SendForm
 from app.web.security import roles_required
 
@@ -115,7 +117,7 @@ def case_referrals(case_id: int):
     referrals = referral_service.referrals_for(case) if case.served_at else []
     return render_template(
         "referrals/case.html", case=case, referrals=referrals, now=now, can_edit=current_user.role is Role.OFFICER,
-        clock=lambda r: clock_line(r, now), stage_words=referral_service.stage_words,
+        clock=lambda r: clock_line(r, now), stage_words=stage_words,
         missing=referral_service.missing_for_sending,
         sent_rows=lambda r: content_rows(r.content, r, preview=False) if r.content else [],
         ReferralStatus=ReferralStatus, ConcernStatus=ConcernStatus,
@@ -137,7 +139,7 @@ def _fill(form: ReferralDetailsForm, referral: Referral, case) -> None:
     form.language.data = referral.language or ""
     form.interpreter.data = yes_no_text(referral.interpreter)
     form.other_needs.data = referral.other_needs or ""
-    form.police_summary.data = referral.police_summary or referral_service.prefill_summary(case)
+    form.police_summary.data = referral.police_summary or prefill_summary(case)
 
 
 def _valid(enum_cls, values) -> list:
@@ -189,9 +191,9 @@ def edit(case_id: int, referral_id: int):
         return (f"Saved. The victim has not been asked yet: the Victims' Code clock keeps running "
                 f"(due by {format_instant(referral.due_at)}).")
 
-    known = referral_service.referral_content(referral, case, utcnow())
+    known = referral_content(referral, case, utcnow())
     return _form_page("referrals/edit.html", case, form, save, referral=referral, known=known,
-                      stage=referral_service.stage_words(referral), clock=clock_line(referral, utcnow()))
+                      stage=stage_words(referral), clock=clock_line(referral, utcnow()))
 
 
 @bp.route("/cases/<int:case_id>/referrals/<int:referral_id>/send", methods=["GET", "POST"])
@@ -206,7 +208,7 @@ def send(case_id: int, referral_id: int):
     form.service_id.choices = [("", "Choose a support service")] + [
         (str(s.id), f"{s.name} ({s.area_label})") for s in services]
     now = utcnow()
-    rows = content_rows(referral_service.referral_content(referral, case, now), referral, preview=True)
+    rows = content_rows(referral_content(referral, case, now), referral, preview=True)
     missing = referral_service.missing_for_sending(referral)
     clock = clock_line(referral, now)
 
@@ -274,7 +276,7 @@ def concern(case_id: int, referral_id: int, concern_id: int):
 
     breach_url = url_for("court.new_breach", case_id=case.id) if case.state in BREACHABLE_STATES else None
     return _form_page("referrals/concern.html", case, form, save, referral=referral, concern=item,
-                      breach_url=breach_url, stage=referral_service.stage_words(referral), ConcernStatus=ConcernStatus)
+                      breach_url=breach_url, stage=stage_words(referral), ConcernStatus=ConcernStatus)
 
 
 # -- Victims' Code breaches across the force ---------------------------------------------------
