@@ -23,7 +23,7 @@ from app.domain.regimes import regime
 from app.extensions import db
 from app.models import AssociatedRelationship as Rel
 from app.models import BreachSource, DecisionOutcome, HearingOutcome, RiskLevel, Role, SupportService, User
-from app.services import authorisation, breaches, cases, casework, court, referrals, users
+from app.services import authorisation, breaches, cases, casework, court, referral_queries, referral_sweep, referrals, users
 from app.services.calendar import load_calendar
 from app.timeutil import frozen_at, utcnow
 from app.web.presentation.referral_wording import prefill_summary
@@ -176,7 +176,7 @@ def _support_services() -> list[SupportService]:
 def _complete_and_send(officer: User, case, service: SupportService, *, safe_number: str, safe_times: list[DayPart],
                        calendar: Calendar):
     """V consents when asked half an hour ago; the referral goes to `service` now (the clock is frozen)."""
-    [referral] = referrals.referrals_for(case)
+    [referral] = referral_queries.referrals_for(case)
     details = referrals.ReferralDetails(
         consent=Consent.CONSENTS, consent_asked_at=utcnow() - timedelta(minutes=30), safe_number=safe_number,
         safe_to_call=True, safe_times=safe_times, safe_times_notes="He is usually out at work until 17:00.",
@@ -190,11 +190,11 @@ def _late_referral_with_casework(officer: User, caseworker: User, case, service:
                                  calendar: Calendar) -> None:
     """Sent the day after it was due (the sweep flags the breach first), then accepted, two
     withheld calls at different times of day, and a concern for police from the second."""
-    [referral] = referrals.referrals_for(case)
+    [referral] = referral_queries.referrals_for(case)
     sent_day = (referral.due_at + timedelta(days=1)).astimezone(LONDON).date()
     sent_at = london_instant(sent_day, time(11, 15))
     with frozen_at(sent_at):
-        referrals.sweep()  # what the scheduler did every 15 minutes: the breach is counted
+        referral_sweep.sweep()  # what the scheduler did every 15 minutes: the breach is counted
         referral = _complete_and_send(officer, case, service, safe_number="07911 123456",
                                       safe_times=[DayPart.MORNING, DayPart.AFTERNOON], calendar=calendar)
     with frozen_at(sent_at + timedelta(hours=1, minutes=20)):

@@ -60,7 +60,7 @@ def dispatch_texts(app: Flask) -> None:
 
 def sweep_referrals(app: Flask) -> None:
     """Flag referrals overdue under the Victims' Code and hand back those with no contact by the order's end."""
-    from app.services.referrals import sweep
+    from app.services.referral_sweep import sweep
 
     with app.app_context():
         try:

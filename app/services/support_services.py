@@ -2,7 +2,7 @@
 
 A service is never deleted: referrals already sent to it keep pointing at it and its
 caseworkers keep their inbox. Deactivating one only stops police choosing it for a new
-referral (services.referrals.active_services) and admins giving it new caseworkers.
+referral (services.referral_queries.active_services) and admins giving it new caseworkers.
 """
 from __future__ import annotations
 

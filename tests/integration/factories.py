@@ -120,10 +120,10 @@ def consenting(**overrides):
 
 def sent_referral(officer: User, service, case=None, **details):
     """A served case's referral, completed with V's consent and sent to `service`."""
-    from app.services import referrals
+    from app.services import referral_queries, referrals
 
     case = case or served_case(officer)
-    [referral] = referrals.referrals_for(case)
+    [referral] = referral_queries.referrals_for(case)
     referrals.save_details(officer, referral, case, consenting(**details))
     referrals.send(officer, referral, case, service.id, load_calendar())
     return case, referral

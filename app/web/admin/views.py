@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import ExtraBankHoliday, Role, SupportService, User
-from app.services import ValidationFailed, support_services
+from app.services import ValidationFailed, referral_queries, support_services
 from app.services import calendar as calendar_service
 from app.services import referrals as referral_service
 from app.services import users as user_service
@@ -69,7 +69,7 @@ def users():
 def new_user():
     form = NewUserForm()
     form.area.choices = [("", "Force-wide")] + [(a, a) for a in current_app.config["AREAS"]]
-    services = referral_service.active_services()
+    services = referral_queries.active_services()
     form.service_id.choices = [("", "None")] + [(str(s.id), s.name) for s in services]
     if form.validate_on_submit():
         role = Role(form.role.data)

@@ -12,9 +12,8 @@ from app.domain.clocks import Thresholds
 from app.domain.regimes import regime
 from app.extensions import db
 from app.models import AuditEntry, Case, CaseState, Role, User
-from app.services import ValidationFailed
+from app.services import ValidationFailed, referral_queries
 from app.services import cases as case_service
-from app.services import referrals as referral_service
 from app.services.access import CASE_READER_ROLES, visible_cases
 from app.services.authorisation import current_application
 from app.services.calendar import load_calendar
@@ -63,11 +62,11 @@ def dashboard():
         timedelta(days=current_app.config["ORDER_ENDING_SOON_DAYS"]),
     )
     tasks = text_tasks(visible_cases(current_user))
-    referral_tasks = referral_service.referral_tasks(visible_cases(current_user), now)
-    concerns = referral_service.open_concerns(visible_cases(current_user))
+    referral_tasks = referral_queries.referral_tasks(visible_cases(current_user), now)
+    concerns = referral_queries.open_concerns(visible_cases(current_user))
     return render_template("cases/dashboard.html", page=_dashboard_page(), now=now, ending=ending, text_tasks=tasks,
                            referral_tasks=referral_tasks, concerns=concerns,
-                           concern_cases=referral_service.cases_by_id(c.case_id for c in concerns))
+                           concern_cases=referral_queries.cases_by_id(c.case_id for c in concerns))
 
 
 @bp.route("/dashboard/rows")

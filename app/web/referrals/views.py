@@ -19,7 +19,7 @@ from app.domain.referrals import CodeState, Consent, ContactMethod, DayPart
 from app.domain.timefmt import format_instant, format_remaining, format_span
 from app.extensions import db
 from app.models import ConcernStatus, Referral, ReferralConcern, ReferralStatus, Role
-from app.services import ValidationFailed
+from app.services import ValidationFailed, referral_queries
 from app.services import referrals as referral_service
 from app.services.access import CASE_READER_ROLES, visible_cases
 from app.services.breaches import BREACHABLE_STATES
@@ -51,7 +51,7 @@ class ClockLine:
 def clock_line(referral: Referral, now: datetime) -> ClockLine:
     """The Victims' Code clock of one referral, for people (the instants come from the service).
     Tags stay short: GOV.UK tags wrap beyond 160px."""
-    check = referral_service.code_state(referral, now)
+    check = referral_queries.code_state(referral, now)
     due = format_instant(check.due_at)
     if check.state is CodeState.RUNNING:
         return ClockLine("Clock running", "blue", f"Due by {due}: {format_remaining(check.left)} left.", False)
@@ -74,7 +74,7 @@ def referral_summaries(case) -> list[tuple[Referral, ClockLine]]:
     if case.served_at is None:
         return []
     now = utcnow()
-    return [(r, clock_line(r, now)) for r in referral_service.referrals_for(case)]
+    return [(r, clock_line(r, now)) for r in referral_queries.referrals_for(case)]
 
 
 # -- Looking things up -------------------------------------------------------------------------
@@ -114,11 +114,11 @@ def _form_page(template: str, case, form, save, **context):
 def case_referrals(case_id: int):
     case = get_case_or_404(case_id)
     now = utcnow()
-    referrals = referral_service.referrals_for(case) if case.served_at else []
+    referrals = referral_queries.referrals_for(case) if case.served_at else []
     return render_template(
         "referrals/case.html", case=case, referrals=referrals, now=now, can_edit=current_user.role is Role.OFFICER,
         clock=lambda r: clock_line(r, now), stage_words=stage_words,
-        missing=referral_service.missing_for_sending,
+        missing=referral_queries.missing_for_sending,
         sent_rows=lambda r: content_rows(r.content, r, preview=False) if r.content else [],
         ReferralStatus=ReferralStatus, ConcernStatus=ConcernStatus,
     )
@@ -203,13 +203,13 @@ def send(case_id: int, referral_id: int):
     referral = _referral_or_404(case, referral_id)
     if referral.status is not ReferralStatus.AWAITING:
         return _refuse(case, f"This referral is {referral.status.label.lower()}: it cannot be sent again.")
-    services = referral_service.active_services(case.area)
+    services = referral_queries.active_services(case.area)
     form = SendForm()
     form.service_id.choices = [("", "Choose a support service")] + [
         (str(s.id), f"{s.name} ({s.area_label})") for s in services]
     now = utcnow()
     rows = content_rows(referral_content(referral, case, now), referral, preview=True)
-    missing = referral_service.missing_for_sending(referral)
+    missing = referral_queries.missing_for_sending(referral)
     clock = clock_line(referral, now)
 
     def save():
@@ -286,14 +286,14 @@ def concern(case_id: int, referral_id: int, concern_id: int):
 def code_breaches():
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     visible = visible_cases(current_user)
-    rows, total = referral_service.code_breaches(visible, page=page, page_size=BREACHES_PAGE_SIZE)
+    rows, total = referral_queries.code_breaches(visible, page=page, page_size=BREACHES_PAGE_SIZE)
     pages = max((total + BREACHES_PAGE_SIZE - 1) // BREACHES_PAGE_SIZE, 1)
     if page > pages:
         page = pages
-        rows, total = referral_service.code_breaches(visible, page=page, page_size=BREACHES_PAGE_SIZE)
+        rows, total = referral_queries.code_breaches(visible, page=page, page_size=BREACHES_PAGE_SIZE)
     now = utcnow()
-    cases = referral_service.cases_by_id(r.case_id for r in rows)
+    cases = referral_queries.cases_by_id(r.case_id for r in rows)
     return render_template(
-        "referrals/breaches.html", rows=[(r, cases[r.case_id], referral_service.code_state(r, now)) for r in rows],
+        "referrals/breaches.html", rows=[(r, cases[r.case_id], referral_queries.code_state(r, now)) for r in rows],
         total=total, page=page, pages=pages, span=format_span, ReferralStatus=ReferralStatus,
     )
