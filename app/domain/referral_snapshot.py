@@ -22,8 +22,8 @@ def referral_content(referral, case, now: datetime) -> dict:
     conditions = []
     if order is not None:
         conditions = order.conditions
-    elif case.applications:
-        kinds = case.applications[-1].section_data.get("prohibitions", {})
+    elif case.current_application is not None:
+        kinds = case.current_application.section_data.get("prohibitions", {})
         conditions = [{"kind": k, "distance_metres": kinds.get("distance_metres") if k == "no_come_within" else None}
                       for k in kinds.get("kinds", [])]
     try:

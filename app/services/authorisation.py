@@ -40,7 +40,7 @@ EDITABLE_CASE_STATES = (CaseState.DRAFT, CaseState.REFUSED)
 
 
 def current_application(case: Case) -> Application | None:
-    return case.applications[-1] if case.applications else None
+    return case.current_application
 
 
 def application_context(case: Case, now: datetime | None = None) -> ApplicationContext:

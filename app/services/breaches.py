@@ -8,7 +8,7 @@ from sqlalchemy import update
 from app.domain import deadlines
 from app.domain.calendar import Calendar
 from app.extensions import db
-from app.models import Breach, BreachOutcome, BreachSource, Case, CaseState, OrderStatus, User
+from app.models import Breach, BreachOutcome, BreachSource, Case, CaseState, User
 from app.services import ValidationFailed, audit, change_once
 from app.services.clock_cache import refresh_urgency
 from app.timeutil import utcnow
@@ -47,7 +47,7 @@ def record_breach(actor: User, case: Case, *, occurred_at: datetime | None, desc
             errors["arresting_officer"] = "Enter the arresting officer"
     if errors:
         raise ValidationFailed(errors)
-    order = case.order if case.order is not None and case.order.status is OrderStatus.IN_FORCE else None
+    order = case.order_in_force
     breach = Breach(
         order_id=order.id if order else None, occurred_at=occurred_at, description=description.strip(), source=source,
         arrested_at=arrested_at, arresting_officer=arresting_officer.strip() or None,

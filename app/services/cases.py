@@ -6,14 +6,13 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from app.domain import deadlines
 from app.domain.calendar import LONDON, Calendar
 from app.domain.people import age_on, is_adult_on
 from app.domain.regimes import RegimeCode, regime
 from app.extensions import db
 from app.models import AuditEntry, Case, CaseState, Person, PersonKind, RiskLevel, Role, User
 from app.services import ValidationFailed, audit, referrals
-from app.services.clock_cache import refresh_urgency
+from app.services.clock_cache import hearing_deadline_for, refresh_urgency
 from app.services.referrals import ReferralSettings
 from app.timeutil import utcnow
 
@@ -149,7 +148,7 @@ def record_dvpn_served(
     case.served_by_id = actor.id
     case.hearing_window_hours = window_hours
     case.address_for_hearing_notice = address_for_hearing_notice.strip() or None
-    case.hearing_deadline_at = deadlines.hearing_deadline(served_at, hours=window_hours, calendar=calendar)
+    case.hearing_deadline_at = hearing_deadline_for(case, calendar)
     case.state = CaseState.SERVED
     refresh_urgency(case, calendar)
     # The Victims' Code referral starts here, not at the order (seed 003).
@@ -178,7 +177,7 @@ def refresh_hearing_deadlines(calendar: Calendar) -> int:
     )
     for case in running:
         if case.served_at is not None:
-            deadline = deadlines.hearing_deadline(case.served_at, hours=case.hearing_window_hours or 48, calendar=calendar)
+            deadline = hearing_deadline_for(case, calendar)
             if deadline != case.hearing_deadline_at:
                 case.hearing_deadline_at = deadline
                 changed += 1

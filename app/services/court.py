@@ -14,7 +14,7 @@ from app.domain import deadlines
 from app.domain.bundle import ITEM_BY_KEY, ITEMS, ItemKind, progress
 from app.domain.calendar import LONDON, Calendar
 from app.domain.prohibitions import ProhibitionKind
-from app.domain.regimes import RegimeCode, regime
+from app.domain.regimes import regime
 from app.extensions import db
 from app.models import (
     BundleTick,
@@ -31,7 +31,7 @@ from app.models import (
     User,
 )
 from app.services import ValidationFailed, audit, change_once, referrals, reminders, trial
-from app.services.clock_cache import refresh_urgency
+from app.services.clock_cache import hearing_deadline_for, refresh_urgency
 from app.services.reminders import TextSettings
 from app.timeutil import utcnow
 
@@ -212,10 +212,6 @@ def record_sent(actor: User, case: Case, *, court_name: str, sent_at: datetime, 
     db.session.commit()
 
 
-def statutory_hearing_deadline(case: Case, calendar: Calendar) -> datetime:
-    return deadlines.hearing_deadline(case.served_at, hours=case.hearing_window_hours or 48, calendar=calendar)
-
-
 def list_hearing(actor: User, case: Case, *, court_name: str, starts_at: datetime, late_reason: str,
                  calendar: Calendar) -> Hearing:
     """List the first hearing. The hearing must begin within the statutory window (CSA 2010
@@ -225,7 +221,7 @@ def list_hearing(actor: User, case: Case, *, court_name: str, starts_at: datetim
     errors = {}
     if not court_name.strip():
         errors["court_name"] = "Enter the court"
-    deadline = statutory_hearing_deadline(case, calendar)
+    deadline = hearing_deadline_for(case, calendar)
     if starts_at < case.served_at:
         errors["starts_date"] = "The hearing cannot be before the notice was served"
     elif starts_at > deadline and not late_reason.strip():
@@ -315,8 +311,9 @@ def record_outcome(
 
 
 def _make_order(case: Case, hearing: Hearing, days: int, made_on: date, conditions: list[dict]) -> None:
-    end = (deadlines.dapo_end if case.regime is RegimeCode.DAPN else deadlines.order_end)(made_on, days)
-    proposed = set(case.applications[-1].section_data.get("prohibitions", {}).get("kinds", [])) if case.applications else set()
+    end = deadlines.protection_order_end(case.order_kind, made_on, days)
+    application = case.current_application
+    proposed = set(application.section_data.get("prohibitions", {}).get("kinds", [])) if application else set()
     granted = {c["kind"] for c in conditions}
     case.order = ProtectionOrder(
         hearing_id=hearing.id, made_on=made_on, days=days, ends_at=end, conditions=conditions,
@@ -328,8 +325,8 @@ def _make_order(case: Case, hearing: Hearing, days: int, made_on: date, conditio
 def change_order(actor: User, case: Case, *, kind: OrderEventKind, court_date: date, details: str,
                  new_days: int | None, calendar: Calendar, texts: TextSettings | None = None) -> OrderEvent:
     """Record the court's variation or early discharge of the order, with the court's date."""
-    order = case.order
-    if order is None or order.status is not OrderStatus.IN_FORCE:
+    order = case.order_in_force
+    if order is None:
         raise ValidationFailed({"": "There is no order in force to vary or discharge"})
     errors = {}
     if not details.strip():
@@ -347,7 +344,7 @@ def change_order(actor: User, case: Case, *, kind: OrderEventKind, court_date: d
         case.state = _state_after_order(case)
     elif new_days is not None:
         order.days = new_days
-        order.ends_at = (deadlines.dapo_end if case.regime is RegimeCode.DAPN else deadlines.order_end)(order.made_on, new_days)
+        order.ends_at = deadlines.protection_order_end(case.order_kind, order.made_on, new_days)
     # Unsent texts are cancelled (discharged) or re-planned (new length) with the change.
     reminders.order_changed(case, utcnow(), texts or TextSettings())
     refresh_urgency(case, calendar)

@@ -26,7 +26,7 @@ from app.domain.message_templates import TemplateError, render
 from app.domain.reminders import in_window, next_sending_time
 from app.domain.sms_encoding import is_gsm7
 from app.extensions import db
-from app.models import Case, MessageStatus, OrderStatus, TextMessage, TrialEnrolment
+from app.models import Case, MessageStatus, TextMessage, TrialEnrolment
 from app.services.reminders import TextSettings, current_templates
 from app.sms import Outcome, SendResult, Transport
 from app.sms.receipts import Receipt, ReceiptStatus
@@ -163,7 +163,7 @@ def _load(ids: list[int], texts: TextSettings) -> list[_Job]:
     for message in messages:
         case, enrolment = cases[message.case_id], enrolments[message.enrolment_id]
         order = case.order
-        in_force = order is not None and order.status is OrderStatus.IN_FORCE
+        in_force = case.order_in_force is not None
         jobs.append(_Job(id=message.id, uuid=message.uuid, kind=message.kind, mobile=enrolment.mobile_e164,
                          gets_texts=enrolment.gets_texts, order_in_force=in_force, ends_at=order.ends_at if order else None,
                          values=texts.placeholder_values(order.conditions, order.ends_at) if in_force else {}))

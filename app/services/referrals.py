@@ -83,7 +83,7 @@ def protection_stage(case: Case) -> tuple[str, datetime | None]:
     """Where the case's protection stands, for the referral: (stage, the order's end)."""
     order = case.order
     if order is not None:
-        if order.status is OrderStatus.IN_FORCE:
+        if order.in_force:
             return "order", order.ends_at
         ended = order.ended_at or order.ends_at
         return ("discharged" if order.status is OrderStatus.DISCHARGED else "ended"), min(ended, order.ends_at)

@@ -143,9 +143,9 @@ def plan_for(enrolment: TrialEnrolment, case: Case, now: datetime, settings: Tex
     """Plan (or re-plan) the case's texts from its order as it now stands, in the caller's
     transaction. Sent texts stay as they were; planned texts are re-timed; steps no longer in
     the plan are cancelled; new steps are added. Returns how many texts are now planned."""
-    order = case.order
+    order = case.order_in_force
     existing = db.session.scalars(select(TextMessage).where(TextMessage.case_id == case.id)).all()
-    if order is None or order.status is not OrderStatus.IN_FORCE or not enrolment.gets_texts:
+    if order is None or not enrolment.gets_texts:
         return 0
     wanted = {text.step_key: text for text in plan_rules.plan_texts(
         made_on=order.made_on, ends_at=order.ends_at, planned_at=now, steps=current_plan(), window=settings.window)}
@@ -200,7 +200,7 @@ def order_changed(case: Case, now: datetime, settings: TextSettings) -> None:
     enrolment = enrolment_for(case)
     if enrolment is None:
         return
-    if case.order is None or case.order.status is not OrderStatus.IN_FORCE:
+    if case.order_in_force is None:
         cancel_unsent(case, f"the order {case.order.status.value if case.order else 'ended'}")
     else:
         plan_for(enrolment, case, now, settings)

@@ -75,7 +75,8 @@ def switch(actor: User, *, running: bool, stratified: bool, reason: str) -> Tria
 
 def phone_facts(case: Case) -> tuple[str | None, str | None, str | None]:
     """P's mobile (E.164) or why there is none, from the authorised application's phone section."""
-    data = case.applications[-1].section_data.get("phone") if case.applications else None
+    application = case.current_application
+    data = application.section_data.get("phone") if application else None
     if not data:
         return None, NOT_RECORDED, None
     if data.get("has_mobile") is True and data.get("mobile_e164"):

@@ -12,6 +12,7 @@ from app.models import AuditEntry, Breach, CaseState, Document, Hearing, Hearing
 from app.services import ValidationFailed, court
 from app.services import breaches as breach_service
 from app.services.calendar import load_calendar
+from app.services.clock_cache import hearing_deadline_for
 from tests.integration.conftest import DEFAULT_NOW, login
 from tests.integration.factories import listed_case, served_case
 
@@ -72,7 +73,7 @@ def test_documents_are_only_served_to_those_who_may_read_the_case(client, login_
 def test_listing_after_the_deadline_needs_a_reason_and_the_case_warns(client, login_as):
     officer, token = login_as(Role.OFFICER)
     case = served_case(officer)
-    deadline = court.statutory_hearing_deadline(case, load_calendar())
+    deadline = hearing_deadline_for(case, load_calendar())
     late = (deadline + timedelta(hours=2)).astimezone(timeutil.utcnow().tzinfo)
     from app.domain.calendar import LONDON
 

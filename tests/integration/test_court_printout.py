@@ -19,6 +19,7 @@ from app.extensions import db
 from app.models import BreachSource, HearingOutcome, Role
 from app.services import breaches, court
 from app.services.calendar import load_calendar
+from app.services.clock_cache import hearing_deadline_for
 from app.timeutil import utcnow
 from app.uploads import UploadStore
 from tests.integration.conftest import login
@@ -39,7 +40,7 @@ def _listed_case(officer, tmp_path, *, late: bool = False):
     statement uploaded; everything else in the bundle still missing."""
     case = served_case(officer)
     calendar = load_calendar()
-    deadline = court.statutory_hearing_deadline(case, calendar)
+    deadline = hearing_deadline_for(case, calendar)
     starts_at = deadline + timedelta(hours=2) if late else deadline - timedelta(hours=3)
     court.list_hearing(officer, case, court_name=COURT, starts_at=starts_at,
                        late_reason="The court had no sitting that afternoon." if late else "", calendar=calendar)
@@ -95,7 +96,7 @@ def test_cover_and_chronology(client, login_as, tmp_path):
     officer, _ = login_as(Role.OFFICER)
     case = _listed_case(officer, tmp_path)
     hearing = case.hearings[0]
-    deadline = court.statutory_hearing_deadline(case, load_calendar())
+    deadline = hearing_deadline_for(case, load_calendar())
 
     html = client.get(f"/cases/{case.id}/court/printout").get_data(as_text=True)
     cover, _, rest = html.partition('id="section-index"')

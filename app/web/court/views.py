@@ -15,6 +15,7 @@ from app.services import breaches as breach_service
 from app.services import court as court_service
 from app.services.access import CASE_READER_ROLES
 from app.services.calendar import load_calendar
+from app.services.clock_cache import hearing_deadline_for
 from app.services.reminders import TextSettings
 from app.uploads import UploadRejected, UploadStore, send_stored
 from app.web.cases.views import get_case_or_404
@@ -58,7 +59,7 @@ def show(case_id: int):
     people = court_service.preload_people(case)  # noqa: F841 - kept alive while the page renders
     items = court_service.bundle(case)
     done, total = progress({i.key for i in items if i.done})
-    deadline = court_service.statutory_hearing_deadline(case, _calendar()) if case.served_at else None
+    deadline = hearing_deadline_for(case, _calendar()) if case.served_at else None
     return render_template(
         "court/show.html", case=case, items=items, done=done, total=total, deadline=deadline,
         regime=regime(case.regime), pending=court_service.pending_hearing(case), upload_form=UploadForm(),
@@ -229,7 +230,7 @@ def listing(case_id: int):
     if case.served_at is None:
         flash("The hearing can be listed once the notice has been served.", "error")
         return _back(case)
-    deadline = court_service.statutory_hearing_deadline(case, _calendar())
+    deadline = hearing_deadline_for(case, _calendar())
 
     def save():
         starts_at = _required_instant(form.starts_date, form.starts_time, "Enter the date and time of the hearing")
@@ -250,7 +251,7 @@ def outcome(case_id: int):
         return render_template("court/nothing_pending.html", case=case,
                                message="The outcome of this hearing has already been recorded.")
     form = OutcomeForm()
-    proposed = case.applications[-1].section_data.get("prohibitions", {}) if case.applications else {}
+    proposed = case.current_application.section_data.get("prohibitions", {}) if case.current_application else {}
     if request.method == "GET":
         form.hearing_id.data = str(hearing.id)
         form.conditions.data = proposed.get("kinds", ["no_molest"])

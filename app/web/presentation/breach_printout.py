@@ -4,7 +4,6 @@ from __future__ import annotations
 from app.domain import deadlines
 from app.domain.calendar import Calendar
 from app.domain.regimes import RegimeCode, regime
-from app.models import OrderStatus
 from app.services.court import pending_hearing, preload_people
 from app.web.presentation.printout_common import (
     LAW,
@@ -51,7 +50,7 @@ def breach_context(case, breach, calendar: Calendar) -> dict:
         "law": law,
         "breach": breach,
         "order": order,
-        "order_live": order is not None and order.status is OrderStatus.IN_FORCE,
+        "order_live": order is not None and order.in_force,
         "of_what": the_regime.order if order is not None else the_regime.notice,
         "of_what_name": the_regime.order_name if order is not None else the_regime.notice_name,
         "perpetrator": case.perpetrator,

@@ -26,7 +26,8 @@ from app.domain.bundle import ItemKind
 from app.domain.calendar import Calendar
 from app.domain.regimes import regime
 from app.domain.timefmt import format_date, format_instant
-from app.services.court import ItemStatus, bundle, pending_hearing, preload_people, statutory_hearing_deadline
+from app.services.clock_cache import hearing_deadline_for
+from app.services.court import ItemStatus, bundle, pending_hearing, preload_people
 from app.web.presentation.application_summary import summarise
 from app.web.presentation.court_chronology import chronology_entries, chronology_mm
 from app.web.presentation.court_points import points_to_make
@@ -169,8 +170,8 @@ def court_context(case, calendar: Calendar) -> dict:
     premises = ", ".join(case.address_lines)
     conditions = conditions_in_words(None, data["prohibitions"], victim_name, premises, the_regime.mandatory_prohibition) \
         if "prohibitions" in data else []
-    deadline = statutory_hearing_deadline(case, calendar) if case.served_at else None
-    hearing_hours = case.hearing_window_hours or 48
+    deadline = hearing_deadline_for(case, calendar) if case.served_at else None
+    hearing_hours = case.hearing_window
     hearing = pending_hearing(case) or (case.hearings[-1] if case.hearings else None)
     first_hearing = case.hearings[0] if case.hearings else None
     within_deadline = first_hearing.starts_at <= deadline if first_hearing and deadline else None
