@@ -30,8 +30,9 @@ from app.models import (
     ProtectionOrder,
     User,
 )
-from app.services import ValidationFailed, audit, change_once, referrals, reminders, trial
-from app.services.clock_cache import hearing_deadline_for, refresh_urgency
+from app.services import ValidationFailed, audit, change_once
+from app.services.clock_cache import hearing_deadline_for
+from app.services.order_change import after_order_change
 from app.services.reminders import TextSettings
 from app.timeutil import utcnow
 
@@ -291,8 +292,6 @@ def record_outcome(
     if outcome is HearingOutcome.GRANTED:
         _make_order(case, hearing, days, made_on, conditions)
         db.session.flush()
-        # Assessed for the reminder-text trial in the same transaction as the order.
-        trial.assess(case, now, texts or TextSettings())
         detail |= {"days": days, "made_on": made_on.isoformat(), "removal_not_granted": case.order.removal_not_granted}
     elif outcome is HearingOutcome.REFUSED:
         case.state = CaseState.ORDER_REFUSED  # the notice ceases at once
@@ -303,8 +302,9 @@ def record_outcome(
         case.hearings.append(Hearing(court_name=next_court.strip() or hearing.court_name, starts_at=next_starts_at,
                                      listed_by_id=actor.id, listed_at=now))
         detail["next_starts_at"] = next_starts_at.isoformat()
-    refresh_urgency(case, calendar)
-    referrals.sync_with_order(case, calendar, actor)
+    # A new order is assessed for the reminder-text trial in the same transaction as the order.
+    after_order_change(case, calendar=calendar, texts=texts or TextSettings(), now=now, actor=actor,
+                       order_made=outcome is HearingOutcome.GRANTED)
     audit.record(actor, "court.outcome_recorded", case, **detail)
     db.session.commit()
     return hearing
@@ -346,9 +346,7 @@ def change_order(actor: User, case: Case, *, kind: OrderEventKind, court_date: d
         order.days = new_days
         order.ends_at = deadlines.protection_order_end(case.order_kind, order.made_on, new_days)
     # Unsent texts are cancelled (discharged) or re-planned (new length) with the change.
-    reminders.order_changed(case, utcnow(), texts or TextSettings())
-    refresh_urgency(case, calendar)
-    referrals.sync_with_order(case, calendar, actor)
+    after_order_change(case, calendar=calendar, texts=texts or TextSettings(), now=utcnow(), actor=actor)
     audit.record(actor, f"order.{kind.value}", case, court_date=court_date.isoformat(), details=details.strip(), days=new_days)
     db.session.commit()
     return event
@@ -370,9 +368,7 @@ def expire_orders(calendar: Calendar, texts: TextSettings | None = None) -> int:
         case = db.session.get(Case, order.case_id)
         order.status, order.ended_at = OrderStatus.EXPIRED, now
         case.state = _state_after_order(case)
-        reminders.order_changed(case, now, texts or TextSettings())
-        refresh_urgency(case, calendar)
-        referrals.sync_with_order(case, calendar)
+        after_order_change(case, calendar=calendar, texts=texts or TextSettings(), now=now)
         audit.record(None, "order.expired", case, ends_at=order.ends_at.isoformat())
     db.session.commit()
     return len(due)
