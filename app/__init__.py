@@ -17,6 +17,9 @@ from app.extensions import csrf, db, login_manager, migrate
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True, template_folder="../templates", static_folder="../static")
     app.config.update(load_settings(app.instance_path, config))
+    from app import settings
+
+    settings.init_app(app)  # the typed settings, built once
     logging.basicConfig(level=logging.INFO)
 
     from app import models  # noqa: F401 - registers the models with SQLAlchemy

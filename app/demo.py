@@ -25,6 +25,7 @@ from app.models import AssociatedRelationship as Rel
 from app.models import BreachSource, DecisionOutcome, HearingOutcome, RiskLevel, Role, SupportService, User
 from app.services import authorisation, breaches, cases, casework, court, referral_queries, referral_sweep, referrals, users
 from app.services.calendar import load_calendar
+from app.settings import current_settings
 from app.timeutil import frozen_at, utcnow
 from app.web.presentation.referral_wording import prefill_summary
 
@@ -153,6 +154,7 @@ def seed() -> tuple[list[tuple[str, str, str]], bool]:
                 cases.record_dvpn_served(
                     officer, case, served_at=served_at,
                     window_hours=current_app.config["HEARING_WINDOW_HOURS"], calendar=calendar,
+                    referral_settings=current_settings().referrals,
                 )
         if perp == SENT_ON_TIME:
             with frozen_at(min(served_at + timedelta(hours=2), now)):
@@ -235,7 +237,8 @@ def _order_with_breach(officer: User, superintendent: User, calendar: Calendar, 
     served_at = incident + timedelta(hours=2)
     with frozen_at(served_at + timedelta(minutes=10)):
         cases.record_dvpn_served(officer, case, served_at=served_at,
-                                 window_hours=current_app.config["HEARING_WINDOW_HOURS"], calendar=calendar)
+                                 window_hours=current_app.config["HEARING_WINDOW_HOURS"], calendar=calendar,
+                                 referral_settings=current_settings().referrals)
     with frozen_at(served_at + timedelta(hours=3)):
         for key in ("notice", "complaint", "conditions", "chronology", "prompt_sheet"):
             court.tick(officer, case, key, True)
@@ -244,7 +247,8 @@ def _order_with_breach(officer: User, superintendent: User, calendar: Calendar, 
     with frozen_at(hearing.starts_at + timedelta(hours=2)):
         court.record_outcome(officer, case, hearing, outcome=HearingOutcome.GRANTED, contested=False, notes="",
                              days=14, made_on=hearing.starts_at.astimezone(LONDON).date(),
-                             conditions=[{"kind": "no_molest"}, {"kind": "no_enter"}], calendar=calendar)
+                             conditions=[{"kind": "no_molest"}, {"kind": "no_enter"}], calendar=calendar,
+                             texts=current_settings().texts)
     _late_referral_with_casework(officer, caseworker, case, service, calendar)
     breaches.record_breach(officer, case, occurred_at=now - timedelta(hours=4),
                            description="Seen at the front door by V; left before police arrived.",

@@ -129,7 +129,7 @@ def record_dvpn_served(
     window_hours: int,
     calendar: Calendar,
     address_for_hearing_notice: str = "",
-    referral_settings: ReferralSettings | None = None,
+    referral_settings: ReferralSettings,
 ) -> Case:
     """Record personal service of the DVPN on P (CSA 2010 s.25), which starts the s.27 clock.
 
@@ -152,7 +152,7 @@ def record_dvpn_served(
     case.state = CaseState.SERVED
     refresh_urgency(case, calendar)
     # The Victims' Code referral starts here, not at the order (seed 003).
-    referrals.create_for_served(actor, case, calendar, referral_settings or ReferralSettings())
+    referrals.create_for_served(actor, case, calendar, referral_settings)
     audit.record(
         actor,
         "case.dvpn_served",

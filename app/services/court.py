@@ -260,7 +260,7 @@ def order_length_errors(case: Case, days: int | None) -> dict[str, str]:
 def record_outcome(
     actor: User, case: Case, hearing: Hearing, *, outcome: HearingOutcome | None, contested: bool | None, notes: str,
     days: int | None = None, made_on: date | None = None, conditions: list[dict] | None = None,
-    next_starts_at: datetime | None = None, next_court: str = "", calendar: Calendar, texts: TextSettings | None = None,
+    next_starts_at: datetime | None = None, next_court: str = "", calendar: Calendar, texts: TextSettings,
 ) -> Hearing:
     """Record what the court decided at `hearing`, once."""
     errors: dict[str, str] = {}
@@ -303,7 +303,7 @@ def record_outcome(
                                      listed_by_id=actor.id, listed_at=now))
         detail["next_starts_at"] = next_starts_at.isoformat()
     # A new order is assessed for the reminder-text trial in the same transaction as the order.
-    after_order_change(case, calendar=calendar, texts=texts or TextSettings(), now=now, actor=actor,
+    after_order_change(case, calendar=calendar, texts=texts, now=now, actor=actor,
                        order_made=outcome is HearingOutcome.GRANTED)
     audit.record(actor, "court.outcome_recorded", case, **detail)
     db.session.commit()
@@ -323,7 +323,7 @@ def _make_order(case: Case, hearing: Hearing, days: int, made_on: date, conditio
 
 
 def change_order(actor: User, case: Case, *, kind: OrderEventKind, court_date: date, details: str,
-                 new_days: int | None, calendar: Calendar, texts: TextSettings | None = None) -> OrderEvent:
+                 new_days: int | None, calendar: Calendar, texts: TextSettings) -> OrderEvent:
     """Record the court's variation or early discharge of the order, with the court's date."""
     order = case.order_in_force
     if order is None:
@@ -346,7 +346,7 @@ def change_order(actor: User, case: Case, *, kind: OrderEventKind, court_date: d
         order.days = new_days
         order.ends_at = deadlines.protection_order_end(case.order_kind, order.made_on, new_days)
     # Unsent texts are cancelled (discharged) or re-planned (new length) with the change.
-    after_order_change(case, calendar=calendar, texts=texts or TextSettings(), now=utcnow(), actor=actor)
+    after_order_change(case, calendar=calendar, texts=texts, now=utcnow(), actor=actor)
     audit.record(actor, f"order.{kind.value}", case, court_date=court_date.isoformat(), details=details.strip(), days=new_days)
     db.session.commit()
     return event
@@ -358,7 +358,7 @@ def _state_after_order(case: Case) -> CaseState:
     return CaseState.ORDER_ENDED if open_breach else CaseState.CLOSED
 
 
-def expire_orders(calendar: Calendar, texts: TextSettings | None = None) -> int:
+def expire_orders(calendar: Calendar, texts: TextSettings) -> int:
     """The scheduler's sweep: orders whose end has passed stop being in force (indexed by end)."""
     now = utcnow()
     due = db.session.scalars(
@@ -368,7 +368,7 @@ def expire_orders(calendar: Calendar, texts: TextSettings | None = None) -> int:
         case = db.session.get(Case, order.case_id)
         order.status, order.ended_at = OrderStatus.EXPIRED, now
         case.state = _state_after_order(case)
-        after_order_change(case, calendar=calendar, texts=texts or TextSettings(), now=now)
+        after_order_change(case, calendar=calendar, texts=texts, now=now)
         audit.record(None, "order.expired", case, ends_at=order.ends_at.isoformat())
     db.session.commit()
     return len(due)

@@ -122,11 +122,10 @@ def refresh_follow_up(referral: Referral, calendar: Calendar) -> None:
         referral.follow_up_due_at = None
 
 
-def refresh_due_dates(calendar: Calendar, settings: ReferralSettings | None = None) -> int:
+def refresh_due_dates(calendar: Calendar, settings: ReferralSettings) -> int:
     """Recompute the due and warning instants of referrals still with police and not yet
     overdue, when an admin changes the bank-holiday list (a new holiday is not a working
     day). Flagged breaches are history and stay. Returns how many moved."""
-    settings = settings or ReferralSettings()
     now = utcnow()
     moved = 0
     for referral in db.session.scalars(

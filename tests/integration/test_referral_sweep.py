@@ -20,6 +20,7 @@ from app.extensions import db
 from app.models import AuditEntry, ReferralStatus, Role
 from app.services import casework, referral_queries, referral_sweep, referrals
 from app.services.calendar import add_extra_bank_holiday, load_calendar
+from app.services.referrals import ReferralSettings
 from app.timeutil import frozen_at, utcnow
 from tests.integration.factories import consenting, granted_case, served_case, support_service
 
@@ -126,7 +127,7 @@ def test_sweep_around_the_holidays(app, make_user, served, due, warning, why):
 def test_an_admin_added_holiday_counts_before_service(app, make_user):
     officer = make_user(Role.OFFICER)
     admin = make_user(Role.ADMIN)
-    add_extra_bank_holiday(admin, date(2026, 12, 29), "A day of national celebration")
+    add_extra_bank_holiday(admin, date(2026, 12, 29), "A day of national celebration", ReferralSettings())
     # Wed 23 Dec: Thu 24 (1); Fri 25 to Mon 28 no; Tue 29 added, no; Wed 30 (2) -> Thu 31 00:00;
     # warning Wed 30 13:00.
     _, referral = serve(officer, L("2026-12-23 10:00"))

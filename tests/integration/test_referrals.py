@@ -13,6 +13,8 @@ from app.extensions import db
 from app.models import AuditEntry, HearingOutcome, OrderEventKind, ReferralStatus, Role
 from app.services import ValidationFailed, casework, court, referral_queries, referral_sweep, referrals
 from app.services.calendar import load_calendar
+from app.services.referrals import ReferralSettings
+from app.services.reminders import TextSettings
 from app.timeutil import frozen_at, utcnow
 from tests.integration.factories import consenting, granted_case, listed_case, served_case, support_service
 
@@ -87,11 +89,11 @@ def test_order_end_follows_grant_variation_and_expiry(app, make_user):
     assert referral.protection_stage == "order"
     assert referral.order_ends_at == case.order.ends_at
     court.change_order(officer, case, kind=OrderEventKind.VARIED, court_date=utcnow().astimezone(LONDON).date(),
-                       details="Extended", new_days=28, calendar=load_calendar())
+                       details="Extended", new_days=28, calendar=load_calendar(), texts=TextSettings())
     db.session.refresh(referral)
     assert referral.order_ends_at == case.order.ends_at
     with frozen_at(case.order.ends_at + timedelta(minutes=1)):
-        court.expire_orders(load_calendar())
+        court.expire_orders(load_calendar(), TextSettings())
     db.session.refresh(referral)
     assert referral.protection_stage == "ended"
 
@@ -100,7 +102,7 @@ def test_refused_order_does_not_cancel_the_referral(app, make_user):
     officer = make_user(Role.OFFICER)
     case = listed_case(officer)
     court.record_outcome(officer, case, court.pending_hearing(case), outcome=HearingOutcome.REFUSED, contested=True,
-                         notes="", calendar=load_calendar())
+                         notes="", calendar=load_calendar(), texts=TextSettings())
     [referral] = referral_queries.referrals_for(case)
     assert referral.status is ReferralStatus.AWAITING and referral.protection_stage == "refused"
 
@@ -153,7 +155,7 @@ def test_an_added_bank_holiday_moves_a_running_referral_but_not_a_flagged_one(ap
     case = served_case(officer, served_at=L("2026-11-13 22:00"))
     [referral] = referral_queries.referrals_for(case)
     assert referral.due_at == L("2026-11-18 00:00")
-    add_extra_bank_holiday(admin, date(2026, 11, 17), "A day of national celebration")
+    add_extra_bank_holiday(admin, date(2026, 11, 17), "A day of national celebration", ReferralSettings())
     db.session.refresh(referral)
     # Tuesday is no longer a working day: Mon 16 and Wed 18 are the two.
     assert referral.due_at == L("2026-11-19 00:00")

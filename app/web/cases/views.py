@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -16,16 +16,16 @@ from app.services import ValidationFailed, referral_queries
 from app.services import cases as case_service
 from app.services.access import CASE_READER_ROLES, visible_cases
 from app.services.authorisation import current_application
-from app.services.calendar import load_calendar
 from app.services.clock_cache import clocks_for
 from app.services.court import orders_ending_soon
 from app.services.dashboard import live_cases_page
-from app.services.referrals import ReferralSettings
 from app.services.reminders import text_tasks
+from app.settings import current_settings
 from app.timeutil import utcnow
 from app.web.cases.forms import NewCaseForm, ServeForm
 from app.web.fields import combine_london
 from app.web.forms_support import apply_errors, details_from_form
+from app.web.request_cache import request_calendar
 from app.web.security import polling, roles_required
 
 bp = Blueprint("cases", __name__)
@@ -37,9 +37,7 @@ def _thresholds() -> Thresholds:
 
 
 def _calendar():
-    if "calendar" not in g:
-        g.calendar = load_calendar()
-    return g.calendar
+    return request_calendar()
 
 
 def _dashboard_page():
@@ -176,7 +174,7 @@ def serve(case_id: int):
                     window_hours=current_app.config["HEARING_WINDOW_HOURS"],
                     calendar=_calendar(),
                     address_for_hearing_notice=form.address_for_hearing_notice.data or "",
-                    referral_settings=ReferralSettings.from_config(current_app.config),
+                    referral_settings=current_settings().referrals,
                 )
             except ValidationFailed as exc:
                 apply_errors(form, exc.errors)

@@ -1,7 +1,7 @@
 """The DVPO officer's court page: bundle, hearing and order, breaches, and the printouts."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, g, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
 from flask_login import current_user
 
 from app.domain.bundle import ITEM_BY_KEY, ItemKind, progress
@@ -14,9 +14,8 @@ from app.services import ValidationFailed
 from app.services import breaches as breach_service
 from app.services import court as court_service
 from app.services.access import CASE_READER_ROLES
-from app.services.calendar import load_calendar
 from app.services.clock_cache import hearing_deadline_for
-from app.services.reminders import TextSettings
+from app.settings import current_settings
 from app.uploads import UploadRejected, UploadStore, send_stored
 from app.web.cases.views import get_case_or_404
 from app.web.court.forms import (
@@ -33,15 +32,14 @@ from app.web.fields import chosen, combine_london, yes_no_value
 from app.web.forms_support import form_page
 from app.web.presentation.breach_printout import breach_context
 from app.web.presentation.court_printout import court_context
+from app.web.request_cache import request_calendar
 from app.web.security import is_htmx, redirect_to, roles_required
 
 bp = Blueprint("court", __name__)
 
 
 def _calendar():
-    if "calendar" not in g:
-        g.calendar = load_calendar()
-    return g.calendar
+    return request_calendar()
 
 
 def _store() -> UploadStore:
@@ -268,7 +266,7 @@ def outcome(case_id: int):
             current_user, case, hearing, outcome=outcome_chosen, contested=yes_no_value(form.contested.data),
             notes=form.notes.data or "", days=form.days.data, made_on=form.made_on.data, conditions=conditions,
             next_starts_at=combine_london(form.next_date, form.next_time), next_court=form.next_court.data or "",
-            calendar=_calendar(), texts=TextSettings.from_config(current_app.config),
+            calendar=_calendar(), texts=current_settings().texts,
         )
         return f"Outcome recorded: {outcome_chosen.label.lower()}."
 
@@ -289,7 +287,7 @@ def change_order(case_id: int):
             raise ValidationFailed({"court_date": "Enter the court's date"})
         court_service.change_order(current_user, case, kind=kind, court_date=form.court_date.data,
                                    details=form.details.data or "", new_days=form.new_days.data, calendar=_calendar(),
-                                   texts=TextSettings.from_config(current_app.config))
+                                   texts=current_settings().texts)
         return "The court's decision on the order is recorded."
 
     return _form_page("court/order_change.html", case, form, save)

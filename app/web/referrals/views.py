@@ -23,7 +23,6 @@ from app.services import ValidationFailed, referral_queries
 from app.services import referrals as referral_service
 from app.services.access import CASE_READER_ROLES, visible_cases
 from app.services.breaches import BREACHABLE_STATES
-from app.services.calendar import load_calendar
 from app.timeutil import utcnow
 from app.web.cases.views import get_case_or_404
 from app.web.fields import chosen, combine_london, yes_no_text, yes_no_value
@@ -31,6 +30,7 @@ from app.web.forms_support import form_page
 from app.web.presentation.referral_content import content_rows
 from app.web.presentation.referral_wording import prefill_summary, stage_words
 from app.web.referrals.forms import ConcernActionForm, ConfirmForm, ReferralDetailsForm, SendForm
+from app.web.request_cache import request_calendar
 from app.web.security import roles_required
 
 bp = Blueprint("referrals", __name__)
@@ -215,7 +215,7 @@ def send(case_id: int, referral_id: int):
     def save():
         offered = {str(s.id): s.id for s in services}
         service_id = offered.get((form.service_id.data or "").strip())  # anything not offered is no choice
-        referral_service.send(current_user, referral, case, service_id, load_calendar())
+        referral_service.send(current_user, referral, case, service_id, request_calendar())
         late = " It went after the Victims' Code deadline: that is recorded as a breach." if referral.code_breach_at else ""
         return f"Referral sent to {referral.service.name}.{late}"
 

@@ -21,7 +21,7 @@ from app.extensions import db
 from app.models import Case, EnrolmentStatus, Role, TextMessage, TextTemplate
 from app.services import ValidationFailed, audit, reminders
 from app.services import trial as trial_service
-from app.services.reminders import TextSettings
+from app.settings import current_settings
 from app.timeutil import utcnow
 from app.web.fields import yes_no_text, yes_no_value
 from app.web.forms_support import apply_errors
@@ -153,7 +153,7 @@ class Preview:
 
 def _sample_values() -> dict[str, str]:
     made_on = to_london(utcnow()).date()
-    return TextSettings.from_config(current_app.config).placeholder_values(list(SAMPLE_CONDITIONS), order_end(made_on, SAMPLE_DAYS))
+    return current_settings().texts.placeholder_values(list(SAMPLE_CONDITIONS), order_end(made_on, SAMPLE_DAYS))
 
 
 def _preview(body: str) -> Preview:
