@@ -6,9 +6,11 @@ from sqlalchemy import select
 from app.domain.case_summary import Event
 from app.extensions import db
 from app.models import AuditEntry, Case, User
+from app.services.transaction import in_callers_transaction
 from app.timeutil import utcnow
 
 
+@in_callers_transaction
 def record(actor: User | None, action: str, case: Case | None = None, **detail) -> AuditEntry:
     """Append an audit entry in the caller's transaction.
 

@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import Breach, BreachOutcome, BreachSource, Case, CaseState, User
 from app.services import ValidationFailed, audit, change_once
 from app.services.clock_cache import refresh_urgency
+from app.services.transaction import commits
 from app.timeutil import utcnow
 
 BREACHABLE_STATES = (CaseState.SERVED, CaseState.ORDER_IN_FORCE)
@@ -19,6 +20,7 @@ MAX_CUSTODY_DAYS = 62
 MAX_FINE_PENCE = 5000_00
 
 
+@commits
 def record_breach(actor: User, case: Case, *, occurred_at: datetime | None, description: str,
                   source: BreachSource | None, arrested_at: datetime | None, arresting_officer: str,
                   calendar: Calendar) -> Breach:
@@ -63,6 +65,7 @@ def record_breach(actor: User, case: Case, *, occurred_at: datetime | None, desc
     return breach
 
 
+@commits
 def record_outcome(actor: User, case: Case, breach: Breach, *, outcome: BreachOutcome | None, fine_pence: int | None,
                    custody_days: int | None, notes: str, calendar: Calendar) -> Breach:
     """The court's finding on a breach, once: a double-click or a second tab cannot record two."""

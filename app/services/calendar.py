@@ -11,6 +11,7 @@ from app.domain.calendar import Calendar
 from app.extensions import db
 from app.models import ExtraBankHoliday, User
 from app.services import ValidationFailed, audit
+from app.services.transaction import commits
 from app.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ def load_calendar() -> Calendar:
     return Calendar(extra_bank_holidays=frozenset(days))
 
 
+@commits
 def add_extra_bank_holiday(actor: User, day: date, name: str, referral_settings: ReferralSettings) -> ExtraBankHoliday:
     """Add a one-off bank holiday (for example one appointed by royal proclamation)."""
     name = name.strip()
@@ -43,6 +45,7 @@ def add_extra_bank_holiday(actor: User, day: date, name: str, referral_settings:
     return holiday
 
 
+@commits
 def remove_extra_bank_holiday(actor: User, holiday: ExtraBankHoliday, referral_settings: ReferralSettings) -> None:
     audit.record(actor, "calendar.day_removed", day=holiday.day.isoformat(), name=holiday.name)
     db.session.delete(holiday)

@@ -14,6 +14,7 @@ from app.models import AuditEntry, Case, CaseState, Person, PersonKind, RiskLeve
 from app.services import ValidationFailed, audit, referrals
 from app.services.clock_cache import hearing_deadline_for, refresh_urgency
 from app.services.referrals import ReferralSettings
+from app.services.transaction import commits, in_callers_transaction
 from app.timeutil import utcnow
 
 
@@ -40,6 +41,7 @@ class CaseDetails:
     regime: RegimeCode = RegimeCode.DVPN
 
 
+@commits
 def open_case(actor: User, details: CaseDetails, *, force_code: str) -> Case:
     """Open a draft case. P must be 18 or over on the day of the incident (CSA 2010 s.24(1))."""
     _check_case_details(details)
@@ -121,6 +123,7 @@ def _check_case_details(details: CaseDetails) -> None:
 SERVABLE_STATES = (CaseState.AUTHORISED,)
 
 
+@commits
 def record_dvpn_served(
     actor: User,
     case: Case,
@@ -165,6 +168,7 @@ def record_dvpn_served(
     return case
 
 
+@in_callers_transaction
 def refresh_hearing_deadlines(calendar: Calendar) -> int:
     """Recompute the cached deadlines of every live case with a running clock.
 
@@ -185,6 +189,7 @@ def refresh_hearing_deadlines(calendar: Calendar) -> int:
     return changed
 
 
+@commits
 def record_case_viewed(actor: User, case: Case) -> None:
     """Every view of a case file is audited: who looked, and when."""
     audit.record(actor, "case.viewed", case)

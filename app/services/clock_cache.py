@@ -7,6 +7,7 @@ from app.domain import deadlines
 from app.domain.calendar import Calendar
 from app.domain.clocks import CaseClockFacts, Clock, Thresholds, case_clocks, urgency
 from app.models import Case
+from app.services.transaction import in_callers_transaction
 from app.timeutil import utcnow
 
 
@@ -34,6 +35,7 @@ def clocks_for(case: Case, now: datetime, calendar: Calendar, thresholds: Thresh
     return case_clocks(clock_facts(case), now, calendar, thresholds)
 
 
+@in_callers_transaction
 def refresh_urgency(case: Case, calendar: Calendar) -> None:
     """Recompute the dashboard's sort key; every service that changes a clock fact calls this."""
     case.urgency_rank, case.urgency_at = urgency(clocks_for(case, utcnow(), calendar))

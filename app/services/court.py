@@ -34,6 +34,7 @@ from app.services import ValidationFailed, audit, change_once
 from app.services.clock_cache import hearing_deadline_for
 from app.services.order_change import after_order_change
 from app.services.reminders import TextSettings
+from app.services.transaction import commits
 from app.timeutil import utcnow
 
 # Conditions that remove P from the home: research found courts often leave them out.
@@ -126,6 +127,7 @@ def _require_court_stage(case: Case) -> None:
         raise ValidationFailed({"": "The court bundle starts once the notice has been served"})
 
 
+@commits
 def tick(actor: User, case: Case, key: str, done: bool) -> None:
     """Tick (or untick) a generated item as checked by the officer."""
     _require_court_stage(case)
@@ -140,6 +142,7 @@ def tick(actor: User, case: Case, key: str, done: bool) -> None:
     db.session.commit()
 
 
+@commits
 def add_document(actor: User, case: Case, key: str, stored, breach=None) -> Document:
     """Attach an uploaded file (already checked and stored by app.uploads) to the bundle,
     or to a breach's own short bundle."""
@@ -156,6 +159,14 @@ def add_document(actor: User, case: Case, key: str, stored, breach=None) -> Docu
     return doc
 
 
+@commits
+def record_document_viewed(actor: User, case: Case, doc: Document) -> None:
+    """Every opening of a bundle document is audited: who looked, and when."""
+    audit.record(actor, "bundle.document_viewed", case, document=doc.id)
+    db.session.commit()
+
+
+@commits
 def remove_document(actor: User, case: Case, doc: Document) -> None:
     """Take a document out of the bundle; the record (and the file) stay as evidence."""
     if doc.removed_at is None:
@@ -170,6 +181,7 @@ def _submission(case: Case) -> CourtSubmission:
     return case.submission
 
 
+@commits
 def record_fee(actor: User, case: Case, *, pence: int, contested: bool, reference: str, paid_on: date,
                receipt: Document | None) -> None:
     _require_court_stage(case)
@@ -193,6 +205,7 @@ def record_fee(actor: User, case: Case, *, pence: int, contested: bool, referenc
     db.session.commit()
 
 
+@commits
 def record_sent(actor: User, case: Case, *, court_name: str, sent_at: datetime, how: str) -> None:
     _require_court_stage(case)
     errors = {}
@@ -213,6 +226,7 @@ def record_sent(actor: User, case: Case, *, court_name: str, sent_at: datetime, 
     db.session.commit()
 
 
+@commits
 def list_hearing(actor: User, case: Case, *, court_name: str, starts_at: datetime, late_reason: str,
                  calendar: Calendar) -> Hearing:
     """List the first hearing. The hearing must begin within the statutory window (CSA 2010
@@ -257,6 +271,7 @@ def order_length_errors(case: Case, days: int | None) -> dict[str, str]:
     return {}
 
 
+@commits
 def record_outcome(
     actor: User, case: Case, hearing: Hearing, *, outcome: HearingOutcome | None, contested: bool | None, notes: str,
     days: int | None = None, made_on: date | None = None, conditions: list[dict] | None = None,
@@ -322,6 +337,7 @@ def _make_order(case: Case, hearing: Hearing, days: int, made_on: date, conditio
     case.state = CaseState.ORDER_IN_FORCE
 
 
+@commits
 def change_order(actor: User, case: Case, *, kind: OrderEventKind, court_date: date, details: str,
                  new_days: int | None, calendar: Calendar, texts: TextSettings) -> OrderEvent:
     """Record the court's variation or early discharge of the order, with the court's date."""
@@ -358,6 +374,7 @@ def _state_after_order(case: Case) -> CaseState:
     return CaseState.ORDER_ENDED if open_breach else CaseState.CLOSED
 
 
+@commits
 def expire_orders(calendar: Calendar, texts: TextSettings) -> int:
     """The scheduler's sweep: orders whose end has passed stop being in force (indexed by end)."""
     now = utcnow()

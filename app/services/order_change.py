@@ -10,8 +10,10 @@ from app.models import Case, User
 from app.services import referrals, reminders, trial
 from app.services.clock_cache import refresh_urgency
 from app.services.reminders import TextSettings
+from app.services.transaction import in_callers_transaction
 
 
+@in_callers_transaction
 def after_order_change(case: Case, *, calendar: Calendar, texts: TextSettings, now: datetime,
                        actor: User | None = None, order_made: bool = False) -> None:
     """The court made, varied or discharged the order, refused or adjourned the application,

@@ -14,6 +14,7 @@ from app.domain.referrals import ContactOutcome
 from app.extensions import db
 from app.models import ContactAttempt, Referral, ReferralStatus
 from app.services import audit
+from app.services.transaction import commits, in_callers_transaction
 from app.timeutil import utcnow
 
 
@@ -25,6 +26,7 @@ class SweepReport:
     closed: int  # the order ended after contact was made
 
 
+@in_callers_transaction
 def audit_code_breach(referral_id: int, case_id: int, due_at: datetime, late: timedelta) -> None:
     entry = audit.record(None, "referral.code_breach", None, referral=referral_id, due_at=due_at.isoformat(),
                          late_minutes=int(late / timedelta(minutes=1)))
@@ -36,6 +38,7 @@ def _system_audit(action: str, referral_id: int, case_id: int, **detail) -> None
     entry.case_id = case_id
 
 
+@commits
 def sweep(now: datetime | None = None, limit: int = 1000) -> SweepReport:
     """Flag referrals overdue under the Code, count those nearly due, and hand back to police
     those whose order ended with no contact made.

@@ -36,6 +36,7 @@ from app.models import (
 from app.services import ValidationFailed, audit, change_once
 from app.services.referral_queries import missing_for_sending
 from app.services.referral_sweep import audit_code_breach
+from app.services.transaction import commits, in_callers_transaction
 from app.timeutil import utcnow
 
 MAX_TEXT = 4000
@@ -56,6 +57,7 @@ class ReferralSettings:
 # -- Creation and keeping in step with the order ----------------------------------------------
 
 
+@in_callers_transaction
 def create_for_served(actor: User, case: Case, calendar: Calendar, settings: ReferralSettings) -> list[Referral]:
     """One referral per victim, due `working_days` working days after service of the notice
     (Right 4; the day of service does not count). In the caller's transaction."""
@@ -95,6 +97,7 @@ def protection_stage(case: Case) -> tuple[str, datetime | None]:
     return "notice", None
 
 
+@in_callers_transaction
 def sync_with_order(case: Case, calendar: Calendar, actor: User | None = None) -> None:
     """Keep the case's referrals' order end and stage current (order granted, varied,
     discharged, expired, or refused). In the caller's transaction; a refused order does not
@@ -112,6 +115,7 @@ def sync_with_order(case: Case, calendar: Calendar, actor: User | None = None) -
                      order_ends_at=ends_at.isoformat() if ends_at else None)
 
 
+@in_callers_transaction
 def refresh_follow_up(referral: Referral, calendar: Calendar) -> None:
     """A V who declined but agreed to a call near the end: the call is due two working days
     before the order ends (moves with a variation)."""
@@ -122,6 +126,7 @@ def refresh_follow_up(referral: Referral, calendar: Calendar) -> None:
         referral.follow_up_due_at = None
 
 
+@in_callers_transaction
 def refresh_due_dates(calendar: Calendar, settings: ReferralSettings) -> int:
     """Recompute the due and warning instants of referrals still with police and not yet
     overdue, when an admin changes the bank-holiday list (a new holiday is not a working
@@ -188,6 +193,7 @@ def _check_details(case: Case, details: ReferralDetails, now: datetime) -> tuple
     return errors, number
 
 
+@commits
 def save_details(actor: User, referral: Referral, case: Case, details: ReferralDetails) -> Referral:
     """Record what V said. "Declines" settles the referral at once, recorded and not sent;
     "could not be asked yet" keeps the Code's clock running."""
@@ -218,6 +224,7 @@ def save_details(actor: User, referral: Referral, case: Case, details: ReferralD
     return referral
 
 
+@in_callers_transaction
 def _settle(actor: User, referral: Referral, status: ReferralStatus, now: datetime,
             service_id: int | None = None) -> None:
     """Sent or declined, once: a second tab or a double-click cannot settle it twice."""
@@ -233,6 +240,7 @@ def _settle(actor: User, referral: Referral, status: ReferralStatus, now: dateti
         _flag_breach(referral, now, settled=True)
 
 
+@commits
 def send(actor: User, referral: Referral, case: Case, service_id: int | None, calendar: Calendar) -> Referral:  # noqa: ARG001
     """Send the referral: what the service sees is fixed now (the content snapshot)."""
     if referral.status is not ReferralStatus.AWAITING:
@@ -256,6 +264,7 @@ def send(actor: User, referral: Referral, case: Case, service_id: int | None, ca
 # -- Police tasks on a referral ----------------------------------------------------------------
 
 
+@commits
 def record_marac(actor: User, referral: Referral, case: Case) -> None:
     """The high-risk case has been referred to MARAC (recorded once)."""
     if not referral.high_risk:
@@ -269,6 +278,7 @@ def record_marac(actor: User, referral: Referral, case: Case) -> None:
     db.session.commit()
 
 
+@commits
 def acknowledge_return(actor: User, referral: Referral, case: Case) -> None:
     if referral.status is not ReferralStatus.RETURNED:
         raise ValidationFailed({"": "This referral has not been returned to police"})
@@ -281,6 +291,7 @@ def acknowledge_return(actor: User, referral: Referral, case: Case) -> None:
     db.session.commit()
 
 
+@commits
 def action_concern(actor: User, concern: ReferralConcern, case: Case, note: str) -> None:
     """An officer records what was done about a caseworker's concern (once)."""
     if not note.strip():
@@ -296,6 +307,7 @@ def action_concern(actor: User, concern: ReferralConcern, case: Case, note: str)
     db.session.commit()
 
 
+@in_callers_transaction
 def _flag_breach(referral: Referral, now: datetime, *, settled: bool = False) -> None:
     """Record the breach of the Code on a referral being settled late (its row is ours)."""
     referral.code_breach_at = now

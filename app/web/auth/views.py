@@ -6,9 +6,8 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from app.extensions import db
 from app.models import Role
-from app.services import audit, users
+from app.services import users
 from app.web.auth.forms import LoginForm
 from app.web.security import ALL_ROLES, mark_session_active, public, roles_required
 
@@ -43,8 +42,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @roles_required(*ALL_ROLES)
 def logout():
-    audit.record(current_user._get_current_object(), "user.logout")
-    db.session.commit()
+    users.record_logout(current_user._get_current_object())
     logout_user()
     session.clear()
     flash("You have logged out.", "success")

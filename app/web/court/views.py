@@ -145,10 +145,7 @@ def _document_or_404(doc_id: int) -> tuple:
 @roles_required(*CASE_READER_ROLES)
 def document(doc_id: int):
     case, doc = _document_or_404(doc_id)
-    from app.services import audit
-
-    audit.record(current_user._get_current_object(), "bundle.document_viewed", case, document=doc.id)
-    db.session.commit()
+    court_service.record_document_viewed(current_user._get_current_object(), case, doc)
     try:
         return send_stored(_store(), doc, as_attachment=False)
     except (FileNotFoundError, ValueError):

@@ -19,7 +19,7 @@ from app.domain.sms_encoding import GSM7, TextInfo, analyse
 from app.domain.timefmt import to_london
 from app.extensions import db
 from app.models import Case, EnrolmentStatus, Role, TextMessage, TextTemplate
-from app.services import ValidationFailed, audit, reminders
+from app.services import ValidationFailed, reminders
 from app.services import trial as trial_service
 from app.settings import current_settings
 from app.timeutil import utcnow
@@ -324,8 +324,7 @@ def export_trial():
     writer.writerow(trial_service.EXPORT_COLUMNS)
     for row in rows:
         writer.writerow([csv_cell(row.get(column)) for column in trial_service.EXPORT_COLUMNS])
-    audit.record(current_user, "trial.exported", rows=len(rows))
-    db.session.commit()
+    trial_service.record_export(current_user, len(rows))
     filename = f"trial-allocations-{to_london(utcnow()).date().isoformat()}.csv"
     response = current_app.response_class(buffer.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
