@@ -9,7 +9,7 @@ from app.domain.deadlines import breach_court_deadline, order_end
 from app.domain.timefmt import format_instant
 from app.extensions import db
 from app.models import AuditEntry, Breach, CaseState, Document, Hearing, HearingOutcome, OrderStatus, Role
-from app.services import ValidationFailed, court
+from app.services import ValidationFailed, court, court_bundle
 from app.services import breaches as breach_service
 from app.services.calendar import load_calendar
 from app.services.clock_cache import hearing_deadline_for
@@ -229,11 +229,11 @@ def test_fee_and_sending_complete_their_items(client, login_as):
     assert response.status_code == 302
     db.session.refresh(case)
     assert case.submission.fee_pence == 50000 and case.submission.fee_receipt.original_name == "receipt.pdf"
-    assert "court_fee" in court.done_keys(case)
+    assert "court_fee" in court_bundle.done_keys(case)
     client.post(f"/cases/{case.id}/court/sent", data={"csrf_token": token, "court_name": "Northfield", "sent_date": "2026-11-16",
                                                      "sent_time": "09:30", "how": "Secure email"})
     db.session.refresh(case)
-    assert "sent_to_court" in court.done_keys(case)
+    assert "sent_to_court" in court_bundle.done_keys(case)
 
 
 def test_breach_statement_uploads_belong_to_the_breach_not_the_main_bundle(client, login_as):
@@ -248,7 +248,7 @@ def test_breach_statement_uploads_belong_to_the_breach_not_the_main_bundle(clien
     doc = db.session.scalars(select(Document)).one()
     assert doc.breach_id == breach.id and doc.item_key == "breach_statement"
     db.session.refresh(case)
-    assert "officer_statement" not in court.done_keys(case)
+    assert "officer_statement" not in court_bundle.done_keys(case)
     assert client.post(f"/cases/{case.id}/breaches/{breach.id}/upload/passport", data={"csrf_token": token}).status_code == 404
 
 

@@ -17,7 +17,7 @@ from app.domain.regimes import RegimeCode
 from app.domain.timefmt import format_instant
 from app.extensions import db
 from app.models import BreachSource, HearingOutcome, Role
-from app.services import breaches, court
+from app.services import breaches, court, court_bundle
 from app.services.calendar import load_calendar
 from app.services.clock_cache import hearing_deadline_for
 from app.services.reminders import TextSettings
@@ -53,7 +53,7 @@ def _listed_case(officer, tmp_path, *, late: bool = False):
 
 
 def _missing_required(case) -> list[str]:
-    return [i.title for i in court.bundle(case) if i.required and not i.done]
+    return [i.title for i in court_bundle.bundle(case) if i.required and not i.done]
 
 
 def _index_row(html: str, title: str) -> str:

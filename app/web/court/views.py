@@ -10,7 +10,7 @@ from app.domain.regimes import regime
 from app.extensions import db
 from app.models import Breach, BreachOutcome, BreachSource, Document, HearingOutcome, OrderEventKind, Role
 from app.printing import pdf_response, render_printout
-from app.services import ValidationFailed
+from app.services import ValidationFailed, court_bundle
 from app.services import breaches as breach_service
 from app.services import court as court_service
 from app.services.access import CASE_READER_ROLES
@@ -54,8 +54,8 @@ def _back(case):
 @roles_required(*CASE_READER_ROLES)
 def show(case_id: int):
     case = get_case_or_404(case_id)
-    people = court_service.preload_people(case)  # noqa: F841 - kept alive while the page renders
-    items = court_service.bundle(case)
+    people = court_bundle.preload_people(case)  # noqa: F841 - kept alive while the page renders
+    items = court_bundle.bundle(case)
     done, total = progress({i.key for i in items if i.done})
     deadline = hearing_deadline_for(case, _calendar()) if case.served_at else None
     return render_template(
@@ -79,7 +79,7 @@ def tick(case_id: int, key: str):
         except ValidationFailed as exc:
             flash(next(iter(exc.errors.values())), "error")
     if is_htmx():
-        items = court_service.bundle(case)
+        items = court_bundle.bundle(case)
         done, total = progress({i.key for i in items if i.done})
         item = next(i for i in items if i.key == key)
         return render_template("court/partials/item.html", case=case, item=item, can_edit=True,

@@ -4,7 +4,8 @@ from __future__ import annotations
 from app.domain import deadlines
 from app.domain.calendar import Calendar
 from app.domain.regimes import RegimeCode, regime
-from app.services.court import pending_hearing, preload_people
+from app.services.court import pending_hearing
+from app.services.court_bundle import preload_people
 from app.web.presentation.printout_common import (
     LAW,
     NOT_PROVIDED,

@@ -27,7 +27,8 @@ from app.domain.calendar import Calendar
 from app.domain.regimes import regime
 from app.domain.timefmt import format_date, format_instant
 from app.services.clock_cache import hearing_deadline_for
-from app.services.court import ItemStatus, bundle, pending_hearing, preload_people
+from app.services.court import pending_hearing
+from app.services.court_bundle import ItemStatus, bundle, preload_people
 from app.web.presentation.application_summary import summarise
 from app.web.presentation.court_chronology import chronology_entries, chronology_mm
 from app.web.presentation.court_points import points_to_make
