@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from app.domain.calendar import LONDON, Calendar
+from app.domain.clocks import HEARING_CLOCK
 from app.domain.people import age_on, is_adult_on
 from app.domain.regimes import RegimeCode, regime
 from app.extensions import db
@@ -180,12 +181,13 @@ def refresh_hearing_deadlines(calendar: Calendar) -> int:
         select(Case).where(Case.state.in_(CaseState.live()), Case.urgency_rank < 2)
     )
     for case in running:
+        clocks = refresh_urgency(case, calendar)
         if case.served_at is not None:
-            deadline = hearing_deadline_for(case, calendar)
+            # The hearing clock already has the deadline while the hearing has not begun.
+            deadline = next((c.deadline for c in clocks if c.name == HEARING_CLOCK), None) or hearing_deadline_for(case, calendar)
             if deadline != case.hearing_deadline_at:
                 case.hearing_deadline_at = deadline
                 changed += 1
-        refresh_urgency(case, calendar)
     return changed
 
 

@@ -36,6 +36,9 @@ def clocks_for(case: Case, now: datetime, calendar: Calendar, thresholds: Thresh
 
 
 @in_callers_transaction
-def refresh_urgency(case: Case, calendar: Calendar) -> None:
-    """Recompute the dashboard's sort key; every service that changes a clock fact calls this."""
-    case.urgency_rank, case.urgency_at = urgency(clocks_for(case, utcnow(), calendar))
+def refresh_urgency(case: Case, calendar: Calendar) -> list[Clock]:
+    """Recompute the dashboard's sort key; every service that changes a clock fact calls this.
+    Returns the clocks it was computed from."""
+    clocks = clocks_for(case, utcnow(), calendar)
+    case.urgency_rank, case.urgency_at = urgency(clocks)
+    return clocks
