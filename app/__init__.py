@@ -7,7 +7,6 @@ import os
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from app import cli, timeutil
 from app.config import load_settings
@@ -17,11 +16,15 @@ from app.extensions import csrf, db, login_manager, migrate
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True, template_folder="../templates", static_folder="../static")
     app.config.update(load_settings(app.instance_path, config))
-    logging.basicConfig(level=logging.INFO)
+    from app import settings
+
+    settings.init_app(app)  # the typed settings, built once
+    _configure_logging()
 
     from app import models  # noqa: F401 - registers the models with SQLAlchemy
 
     db.init_app(app)
+    _init_sqlite(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
     _init_login(app)
@@ -35,7 +38,24 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-@event.listens_for(Engine, "connect")
+_logging_configured = False
+
+
+def _configure_logging() -> None:
+    """Once per process, however many apps are created in it (the tests create many)."""
+    global _logging_configured
+    if not _logging_configured:
+        logging.basicConfig(level=logging.INFO)
+        _logging_configured = True
+
+
+def _init_sqlite(app: Flask) -> None:
+    """This app's engine only, and only on SQLite: other engines in the process are not ours."""
+    with app.app_context():
+        if db.engine.url.get_backend_name() == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+
+
 def _sqlite_pragmas(dbapi_connection, connection_record):  # noqa: ARG001
     # SQLite ignores foreign keys unless asked, and WAL lets the scheduler write while the
     # web process reads.

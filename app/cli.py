@@ -89,7 +89,7 @@ def referrals_cli():
 @referrals_cli.command("sweep")
 def sweep_referrals():
     """Run the Victims' Code sweep now (the scheduler runs it every 15 minutes)."""
-    from app.services.referrals import sweep
+    from app.services.referral_sweep import sweep
 
     report = sweep()
     click.echo(f"Overdue under the Victims' Code, newly flagged: {report.flagged}")

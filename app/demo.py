@@ -23,9 +23,11 @@ from app.domain.regimes import regime
 from app.extensions import db
 from app.models import AssociatedRelationship as Rel
 from app.models import BreachSource, DecisionOutcome, HearingOutcome, RiskLevel, Role, SupportService, User
-from app.services import authorisation, breaches, cases, casework, court, referrals, users
+from app.services import authorisation, breaches, cases, casework, court, referral_queries, referral_sweep, referrals, users
 from app.services.calendar import load_calendar
+from app.settings import current_settings
 from app.timeutil import frozen_at, utcnow
+from app.web.presentation.referral_wording import prefill_summary
 
 DEMO_USERS = [
     # role, email, password, name, rank, collar, area
@@ -152,6 +154,7 @@ def seed() -> tuple[list[tuple[str, str, str]], bool]:
                 cases.record_dvpn_served(
                     officer, case, served_at=served_at,
                     window_hours=current_app.config["HEARING_WINDOW_HOURS"], calendar=calendar,
+                    referral_settings=current_settings().referrals,
                 )
         if perp == SENT_ON_TIME:
             with frozen_at(min(served_at + timedelta(hours=2), now)):
@@ -175,11 +178,11 @@ def _support_services() -> list[SupportService]:
 def _complete_and_send(officer: User, case, service: SupportService, *, safe_number: str, safe_times: list[DayPart],
                        calendar: Calendar):
     """V consents when asked half an hour ago; the referral goes to `service` now (the clock is frozen)."""
-    [referral] = referrals.referrals_for(case)
+    [referral] = referral_queries.referrals_for(case)
     details = referrals.ReferralDetails(
         consent=Consent.CONSENTS, consent_asked_at=utcnow() - timedelta(minutes=30), safe_number=safe_number,
         safe_to_call=True, safe_times=safe_times, safe_times_notes="He is usually out at work until 17:00.",
-        language="English", interpreter=False, police_summary=referrals.prefill_summary(case),
+        language="English", interpreter=False, police_summary=prefill_summary(case),
     )
     referrals.save_details(officer, referral, case, details)
     return referrals.send(officer, referral, case, service.id, calendar)
@@ -189,11 +192,11 @@ def _late_referral_with_casework(officer: User, caseworker: User, case, service:
                                  calendar: Calendar) -> None:
     """Sent the day after it was due (the sweep flags the breach first), then accepted, two
     withheld calls at different times of day, and a concern for police from the second."""
-    [referral] = referrals.referrals_for(case)
+    [referral] = referral_queries.referrals_for(case)
     sent_day = (referral.due_at + timedelta(days=1)).astimezone(LONDON).date()
     sent_at = london_instant(sent_day, time(11, 15))
     with frozen_at(sent_at):
-        referrals.sweep()  # what the scheduler did every 15 minutes: the breach is counted
+        referral_sweep.sweep()  # what the scheduler did every 15 minutes: the breach is counted
         referral = _complete_and_send(officer, case, service, safe_number="07911 123456",
                                       safe_times=[DayPart.MORNING, DayPart.AFTERNOON], calendar=calendar)
     with frozen_at(sent_at + timedelta(hours=1, minutes=20)):
@@ -234,7 +237,8 @@ def _order_with_breach(officer: User, superintendent: User, calendar: Calendar, 
     served_at = incident + timedelta(hours=2)
     with frozen_at(served_at + timedelta(minutes=10)):
         cases.record_dvpn_served(officer, case, served_at=served_at,
-                                 window_hours=current_app.config["HEARING_WINDOW_HOURS"], calendar=calendar)
+                                 window_hours=current_app.config["HEARING_WINDOW_HOURS"], calendar=calendar,
+                                 referral_settings=current_settings().referrals)
     with frozen_at(served_at + timedelta(hours=3)):
         for key in ("notice", "complaint", "conditions", "chronology", "prompt_sheet"):
             court.tick(officer, case, key, True)
@@ -243,7 +247,8 @@ def _order_with_breach(officer: User, superintendent: User, calendar: Calendar, 
     with frozen_at(hearing.starts_at + timedelta(hours=2)):
         court.record_outcome(officer, case, hearing, outcome=HearingOutcome.GRANTED, contested=False, notes="",
                              days=14, made_on=hearing.starts_at.astimezone(LONDON).date(),
-                             conditions=[{"kind": "no_molest"}, {"kind": "no_enter"}], calendar=calendar)
+                             conditions=[{"kind": "no_molest"}, {"kind": "no_enter"}], calendar=calendar,
+                             texts=current_settings().texts)
     _late_referral_with_casework(officer, caseworker, case, service, calendar)
     breaches.record_breach(officer, case, occurred_at=now - timedelta(hours=4),
                            description="Seen at the front door by V; left before police arrived.",

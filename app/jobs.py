@@ -31,11 +31,11 @@ def expire_orders(app: Flask) -> None:
     """Orders whose end has passed stop being in force, and their cases close."""
     from app.services.calendar import load_calendar
     from app.services.court import expire_orders as expire
-    from app.services.reminders import TextSettings
+    from app.settings import settings_for
 
     with app.app_context():
         try:
-            expired = expire(load_calendar(), TextSettings.from_config(app.config))
+            expired = expire(load_calendar(), settings_for(app).texts)
             if expired:
                 log.info("orders expired: %d", expired)
         finally:
@@ -44,14 +44,14 @@ def expire_orders(app: Flask) -> None:
 
 def dispatch_texts(app: Flask) -> None:
     """Send the reminder texts that are due (the database is the queue; this is the clock)."""
-    from app.services.dispatch import DispatchSettings, dispatch_due
-    from app.services.reminders import TextSettings
+    from app.services.dispatch import dispatch_due
+    from app.settings import settings_for
     from app.sms import build_transport
 
     with app.app_context():
         try:
-            report = dispatch_due(build_transport(app.config), TextSettings.from_config(app.config),
-                                  DispatchSettings.from_config(app.config))
+            settings = settings_for(app)
+            report = dispatch_due(build_transport(app.config), settings.texts, settings.dispatch)
             if report.claimed or report.reclaimed or report.expired:
                 log.info("texts: %s", report)
         finally:
@@ -60,7 +60,7 @@ def dispatch_texts(app: Flask) -> None:
 
 def sweep_referrals(app: Flask) -> None:
     """Flag referrals overdue under the Victims' Code and hand back those with no contact by the order's end."""
-    from app.services.referrals import sweep
+    from app.services.referral_sweep import sweep
 
     with app.app_context():
         try:

@@ -101,11 +101,11 @@ def case_clocks(
     clocks: list[Clock] = []
     if facts.served_at is not None and not facts.hearing_begun:
         deadline = deadlines.hearing_deadline(
-            facts.served_at, hours=facts.hearing_window_hours or 48, calendar=calendar
+            facts.served_at, hours=facts.hearing_window_hours or deadlines.STATUTORY_HEARING_HOURS, calendar=calendar
         )
         clocks.append(_named(HEARING_CLOCK, deadline, now, thresholds))
     if facts.order_made_on is not None and facts.order_days is not None:
-        end = (deadlines.dapo_end if facts.order_kind == "dapo" else deadlines.order_end)(facts.order_made_on, facts.order_days)
+        end = deadlines.protection_order_end(facts.order_kind, facts.order_made_on, facts.order_days)
         clocks.append(_named(ORDER_CLOCK, end, now, thresholds))
     return sorted(breach, key=lambda c: c.deadline) + sorted(clocks, key=lambda c: c.deadline)
 

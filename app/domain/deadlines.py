@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from app.domain.calendar import DEFAULT_CALENDAR, LONDON, Calendar, london_midnight
 
 HEARING_WINDOWS_HOURS = (48, 72)
+STATUTORY_HEARING_HOURS = 48  # a case with no window recorded
 BREACH_HOURS = 24
 ORDER_MIN_DAYS = 14
 ORDER_MAX_DAYS = 28
@@ -64,7 +65,7 @@ def _count_over_counted_days(
 
 
 def hearing_deadline(
-    served_at: datetime, hours: int = 48, calendar: Calendar | None = None
+    served_at: datetime, hours: int = STATUTORY_HEARING_HOURS, calendar: Calendar | None = None
 ) -> datetime:
     """When the DVPO hearing must have begun.
 
@@ -129,6 +130,12 @@ def dapo_end(made_on: date | datetime, days: int) -> datetime:
     with the day it is made. ``days`` is at least 1.
     """
     return _end_of_day_count(made_on, days, 1, None)
+
+
+def protection_order_end(order_kind: str, made_on: date | datetime, days: int) -> datetime:
+    """When an order made on ``made_on`` for ``days`` days stops being in force: a DAPO
+    (``order_kind`` "dapo") by ``dapo_end``, a DVPO by ``order_end``."""
+    return dapo_end(made_on, days) if order_kind == "dapo" else order_end(made_on, days)
 
 
 def _end_of_day_count(made_on: date | datetime, days: int, minimum: int, maximum: int | None) -> datetime:

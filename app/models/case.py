@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.domain.deadlines import STATUTORY_HEARING_HOURS
 from app.domain.regimes import RegimeCode
 from app.domain.risk import RiskLevel
 from app.extensions import db
@@ -169,3 +170,23 @@ class Case(db.Model):
     @property
     def address_lines(self) -> list[str]:
         return [x for x in (self.address_line_1, self.address_line_2, self.town, self.postcode) if x]
+
+    @property
+    def hearing_window(self) -> int:
+        """Hours from service within which the hearing must begin (48 unless the case says otherwise)."""
+        return self.hearing_window_hours or STATUTORY_HEARING_HOURS
+
+    @property
+    def order_kind(self) -> str:
+        """"dapo" for a DAPN case, else "dvpo": which statute sets the order's end."""
+        return "dapo" if self.regime is RegimeCode.DAPN else "dvpo"
+
+    @property
+    def order_in_force(self) -> ProtectionOrder | None:  # noqa: F821
+        """The case's order while it is in force, else None (not made, expired or discharged)."""
+        return self.order if self.order is not None and self.order.in_force else None
+
+    @property
+    def current_application(self) -> Application | None:  # noqa: F821
+        """The latest application (the one the order's proposed conditions come from), if any."""
+        return self.applications[-1] if self.applications else None

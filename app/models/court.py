@@ -140,6 +140,10 @@ class ProtectionOrder(db.Model):
 
     events: Mapped[list[OrderEvent]] = relationship(order_by="OrderEvent.id")
 
+    @property
+    def in_force(self) -> bool:
+        return self.status is OrderStatus.IN_FORCE
+
 
 class OrderEventKind(enum.StrEnum):
     VARIED = "varied"

@@ -1,8 +1,11 @@
 """Use cases that change state: one function per verb, one transaction, one audit entry.
 
 Services take the acting user explicitly and never read Flask's request globals, so the
-scheduler and the CLI call them exactly as views do.
+scheduler and the CLI call them exactly as views do. Each function that changes state is
+marked @commits or @in_callers_transaction (app/services/transaction.py).
 """
+
+from app.services.transaction import in_callers_transaction
 
 
 class ValidationFailed(Exception):
@@ -13,6 +16,7 @@ class ValidationFailed(Exception):
         self.errors = errors
 
 
+@in_callers_transaction
 def change_once(statement, refusal: str) -> None:
     """Run a conditional UPDATE that must change exactly one row, or refuse with `refusal`.
 

@@ -34,13 +34,14 @@ from app.models import (
 )
 from app.services import ValidationFailed, audit
 from app.services.access import visible_cases
+from app.services.transaction import commits
 from app.timeutil import utcnow
 
 EDITABLE_CASE_STATES = (CaseState.DRAFT, CaseState.REFUSED)
 
 
 def current_application(case: Case) -> Application | None:
-    return case.applications[-1] if case.applications else None
+    return case.current_application
 
 
 def application_context(case: Case, now: datetime | None = None) -> ApplicationContext:
@@ -93,6 +94,7 @@ def _new_application(actor: User, case: Case, previous: Application | None, *, o
     return application
 
 
+@commits
 def save_section(actor: User, case: Case, key: str, data: dict) -> Application:
     """Save one section of the application. Only a valid section is saved; it is then complete."""
     if key not in SECTION_KEYS:
@@ -114,6 +116,7 @@ def save_section(actor: User, case: Case, key: str, data: dict) -> Application:
     return application
 
 
+@commits
 def submit(actor: User, case: Case) -> Application:
     """Send the application to an authorising officer: only when every section is complete."""
     application = current_application(case)
@@ -131,6 +134,7 @@ def submit(actor: User, case: Case) -> Application:
     return application
 
 
+@commits
 def withdraw(actor: User, case: Case) -> Application:
     """Take a submitted application back before a decision; it becomes a draft again."""
     application = current_application(case)
@@ -145,6 +149,7 @@ def withdraw(actor: User, case: Case) -> Application:
     return application
 
 
+@commits
 def resubmit_after_refusal(actor: User, case: Case) -> Application:
     """Start a new application from a refused one; the refused one and its decision stay."""
     application = current_application(case)
@@ -169,6 +174,7 @@ def made_by(user: User, application: Application) -> bool:
     return user.id in authors
 
 
+@commits
 def decide(
     actor: User,
     case: Case,

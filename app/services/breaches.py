@@ -8,9 +8,10 @@ from sqlalchemy import update
 from app.domain import deadlines
 from app.domain.calendar import Calendar
 from app.extensions import db
-from app.models import Breach, BreachOutcome, BreachSource, Case, CaseState, OrderStatus, User
+from app.models import Breach, BreachOutcome, BreachSource, Case, CaseState, User
 from app.services import ValidationFailed, audit, change_once
 from app.services.clock_cache import refresh_urgency
+from app.services.transaction import commits
 from app.timeutil import utcnow
 
 BREACHABLE_STATES = (CaseState.SERVED, CaseState.ORDER_IN_FORCE)
@@ -19,6 +20,7 @@ MAX_CUSTODY_DAYS = 62
 MAX_FINE_PENCE = 5000_00
 
 
+@commits
 def record_breach(actor: User, case: Case, *, occurred_at: datetime | None, description: str,
                   source: BreachSource | None, arrested_at: datetime | None, arresting_officer: str,
                   calendar: Calendar) -> Breach:
@@ -47,7 +49,7 @@ def record_breach(actor: User, case: Case, *, occurred_at: datetime | None, desc
             errors["arresting_officer"] = "Enter the arresting officer"
     if errors:
         raise ValidationFailed(errors)
-    order = case.order if case.order is not None and case.order.status is OrderStatus.IN_FORCE else None
+    order = case.order_in_force
     breach = Breach(
         order_id=order.id if order else None, occurred_at=occurred_at, description=description.strip(), source=source,
         arrested_at=arrested_at, arresting_officer=arresting_officer.strip() or None,
@@ -63,6 +65,7 @@ def record_breach(actor: User, case: Case, *, occurred_at: datetime | None, desc
     return breach
 
 
+@commits
 def record_outcome(actor: User, case: Case, breach: Breach, *, outcome: BreachOutcome | None, fine_pence: int | None,
                    custody_days: int | None, notes: str, calendar: Calendar) -> Breach:
     """The court's finding on a breach, once: a double-click or a second tab cannot record two."""

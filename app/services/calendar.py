@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -10,7 +11,11 @@ from app.domain.calendar import Calendar
 from app.extensions import db
 from app.models import ExtraBankHoliday, User
 from app.services import ValidationFailed, audit
+from app.services.transaction import commits
 from app.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from app.services.referrals import ReferralSettings
 
 
 def load_calendar() -> Calendar:
@@ -19,7 +24,8 @@ def load_calendar() -> Calendar:
     return Calendar(extra_bank_holidays=frozenset(days))
 
 
-def add_extra_bank_holiday(actor: User, day: date, name: str, referral_settings=None) -> ExtraBankHoliday:
+@commits
+def add_extra_bank_holiday(actor: User, day: date, name: str, referral_settings: ReferralSettings) -> ExtraBankHoliday:
     """Add a one-off bank holiday (for example one appointed by royal proclamation)."""
     name = name.strip()
     if not name:
@@ -39,7 +45,8 @@ def add_extra_bank_holiday(actor: User, day: date, name: str, referral_settings=
     return holiday
 
 
-def remove_extra_bank_holiday(actor: User, holiday: ExtraBankHoliday, referral_settings=None) -> None:
+@commits
+def remove_extra_bank_holiday(actor: User, holiday: ExtraBankHoliday, referral_settings: ReferralSettings) -> None:
     audit.record(actor, "calendar.day_removed", day=holiday.day.isoformat(), name=holiday.name)
     db.session.delete(holiday)
     db.session.flush()
@@ -47,7 +54,7 @@ def remove_extra_bank_holiday(actor: User, holiday: ExtraBankHoliday, referral_s
     db.session.commit()
 
 
-def _refresh_deadlines(referral_settings=None) -> None:
+def _refresh_deadlines(referral_settings: ReferralSettings) -> None:
     """Running deadlines that span a changed day move with it (hearing, breach, referral)."""
     from app.services.cases import refresh_hearing_deadlines
     from app.services.referrals import refresh_due_dates

@@ -6,15 +6,16 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from app.domain import deadlines
 from app.domain.calendar import LONDON, Calendar
+from app.domain.clocks import HEARING_CLOCK
 from app.domain.people import age_on, is_adult_on
 from app.domain.regimes import RegimeCode, regime
 from app.extensions import db
 from app.models import AuditEntry, Case, CaseState, Person, PersonKind, RiskLevel, Role, User
 from app.services import ValidationFailed, audit, referrals
-from app.services.clock_cache import refresh_urgency
+from app.services.clock_cache import hearing_deadline_for, refresh_urgency
 from app.services.referrals import ReferralSettings
+from app.services.transaction import commits, in_callers_transaction
 from app.timeutil import utcnow
 
 
@@ -41,6 +42,7 @@ class CaseDetails:
     regime: RegimeCode = RegimeCode.DVPN
 
 
+@commits
 def open_case(actor: User, details: CaseDetails, *, force_code: str) -> Case:
     """Open a draft case. P must be 18 or over on the day of the incident (CSA 2010 s.24(1))."""
     _check_case_details(details)
@@ -122,6 +124,7 @@ def _check_case_details(details: CaseDetails) -> None:
 SERVABLE_STATES = (CaseState.AUTHORISED,)
 
 
+@commits
 def record_dvpn_served(
     actor: User,
     case: Case,
@@ -130,7 +133,7 @@ def record_dvpn_served(
     window_hours: int,
     calendar: Calendar,
     address_for_hearing_notice: str = "",
-    referral_settings: ReferralSettings | None = None,
+    referral_settings: ReferralSettings,
 ) -> Case:
     """Record personal service of the DVPN on P (CSA 2010 s.25), which starts the s.27 clock.
 
@@ -149,11 +152,11 @@ def record_dvpn_served(
     case.served_by_id = actor.id
     case.hearing_window_hours = window_hours
     case.address_for_hearing_notice = address_for_hearing_notice.strip() or None
-    case.hearing_deadline_at = deadlines.hearing_deadline(served_at, hours=window_hours, calendar=calendar)
+    case.hearing_deadline_at = hearing_deadline_for(case, calendar)
     case.state = CaseState.SERVED
     refresh_urgency(case, calendar)
     # The Victims' Code referral starts here, not at the order (seed 003).
-    referrals.create_for_served(actor, case, calendar, referral_settings or ReferralSettings())
+    referrals.create_for_served(actor, case, calendar, referral_settings)
     audit.record(
         actor,
         "case.dvpn_served",
@@ -166,6 +169,7 @@ def record_dvpn_served(
     return case
 
 
+@in_callers_transaction
 def refresh_hearing_deadlines(calendar: Calendar) -> int:
     """Recompute the cached deadlines of every live case with a running clock.
 
@@ -177,15 +181,17 @@ def refresh_hearing_deadlines(calendar: Calendar) -> int:
         select(Case).where(Case.state.in_(CaseState.live()), Case.urgency_rank < 2)
     )
     for case in running:
+        clocks = refresh_urgency(case, calendar)
         if case.served_at is not None:
-            deadline = deadlines.hearing_deadline(case.served_at, hours=case.hearing_window_hours or 48, calendar=calendar)
+            # The hearing clock already has the deadline while the hearing has not begun.
+            deadline = next((c.deadline for c in clocks if c.name == HEARING_CLOCK), None) or hearing_deadline_for(case, calendar)
             if deadline != case.hearing_deadline_at:
                 case.hearing_deadline_at = deadline
                 changed += 1
-        refresh_urgency(case, calendar)
     return changed
 
 
+@commits
 def record_case_viewed(actor: User, case: Case) -> None:
     """Every view of a case file is audited: who looked, and when."""
     audit.record(actor, "case.viewed", case)

@@ -30,6 +30,7 @@ from app.models import ContactAttempt, Referral, ReferralConcern, ReferralStatus
 from app.services import ValidationFailed, audit, change_once
 from app.services.access import visible_referrals
 from app.services.referrals import MAX_TEXT, refresh_follow_up
+from app.services.transaction import commits
 from app.timeutil import utcnow
 
 OPEN_STATUSES = (ReferralStatus.SENT, ReferralStatus.ACCEPTED)
@@ -46,6 +47,7 @@ def _require_open(referral: Referral) -> None:
         raise ValidationFailed({"": f"This referral is {referral.status.label.lower()}: it can no longer be changed"})
 
 
+@commits
 def accept(actor: User, referral: Referral) -> None:
     """Take the referral on (once)."""
     change_once(
@@ -66,6 +68,7 @@ class AttemptDetails:
     notes: str = ""
 
 
+@commits
 def log_attempt(actor: User, referral: Referral, details: AttemptDetails, calendar: Calendar) -> ContactAttempt:
     """Record one attempt to reach V. A method that leaves a trace is refused unless V agreed to it."""
     _require_open(referral)
@@ -109,6 +112,7 @@ def log_attempt(actor: User, referral: Referral, details: AttemptDetails, calend
     return attempt
 
 
+@commits
 def follow_up_done(actor: User, referral: Referral) -> None:
     if referral.follow_up_due_at is None:
         raise ValidationFailed({"": "There is no follow-up call due on this referral"})
@@ -121,6 +125,7 @@ def follow_up_done(actor: User, referral: Referral) -> None:
     db.session.commit()
 
 
+@commits
 def report_concern(actor: User, referral: Referral, *, observed_at: datetime | None, what: str) -> ReferralConcern:
     """A caseworker tells police of a possible breach (for example, P at the address during a
     call). It shows on the officer's dashboard at once."""
@@ -147,6 +152,7 @@ def report_concern(actor: User, referral: Referral, *, observed_at: datetime | N
     return concern
 
 
+@commits
 def return_to_police(actor: User, referral: Referral, reason: str) -> None:
     """Hand the referral back (for example, no contact made and the order ending)."""
     _require_open(referral)
@@ -222,6 +228,7 @@ def suggested_return_reason(referral: Referral) -> str:
     return f"No contact made after {n} attempt{'' if n == 1 else 's'}."
 
 
+@commits
 def record_viewed(actor: User, referral: Referral) -> None:
     """A caseworker opened the referral: recorded against the case, like a view of a case."""
     _audit(actor, "referral.viewed", referral)

@@ -1,20 +1,20 @@
-"""The court bundle, the hearing and its outcome, the order and its changes, and expiry.
+"""The court bundle, the hearing and its outcome, the order and its changes, and expiry
+(reading the bundle: court_bundle).
 
 Each function is one transaction with its audit entry. Outcomes are recorded with a
 conditional UPDATE, so a second tab or a double-click cannot record one twice.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select, update
 
 from app.domain import deadlines
-from app.domain.bundle import ITEM_BY_KEY, ITEMS, ItemKind, progress
+from app.domain.bundle import ITEM_BY_KEY, ItemKind
 from app.domain.calendar import LONDON, Calendar
 from app.domain.prohibitions import ProhibitionKind
-from app.domain.regimes import RegimeCode, regime
+from app.domain.regimes import regime
 from app.extensions import db
 from app.models import (
     BundleTick,
@@ -30,9 +30,11 @@ from app.models import (
     ProtectionOrder,
     User,
 )
-from app.services import ValidationFailed, audit, change_once, referrals, reminders, trial
-from app.services.clock_cache import refresh_urgency
+from app.services import ValidationFailed, audit, change_once
+from app.services.clock_cache import hearing_deadline_for
+from app.services.order_change import after_order_change
 from app.services.reminders import TextSettings
+from app.services.transaction import commits
 from app.timeutil import utcnow
 
 # Conditions that remove P from the home: research found courts often leave them out.
@@ -40,91 +42,12 @@ REMOVAL = {ProhibitionKind.NO_ENTER.value, ProhibitionKind.LEAVE.value, Prohibit
 COURT_STATES = (CaseState.SERVED, CaseState.ORDER_IN_FORCE, CaseState.ORDER_ENDED)
 
 
-@dataclass(frozen=True)
-class ItemStatus:
-    key: str
-    title: str
-    kind: ItemKind
-    required: bool
-    hint: str
-    done: bool
-    by: User | None
-    at: datetime | None
-    documents: list[Document]
-
-
-def bundle(case: Case) -> list[ItemStatus]:
-    """Each bundle item with whether it is done, and who did it and when."""
-    ticks = {t.item_key: t for t in case.ticks}
-    docs: dict[str, list[Document]] = {}
-    for doc in case.documents:
-        if doc.removed_at is None and doc.breach_id is None:
-            docs.setdefault(doc.item_key, []).append(doc)
-    sub = case.submission
-    listed = case.hearings[0] if case.hearings else None
-    statuses = []
-    for item in ITEMS:
-        by = at = None
-        if item.kind is ItemKind.GENERATED and item.key in ticks:
-            by, at = ticks[item.key].ticked_by, ticks[item.key].ticked_at
-        elif item.kind is ItemKind.UPLOAD and docs.get(item.key):
-            by, at = docs[item.key][-1].uploaded_by, docs[item.key][-1].uploaded_at
-        elif item.kind is ItemKind.FEE and sub and sub.fee_reference and sub.fee_receipt_id:
-            by, at = sub.fee_recorded_by, sub.fee_recorded_at
-        elif item.kind is ItemKind.SENT and sub and sub.sent_at:
-            by, at = sub.sent_recorded_by, sub.sent_recorded_at
-        elif item.kind is ItemKind.LISTED and listed:
-            by, at = listed.listed_by, listed.listed_at
-        statuses.append(ItemStatus(item.key, item.title, item.kind, item.required, item.hint, at is not None, by, at,
-                                   docs.get(item.key, [])))
-    return statuses
-
-
-def preload_people(case: Case, *more_ids: int | None) -> list[User]:
-    """Load, in one query, every user the court pages name, so each `.uploaded_by`-style
-    relationship is then found in the session's identity map instead of queried one by
-    one. The identity map holds objects weakly: keep the list until the page is rendered."""
-    ids = {case.officer_in_case_id, case.served_by_id, *more_ids}
-    for application in case.applications:
-        ids |= {application.submitted_by_id, application.created_by_id}
-    for doc in case.documents:
-        ids.add(doc.uploaded_by_id)
-    for tick in case.ticks:
-        ids.add(tick.ticked_by_id)
-    if case.submission is not None:
-        ids |= {case.submission.fee_recorded_by_id, case.submission.sent_recorded_by_id}
-    for hearing in case.hearings:
-        ids |= {hearing.listed_by_id, hearing.outcome_by_id}
-    for breach in case.breaches:
-        ids.add(breach.recorded_by_id)
-    ids.discard(None)
-    return list(db.session.scalars(select(User).where(User.id.in_(ids)))) if ids else []
-
-
-def done_keys(case: Case) -> set[str]:
-    """The bundle items done, from the case's loaded collections (no further queries)."""
-    done = {t.item_key for t in case.ticks}
-    done |= {d.item_key for d in case.documents if d.removed_at is None and d.breach_id is None}
-    sub = case.submission
-    if sub and sub.fee_reference and sub.fee_receipt_id:
-        done.add("court_fee")
-    if sub and sub.sent_at:
-        done.add("sent_to_court")
-    if case.hearings:
-        done.add("hearing_listed")
-    return done
-
-
-def bundle_progress(case: Case) -> tuple[int, int]:
-    """(required items done, required items): the dashboard's "6 of 10"."""
-    return progress(done_keys(case))
-
-
 def _require_court_stage(case: Case) -> None:
     if case.state not in COURT_STATES:
         raise ValidationFailed({"": "The court bundle starts once the notice has been served"})
 
 
+@commits
 def tick(actor: User, case: Case, key: str, done: bool) -> None:
     """Tick (or untick) a generated item as checked by the officer."""
     _require_court_stage(case)
@@ -139,6 +62,7 @@ def tick(actor: User, case: Case, key: str, done: bool) -> None:
     db.session.commit()
 
 
+@commits
 def add_document(actor: User, case: Case, key: str, stored, breach=None) -> Document:
     """Attach an uploaded file (already checked and stored by app.uploads) to the bundle,
     or to a breach's own short bundle."""
@@ -155,12 +79,14 @@ def add_document(actor: User, case: Case, key: str, stored, breach=None) -> Docu
     return doc
 
 
+@commits
 def record_document_viewed(actor: User, case: Case, doc: Document) -> None:
-    """Every opening of a bundle document is audited, as views of the case are."""
+    """Every opening of a bundle document is audited: who looked, and when."""
     audit.record(actor, "bundle.document_viewed", case, document=doc.id)
     db.session.commit()
 
 
+@commits
 def remove_document(actor: User, case: Case, doc: Document) -> None:
     """Take a document out of the bundle; the record (and the file) stay as evidence."""
     if doc.removed_at is None:
@@ -189,6 +115,7 @@ def fee_to_record(*, entered_pence: int | None, contested: bool | None, paid_on:
     return entered_pence
 
 
+@commits
 def record_fee(actor: User, case: Case, *, pence: int, contested: bool, reference: str, paid_on: date,
                receipt: Document | None) -> None:
     _require_court_stage(case)
@@ -212,6 +139,7 @@ def record_fee(actor: User, case: Case, *, pence: int, contested: bool, referenc
     db.session.commit()
 
 
+@commits
 def record_sent(actor: User, case: Case, *, court_name: str, sent_at: datetime, how: str) -> None:
     _require_court_stage(case)
     errors = {}
@@ -232,10 +160,7 @@ def record_sent(actor: User, case: Case, *, court_name: str, sent_at: datetime, 
     db.session.commit()
 
 
-def statutory_hearing_deadline(case: Case, calendar: Calendar) -> datetime:
-    return deadlines.hearing_deadline(case.served_at, hours=case.hearing_window_hours or 48, calendar=calendar)
-
-
+@commits
 def list_hearing(actor: User, case: Case, *, court_name: str, starts_at: datetime, late_reason: str,
                  calendar: Calendar) -> Hearing:
     """List the first hearing. The hearing must begin within the statutory window (CSA 2010
@@ -245,7 +170,7 @@ def list_hearing(actor: User, case: Case, *, court_name: str, starts_at: datetim
     errors = {}
     if not court_name.strip():
         errors["court_name"] = "Enter the court"
-    deadline = statutory_hearing_deadline(case, calendar)
+    deadline = hearing_deadline_for(case, calendar)
     if starts_at < case.served_at:
         errors["starts_date"] = "The hearing cannot be before the notice was served"
     elif starts_at > deadline and not late_reason.strip():
@@ -280,10 +205,11 @@ def order_length_errors(case: Case, days: int | None) -> dict[str, str]:
     return {}
 
 
+@commits
 def record_outcome(
     actor: User, case: Case, hearing: Hearing, *, outcome: HearingOutcome | None, contested: bool | None, notes: str,
     days: int | None = None, made_on: date | None = None, conditions: list[dict] | None = None,
-    next_starts_at: datetime | None = None, next_court: str = "", calendar: Calendar, texts: TextSettings | None = None,
+    next_starts_at: datetime | None = None, next_court: str = "", calendar: Calendar, texts: TextSettings,
 ) -> Hearing:
     """Record what the court decided at `hearing`, once."""
     errors: dict[str, str] = {}
@@ -315,8 +241,6 @@ def record_outcome(
     if outcome is HearingOutcome.GRANTED:
         _make_order(case, hearing, days, made_on, conditions)
         db.session.flush()
-        # Assessed for the reminder-text trial in the same transaction as the order.
-        trial.assess(case, now, texts or TextSettings())
         detail |= {"days": days, "made_on": made_on.isoformat(), "removal_not_granted": case.order.removal_not_granted}
     elif outcome is HearingOutcome.REFUSED:
         case.state = CaseState.ORDER_REFUSED  # the notice ceases at once
@@ -327,16 +251,18 @@ def record_outcome(
         case.hearings.append(Hearing(court_name=next_court.strip() or hearing.court_name, starts_at=next_starts_at,
                                      listed_by_id=actor.id, listed_at=now))
         detail["next_starts_at"] = next_starts_at.isoformat()
-    refresh_urgency(case, calendar)
-    referrals.sync_with_order(case, calendar, actor)
+    # A new order is assessed for the reminder-text trial in the same transaction as the order.
+    after_order_change(case, calendar=calendar, texts=texts, now=now, actor=actor,
+                       order_made=outcome is HearingOutcome.GRANTED)
     audit.record(actor, "court.outcome_recorded", case, **detail)
     db.session.commit()
     return hearing
 
 
 def _make_order(case: Case, hearing: Hearing, days: int, made_on: date, conditions: list[dict]) -> None:
-    end = (deadlines.dapo_end if case.regime is RegimeCode.DAPN else deadlines.order_end)(made_on, days)
-    proposed = set(case.applications[-1].section_data.get("prohibitions", {}).get("kinds", [])) if case.applications else set()
+    end = deadlines.protection_order_end(case.order_kind, made_on, days)
+    application = case.current_application
+    proposed = set(application.section_data.get("prohibitions", {}).get("kinds", [])) if application else set()
     granted = {c["kind"] for c in conditions}
     case.order = ProtectionOrder(
         hearing_id=hearing.id, made_on=made_on, days=days, ends_at=end, conditions=conditions,
@@ -345,15 +271,16 @@ def _make_order(case: Case, hearing: Hearing, days: int, made_on: date, conditio
     case.state = CaseState.ORDER_IN_FORCE
 
 
+@commits
 def change_order(actor: User, case: Case, *, kind: OrderEventKind | None, court_date: date | None, details: str,
-                 new_days: int | None, calendar: Calendar, texts: TextSettings | None = None) -> OrderEvent:
+                 new_days: int | None, calendar: Calendar, texts: TextSettings) -> OrderEvent:
     """Record the court's variation or early discharge of the order, with the court's date."""
     if kind is None:
         raise ValidationFailed({"kind": "Choose what the court did"})
     if court_date is None:
         raise ValidationFailed({"court_date": "Enter the court's date"})
-    order = case.order
-    if order is None or order.status is not OrderStatus.IN_FORCE:
+    order = case.order_in_force
+    if order is None:
         raise ValidationFailed({"": "There is no order in force to vary or discharge"})
     errors = {}
     if not details.strip():
@@ -371,11 +298,9 @@ def change_order(actor: User, case: Case, *, kind: OrderEventKind | None, court_
         case.state = _state_after_order(case)
     elif new_days is not None:
         order.days = new_days
-        order.ends_at = (deadlines.dapo_end if case.regime is RegimeCode.DAPN else deadlines.order_end)(order.made_on, new_days)
+        order.ends_at = deadlines.protection_order_end(case.order_kind, order.made_on, new_days)
     # Unsent texts are cancelled (discharged) or re-planned (new length) with the change.
-    reminders.order_changed(case, utcnow(), texts or TextSettings())
-    refresh_urgency(case, calendar)
-    referrals.sync_with_order(case, calendar, actor)
+    after_order_change(case, calendar=calendar, texts=texts, now=utcnow(), actor=actor)
     audit.record(actor, f"order.{kind.value}", case, court_date=court_date.isoformat(), details=details.strip(), days=new_days)
     db.session.commit()
     return event
@@ -387,7 +312,8 @@ def _state_after_order(case: Case) -> CaseState:
     return CaseState.ORDER_ENDED if open_breach else CaseState.CLOSED
 
 
-def expire_orders(calendar: Calendar, texts: TextSettings | None = None) -> int:
+@commits
+def expire_orders(calendar: Calendar, texts: TextSettings) -> int:
     """The scheduler's sweep: orders whose end has passed stop being in force (indexed by end)."""
     now = utcnow()
     due = db.session.scalars(
@@ -397,9 +323,7 @@ def expire_orders(calendar: Calendar, texts: TextSettings | None = None) -> int:
         case = db.session.get(Case, order.case_id)
         order.status, order.ended_at = OrderStatus.EXPIRED, now
         case.state = _state_after_order(case)
-        reminders.order_changed(case, now, texts or TextSettings())
-        refresh_urgency(case, calendar)
-        referrals.sync_with_order(case, calendar)
+        after_order_change(case, calendar=calendar, texts=texts, now=now)
         audit.record(None, "order.expired", case, ends_at=order.ends_at.isoformat())
     db.session.commit()
     return len(due)

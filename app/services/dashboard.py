@@ -13,7 +13,8 @@ from app.extensions import db
 from app.models import Case, CaseState, User
 from app.services.access import visible_cases
 from app.services.clock_cache import clocks_for
-from app.services.court import COURT_STATES, bundle_progress
+from app.services.court import COURT_STATES
+from app.services.court_bundle import bundle_progress
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,9 @@ from app.domain.message_templates import TemplateError, render
 from app.domain.reminders import in_window, next_sending_time
 from app.domain.sms_encoding import is_gsm7
 from app.extensions import db
-from app.models import Case, MessageStatus, OrderStatus, TextMessage, TrialEnrolment
+from app.models import Case, MessageStatus, TextMessage, TrialEnrolment
 from app.services.reminders import TextSettings, current_templates
+from app.services.transaction import commits
 from app.sms import Outcome, SendResult, Transport
 from app.sms.receipts import Receipt, ReceiptStatus
 from app.timeutil import utcnow
@@ -102,6 +103,7 @@ def dispatch_due(transport: Transport, texts: TextSettings, settings: DispatchSe
     return report
 
 
+@commits
 def sweep(now: datetime, report: DispatchReport | None = None) -> None:
     report = report or DispatchReport()
     report.reclaimed += db.session.execute(
@@ -115,6 +117,7 @@ def sweep(now: datetime, report: DispatchReport | None = None) -> None:
     db.session.commit()
 
 
+@commits
 def claim(now: datetime, settings: DispatchSettings) -> list[int]:
     """Claim up to a batch of due planned texts; returns their ids. The claim runs out at
     now + settings.claim, after which an unanswered text is reconciled (see sweep)."""
@@ -150,6 +153,7 @@ class _Job:
     values: dict
 
 
+@commits
 def _load(ids: list[int], texts: TextSettings) -> list[_Job]:
     messages = db.session.scalars(select(TextMessage).where(TextMessage.id.in_(ids)).order_by(TextMessage.wake_at, TextMessage.id)).all()
     enrolments = {e.id: e for e in db.session.scalars(
@@ -163,7 +167,7 @@ def _load(ids: list[int], texts: TextSettings) -> list[_Job]:
     for message in messages:
         case, enrolment = cases[message.case_id], enrolments[message.enrolment_id]
         order = case.order
-        in_force = order is not None and order.status is OrderStatus.IN_FORCE
+        in_force = case.order_in_force is not None
         jobs.append(_Job(id=message.id, uuid=message.uuid, kind=message.kind, mobile=enrolment.mobile_e164,
                          gets_texts=enrolment.gets_texts, order_in_force=in_force, ends_at=order.ends_at if order else None,
                          values=texts.placeholder_values(order.conditions, order.ends_at) if in_force else {}))
@@ -171,6 +175,7 @@ def _load(ids: list[int], texts: TextSettings) -> list[_Job]:
     return jobs
 
 
+@commits
 def _claimed_update(job: _Job, **values) -> bool:
     """Change a row only if it is still claimed by us: a receipt may have settled it meanwhile."""
     done = db.session.execute(
@@ -244,6 +249,7 @@ def _record(job: _Job, result: SendResult, now: datetime, settings: DispatchSett
 RECEIPT_CAN_SETTLE = (MessageStatus.PLANNED, MessageStatus.SENDING, MessageStatus.SENT, MessageStatus.EXPIRED)
 
 
+@commits
 def record_receipt(receipt: Receipt, now: datetime, expire_after: timedelta = DispatchSettings.expire_after) -> bool:
     """Apply a delivery receipt to the text whose UUID is its client_ref. Idempotent: a repeat,
     or a receipt for a text already settled, changes nothing. Returns whether anything changed."""

@@ -1,5 +1,6 @@
-"""Victim referrals, police side: created at service of the notice, completed with V, sent
-to a support service, kept in step with the order, and swept against the Victims' Code.
+"""Victim referrals, police side, the commands: created at service of the notice, completed
+with V, sent to a support service, kept in step with the order; MARAC, returns and concerns.
+Swept against the Victims' Code by referral_sweep; read by referral_queries.
 
 Code of Practice for Victims of Crime in England and Wales (2020), Right 4: victims of
 domestic abuse (entitled to enhanced rights) are referred to support services within two
@@ -9,38 +10,23 @@ referral at the notice, not waiting for the order, and even when the order is re
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from app.domain import deadlines
-from app.domain.calendar import LONDON, Calendar
-from app.domain.case_summary import Event, police_actions, protection_words
-from app.domain.message_templates import conditions_in_plain_words
-from app.domain.people import age_on
+from app.domain.calendar import Calendar
 from app.domain.phones import InvalidMobile, uk_phone_e164
-from app.domain.referrals import (
-    CodeCheck,
-    CodeState,
-    Consent,
-    ContactMethod,
-    ContactOutcome,
-    DayPart,
-    code_check,
-    needs_marac,
-)
-from app.domain.timefmt import format_instant, format_span
+from app.domain.referral_snapshot import referral_content
+from app.domain.referrals import Consent, ContactMethod, DayPart, needs_marac
 from app.extensions import db
 from app.models import (
-    AuditEntry,
     Case,
     CaseState,
     ConcernStatus,
-    ContactAttempt,
     HearingOutcome,
     OrderStatus,
-    Person,
     Referral,
     ReferralConcern,
     ReferralStatus,
@@ -48,6 +34,9 @@ from app.models import (
     User,
 )
 from app.services import ValidationFailed, audit, change_once
+from app.services.referral_queries import missing_for_sending
+from app.services.referral_sweep import audit_code_breach
+from app.services.transaction import commits, in_callers_transaction
 from app.timeutil import utcnow
 
 MAX_TEXT = 4000
@@ -67,6 +56,8 @@ class ReferralSettings:
 
 # -- Creation and keeping in step with the order ----------------------------------------------
 
+
+@in_callers_transaction
 def create_for_served(actor: User, case: Case, calendar: Calendar, settings: ReferralSettings) -> list[Referral]:
     """One referral per victim, due `working_days` working days after service of the notice
     (Right 4; the day of service does not count). In the caller's transaction."""
@@ -94,7 +85,7 @@ def protection_stage(case: Case) -> tuple[str, datetime | None]:
     """Where the case's protection stands, for the referral: (stage, the order's end)."""
     order = case.order
     if order is not None:
-        if order.status is OrderStatus.IN_FORCE:
+        if order.in_force:
             return "order", order.ends_at
         ended = order.ended_at or order.ends_at
         return ("discharged" if order.status is OrderStatus.DISCHARGED else "ended"), min(ended, order.ends_at)
@@ -106,6 +97,7 @@ def protection_stage(case: Case) -> tuple[str, datetime | None]:
     return "notice", None
 
 
+@in_callers_transaction
 def sync_with_order(case: Case, calendar: Calendar, actor: User | None = None) -> None:
     """Keep the case's referrals' order end and stage current (order granted, varied,
     discharged, expired, or refused). In the caller's transaction; a refused order does not
@@ -123,6 +115,7 @@ def sync_with_order(case: Case, calendar: Calendar, actor: User | None = None) -
                      order_ends_at=ends_at.isoformat() if ends_at else None)
 
 
+@in_callers_transaction
 def refresh_follow_up(referral: Referral, calendar: Calendar) -> None:
     """A V who declined but agreed to a call near the end: the call is due two working days
     before the order ends (moves with a variation)."""
@@ -133,11 +126,11 @@ def refresh_follow_up(referral: Referral, calendar: Calendar) -> None:
         referral.follow_up_due_at = None
 
 
-def refresh_due_dates(calendar: Calendar, settings: ReferralSettings | None = None) -> int:
+@in_callers_transaction
+def refresh_due_dates(calendar: Calendar, settings: ReferralSettings) -> int:
     """Recompute the due and warning instants of referrals still with police and not yet
     overdue, when an admin changes the bank-holiday list (a new holiday is not a working
     day). Flagged breaches are history and stay. Returns how many moved."""
-    settings = settings or ReferralSettings()
     now = utcnow()
     moved = 0
     for referral in db.session.scalars(
@@ -152,6 +145,7 @@ def refresh_due_dates(calendar: Calendar, settings: ReferralSettings | None = No
 
 
 # -- What police complete with V ---------------------------------------------------------------
+
 
 @dataclass
 class ReferralDetails:
@@ -199,6 +193,7 @@ def _check_details(case: Case, details: ReferralDetails, now: datetime) -> tuple
     return errors, number
 
 
+@commits
 def save_details(actor: User, referral: Referral, case: Case, details: ReferralDetails) -> Referral:
     """Record what V said. "Declines" settles the referral at once, recorded and not sent;
     "could not be asked yet" keeps the Code's clock running."""
@@ -229,6 +224,7 @@ def save_details(actor: User, referral: Referral, case: Case, details: ReferralD
     return referral
 
 
+@in_callers_transaction
 def _settle(actor: User, referral: Referral, status: ReferralStatus, now: datetime,
             service_id: int | None = None) -> None:
     """Sent or declined, once: a second tab or a double-click cannot settle it twice."""
@@ -244,25 +240,7 @@ def _settle(actor: User, referral: Referral, status: ReferralStatus, now: dateti
         _flag_breach(referral, now, settled=True)
 
 
-def missing_for_sending(referral: Referral) -> list[str]:
-    """What a referral still needs before it can go: a good referral is a complete one."""
-    missing = []
-    if referral.consent is not Consent.CONSENTS:
-        missing.append("the victim's consent")
-    if not referral.safe_number:
-        missing.append("a safe contact number")
-    if referral.safe_to_call is None:
-        missing.append("whether it is safe to call")
-    return missing
-
-
-def active_services(area: str | None = None) -> list[SupportService]:
-    """Services to refer to, those covering the case's area (or force-wide) first."""
-    services = db.session.scalars(select(SupportService).where(SupportService.active.is_(True))
-                                  .order_by(SupportService.name)).all()
-    return sorted(services, key=lambda s: (s.area not in (None, area), s.name))
-
-
+@commits
 def send(actor: User, referral: Referral, case: Case, service_id: int | None, calendar: Calendar) -> Referral:  # noqa: ARG001
     """Send the referral: what the service sees is fixed now (the content snapshot)."""
     if referral.status is not ReferralStatus.AWAITING:
@@ -283,67 +261,10 @@ def send(actor: User, referral: Referral, case: Case, service_id: int | None, ca
     return referral
 
 
-def referral_content(referral: Referral, case: Case, now: datetime) -> dict:
-    """Everything the service receives, as plain values: V, how to reach her safely, the risk,
-    the conditions, the hearing, the order's end, children and what police have done."""
-    victim: Person = referral.victim
-    hearing = case.hearings[-1] if case.hearings else None
-    order = case.order
-    conditions = []
-    if order is not None:
-        conditions = order.conditions
-    elif case.applications:
-        kinds = case.applications[-1].section_data.get("prohibitions", {})
-        conditions = [{"kind": k, "distance_metres": kinds.get("distance_metres") if k == "no_come_within" else None}
-                      for k in kinds.get("kinds", [])]
-    try:
-        condition_words = conditions_in_plain_words(conditions) if conditions else ""
-    except ValueError:
-        condition_words = ""
-    today = now.astimezone(LONDON).date()
-    officer = case.officer_in_case
-    return {
-        "reference": case.reference,
-        "victim_name": victim.full_name,
-        "relationship": victim.relationship_to_perpetrator,
-        "address": ", ".join(case.address_lines),
-        "risk_level": case.risk_level.value,
-        "high_risk": referral.high_risk,
-        "conditions": condition_words,
-        "hearing": {"court": hearing.court_name, "starts_at": hearing.starts_at.isoformat(),
-                    "outcome": hearing.outcome.value if hearing.outcome else None} if hearing else None,
-        "children": [{"name": c.full_name, "age": age_on(c.date_of_birth, today) if c.date_of_birth else None}
-                     for c in case.children],
-        "police_summary": referral.police_summary or "",
-        "safe_number": referral.safe_number,
-        "safe_to_call": referral.safe_to_call,
-        "safe_times": list(referral.safe_times or []),
-        "safe_times_notes": referral.safe_times_notes,
-        "agreed_methods": list(referral.agreed_methods or []),
-        "language": referral.language,
-        "interpreter": referral.interpreter,
-        "other_needs": referral.other_needs,
-        "consent_asked_at": referral.consent_asked_at.isoformat() if referral.consent_asked_at else None,
-        "officer": {"name": officer.display_name, "email": officer.email} if officer else None,
-        "served_at": case.served_at.isoformat() if case.served_at else None,
-        "sent_at": now.isoformat(),
-    }
-
-
-def prefill_summary(case: Case) -> str:
-    """What police have done, from the case's timeline, one line per step."""
-    entries = db.session.scalars(
-        select(AuditEntry).where(AuditEntry.case_id == case.id).order_by(AuditEntry.at, AuditEntry.id)
-    )
-    return "\n".join(police_actions(Event(e.at, e.action, e.detail or {}) for e in entries))
-
-
-def stage_words(referral: Referral) -> str:
-    return protection_words(referral.protection_stage, referral.order_ends_at)
-
-
 # -- Police tasks on a referral ----------------------------------------------------------------
 
+
+@commits
 def record_marac(actor: User, referral: Referral, case: Case) -> None:
     """The high-risk case has been referred to MARAC (recorded once)."""
     if not referral.high_risk:
@@ -357,6 +278,7 @@ def record_marac(actor: User, referral: Referral, case: Case) -> None:
     db.session.commit()
 
 
+@commits
 def acknowledge_return(actor: User, referral: Referral, case: Case) -> None:
     if referral.status is not ReferralStatus.RETURNED:
         raise ValidationFailed({"": "This referral has not been returned to police"})
@@ -369,6 +291,7 @@ def acknowledge_return(actor: User, referral: Referral, case: Case) -> None:
     db.session.commit()
 
 
+@commits
 def action_concern(actor: User, concern: ReferralConcern, case: Case, note: str) -> None:
     """An officer records what was done about a caseworker's concern (once)."""
     if not note.strip():
@@ -384,186 +307,11 @@ def action_concern(actor: User, concern: ReferralConcern, case: Case, note: str)
     db.session.commit()
 
 
-# -- The sweep ---------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class SweepReport:
-    flagged: int  # newly overdue: breaches of the Code
-    due_soon: int  # open and within the warning
-    returned: int  # no contact by the end of the order: back to police
-    closed: int  # the order ended after contact was made
-
-
+@in_callers_transaction
 def _flag_breach(referral: Referral, now: datetime, *, settled: bool = False) -> None:
     """Record the breach of the Code on a referral being settled late (its row is ours)."""
     referral.code_breach_at = now
     late = (referral.settled_at if settled and referral.settled_at else now) - referral.due_at
-    _audit_breach(referral.id, referral.case_id, referral.due_at, late)
+    audit_code_breach(referral.id, referral.case_id, referral.due_at, late)
 
 
-def _audit_breach(referral_id: int, case_id: int, due_at: datetime, late: timedelta) -> None:
-    entry = audit.record(None, "referral.code_breach", None, referral=referral_id, due_at=due_at.isoformat(),
-                         late_minutes=int(late / timedelta(minutes=1)))
-    entry.case_id = case_id
-
-
-def _system_audit(action: str, referral_id: int, case_id: int, **detail) -> None:
-    entry = audit.record(None, action, None, referral=referral_id, **detail)
-    entry.case_id = case_id
-
-
-def sweep(now: datetime | None = None, limit: int = 1000) -> SweepReport:
-    """Flag referrals overdue under the Code, count those nearly due, and hand back to police
-    those whose order ended with no contact made.
-
-    Each query is on an indexed status-and-time column, so the cost grows with what is due,
-    not with history. Every change is a conditional UPDATE, so a sweep racing another sweep,
-    an officer sending or a caseworker logging contact changes each row once, and correctly.
-    """
-    now = now or utcnow()
-    overdue = db.session.execute(
-        select(Referral.id, Referral.case_id, Referral.due_at).where(
-            Referral.status == ReferralStatus.AWAITING, Referral.due_at <= now, Referral.code_breach_at.is_(None))
-        .order_by(Referral.due_at).limit(limit)
-    ).all()
-    flagged = 0
-    for referral_id, case_id, due_at in overdue:
-        if db.session.execute(
-            update(Referral).where(Referral.id == referral_id, Referral.status == ReferralStatus.AWAITING,
-                                   Referral.code_breach_at.is_(None)).values(code_breach_at=now)
-        ).rowcount:
-            _audit_breach(referral_id, case_id, due_at, now - due_at)
-            flagged += 1
-    due_soon = db.session.scalar(
-        select(func.count()).select_from(Referral).where(
-            Referral.status == ReferralStatus.AWAITING, Referral.warn_at <= now, Referral.due_at > now)
-    ) or 0
-    open_statuses = (ReferralStatus.SENT, ReferralStatus.ACCEPTED)
-    contact = exists().where(ContactAttempt.referral_id == Referral.id,
-                             ContactAttempt.outcome.in_([o for o in ContactOutcome if o.made_contact]))
-    attempts = select(func.count()).where(ContactAttempt.referral_id == Referral.id).scalar_subquery()
-    ended = db.session.execute(
-        select(Referral.id, Referral.case_id, attempts).where(
-            Referral.status.in_(open_statuses), Referral.order_ends_at <= now)
-        .order_by(Referral.order_ends_at).limit(limit)
-    ).all()
-    returned = closed = 0
-    for referral_id, case_id, tried in ended:
-        reason = f"The order ended with no contact made after {tried} attempt{'' if tried == 1 else 's'}."
-        if db.session.execute(
-            update(Referral).where(Referral.id == referral_id, Referral.status.in_(open_statuses), ~contact)
-            .values(status=ReferralStatus.RETURNED, returned_at=now, return_reason=reason)
-            .execution_options(synchronize_session=False)
-        ).rowcount:
-            _system_audit("referral.returned", referral_id, case_id, attempts=tried, by="sweep")
-            returned += 1
-        elif db.session.execute(
-            # Contact was made: nothing to hand back; closing takes it out of the sweep's range.
-            update(Referral).where(Referral.id == referral_id, Referral.status.in_(open_statuses))
-            .values(status=ReferralStatus.CLOSED).execution_options(synchronize_session=False)
-        ).rowcount:
-            _system_audit("referral.closed", referral_id, case_id)
-            closed += 1
-    db.session.commit()
-    return SweepReport(flagged=flagged, due_soon=due_soon, returned=returned, closed=closed)
-
-
-# -- Reading -----------------------------------------------------------------------------------
-
-def code_state(referral: Referral, now: datetime) -> CodeCheck:
-    settled = referral.settled_at if referral.status is not ReferralStatus.AWAITING else None
-    return code_check(referral.due_at, referral.warn_at, settled, now)
-
-
-def referrals_for(case: Case) -> list[Referral]:
-    return list(db.session.scalars(
-        select(Referral).where(Referral.case_id == case.id)
-        .options(selectinload(Referral.victim), selectinload(Referral.service), selectinload(Referral.attempts),
-                 selectinload(Referral.concerns))
-        .order_by(Referral.id)
-    ))
-
-
-@dataclass(frozen=True)
-class ReferralTask:
-    referral: Referral
-    case: Case
-    what: str
-    urgent: bool
-    breach: bool = False  # overdue under the Victims' Code: shown as a breach
-
-
-def referral_tasks(case_query, now: datetime, limit: int = 50) -> list[ReferralTask]:
-    """The officer's referral to-dos on the dashboard, most urgent first (a fixed number of queries).
-
-    Every referral still with police (the task starts when the notice is served: Right 4),
-    overdue ones marked as breaches of the Code and those in the warning as urgent; referrals
-    a service returned and nobody has acknowledged; and, on live cases, high-risk referrals
-    with no MARAC referral recorded."""
-    visible = case_query.with_only_columns(Case.id).scalar_subquery()
-    live = case_query.where(Case.state.in_(CaseState.live())).with_only_columns(Case.id).scalar_subquery()
-    waiting = db.session.scalars(
-        select(Referral).where(
-            Referral.case_id.in_(visible),
-            or_(Referral.status == ReferralStatus.AWAITING,
-                (Referral.status == ReferralStatus.RETURNED) & Referral.return_seen_at.is_(None)),
-        ).options(selectinload(Referral.victim)).order_by(Referral.due_at).limit(limit)
-    ).all()
-    marac = db.session.scalars(
-        select(Referral).where(
-            Referral.case_id.in_(live), Referral.high_risk.is_(True), Referral.marac_done_at.is_(None),
-            Referral.status.not_in([ReferralStatus.DECLINED, ReferralStatus.CLOSED]),
-        ).options(selectinload(Referral.victim)).order_by(Referral.due_at).limit(limit)
-    ).all()
-    cases = cases_by_id([r.case_id for r in (*waiting, *marac)])
-    tasks = []
-    for r in waiting:
-        case = cases[r.case_id]
-        if r.status is ReferralStatus.RETURNED:
-            tasks.append(ReferralTask(r, case, "Referral returned by the service: no contact made", True))
-            continue
-        check = code_state(r, now)
-        if check.late_by is not None:
-            tasks.append(ReferralTask(r, case, f"Referral overdue by {format_span(check.late_by)}: a breach of the Victims' Code",
-                                      True, breach=True))
-        elif check.state is CodeState.DUE_SOON:
-            tasks.append(ReferralTask(r, case, f"Referral due soon: send by {format_instant(r.due_at)}", True))
-        else:
-            tasks.append(ReferralTask(r, case, f"Refer the victim to support: due by {format_instant(r.due_at)}", False))
-    tasks += [ReferralTask(r, cases[r.case_id], "High risk: refer to MARAC", False) for r in marac]
-    return sorted(tasks, key=lambda t: (not t.breach, not t.urgent))
-
-
-def cases_by_id(case_ids) -> dict[int, Case]:
-    """The cases behind a list of referrals or concerns, with their officer and perpetrator
-    (one query and its eager loads, whatever the number), for lists that name the case."""
-    ids = set(case_ids)
-    if not ids:
-        return {}
-    return {c.id: c for c in db.session.scalars(
-        select(Case).where(Case.id.in_(ids))
-        .options(selectinload(Case.perpetrator), selectinload(Case.officer_in_case)))}
-
-
-def open_concerns(case_query, limit: int = 50) -> list[ReferralConcern]:
-    """Possible breaches reported by caseworkers and not yet acted on (one query, plus one for cases)."""
-    visible = case_query.with_only_columns(Case.id).scalar_subquery()
-    concerns = db.session.scalars(
-        select(ReferralConcern).where(ReferralConcern.status == ConcernStatus.OPEN, ReferralConcern.case_id.in_(visible))
-        .options(selectinload(ReferralConcern.reported_by), selectinload(ReferralConcern.referral).selectinload(Referral.service))
-        .order_by(ReferralConcern.reported_at).limit(limit)
-    ).all()
-    return list(concerns)
-
-
-def code_breaches(case_query, *, page: int, page_size: int = 50) -> tuple[list[Referral], int]:
-    """Every referral that breached the Code, newest first, sent or not: they stay counted."""
-    visible = case_query.with_only_columns(Case.id).scalar_subquery()
-    where = (Referral.code_breach_at.is_not(None), Referral.case_id.in_(visible))
-    total = db.session.scalar(select(func.count()).select_from(Referral).where(*where)) or 0
-    rows = db.session.scalars(
-        select(Referral).where(*where).options(selectinload(Referral.victim), selectinload(Referral.service))
-        .order_by(Referral.code_breach_at.desc(), Referral.id.desc())
-        .limit(page_size).offset((max(page, 1) - 1) * page_size)
-    ).all()
-    return list(rows), total

@@ -30,6 +30,7 @@ from app.models import (
     User,
 )
 from app.services import ValidationFailed, audit
+from app.services.transaction import commits, in_callers_transaction
 from app.timeutil import utcnow
 
 
@@ -77,6 +78,7 @@ def current_plan() -> tuple[PlanStep, ...]:
     return tuple(steps)
 
 
+@commits
 def save_plan(actor: User, rows: list[dict]) -> TextPlanVersion:
     """Save a new version of the plan; orders granted from now on follow it."""
     steps, errors = plan_rules.validate_steps(rows)
@@ -91,6 +93,7 @@ def save_plan(actor: User, rows: list[dict]) -> TextPlanVersion:
     return version
 
 
+@commits
 def current_templates() -> dict[ContentKind, TextTemplate]:
     """The newest wording of each kind of text; the built-in wording is saved as version 1."""
     newest = select(TextTemplate.kind, func.max(TextTemplate.version).label("version")).group_by(TextTemplate.kind).subquery()
@@ -112,6 +115,7 @@ def current_templates() -> dict[ContentKind, TextTemplate]:
     return templates
 
 
+@commits
 def save_template(actor: User, kind: ContentKind, body: str) -> TextTemplate:
     """A new version of the wording for `kind`. Old versions stay: sent texts point at them."""
     problems = check_template(body or "")
@@ -139,13 +143,14 @@ def messages_for(case: Case) -> list[TextMessage]:
     ))
 
 
+@in_callers_transaction
 def plan_for(enrolment: TrialEnrolment, case: Case, now: datetime, settings: TextSettings) -> int:
     """Plan (or re-plan) the case's texts from its order as it now stands, in the caller's
     transaction. Sent texts stay as they were; planned texts are re-timed; steps no longer in
     the plan are cancelled; new steps are added. Returns how many texts are now planned."""
-    order = case.order
+    order = case.order_in_force
     existing = db.session.scalars(select(TextMessage).where(TextMessage.case_id == case.id)).all()
-    if order is None or order.status is not OrderStatus.IN_FORCE or not enrolment.gets_texts:
+    if order is None or not enrolment.gets_texts:
         return 0
     wanted = {text.step_key: text for text in plan_rules.plan_texts(
         made_on=order.made_on, ends_at=order.ends_at, planned_at=now, steps=current_plan(), window=settings.window)}
@@ -176,6 +181,7 @@ def plan_for(enrolment: TrialEnrolment, case: Case, now: datetime, settings: Tex
     return planned
 
 
+@in_callers_transaction
 def cancel_unsent(case: Case, reason: str) -> int:
     """Cancel the case's texts not yet sent (in the caller's transaction)."""
     ids = db.session.scalars(
@@ -194,13 +200,14 @@ def _cancel_planned(ids: list[int], reason: str) -> int:
     return result.rowcount
 
 
+@in_callers_transaction
 def order_changed(case: Case, now: datetime, settings: TextSettings) -> None:
     """Keep the texts in step with the order (called inside the court service's transaction):
     an order no longer in force cancels what is unsent; a varied order re-plans."""
     enrolment = enrolment_for(case)
     if enrolment is None:
         return
-    if case.order is None or case.order.status is not OrderStatus.IN_FORCE:
+    if case.order_in_force is None:
         cancel_unsent(case, f"the order {case.order.status.value if case.order else 'ended'}")
     else:
         plan_for(enrolment, case, now, settings)
@@ -210,6 +217,7 @@ def enrolment_for(case: Case) -> TrialEnrolment | None:
     return db.session.scalars(select(TrialEnrolment).where(TrialEnrolment.case_id == case.id)).first()
 
 
+@commits
 def stop_texts(actor: User, case: Case, reason: str) -> int:
     """Staff cancel the case's remaining texts, with a reason; nothing more is planned."""
     enrolment = enrolment_for(case)
@@ -227,6 +235,7 @@ def stop_texts(actor: User, case: Case, reason: str) -> int:
     return cancelled
 
 
+@commits
 def send_next_now(actor: User, case: Case, settings: TextSettings) -> TextMessage:
     """Bring the next planned text forward to now (or to the end of quiet hours)."""
     message = db.session.scalars(

@@ -2,7 +2,7 @@
 
 A service is never deleted: referrals already sent to it keep pointing at it and its
 caseworkers keep their inbox. Deactivating one only stops police choosing it for a new
-referral (services.referrals.active_services) and admins giving it new caseworkers.
+referral (services.referral_queries.active_services) and admins giving it new caseworkers.
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.models import Referral, ReferralStatus, Role, SupportService, User
 from app.services import ValidationFailed, audit
+from app.services.transaction import commits
 from app.timeutil import utcnow
 
 MAX_NAME = 120
@@ -27,6 +28,7 @@ def _clean_name(name: str | None) -> str:
     return " ".join((name or "").split())
 
 
+@commits
 def add_service(actor: User, name: str | None, area: str | None, *, areas: Iterable[str]) -> SupportService:
     """Add a service covering one of `areas` (the force's configured areas), or the whole
     force when `area` is empty. Names are unique whatever their case."""
@@ -55,6 +57,7 @@ def add_service(actor: User, name: str | None, area: str | None, *, areas: Itera
     return service
 
 
+@commits
 def set_active(actor: User, service: SupportService, active: bool) -> bool:
     """Deactivate or reactivate a service. Returns False (and records nothing) when it is
     already so: a second tab or a double-click changes nothing."""

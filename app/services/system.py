@@ -7,9 +7,11 @@ from sqlalchemy import select, text
 
 from app.extensions import db
 from app.models import SchedulerHeartbeat
+from app.services.transaction import commits
 from app.timeutil import utcnow
 
 
+@commits
 def record_heartbeat(name: str = "scheduler") -> datetime:
     """Called by the scheduler every minute, so /healthz can tell a stalled scheduler."""
     now = utcnow()

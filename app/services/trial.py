@@ -34,6 +34,7 @@ from app.models import (
 )
 from app.services import ValidationFailed, audit
 from app.services.reminders import TextSettings, plan_for
+from app.services.transaction import commits, in_callers_transaction
 from app.timeutil import utcnow
 
 NOT_RECORDED = "not_recorded"  # orders granted with no phone section saved (older cases)
@@ -54,6 +55,7 @@ def state() -> TrialState:
     return TrialState(running=latest.running, stratified=latest.stratified, changed=latest)
 
 
+@commits
 def switch(actor: User, *, running: bool, stratified: bool, reason: str) -> TrialSwitch:
     """An admin turns the trial on or off (off: everyone eligible gets texts)."""
     current = state()
@@ -75,7 +77,8 @@ def switch(actor: User, *, running: bool, stratified: bool, reason: str) -> Tria
 
 def phone_facts(case: Case) -> tuple[str | None, str | None, str | None]:
     """P's mobile (E.164) or why there is none, from the authorised application's phone section."""
-    data = case.applications[-1].section_data.get("phone") if case.applications else None
+    application = case.current_application
+    data = application.section_data.get("phone") if application else None
     if not data:
         return None, NOT_RECORDED, None
     if data.get("has_mobile") is True and data.get("mobile_e164"):
@@ -83,6 +86,7 @@ def phone_facts(case: Case) -> tuple[str | None, str | None, str | None]:
     return None, data.get("no_phone_reason") or NOT_RECORDED, data.get("no_phone_other")
 
 
+@in_callers_transaction
 def assess(case: Case, now: datetime, settings: TextSettings) -> TrialEnrolment:
     """When an order is granted: eligible if P has a UK mobile. Called in the court service's
     transaction, so the order and its assessment commit together."""
@@ -115,6 +119,7 @@ def suggested_baseline(case: Case, now: datetime) -> Baseline:
                     age_band=age_band(perpetrator.date_of_birth if perpetrator else None, now.date()))
 
 
+@commits
 def allocate(actor: User, case: Case, *, eligible: bool | None, not_eligible_reason: str, baseline: Baseline | None,
              seed: str, settings: TextSettings) -> TrialEnrolment:
     """Confirm eligibility and baseline, then allocate from the concealed sequence (write-once)."""
@@ -176,6 +181,7 @@ def _allocation_errors(case: Case, eligible, reason: str, baseline: Baseline | N
     return errors
 
 
+@commits
 def mark_in_error(actor: User, case: Case, reason: str) -> AllocationError:
     """Record that a case was randomised in error. The allocation itself stays as it was."""
     enrolment = _enrolment(case)
@@ -229,12 +235,6 @@ EXPORT_COLUMNS = (
 )
 
 
-def record_exported(actor: User, rows: int) -> None:
-    """The export of the trial's allocations is audited, with how many rows went out."""
-    audit.record(actor, "trial.exported", rows=rows)
-    db.session.commit()
-
-
 def export_rows() -> list[dict]:
     """One row per allocated case for the trial's analysts: pseudonymous ids, the baseline,
     the arm and the outcome measures (breaches and arrests after allocation). No names,
@@ -284,6 +284,7 @@ def arm_counts() -> dict[str, int]:
         select(TrialAllocation.arm, func.count()).group_by(TrialAllocation.arm))}
 
 
+@commits
 def change_mobile(actor: User, case: Case, *, has_mobile: bool | None, number: str, no_phone_reason: str,
                   no_phone_other: str, settings: TextSettings) -> TrialEnrolment:
     """P's number changed (or was lost, or found). Unsent texts are cancelled and re-planned
@@ -322,3 +323,10 @@ def change_mobile(actor: User, case: Case, *, has_mobile: bool | None, number: s
                  cancelled=cancelled, planned=planned, status=enrolment.status.value)
     db.session.commit()
     return enrolment
+
+
+@commits
+def record_export(actor: User, rows: int) -> None:
+    """The analysts' export was downloaded: audited with how many rows it held."""
+    audit.record(actor, "trial.exported", rows=rows)
+    db.session.commit()

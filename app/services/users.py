@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Role, User
 from app.services import ValidationFailed, audit
+from app.services.transaction import commits
 from app.timeutil import utcnow
 
 _hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
@@ -29,6 +30,7 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+@commits
 def create_user(
     *,
     email: str,
@@ -89,6 +91,7 @@ def _service_errors(role: Role, service_id: int | None) -> dict[str, str]:
     return {}
 
 
+@commits
 def authenticate(email: str, password: str, *, max_failures: int, lock_minutes: int) -> User:
     """Check a log-in; raise LoginRefused with a message for the user when it fails.
 
@@ -128,11 +131,7 @@ def authenticate(email: str, password: str, *, max_failures: int, lock_minutes: 
     return user
 
 
-def record_logout(user: User) -> None:
-    audit.record(user, "user.logout")
-    db.session.commit()
-
-
+@commits
 def unlock(actor: User, user: User) -> None:
     user.locked_until = None
     user.failed_logins = 0
@@ -145,3 +144,10 @@ def _verify(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+@commits
+def record_logout(actor: User) -> None:
+    """The user logs out: audited, before the session is cleared."""
+    audit.record(actor, "user.logout")
+    db.session.commit()

@@ -12,8 +12,8 @@ from app.domain.phones import display_uk
 from app.domain.referrals import ContactOutcome
 from app.domain.timefmt import format_date, format_instant, format_remaining
 from app.models import AssociatedRelationship, AuditEntry
-from app.web.authorisation.summary import summarise
 from app.web.navigation import nav_items
+from app.web.presentation.application_summary import summarise
 
 TIMELINE_WORDING = {
     "case.opened": "Case opened",

@@ -1,4 +1,4 @@
-"""Victims' Code sweep benchmark: the cost of services.referrals.sweep() as referral history grows.
+"""Victims' Code sweep benchmark: the cost of services.referral_sweep.sweep() as referral history grows.
 
 Run from the repository root (`make bench` runs it after the other benchmarks):
 
@@ -275,7 +275,7 @@ def _put_back(db, ids: DueRows) -> None:
 
 def measure_sweeps(app, ids: DueRows) -> tuple[list[float], bool]:
     from app.extensions import db
-    from app.services.referrals import sweep
+    from app.services.referral_sweep import sweep
 
     timings, as_expected = [], True
     with app.app_context(), frozen_at(NOW):
@@ -297,7 +297,7 @@ def sweep_plans(app, ids: DueRows) -> tuple[list[str], list[float], bool]:
     """EXPLAIN QUERY PLAN for each SELECT the sweep runs on `referral`, with its own
     parameters, and each one's median time run alone (which query grows, if one does)."""
     from app.extensions import db
-    from app.services.referrals import sweep
+    from app.services.referral_sweep import sweep
 
     statements: list[tuple[str, tuple]] = []
 

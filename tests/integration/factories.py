@@ -10,6 +10,8 @@ from app.domain.regimes import regime
 from app.models import AssociatedRelationship, DecisionOutcome, HearingOutcome, RiskLevel, Role, User
 from app.services import authorisation, cases, court, users
 from app.services.calendar import load_calendar
+from app.services.referrals import ReferralSettings
+from app.services.reminders import TextSettings
 from app.timeutil import frozen_at, utcnow
 
 _numbers = itertools.count(1)
@@ -81,7 +83,8 @@ def served_case(officer: User, served_at: datetime | None = None, hours: int = 4
     with frozen_at(served_at - timedelta(minutes=30)):
         case = authorised_case(officer, **kwargs)
     return cases.record_dvpn_served(
-        officer, case, served_at=served_at, window_hours=hours, calendar=load_calendar()
+        officer, case, served_at=served_at, window_hours=hours, calendar=load_calendar(),
+        referral_settings=ReferralSettings(),
     )
 
 
@@ -98,7 +101,8 @@ def granted_case(officer: User, *, days: int = 28, made_on=None, conditions=None
     court.record_outcome(
         officer, case, court.pending_hearing(case), outcome=HearingOutcome.GRANTED, contested=False, notes="",
         days=days, made_on=made_on or utcnow().astimezone(LONDON).date(),
-        conditions=conditions or [{"kind": "no_molest"}, {"kind": "no_enter"}], calendar=load_calendar(), texts=texts,
+        conditions=conditions or [{"kind": "no_molest"}, {"kind": "no_enter"}], calendar=load_calendar(),
+        texts=texts or TextSettings(),
     )
     return case
 
@@ -120,10 +124,10 @@ def consenting(**overrides):
 
 def sent_referral(officer: User, service, case=None, **details):
     """A served case's referral, completed with V's consent and sent to `service`."""
-    from app.services import referrals
+    from app.services import referral_queries, referrals
 
     case = case or served_case(officer)
-    [referral] = referrals.referrals_for(case)
+    [referral] = referral_queries.referrals_for(case)
     referrals.save_details(officer, referral, case, consenting(**details))
     referrals.send(officer, referral, case, service.id, load_calendar())
     return case, referral

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEntry, ReferralStatus, Role, SupportService, User
-from app.services import ValidationFailed, referrals, support_services
+from app.services import ValidationFailed, referral_queries, support_services
 from app.services.access import visible_referrals
 from app.services.casework import accept, inbox
 from app.timeutil import utcnow
@@ -30,7 +30,7 @@ def test_admin_adds_a_service_and_it_is_offered_for_referrals(client, login_as):
     html = client.get("/admin/services").get_data(as_text=True)
     assert "Eastbury Women&#39;s Aid" in html and "Force-wide" in html and "Active" in html
     # Area services for the case's area first, then force-wide, then the rest.
-    assert [s.name for s in referrals.active_services("East")] == ["Eastbury Women's Aid", "Northshire Helpline"]
+    assert [s.name for s in referral_queries.active_services("East")] == ["Eastbury Women's Aid", "Northshire Helpline"]
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "service.added").order_by(AuditEntry.id))
     assert entry.user_id == admin.id and entry.detail["name"] == "Eastbury Women's Aid" and entry.detail["area"] == "East"
 
@@ -76,7 +76,7 @@ def test_deactivating_asks_first_shows_what_it_has_and_keeps_history(client, log
     assert client.post(f"/admin/services/{service.id}/active", data={"csrf_token": token, "active": "no"}).status_code == 302
     db.session.refresh(service)
     assert not service.active
-    assert service.id not in {s.id for s in referrals.active_services()}
+    assert service.id not in {s.id for s in referral_queries.active_services()}
     assert "Inactive" in client.get("/admin/services").get_data(as_text=True)
     # The referral already sent stays with the service, and its caseworker still sees it.
     db.session.refresh(referral)
@@ -90,7 +90,7 @@ def test_deactivating_asks_first_shows_what_it_has_and_keeps_history(client, log
     assert "Reactivate Northshire Women&#39;s Aid?" in client.get(f"/admin/services/{service.id}/active").get_data(as_text=True)
     client.post(f"/admin/services/{service.id}/active", data={"csrf_token": token, "active": "yes"})
     db.session.refresh(service)
-    assert service.active and service.id in {s.id for s in referrals.active_services()}
+    assert service.active and service.id in {s.id for s in referral_queries.active_services()}
     assert db.session.scalar(select(AuditEntry.action).order_by(AuditEntry.id.desc())) == "service.reactivated"
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from app.models import Role
 from app.services.casework import report_concern
-from app.services.referrals import referrals_for
+from app.services.referral_queries import referrals_for
 from tests.integration.factories import sent_referral, served_case, submitted_case, support_service
 from tests.integration.test_role_matrix import _routes
 

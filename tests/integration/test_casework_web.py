@@ -13,7 +13,7 @@ from app.domain.calendar import LONDON
 from app.domain.referrals import Consent, ContactMethod, ContactOutcome
 from app.extensions import db
 from app.models import AuditEntry, Case, ContactAttempt, ReferralStatus, Role
-from app.services import casework, referrals
+from app.services import casework, referral_queries, referrals
 from app.services.calendar import load_calendar
 from app.timeutil import frozen_at, utcnow
 from tests.integration.conftest import csrf_from, login
@@ -33,7 +33,7 @@ def details(**overrides) -> referrals.ReferralDetails:
 
 def sent_referral(officer, service, case=None, **overrides):
     case = case or served_case(officer)
-    [referral] = referrals.referrals_for(case)
+    [referral] = referral_queries.referrals_for(case)
     referrals.save_details(officer, referral, case, details(**overrides))
     referrals.send(officer, referral, case, service.id, load_calendar())
     return case, referral
@@ -92,7 +92,7 @@ def test_empty_inbox_says_so(client, caseworker):
 
 def test_a_referral_not_yet_sent_is_invisible_and_the_case_file_is_forbidden(client, caseworker, officer):
     case = served_case(officer)
-    [referral] = referrals.referrals_for(case)
+    [referral] = referral_queries.referrals_for(case)
     assert referral.status is ReferralStatus.AWAITING
     assert client.get(f"/referrals/{referral.id}").status_code == 404
     assert case.reference not in client.get("/referrals/inbox").get_data(as_text=True)
@@ -218,7 +218,7 @@ def test_a_concern_goes_to_police_as_an_open_concern(client, caseworker, officer
     response = client.post(f"/referrals/{referral.id}/concern",
                            data={**base, "what": "P was at the address during the call"})
     assert response.status_code == 302
-    [concern] = referrals.open_concerns(select(Case))
+    [concern] = referral_queries.open_concerns(select(Case))
     assert concern.case_id == case.id and concern.what == "P was at the address during the call"
     page = client.get(f"/referrals/{referral.id}").get_data(as_text=True)
     assert "P was at the address during the call" in page and "With police" in page

@@ -9,9 +9,11 @@ from app.domain.deadlines import breach_court_deadline, order_end
 from app.domain.timefmt import format_instant
 from app.extensions import db
 from app.models import AuditEntry, Breach, CaseState, Document, Hearing, HearingOutcome, OrderStatus, Role
-from app.services import ValidationFailed, court
+from app.services import ValidationFailed, court, court_bundle
 from app.services import breaches as breach_service
 from app.services.calendar import load_calendar
+from app.services.clock_cache import hearing_deadline_for
+from app.services.reminders import TextSettings
 from tests.integration.conftest import DEFAULT_NOW, login
 from tests.integration.factories import listed_case, served_case
 
@@ -72,7 +74,7 @@ def test_documents_are_only_served_to_those_who_may_read_the_case(client, login_
 def test_listing_after_the_deadline_needs_a_reason_and_the_case_warns(client, login_as):
     officer, token = login_as(Role.OFFICER)
     case = served_case(officer)
-    deadline = court.statutory_hearing_deadline(case, load_calendar())
+    deadline = hearing_deadline_for(case, load_calendar())
     late = (deadline + timedelta(hours=2)).astimezone(timeutil.utcnow().tzinfo)
     from app.domain.calendar import LONDON
 
@@ -126,12 +128,14 @@ def test_adjournment_lists_the_next_hearing_and_refusal_ends_the_notice(client, 
     first = court.pending_hearing(case)
     next_at = first.starts_at + timedelta(days=2)
     court.record_outcome(officer, case, first, outcome=HearingOutcome.ADJOURNED, contested=True, notes="",
-                         next_starts_at=next_at, calendar=load_calendar())
+                         next_starts_at=next_at, calendar=load_calendar(), texts=TextSettings())
     second = court.pending_hearing(case)
     assert second.id != first.id and second.starts_at == next_at and case.state is CaseState.SERVED
     with pytest.raises(ValidationFailed):
-        court.record_outcome(officer, case, first, outcome=HearingOutcome.REFUSED, contested=True, notes="", calendar=load_calendar())
-    court.record_outcome(officer, case, second, outcome=HearingOutcome.REFUSED, contested=True, notes="", calendar=load_calendar())
+        court.record_outcome(officer, case, first, outcome=HearingOutcome.REFUSED, contested=True, notes="", calendar=load_calendar(),
+                             texts=TextSettings())
+    court.record_outcome(officer, case, second, outcome=HearingOutcome.REFUSED, contested=True, notes="", calendar=load_calendar(),
+                             texts=TextSettings())
     assert case.state is CaseState.ORDER_REFUSED
     assert "the DVPN has ceased" in client.get(f"/cases/{case.id}/court").get_data(as_text=True)
 
@@ -181,7 +185,8 @@ def test_orders_expire_by_themselves_and_the_case_closes(app, make_user):
     officer = make_user(Role.OFFICER)
     case = listed_case(officer)
     court.record_outcome(officer, case, court.pending_hearing(case), outcome=HearingOutcome.GRANTED, contested=False, notes="",
-                         days=14, made_on=date(2026, 11, 16), conditions=[{"kind": "no_molest"}], calendar=load_calendar())
+                         days=14, made_on=date(2026, 11, 16), conditions=[{"kind": "no_molest"}], calendar=load_calendar(),
+                         texts=TextSettings())
     timeutil.set_frozen(case.order.ends_at - timedelta(seconds=1))
     expire_orders(app)
     db.session.expire_all()
@@ -197,7 +202,8 @@ def test_variation_and_discharge_are_recorded_with_the_courts_date(client, login
     officer, token = login_as(Role.OFFICER)
     case = listed_case(officer)
     court.record_outcome(officer, case, court.pending_hearing(case), outcome=HearingOutcome.GRANTED, contested=False, notes="",
-                         days=14, made_on=date(2026, 11, 16), conditions=[{"kind": "no_molest"}], calendar=load_calendar())
+                         days=14, made_on=date(2026, 11, 16), conditions=[{"kind": "no_molest"}], calendar=load_calendar(),
+                         texts=TextSettings())
     html = client.post(f"/cases/{case.id}/court/order", data={"csrf_token": token, "kind": "varied", "court_date": "2026-11-16",
                                                              "new_days": "40", "details": "Extended"}).get_data(as_text=True)
     assert "from 14 to 28 days" in html
@@ -223,11 +229,11 @@ def test_fee_and_sending_complete_their_items(client, login_as):
     assert response.status_code == 302
     db.session.refresh(case)
     assert case.submission.fee_pence == 50000 and case.submission.fee_receipt.original_name == "receipt.pdf"
-    assert "court_fee" in court.done_keys(case)
+    assert "court_fee" in court_bundle.done_keys(case)
     client.post(f"/cases/{case.id}/court/sent", data={"csrf_token": token, "court_name": "Northfield", "sent_date": "2026-11-16",
                                                      "sent_time": "09:30", "how": "Secure email"})
     db.session.refresh(case)
-    assert "sent_to_court" in court.done_keys(case)
+    assert "sent_to_court" in court_bundle.done_keys(case)
 
 
 def test_breach_statement_uploads_belong_to_the_breach_not_the_main_bundle(client, login_as):
@@ -242,7 +248,7 @@ def test_breach_statement_uploads_belong_to_the_breach_not_the_main_bundle(clien
     doc = db.session.scalars(select(Document)).one()
     assert doc.breach_id == breach.id and doc.item_key == "breach_statement"
     db.session.refresh(case)
-    assert "officer_statement" not in court.done_keys(case)
+    assert "officer_statement" not in court_bundle.done_keys(case)
     assert client.post(f"/cases/{case.id}/breaches/{breach.id}/upload/passport", data={"csrf_token": token}).status_code == 404
 
 

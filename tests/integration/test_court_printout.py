@@ -1,4 +1,4 @@
-"""The court presentation printout and the breach printout (app/services/court_printout.py,
+"""The court presentation printout and the breach printout (app/web/presentation/court_printout.py and breach_printout.py,
 templates/court/printout.html, breach_printout.html, _prompt_sheet.html).
 
 Cases are built through the real services; the printouts are fetched through their routes.
@@ -17,8 +17,10 @@ from app.domain.regimes import RegimeCode
 from app.domain.timefmt import format_instant
 from app.extensions import db
 from app.models import BreachSource, HearingOutcome, Role
-from app.services import breaches, court
+from app.services import breaches, court, court_bundle
 from app.services.calendar import load_calendar
+from app.services.clock_cache import hearing_deadline_for
+from app.services.reminders import TextSettings
 from app.timeutil import utcnow
 from app.uploads import UploadStore
 from tests.integration.conftest import login
@@ -39,7 +41,7 @@ def _listed_case(officer, tmp_path, *, late: bool = False):
     statement uploaded; everything else in the bundle still missing."""
     case = served_case(officer)
     calendar = load_calendar()
-    deadline = court.statutory_hearing_deadline(case, calendar)
+    deadline = hearing_deadline_for(case, calendar)
     starts_at = deadline + timedelta(hours=2) if late else deadline - timedelta(hours=3)
     court.list_hearing(officer, case, court_name=COURT, starts_at=starts_at,
                        late_reason="The court had no sitting that afternoon." if late else "", calendar=calendar)
@@ -51,7 +53,7 @@ def _listed_case(officer, tmp_path, *, late: bool = False):
 
 
 def _missing_required(case) -> list[str]:
-    return [i.title for i in court.bundle(case) if i.required and not i.done]
+    return [i.title for i in court_bundle.bundle(case) if i.required and not i.done]
 
 
 def _index_row(html: str, title: str) -> str:
@@ -95,7 +97,7 @@ def test_cover_and_chronology(client, login_as, tmp_path):
     officer, _ = login_as(Role.OFFICER)
     case = _listed_case(officer, tmp_path)
     hearing = case.hearings[0]
-    deadline = court.statutory_hearing_deadline(case, load_calendar())
+    deadline = hearing_deadline_for(case, load_calendar())
 
     html = client.get(f"/cases/{case.id}/court/printout").get_data(as_text=True)
     cover, _, rest = html.partition('id="section-index"')
@@ -262,7 +264,7 @@ def test_breach_of_an_order_prints_the_order_and_the_sanction(client, login_as, 
     hearing = case.hearings[0]
     court.record_outcome(officer, case, hearing, outcome=HearingOutcome.GRANTED, contested=False, notes="",
                          days=28, made_on=utcnow().date(), conditions=[{"kind": "no_molest"}, {"kind": "no_enter"}],
-                         calendar=load_calendar())
+                         calendar=load_calendar(), texts=TextSettings())
     breach = _breach(officer, case)
     assert breach.order_id == case.order.id
 

@@ -6,6 +6,7 @@ import pytest
 from app.models import OrderEventKind, Role
 from app.services import ValidationFailed, court
 from app.services.calendar import load_calendar
+from app.services.reminders import TextSettings
 from tests.integration.factories import granted_case
 
 FEES = {"uncontested_pence": 365_00, "contested_pence": 600_00}
@@ -30,7 +31,7 @@ def test_the_date_paid_and_which_fee_are_needed_before_anything_is_stored():
 def test_a_change_to_the_order_needs_what_the_court_did_and_its_date(make_user):
     officer = make_user(Role.OFFICER)
     case = granted_case(officer)
-    common = {"details": "Varied", "new_days": None, "calendar": load_calendar()}
+    common = {"details": "Varied", "new_days": None, "calendar": load_calendar(), "texts": TextSettings()}
     with pytest.raises(ValidationFailed) as no_kind:
         court.change_order(officer, case, kind=None, court_date=date(2026, 11, 16), **common)
     assert no_kind.value.errors == {"kind": "Choose what the court did"}

@@ -18,8 +18,9 @@ from app.domain.calendar import LONDON
 from app.domain.referrals import CodeState, Consent, ContactMethod, ContactOutcome
 from app.extensions import db
 from app.models import AuditEntry, ReferralStatus, Role
-from app.services import casework, referrals
+from app.services import casework, referral_queries, referral_sweep, referrals
 from app.services.calendar import add_extra_bank_holiday, load_calendar
+from app.services.referrals import ReferralSettings
 from app.timeutil import frozen_at, utcnow
 from tests.integration.factories import consenting, granted_case, served_case, support_service
 
@@ -34,7 +35,7 @@ def serve(officer, at: datetime):
     """Serve a notice at `at` (in the past of the global frozen clock only if we move it)."""
     with frozen_at(at + MINUTE):
         case = served_case(officer, served_at=at)
-    [referral] = referrals.referrals_for(case)
+    [referral] = referral_queries.referrals_for(case)
     return case, referral
 
 
@@ -78,11 +79,11 @@ def test_sweep_around_the_holidays(app, make_user, served, due, warning, why):
     assert referral.warn_at == warn_at, f"{why}: warning {referral.warn_at.astimezone(LONDON)}"
 
     def sweep(at: datetime) -> tuple[int, int]:
-        report = referrals.sweep(at)
+        report = referral_sweep.sweep(at)
         return report.flagged, report.due_soon
 
     assert sweep(warn_at - MINUTE) == (0, 0), "just before the warning"
-    assert referrals.code_state(referral, warn_at - MINUTE).state is CodeState.RUNNING
+    assert referral_queries.code_state(referral, warn_at - MINUTE).state is CodeState.RUNNING
     assert sweep(warn_at) == (0, 1), "exactly at the warning"
     assert sweep(warn_at + timedelta(hours=2)) == (0, 1), "inside the warning"
     assert sweep(due_at - MINUTE) == (0, 1), "just before due"
@@ -106,7 +107,7 @@ def test_sweep_around_the_holidays(app, make_user, served, due, warning, why):
     db.session.refresh(referral)
     assert referral.code_breach_at == flagged_at
     assert len(breach_entries()) == 1
-    assert referrals.code_state(referral, due_at + timedelta(hours=3)).late_by == timedelta(hours=3)
+    assert referral_queries.code_state(referral, due_at + timedelta(hours=3)).late_by == timedelta(hours=3)
 
     # Sent three hours late: the breach stays, and is not recorded a second time.
     with frozen_at(due_at + timedelta(hours=3)):
@@ -116,26 +117,26 @@ def test_sweep_around_the_holidays(app, make_user, served, due, warning, why):
     assert referral.status is ReferralStatus.SENT
     assert referral.code_breach_at == flagged_at
     assert len(breach_entries()) == 1
-    check = referrals.code_state(referral, due_at + timedelta(days=10))
+    check = referral_queries.code_state(referral, due_at + timedelta(days=10))
     assert check.state is CodeState.MET_LATE and check.late_by == timedelta(hours=3)
     assert sweep(due_at + timedelta(days=10)) == (0, 0)
-    rows, total = referrals.code_breaches(select(type(case)), page=1)
+    rows, total = referral_queries.code_breaches(select(type(case)), page=1)
     assert total == 1 and rows[0].id == referral.id
 
 
 def test_an_admin_added_holiday_counts_before_service(app, make_user):
     officer = make_user(Role.OFFICER)
     admin = make_user(Role.ADMIN)
-    add_extra_bank_holiday(admin, date(2026, 12, 29), "A day of national celebration")
+    add_extra_bank_holiday(admin, date(2026, 12, 29), "A day of national celebration", ReferralSettings())
     # Wed 23 Dec: Thu 24 (1); Fri 25 to Mon 28 no; Tue 29 added, no; Wed 30 (2) -> Thu 31 00:00;
     # warning Wed 30 13:00.
     _, referral = serve(officer, L("2026-12-23 10:00"))
     assert referral.due_at == L("2026-12-31 00:00")
     assert referral.warn_at == L("2026-12-30 13:00")
-    assert referrals.sweep(L("2026-12-29 14:00")).due_soon == 0  # would be inside the warning without the extra day
-    assert referrals.sweep(L("2026-12-30 13:00")).due_soon == 1
-    assert referrals.sweep(L("2026-12-30 23:59")).flagged == 0
-    assert referrals.sweep(L("2026-12-31 00:00")).flagged == 1
+    assert referral_sweep.sweep(L("2026-12-29 14:00")).due_soon == 0  # would be inside the warning without the extra day
+    assert referral_sweep.sweep(L("2026-12-30 13:00")).due_soon == 1
+    assert referral_sweep.sweep(L("2026-12-30 23:59")).flagged == 0
+    assert referral_sweep.sweep(L("2026-12-31 00:00")).flagged == 1
 
 
 def test_several_referrals_counted_together(app, make_user):
@@ -143,18 +144,18 @@ def test_several_referrals_counted_together(app, make_user):
     _, eve = serve(officer, L("2026-12-24 18:00"))  # due Thu 31 Dec 00:00, warning Wed 30 13:00
     _, before = serve(officer, L("2026-12-23 10:00"))  # due Wed 30 Dec 00:00, warning Tue 29 13:00
     # Tue 29 14:00: only the earlier one is inside its warning.
-    report = referrals.sweep(L("2026-12-29 14:00"))
+    report = referral_sweep.sweep(L("2026-12-29 14:00"))
     assert (report.flagged, report.due_soon) == (0, 1)
     # Wed 30 00:00 exactly: the earlier one is due (flagged at its due instant, late by 0).
-    report = referrals.sweep(L("2026-12-30 00:00"))
+    report = referral_sweep.sweep(L("2026-12-30 00:00"))
     assert (report.flagged, report.due_soon) == (1, 0)
     # Wed 30 13:00: the later one enters its warning; the earlier one is already flagged.
-    report = referrals.sweep(L("2026-12-30 13:00"))
+    report = referral_sweep.sweep(L("2026-12-30 13:00"))
     assert (report.flagged, report.due_soon) == (0, 1)
     # Thu 31 09:15: the later one is 9h15 late.
-    report = referrals.sweep(L("2026-12-31 09:15"))
+    report = referral_sweep.sweep(L("2026-12-31 09:15"))
     assert (report.flagged, report.due_soon) == (1, 0)
-    assert referrals.sweep(L("2026-12-31 09:16")).flagged == 0
+    assert referral_sweep.sweep(L("2026-12-31 09:16")).flagged == 0
     late = {e.detail["referral"]: e.detail["late_minutes"] for e in breach_entries()}
     assert late == {before.id: 0, eve.id: 9 * 60 + 15}
 
@@ -172,10 +173,10 @@ def test_sent_late_without_a_sweep_records_how_late_it_was_sent(app, make_user):
     [entry] = breach_entries()
     assert entry.detail["late_minutes"] == 150 and entry.case_id == case.id
     # Already settled and flagged: nothing for the sweep to do.
-    report = referrals.sweep(L("2027-04-02 10:00"))
+    report = referral_sweep.sweep(L("2027-04-02 10:00"))
     assert (report.flagged, report.due_soon) == (0, 0)
     assert len(breach_entries()) == 1
-    assert referrals.code_state(referral, L("2027-04-10 10:00")).late_by == timedelta(hours=2, minutes=30)
+    assert referral_queries.code_state(referral, L("2027-04-10 10:00")).late_by == timedelta(hours=2, minutes=30)
 
 
 def test_declined_before_due_is_not_a_breach_and_declined_late_is(app, make_user):
@@ -189,13 +190,13 @@ def test_declined_before_due_is_not_a_breach_and_declined_late_is(app, make_user
     with frozen_at(L("2026-12-29 16:05")):
         referrals.save_details(officer, late, other, consenting(consent=Consent.NOT_ASKED, safe_number=""))
     assert late.status is ReferralStatus.AWAITING
-    report = referrals.sweep(L("2026-12-29 16:10"))
+    report = referral_sweep.sweep(L("2026-12-29 16:10"))
     assert (report.flagged, report.due_soon) == (0, 1)  # only the one still with police
-    report = referrals.sweep(L("2027-01-04 10:00"))
+    report = referral_sweep.sweep(L("2027-01-04 10:00"))
     assert (report.flagged, report.due_soon) == (1, 0)
     db.session.refresh(in_time)
     assert in_time.code_breach_at is None
-    assert referrals.code_state(in_time, L("2027-01-04 10:00")).state is CodeState.MET
+    assert referral_queries.code_state(in_time, L("2027-01-04 10:00")).state is CodeState.MET
     assert [e.detail["referral"] for e in breach_entries()] == [late.id]
 
     # Declined after due, before any sweep: a breach, recorded at the refusal.
@@ -205,7 +206,7 @@ def test_declined_before_due_is_not_a_breach_and_declined_late_is(app, make_user
     db.session.refresh(third)
     assert third.status is ReferralStatus.DECLINED and third.code_breach_at == L("2027-01-06 08:00")
     assert breach_entries(third)[0].detail["late_minutes"] == 8 * 60
-    assert referrals.sweep(L("2027-01-07 10:00")).flagged == 0
+    assert referral_sweep.sweep(L("2027-01-07 10:00")).flagged == 0
 
 
 def test_a_sweep_with_nothing_new_flags_nothing(app, make_user):
@@ -214,14 +215,14 @@ def test_a_sweep_with_nothing_new_flags_nothing(app, make_user):
     _, flagged = serve(officer, L("2026-12-23 10:00"))  # due Wed 30 Dec 00:00
     sent_case, sent = serve(officer, L("2026-12-24 18:00"))  # due Thu 31 Dec 00:00
     declined_case, declined = serve(officer, L("2026-12-31 10:00"))  # due Wed 6 Jan 00:00
-    assert referrals.sweep(L("2026-12-30 09:00")).flagged == 1
+    assert referral_sweep.sweep(L("2026-12-30 09:00")).flagged == 1
     with frozen_at(L("2026-12-30 10:00")):
         referrals.save_details(officer, sent, sent_case, consenting())
         referrals.send(officer, sent, sent_case, service.id, load_calendar())
     with frozen_at(L("2027-01-05 10:00")):
         referrals.save_details(officer, declined, declined_case, consenting(consent=Consent.DECLINES))
     for at in ("2027-01-06 00:00", "2027-01-07 10:00", "2027-02-01 10:00"):
-        report = referrals.sweep(L(at))
+        report = referral_sweep.sweep(L(at))
         assert (report.flagged, report.due_soon) == (0, 0), at
     assert [e.detail["referral"] for e in breach_entries()] == [flagged.id]
     for referral in (sent, declined):
@@ -235,8 +236,8 @@ def test_return_at_the_order_end_happens_once(app, make_user):
     caseworker = make_user(Role.CASEWORKER, service_id=service.id)
     no_contact_case = granted_case(officer, days=14)
     contact_case = granted_case(officer, days=14)
-    [no_contact] = referrals.referrals_for(no_contact_case)
-    [contact] = referrals.referrals_for(contact_case)
+    [no_contact] = referral_queries.referrals_for(no_contact_case)
+    [contact] = referral_queries.referrals_for(contact_case)
     for case, referral in ((no_contact_case, no_contact), (contact_case, contact)):
         referrals.save_details(officer, referral, case, consenting())
         referrals.send(officer, referral, case, service.id, load_calendar())
@@ -248,12 +249,12 @@ def test_return_at_the_order_end_happens_once(app, make_user):
             utcnow(), ContactMethod.WITHHELD_CALL, ContactOutcome.ENGAGED), load_calendar())
     ends = no_contact_case.order.ends_at
     assert contact_case.order.ends_at == ends
-    report = referrals.sweep(ends - MINUTE)
+    report = referral_sweep.sweep(ends - MINUTE)
     assert (report.returned, report.closed) == (0, 0)
-    report = referrals.sweep(ends)
+    report = referral_sweep.sweep(ends)
     assert (report.returned, report.closed) == (1, 1)
     for later in (ends + MINUTE, ends + timedelta(days=2)):
-        report = referrals.sweep(later)
+        report = referral_sweep.sweep(later)
         assert (report.returned, report.closed) == (0, 0)
     db.session.refresh(no_contact)
     db.session.refresh(contact)

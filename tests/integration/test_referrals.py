@@ -11,8 +11,10 @@ from app.domain.calendar import LONDON
 from app.domain.referrals import Consent, ContactMethod, ContactOutcome
 from app.extensions import db
 from app.models import AuditEntry, HearingOutcome, OrderEventKind, ReferralStatus, Role
-from app.services import ValidationFailed, casework, court, referrals
+from app.services import ValidationFailed, casework, court, referral_queries, referral_sweep, referrals
 from app.services.calendar import load_calendar
+from app.services.referrals import ReferralSettings
+from app.services.reminders import TextSettings
 from app.timeutil import frozen_at, utcnow
 from tests.integration.factories import consenting, granted_case, listed_case, served_case, support_service
 
@@ -24,7 +26,7 @@ def L(text: str) -> datetime:
 def test_serving_the_notice_creates_a_referral_due_in_two_working_days(app, make_user):
     officer = make_user(Role.OFFICER)
     case = served_case(officer, served_at=L("2026-11-13 22:00"))  # a Friday night
-    [referral] = referrals.referrals_for(case)
+    [referral] = referral_queries.referrals_for(case)
     assert referral.status is ReferralStatus.AWAITING
     assert referral.victim.full_name == "Beth Testperson"
     # Mon 16 and Tue 17 are the two working days: due 00:00 Wed 18.
@@ -38,7 +40,7 @@ def test_send_snapshots_what_the_service_sees_and_declined_is_not_sent(app, make
     officer = make_user(Role.OFFICER)
     service = support_service()
     case = served_case(officer)
-    [referral] = referrals.referrals_for(case)
+    [referral] = referral_queries.referrals_for(case)
     with pytest.raises(ValidationFailed) as exc:
         referrals.send(officer, referral, case, service.id, load_calendar())
     assert "consent" in str(exc.value)
@@ -52,7 +54,7 @@ def test_send_snapshots_what_the_service_sees_and_declined_is_not_sent(app, make
         referrals.send(officer, referral, case, service.id, load_calendar())
 
     other = served_case(officer)
-    [declined] = referrals.referrals_for(other)
+    [declined] = referral_queries.referrals_for(other)
     referrals.save_details(officer, declined, other, consenting(consent=Consent.DECLINES))
     assert declined.status is ReferralStatus.DECLINED and declined.settled_at == utcnow()
     assert declined.service_id is None and declined.content is None
@@ -62,12 +64,12 @@ def test_sweep_flags_overdue_once_and_the_breach_stays_after_sending(app, make_u
     officer = make_user(Role.OFFICER)
     service = support_service()
     case = served_case(officer, served_at=L("2026-11-13 22:00"))
-    [referral] = referrals.referrals_for(case)
-    report = referrals.sweep(L("2026-11-17 14:00"))
+    [referral] = referral_queries.referrals_for(case)
+    report = referral_sweep.sweep(L("2026-11-17 14:00"))
     assert (report.flagged, report.due_soon) == (0, 1)
-    report = referrals.sweep(L("2026-11-18 09:30"))
+    report = referral_sweep.sweep(L("2026-11-18 09:30"))
     assert (report.flagged, report.due_soon) == (1, 0)
-    assert referrals.sweep(L("2026-11-18 09:45")).flagged == 0
+    assert referral_sweep.sweep(L("2026-11-18 09:45")).flagged == 0
     db.session.refresh(referral)
     assert referral.code_breach_at == L("2026-11-18 09:30")
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "referral.code_breach"))
@@ -75,23 +77,23 @@ def test_sweep_flags_overdue_once_and_the_breach_stays_after_sending(app, make_u
     with frozen_at(L("2026-11-18 11:00")):
         referrals.save_details(officer, referral, case, consenting())
         referrals.send(officer, referral, case, service.id, load_calendar())
-    rows, total = referrals.code_breaches(select(type(case)), page=1)
+    rows, total = referral_queries.code_breaches(select(type(case)), page=1)
     assert total == 1 and rows[0].id == referral.id
-    assert referrals.code_state(referral, L("2026-11-20 00:00")).late_by == timedelta(hours=11)
+    assert referral_queries.code_state(referral, L("2026-11-20 00:00")).late_by == timedelta(hours=11)
 
 
 def test_order_end_follows_grant_variation_and_expiry(app, make_user):
     officer = make_user(Role.OFFICER)
     case = granted_case(officer, days=14)
-    [referral] = referrals.referrals_for(case)
+    [referral] = referral_queries.referrals_for(case)
     assert referral.protection_stage == "order"
     assert referral.order_ends_at == case.order.ends_at
     court.change_order(officer, case, kind=OrderEventKind.VARIED, court_date=utcnow().astimezone(LONDON).date(),
-                       details="Extended", new_days=28, calendar=load_calendar())
+                       details="Extended", new_days=28, calendar=load_calendar(), texts=TextSettings())
     db.session.refresh(referral)
     assert referral.order_ends_at == case.order.ends_at
     with frozen_at(case.order.ends_at + timedelta(minutes=1)):
-        court.expire_orders(load_calendar())
+        court.expire_orders(load_calendar(), TextSettings())
     db.session.refresh(referral)
     assert referral.protection_stage == "ended"
 
@@ -100,8 +102,8 @@ def test_refused_order_does_not_cancel_the_referral(app, make_user):
     officer = make_user(Role.OFFICER)
     case = listed_case(officer)
     court.record_outcome(officer, case, court.pending_hearing(case), outcome=HearingOutcome.REFUSED, contested=True,
-                         notes="", calendar=load_calendar())
-    [referral] = referrals.referrals_for(case)
+                         notes="", calendar=load_calendar(), texts=TextSettings())
+    [referral] = referral_queries.referrals_for(case)
     assert referral.status is ReferralStatus.AWAITING and referral.protection_stage == "refused"
 
 
@@ -110,7 +112,7 @@ def test_no_contact_by_the_end_of_the_order_returns_it_to_police(app, make_user)
     service = support_service()
     caseworker = make_user(Role.CASEWORKER, service_id=service.id)
     case = granted_case(officer, days=14)
-    [referral] = referrals.referrals_for(case)
+    [referral] = referral_queries.referrals_for(case)
     referrals.save_details(officer, referral, case, consenting())
     referrals.send(officer, referral, case, service.id, load_calendar())
     casework.accept(caseworker, referral)
@@ -119,8 +121,8 @@ def test_no_contact_by_the_end_of_the_order_returns_it_to_police(app, make_user)
         with frozen_at(start + timedelta(hours=hours)):
             casework.log_attempt(caseworker, referral, casework.AttemptDetails(
                 utcnow(), ContactMethod.WITHHELD_CALL, ContactOutcome.NO_ANSWER), load_calendar())
-    assert referrals.sweep(case.order.ends_at - timedelta(minutes=1)).returned == 0
-    report = referrals.sweep(case.order.ends_at + timedelta(minutes=1))
+    assert referral_sweep.sweep(case.order.ends_at - timedelta(minutes=1)).returned == 0
+    report = referral_sweep.sweep(case.order.ends_at + timedelta(minutes=1))
     assert report.returned == 1
     db.session.refresh(referral)
     assert referral.status is ReferralStatus.RETURNED and "3 attempts" in referral.return_reason
@@ -131,7 +133,7 @@ def test_a_trace_leaving_method_needs_v_to_have_agreed(app, make_user):
     service = support_service()
     caseworker = make_user(Role.CASEWORKER, service_id=service.id)
     case = served_case(officer)
-    [referral] = referrals.referrals_for(case)
+    [referral] = referral_queries.referrals_for(case)
     referrals.save_details(officer, referral, case, consenting(agreed_methods=[ContactMethod.TEXT]))
     referrals.send(officer, referral, case, service.id, load_calendar())
     with pytest.raises(ValidationFailed) as exc:
@@ -151,9 +153,9 @@ def test_an_added_bank_holiday_moves_a_running_referral_but_not_a_flagged_one(ap
     officer = make_user(Role.OFFICER)
     admin = make_user(Role.ADMIN)
     case = served_case(officer, served_at=L("2026-11-13 22:00"))
-    [referral] = referrals.referrals_for(case)
+    [referral] = referral_queries.referrals_for(case)
     assert referral.due_at == L("2026-11-18 00:00")
-    add_extra_bank_holiday(admin, date(2026, 11, 17), "A day of national celebration")
+    add_extra_bank_holiday(admin, date(2026, 11, 17), "A day of national celebration", ReferralSettings())
     db.session.refresh(referral)
     # Tuesday is no longer a working day: Mon 16 and Wed 18 are the two.
     assert referral.due_at == L("2026-11-19 00:00")
@@ -165,7 +167,7 @@ def test_an_attempt_typed_in_the_minute_the_referral_arrived_is_accepted(app, ma
     service = support_service()
     caseworker = make_user(Role.CASEWORKER, service_id=service.id)
     case = served_case(officer)
-    [referral] = referrals.referrals_for(case)
+    [referral] = referral_queries.referrals_for(case)
     minute = utcnow().replace(second=0, microsecond=0)
     with frozen_at(minute + timedelta(seconds=40)):
         referrals.save_details(officer, referral, case, consenting())
@@ -188,10 +190,10 @@ def test_the_sweep_runs_from_the_command_line_and_as_the_scheduler_job(app, make
     result = app.test_cli_runner().invoke(args=["referrals", "sweep"])
     assert result.exit_code == 0, result.output
     assert "Overdue under the Victims' Code, newly flagged: 1" in result.output
-    [flagged] = referrals.referrals_for(first)
+    [flagged] = referral_queries.referrals_for(first)
     assert flagged.code_breach_at == utcnow()
     with frozen_at(L("2026-11-17 00:00")):
         sweep_referrals(app)
-    [later] = referrals.referrals_for(second)
+    [later] = referral_queries.referrals_for(second)
     assert later.code_breach_at == L("2026-11-17 00:00")
     assert db.session.scalar(select(func.count()).where(AuditEntry.action == "referral.code_breach")) == 2

@@ -13,7 +13,7 @@ from app.domain.calendar import LONDON
 from app.domain.referrals import ContactMethod, ContactOutcome
 from app.extensions import db
 from app.models import AuditEntry, ConcernStatus, ReferralStatus, Role
-from app.services import casework, referrals
+from app.services import casework, referral_queries, referral_sweep, referrals
 from app.services.calendar import load_calendar
 from app.timeutil import frozen_at, utcnow
 from tests.integration.conftest import csrf_from, login
@@ -75,7 +75,7 @@ def test_an_officer_completes_checks_and_sends_a_referral(client, login_as):
     north = support_service("Northshire Women's Aid", "North")
     south = support_service("Aardvark Support South", "South")  # first by name, but not the case's area
     case = served_case(officer)
-    [referral] = referrals.referrals_for(case)
+    [referral] = referral_queries.referrals_for(case)
     u = urls(case, referral)
 
     html = page(client, u["case"])
@@ -136,7 +136,7 @@ def test_a_refusal_is_recorded_and_not_sent(client, login_as):
     officer, token = login_as(Role.OFFICER)
     support_service()
     case = served_case(officer)
-    [referral] = referrals.referrals_for(case)
+    [referral] = referral_queries.referrals_for(case)
     u = urls(case, referral)
     response = client.post(u["edit"], data=consent_form(token, consent="declines", consent_asked_date="2026-11-16",
                                                         consent_asked_time="09:30", safe_number=""))
@@ -152,7 +152,7 @@ def test_a_refusal_is_recorded_and_not_sent(client, login_as):
 def test_could_not_be_asked_keeps_the_code_clock_running(client, login_as):
     officer, token = login_as(Role.OFFICER)
     case = served_case(officer)
-    [referral] = referrals.referrals_for(case)
+    [referral] = referral_queries.referrals_for(case)
     u = urls(case, referral)
     response = client.post(u["edit"], data=consent_form(token, consent="not_asked", consent_asked_date="",
                                                         consent_asked_time="", safe_number="", safe_to_call=""))
@@ -237,10 +237,10 @@ def test_dashboard_lists_referrals_due_soon_overdue_returned_and_marac(client, l
     casework.accept(caseworker, returned)
     casework.return_to_police(caseworker, returned, "No contact made.")
     high = served_case(officer)  # served this morning: only the MARAC referral to do (the demo DASH is high risk)
-    [high_referral] = referrals.referrals_for(high)
+    [high_referral] = referral_queries.referrals_for(high)
     assert high_referral.high_risk
     for case in (due_soon, overdue, returned_case):
-        [referral] = referrals.referrals_for(case)
+        [referral] = referral_queries.referrals_for(case)
         referrals.record_marac(officer, referral, case)
 
     move_to(client, L("2026-11-16 14:00"))
@@ -299,12 +299,12 @@ def test_the_breach_list_counts_a_referral_sent_late(client, login_as, make_user
     on_time = served_case(officer)
     assert "No referral has breached the Victims' Code" in page(client, "/referrals/breaches")
 
-    [referral] = referrals.referrals_for(late)
+    [referral] = referral_queries.referrals_for(late)
     u = urls(late, referral)
     client.post(u["edit"], data=consent_form(token))
     html = flashed(client, client.post(u["send"], data={"csrf_token": token, "service_id": str(service.id)}))
     assert "recorded as a breach" in html and "Sent Mon 16 Nov 2026, 10:00, late by 2 days 10 h" in html
-    [other] = referrals.referrals_for(on_time)
+    [other] = referral_queries.referrals_for(on_time)
     client.post(urls(on_time, other)["edit"], data=consent_form(token))
     client.post(urls(on_time, other)["send"], data={"csrf_token": token, "service_id": str(service.id)})
 
@@ -328,7 +328,7 @@ def test_the_breach_list_counts_a_referral_sent_late(client, login_as, make_user
 def test_an_unsent_breach_is_listed_as_not_sent_yet(client, login_as):
     officer, _ = login_as(Role.OFFICER)
     case = served_case(officer, served_at=L("2026-11-11 10:00"))
-    referrals.sweep(utcnow())
+    referral_sweep.sweep(utcnow())
     html = page(client, "/referrals/breaches")
     assert case.reference in html and "Not sent yet" in html and "2 days 10 h so far" in html
     assert client.get("/referrals/breaches?page=99").status_code == 200
@@ -365,7 +365,7 @@ def test_posts_without_a_csrf_token_are_refused(client, login_as):
     officer, _ = login_as(Role.OFFICER)
     service = support_service()
     case = served_case(officer)
-    [referral] = referrals.referrals_for(case)
+    [referral] = referral_queries.referrals_for(case)
     u = urls(case, referral)
     data = consent_form("")
     data.pop("csrf_token")

@@ -14,6 +14,7 @@ from app.services.breaches import record_breach
 from app.services.calendar import add_extra_bank_holiday, load_calendar
 from app.services.casework import report_concern
 from app.services.court import add_document
+from app.services.referrals import ReferralSettings
 from app.uploads import UploadStore
 from tests.integration.conftest import csrf_from, login
 from tests.integration.factories import sent_referral, served_case, submitted_case, support_service
@@ -47,7 +48,7 @@ def ids(app, make_user):
                            arrested_at=None, arresting_officer="", calendar=load_calendar())
     stored = UploadStore(app.config["UPLOAD_FOLDER"], 10_000).save(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "statement.pdf")
     document = add_document(officer, case, "officer_statement", stored)
-    holiday = add_extra_bank_holiday(admin, date(2031, 1, 2), "Test holiday")
+    holiday = add_extra_bank_holiday(admin, date(2031, 1, 2), "Test holiday", ReferralSettings())
     # A DAPN, which both inspectors and superintendents may decide (DAA 2021 s.22).
     submitted = submitted_case(officer, regime=RegimeCode.DAPN)
     application = submitted.applications[-1]

@@ -168,12 +168,12 @@ def test_variation_replans_and_discharge_cancels_unsent_texts(app, make_user):
     dispatch()
     assert len(reminders.messages_for(case)) == 13
     court.change_order(officer, case, kind=OrderEventKind.VARIED, court_date=date(2026, 11, 16), details="Shortened",
-                       new_days=14, calendar=load_calendar())
+                       new_days=14, calendar=load_calendar(), texts=TextSettings())
     live = [m for m in reminders.messages_for(case) if m.status is not MessageStatus.CANCELLED]
     assert len(live) == 7 and live[0].status is MessageStatus.SENT
     assert all(m.due_at < case.order.ends_at for m in live)
     court.change_order(officer, case, kind=OrderEventKind.DISCHARGED, court_date=date(2026, 11, 16), details="Discharged",
-                       new_days=None, calendar=load_calendar())
+                       new_days=None, calendar=load_calendar(), texts=TextSettings())
     assert statuses(case).count("planned") == 0 and statuses(case).count("sent") == 1
 
 

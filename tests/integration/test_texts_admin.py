@@ -41,7 +41,7 @@ def granted_case(officer, days: int = 28):
                        late_reason="", calendar=load_calendar())
     court.record_outcome(officer, case, court.pending_hearing(case), outcome=HearingOutcome.GRANTED, contested=False,
                          notes="", days=days, made_on=date(2026, 11, 16), conditions=[{"kind": "no_molest"}],
-                         calendar=load_calendar())
+                         calendar=load_calendar(), texts=TextSettings())
     return case
 
 
@@ -342,7 +342,8 @@ def test_trial_page_counts_arms_and_orders_not_randomised(client, login_as, make
     court.list_hearing(officer, no_phone, court_name="Northfield Magistrates", starts_at=no_phone.served_at + timedelta(hours=20),
                        late_reason="", calendar=load_calendar())
     court.record_outcome(officer, no_phone, court.pending_hearing(no_phone), outcome=HearingOutcome.GRANTED, contested=False,
-                         notes="", days=14, made_on=date(2026, 11, 16), conditions=[{"kind": "no_molest"}], calendar=load_calendar())
+                         notes="", days=14, made_on=date(2026, 11, 16), conditions=[{"kind": "no_molest"}], calendar=load_calendar(),
+                         texts=TextSettings())
     login_as(Role.ADMIN)
     html = client.get("/admin/texts/trial").get_data(as_text=True)
     assert "Business as usual (no texts)" in html and "Reminder texts" in html

@@ -7,10 +7,10 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import ExtraBankHoliday, Role, SupportService, User
-from app.services import ValidationFailed, support_services
+from app.services import ValidationFailed, referral_queries, support_services
 from app.services import calendar as calendar_service
-from app.services import referrals as referral_service
 from app.services import users as user_service
+from app.settings import current_settings
 from app.timeutil import utcnow
 from app.web.admin.forms import ConfirmForm, ExtraBankHolidayForm, NewUserForm, ServiceActiveForm, SupportServiceForm
 from app.web.fields import yes_no_text, yes_no_value
@@ -33,7 +33,7 @@ def calendar():
     if form.validate_on_submit():
         try:
             calendar_service.add_extra_bank_holiday(current_user, form.day.data, form.name.data,
-                                                     referral_service.ReferralSettings.from_config(current_app.config))
+                                                     current_settings().referrals)
         except ValidationFailed as exc:
             apply_errors(form, exc.errors)
         else:
@@ -50,7 +50,7 @@ def remove_holiday(holiday_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         name = holiday.name
-        calendar_service.remove_extra_bank_holiday(current_user, holiday, referral_service.ReferralSettings.from_config(current_app.config))
+        calendar_service.remove_extra_bank_holiday(current_user, holiday, current_settings().referrals)
         flash(f"{name} removed. Deadlines that spanned it have been recalculated.", "success")
         return redirect(url_for("admin.calendar"))
     return render_template("admin/remove_holiday.html", holiday=holiday, form=form)
@@ -69,7 +69,7 @@ def users():
 def new_user():
     form = NewUserForm()
     form.area.choices = [("", "Force-wide")] + [(a, a) for a in current_app.config["AREAS"]]
-    services = referral_service.active_services()
+    services = referral_queries.active_services()
     form.service_id.choices = [("", "None")] + [(str(s.id), s.name) for s in services]
     if form.validate_on_submit():
         role = Role(form.role.data)

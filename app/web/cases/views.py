@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -12,22 +12,21 @@ from app.domain.clocks import Thresholds
 from app.domain.regimes import regime
 from app.extensions import db
 from app.models import AuditEntry, Case, CaseState, Role, User
-from app.services import ValidationFailed
+from app.services import ValidationFailed, referral_queries
 from app.services import cases as case_service
-from app.services import referrals as referral_service
 from app.services.access import CASE_READER_ROLES, visible_cases
 from app.services.authorisation import current_application
-from app.services.calendar import load_calendar
 from app.services.clock_cache import clocks_for
 from app.services.court import orders_ending_soon
 from app.services.dashboard import live_cases_page
-from app.services.referrals import ReferralSettings
 from app.services.reminders import text_tasks
+from app.settings import current_settings
 from app.timeutil import utcnow
 from app.web.cases.forms import NewCaseForm, ServeForm
 from app.web.fields import combine_london
 from app.web.forms_support import apply_errors, details_from_form
 from app.web.loaders import load_case
+from app.web.request_cache import request_calendar
 from app.web.security import polling, roles_required
 
 bp = Blueprint("cases", __name__)
@@ -39,9 +38,7 @@ def _thresholds() -> Thresholds:
 
 
 def _calendar():
-    if "calendar" not in g:
-        g.calendar = load_calendar()
-    return g.calendar
+    return request_calendar()
 
 
 def _dashboard_page():
@@ -64,11 +61,11 @@ def dashboard():
         timedelta(days=current_app.config["ORDER_ENDING_SOON_DAYS"]),
     )
     tasks = text_tasks(visible_cases(current_user))
-    referral_tasks = referral_service.referral_tasks(visible_cases(current_user), now)
-    concerns = referral_service.open_concerns(visible_cases(current_user))
+    referral_tasks = referral_queries.referral_tasks(visible_cases(current_user), now)
+    concerns = referral_queries.open_concerns(visible_cases(current_user))
     return render_template("cases/dashboard.html", page=_dashboard_page(), now=now, ending=ending, text_tasks=tasks,
                            referral_tasks=referral_tasks, concerns=concerns,
-                           concern_cases=referral_service.cases_by_id(c.case_id for c in concerns))
+                           concern_cases=referral_queries.cases_by_id(c.case_id for c in concerns))
 
 
 @bp.route("/dashboard/rows")
@@ -171,7 +168,7 @@ def serve():
                     window_hours=current_app.config["HEARING_WINDOW_HOURS"],
                     calendar=_calendar(),
                     address_for_hearing_notice=form.address_for_hearing_notice.data or "",
-                    referral_settings=ReferralSettings.from_config(current_app.config),
+                    referral_settings=current_settings().referrals,
                 )
             except ValidationFailed as exc:
                 apply_errors(form, exc.errors)

@@ -18,14 +18,14 @@ from app.domain.reminders import last_day_in_force
 from app.domain.timefmt import format_date, format_instant
 from app.models import Referral, ReferralStatus, Role
 from app.services import ValidationFailed, casework
-from app.services.calendar import load_calendar
-from app.services.referrals import stage_words
 from app.timeutil import utcnow
 from app.web.casework.forms import AttemptForm, ConcernForm, ConfirmForm, ReturnForm
 from app.web.fields import chosen, combine_london
 from app.web.forms_support import CASEWORK_PAGES, form_page
 from app.web.loaders import load_referral
-from app.web.referral_content import read_snapshot
+from app.web.presentation.referral_content import read_snapshot
+from app.web.presentation.referral_wording import stage_words
+from app.web.request_cache import request_calendar
 from app.web.security import roles_required
 
 bp = Blueprint("casework", __name__)
@@ -81,7 +81,7 @@ def show():
     return render_template(
         "casework/show.html", referral=referral, content=referral.content or {}, snapshot=read_snapshot(referral.content or {}),
         now=now, stage=stage_words(referral), days_left=days_left(referral.order_ends_at, now),
-        suggestion=casework.next_attempt(referral, now, load_calendar()), attempts=attempts, made_contact=made_contact,
+        suggestion=casework.next_attempt(referral, now, request_calendar()), attempts=attempts, made_contact=made_contact,
         failed_attempts=sum(1 for a in attempts if not a.outcome.made_contact), usual_attempts=USUAL_ATTEMPTS,
         follow_up_day=follow_up.astimezone(LONDON).date() if follow_up else None,
         follow_up_is_due=bool(follow_up and follow_up <= now),
@@ -118,7 +118,7 @@ def new_attempt():
     if request.method == "GET":
         _now_in_london(form.attempted_date, form.attempted_time)
         form.method.data = ContactMethod.WITHHELD_CALL.value
-    calendar = load_calendar()
+    calendar = request_calendar()
 
     def save():
         details = casework.AttemptDetails(

@@ -1,7 +1,7 @@
 """The DVPO officer's court page: bundle, hearing and order, breaches, and the printouts."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, g, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
 from flask_login import current_user
 
 from app.domain.bundle import ITEM_BY_KEY, ItemKind, progress
@@ -10,13 +10,12 @@ from app.domain.regimes import regime
 from app.extensions import db
 from app.models import Breach, BreachOutcome, BreachSource, Document, HearingOutcome, OrderEventKind, Role
 from app.printing import pdf_response, render_printout
-from app.services import ValidationFailed
+from app.services import ValidationFailed, court_bundle
 from app.services import breaches as breach_service
 from app.services import court as court_service
 from app.services.access import CASE_READER_ROLES
-from app.services.calendar import load_calendar
-from app.services.court_printout import breach_context, court_context
-from app.services.reminders import TextSettings
+from app.services.clock_cache import hearing_deadline_for
+from app.settings import current_settings
 from app.uploads import UploadRejected, UploadStore, send_stored
 from app.web.court.forms import (
     BreachForm,
@@ -31,15 +30,16 @@ from app.web.court.forms import (
 from app.web.fields import chosen, combine_london, yes_no_value
 from app.web.forms_support import COURT_PAGES, form_page
 from app.web.loaders import case_or_404, load_case
+from app.web.presentation.breach_printout import breach_context
+from app.web.presentation.court_printout import court_context
+from app.web.request_cache import request_calendar
 from app.web.security import is_htmx, redirect_to, roles_required
 
 bp = Blueprint("court", __name__)
 
 
 def _calendar():
-    if "calendar" not in g:
-        g.calendar = load_calendar()
-    return g.calendar
+    return request_calendar()
 
 
 def _store() -> UploadStore:
@@ -54,10 +54,10 @@ def _back(case):
 @roles_required(*CASE_READER_ROLES)
 def show():
     case = load_case()
-    people = court_service.preload_people(case)  # noqa: F841 - kept alive while the page renders
-    items = court_service.bundle(case)
+    people = court_bundle.preload_people(case)  # noqa: F841 - kept alive while the page renders
+    items = court_bundle.bundle(case)
     done, total = progress({i.key for i in items if i.done})
-    deadline = court_service.statutory_hearing_deadline(case, _calendar()) if case.served_at else None
+    deadline = hearing_deadline_for(case, _calendar()) if case.served_at else None
     return render_template(
         "court/show.html", case=case, items=items, done=done, total=total, deadline=deadline,
         regime=regime(case.regime), pending=court_service.pending_hearing(case), upload_form=UploadForm(),
@@ -79,7 +79,7 @@ def tick(key: str):
         except ValidationFailed as exc:
             flash(next(iter(exc.errors.values())), "error")
     if is_htmx():
-        items = court_service.bundle(case)
+        items = court_bundle.bundle(case)
         done, total = progress({i.key for i in items if i.done})
         item = next(i for i in items if i.key == key)
         return render_template("court/partials/item.html", case=case, item=item, can_edit=True,
@@ -219,7 +219,7 @@ def listing():
     if case.served_at is None:
         flash("The hearing can be listed once the notice has been served.", "error")
         return _back(case)
-    deadline = court_service.statutory_hearing_deadline(case, _calendar())
+    deadline = hearing_deadline_for(case, _calendar())
 
     def save():
         starts_at = _required_instant(form.starts_date, form.starts_time, "Enter the date and time of the hearing")
@@ -240,7 +240,7 @@ def outcome():
         return render_template("court/nothing_pending.html", case=case,
                                message="The outcome of this hearing has already been recorded.")
     form = OutcomeForm()
-    proposed = case.applications[-1].section_data.get("prohibitions", {}) if case.applications else {}
+    proposed = case.current_application.section_data.get("prohibitions", {}) if case.current_application else {}
     if request.method == "GET":
         form.hearing_id.data = str(hearing.id)
         form.conditions.data = proposed.get("kinds", ["no_molest"])
@@ -257,7 +257,7 @@ def outcome():
             current_user, case, hearing, outcome=outcome_chosen, contested=yes_no_value(form.contested.data),
             notes=form.notes.data or "", days=form.days.data, made_on=form.made_on.data, conditions=conditions,
             next_starts_at=combine_london(form.next_date, form.next_time), next_court=form.next_court.data or "",
-            calendar=_calendar(), texts=TextSettings.from_config(current_app.config),
+            calendar=_calendar(), texts=current_settings().texts,
         )
         return f"Outcome recorded: {outcome_chosen.label.lower()}."
 
@@ -273,7 +273,7 @@ def change_order():
     def save():
         court_service.change_order(current_user, case, kind=chosen(OrderEventKind, form.kind.data), court_date=form.court_date.data,
                                    details=form.details.data or "", new_days=form.new_days.data, calendar=_calendar(),
-                                   texts=TextSettings.from_config(current_app.config))
+                                   texts=current_settings().texts)
         return "The court's decision on the order is recorded."
 
     return form_page(COURT_PAGES, "court/order_change.html", form, save)

@@ -14,21 +14,23 @@ from sqlalchemy import select
 
 from app.domain.calendar import LONDON
 from app.domain.phones import display_uk
+from app.domain.referral_snapshot import referral_content
 from app.domain.referrals import CodeState, Consent, ContactMethod, DayPart
 from app.domain.timefmt import format_instant, format_remaining, format_span
 from app.extensions import db
 from app.models import ConcernStatus, Referral, ReferralConcern, ReferralStatus, Role
-from app.services import ValidationFailed
+from app.services import ValidationFailed, referral_queries
 from app.services import referrals as referral_service
 from app.services.access import CASE_READER_ROLES, visible_cases
 from app.services.breaches import BREACHABLE_STATES
-from app.services.calendar import load_calendar
 from app.timeutil import utcnow
 from app.web.fields import chosen, combine_london, yes_no_text, yes_no_value
 from app.web.forms_support import REFERRAL_PAGES, form_page
 from app.web.loaders import load_case, load_referral
-from app.web.referral_content import content_rows
+from app.web.presentation.referral_content import content_rows
+from app.web.presentation.referral_wording import prefill_summary, stage_words
 from app.web.referrals.forms import ConcernActionForm, ConfirmForm, ReferralDetailsForm, SendForm
+from app.web.request_cache import request_calendar
 from app.web.security import roles_required
 
 bp = Blueprint("referrals", __name__)
@@ -49,7 +51,7 @@ class ClockLine:
 def clock_line(referral: Referral, now: datetime) -> ClockLine:
     """The Victims' Code clock of one referral, for people (the instants come from the service).
     Tags stay short: GOV.UK tags wrap beyond 160px."""
-    check = referral_service.code_state(referral, now)
+    check = referral_queries.code_state(referral, now)
     due = format_instant(check.due_at)
     if check.state is CodeState.RUNNING:
         return ClockLine("Clock running", "blue", f"Due by {due}: {format_remaining(check.left)} left.", False)
@@ -72,7 +74,7 @@ def referral_summaries(case) -> list[tuple[Referral, ClockLine]]:
     if case.served_at is None:
         return []
     now = utcnow()
-    return [(r, clock_line(r, now)) for r in referral_service.referrals_for(case)]
+    return [(r, clock_line(r, now)) for r in referral_queries.referrals_for(case)]
 
 
 # -- Looking things up -------------------------------------------------------------------------
@@ -101,11 +103,11 @@ def _refuse(case, message: str):
 def case_referrals():
     case = load_case()
     now = utcnow()
-    referrals = referral_service.referrals_for(case) if case.served_at else []
+    referrals = referral_queries.referrals_for(case) if case.served_at else []
     return render_template(
         "referrals/case.html", case=case, referrals=referrals, now=now, can_edit=current_user.role is Role.OFFICER,
-        clock=lambda r: clock_line(r, now), stage_words=referral_service.stage_words,
-        missing=referral_service.missing_for_sending,
+        clock=lambda r: clock_line(r, now), stage_words=stage_words,
+        missing=referral_queries.missing_for_sending,
         sent_rows=lambda r: content_rows(r.content, r, preview=False) if r.content else [],
         ReferralStatus=ReferralStatus, ConcernStatus=ConcernStatus,
     )
@@ -126,7 +128,7 @@ def _fill(form: ReferralDetailsForm, referral: Referral, case) -> None:
     form.language.data = referral.language or ""
     form.interpreter.data = yes_no_text(referral.interpreter)
     form.other_needs.data = referral.other_needs or ""
-    form.police_summary.data = referral.police_summary or referral_service.prefill_summary(case)
+    form.police_summary.data = referral.police_summary or prefill_summary(case)
 
 
 def _valid(enum_cls, values) -> list:
@@ -178,9 +180,9 @@ def edit():
         return (f"Saved. The victim has not been asked yet: the Victims' Code clock keeps running "
                 f"(due by {format_instant(referral.due_at)}).")
 
-    known = referral_service.referral_content(referral, case, utcnow())
+    known = referral_content(referral, case, utcnow())
     return form_page(REFERRAL_PAGES, "referrals/edit.html", form, save, known=known,
-                     stage=referral_service.stage_words(referral), clock=clock_line(referral, utcnow()))
+                     stage=stage_words(referral), clock=clock_line(referral, utcnow()))
 
 
 @bp.route("/cases/<int:case_id>/referrals/<int:referral_id>/send", methods=["GET", "POST"])
@@ -190,19 +192,19 @@ def send():
     referral = load_referral()
     if referral.status is not ReferralStatus.AWAITING:
         return _refuse(case, f"This referral is {referral.status.label.lower()}: it cannot be sent again.")
-    services = referral_service.active_services(case.area)
+    services = referral_queries.active_services(case.area)
     form = SendForm()
     form.service_id.choices = [("", "Choose a support service")] + [
         (str(s.id), f"{s.name} ({s.area_label})") for s in services]
     now = utcnow()
-    rows = content_rows(referral_service.referral_content(referral, case, now), referral, preview=True)
-    missing = referral_service.missing_for_sending(referral)
+    rows = content_rows(referral_content(referral, case, now), referral, preview=True)
+    missing = referral_queries.missing_for_sending(referral)
     clock = clock_line(referral, now)
 
     def save():
         offered = {str(s.id): s.id for s in services}
         service_id = offered.get((form.service_id.data or "").strip())  # anything not offered is no choice
-        referral_service.send(current_user, referral, case, service_id, load_calendar())
+        referral_service.send(current_user, referral, case, service_id, request_calendar())
         late = " It went after the Victims' Code deadline: that is recorded as a breach." if referral.code_breach_at else ""
         return f"Referral sent to {referral.service.name}.{late}"
 
@@ -262,7 +264,7 @@ def concern(concern_id: int):
 
     breach_url = url_for("court.new_breach", case_id=case.id) if case.state in BREACHABLE_STATES else None
     return form_page(REFERRAL_PAGES, "referrals/concern.html", form, save, concern=item,
-                     breach_url=breach_url, stage=referral_service.stage_words(referral), ConcernStatus=ConcernStatus)
+                     breach_url=breach_url, stage=stage_words(referral), ConcernStatus=ConcernStatus)
 
 
 # -- Victims' Code breaches across the force ---------------------------------------------------
@@ -272,14 +274,14 @@ def concern(concern_id: int):
 def code_breaches():
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     visible = visible_cases(current_user)
-    rows, total = referral_service.code_breaches(visible, page=page, page_size=BREACHES_PAGE_SIZE)
+    rows, total = referral_queries.code_breaches(visible, page=page, page_size=BREACHES_PAGE_SIZE)
     pages = max((total + BREACHES_PAGE_SIZE - 1) // BREACHES_PAGE_SIZE, 1)
     if page > pages:
         page = pages
-        rows, total = referral_service.code_breaches(visible, page=page, page_size=BREACHES_PAGE_SIZE)
+        rows, total = referral_queries.code_breaches(visible, page=page, page_size=BREACHES_PAGE_SIZE)
     now = utcnow()
-    cases = referral_service.cases_by_id(r.case_id for r in rows)
+    cases = referral_queries.cases_by_id(r.case_id for r in rows)
     return render_template(
-        "referrals/breaches.html", rows=[(r, cases[r.case_id], referral_service.code_state(r, now)) for r in rows],
+        "referrals/breaches.html", rows=[(r, cases[r.case_id], referral_queries.code_state(r, now)) for r in rows],
         total=total, page=page, pages=pages, span=format_span, ReferralStatus=ReferralStatus,
     )

@@ -13,7 +13,8 @@ from app.services import ValidationFailed
 from app.services import reminders as reminder_service
 from app.services import trial as trial_service
 from app.services.access import CASE_READER_ROLES
-from app.services.dispatch import DispatchSettings, record_receipt
+from app.services.dispatch import record_receipt
+from app.settings import current_settings
 from app.sms.receipts import BadReceipt, parse_receipt, signature_ok
 from app.timeutil import utcnow
 from app.web.fields import chosen, yes_no_value
@@ -26,7 +27,7 @@ bp = Blueprint("texts", __name__)
 
 
 def _settings() -> reminder_service.TextSettings:
-    return reminder_service.TextSettings.from_config(current_app.config)
+    return current_settings().texts
 
 
 def _enrolment_or_404(case):
@@ -176,7 +177,7 @@ def delivery_receipt():
         receipt = parse_receipt(params)
     except BadReceipt as exc:
         return str(exc), 400
-    record_receipt(receipt, utcnow(), expire_after=DispatchSettings.from_config(current_app.config).expire_after)
+    record_receipt(receipt, utcnow(), expire_after=current_settings().dispatch.expire_after)
     return "", 204
 
 

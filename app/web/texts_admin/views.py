@@ -21,7 +21,7 @@ from app.extensions import db
 from app.models import Case, EnrolmentStatus, Role, TextMessage, TextTemplate
 from app.services import ValidationFailed, reminders
 from app.services import trial as trial_service
-from app.services.reminders import TextSettings
+from app.settings import current_settings
 from app.timeutil import utcnow
 from app.web.fields import yes_no_text, yes_no_value
 from app.web.forms_support import apply_errors
@@ -153,7 +153,7 @@ class Preview:
 
 def _sample_values() -> dict[str, str]:
     made_on = to_london(utcnow()).date()
-    return TextSettings.from_config(current_app.config).placeholder_values(list(SAMPLE_CONDITIONS), order_end(made_on, SAMPLE_DAYS))
+    return current_settings().texts.placeholder_values(list(SAMPLE_CONDITIONS), order_end(made_on, SAMPLE_DAYS))
 
 
 def _preview(body: str) -> Preview:
@@ -324,7 +324,7 @@ def export_trial():
     writer.writerow(trial_service.EXPORT_COLUMNS)
     for row in rows:
         writer.writerow([csv_cell(row.get(column)) for column in trial_service.EXPORT_COLUMNS])
-    trial_service.record_exported(current_user, len(rows))
+    trial_service.record_export(current_user, len(rows))
     filename = f"trial-allocations-{to_london(utcnow()).date().isoformat()}.csv"
     response = current_app.response_class(buffer.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'

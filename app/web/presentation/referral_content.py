@@ -1,4 +1,4 @@
-"""A referral's content snapshot (services.referrals.referral_content) put into words, for
+"""A referral's content snapshot (domain.referral_snapshot.referral_content) put into words, for
 the police check page and record, and for the caseworker: one reading of the stored values.
 
 The snapshot holds plain values (ISO instants, enum values) so that what the service
@@ -16,8 +16,8 @@ from app.domain.referrals import ContactMethod, DayPart
 from app.domain.risk import RiskLevel
 from app.domain.timefmt import format_instant
 from app.models import HearingOutcome, Referral
-from app.services import referrals as referral_service
 from app.web.fields import chosen
+from app.web.presentation.referral_wording import stage_words
 from app.web.template_support import relationship_label
 
 
@@ -70,7 +70,7 @@ class ContentRow:
 
 def content_rows(content: dict, referral: Referral, *, preview: bool) -> list[ContentRow]:
     """The referral as the service reads it, one row per thing it carries. `content` is
-    services.referrals.referral_content's dict (the stored snapshot, or the one about to be sent)."""
+    domain.referral_snapshot.referral_content's dict (the stored snapshot, or the one about to be sent)."""
     snap = read_snapshot(content)
     number = content.get("safe_number")
     try:
@@ -110,7 +110,7 @@ def content_rows(content: dict, referral: Referral, *, preview: bool) -> list[Co
         ContentRow("Risk level", risk),
         ContentRow("Conditions", content.get("conditions") or "None recorded"),
         ContentRow("Hearing", hearing_words),
-        ContentRow("Protection", referral_service.stage_words(referral)),
+        ContentRow("Protection", stage_words(referral)),
         ContentRow("Children", "; ".join(children) or "None recorded"),
         ContentRow("What police have done", content.get("police_summary") or "Nothing recorded", lines=True),
         ContentRow("Victim asked", _instant(content.get("consent_asked_at")) or "Not recorded"),

@@ -1,0 +1,132 @@
+"""Reading victim referrals: a case's referrals, what one still needs before sending, the
+services to send to, the Code's clock, and the dashboard's referral tasks, concerns and breaches."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from app.domain.referrals import CodeCheck, CodeState, Consent, code_check
+from app.domain.timefmt import format_instant, format_span
+from app.extensions import db
+from app.models import Case, CaseState, ConcernStatus, Referral, ReferralConcern, ReferralStatus, SupportService
+
+
+def missing_for_sending(referral: Referral) -> list[str]:
+    """What a referral still needs before it can go: a good referral is a complete one."""
+    missing = []
+    if referral.consent is not Consent.CONSENTS:
+        missing.append("the victim's consent")
+    if not referral.safe_number:
+        missing.append("a safe contact number")
+    if referral.safe_to_call is None:
+        missing.append("whether it is safe to call")
+    return missing
+
+
+def active_services(area: str | None = None) -> list[SupportService]:
+    """Services to refer to, those covering the case's area (or force-wide) first."""
+    services = db.session.scalars(select(SupportService).where(SupportService.active.is_(True))
+                                  .order_by(SupportService.name)).all()
+    return sorted(services, key=lambda s: (s.area not in (None, area), s.name))
+
+
+def code_state(referral: Referral, now: datetime) -> CodeCheck:
+    settled = referral.settled_at if referral.status is not ReferralStatus.AWAITING else None
+    return code_check(referral.due_at, referral.warn_at, settled, now)
+
+
+def referrals_for(case: Case) -> list[Referral]:
+    return list(db.session.scalars(
+        select(Referral).where(Referral.case_id == case.id)
+        .options(selectinload(Referral.victim), selectinload(Referral.service), selectinload(Referral.attempts),
+                 selectinload(Referral.concerns))
+        .order_by(Referral.id)
+    ))
+
+
+@dataclass(frozen=True)
+class ReferralTask:
+    referral: Referral
+    case: Case
+    what: str
+    urgent: bool
+    breach: bool = False  # overdue under the Victims' Code: shown as a breach
+
+
+def referral_tasks(case_query, now: datetime, limit: int = 50) -> list[ReferralTask]:
+    """The officer's referral to-dos on the dashboard, most urgent first (a fixed number of queries).
+
+    Every referral still with police (the task starts when the notice is served: Right 4),
+    overdue ones marked as breaches of the Code and those in the warning as urgent; referrals
+    a service returned and nobody has acknowledged; and, on live cases, high-risk referrals
+    with no MARAC referral recorded."""
+    visible = case_query.with_only_columns(Case.id).scalar_subquery()
+    live = case_query.where(Case.state.in_(CaseState.live())).with_only_columns(Case.id).scalar_subquery()
+    waiting = db.session.scalars(
+        select(Referral).where(
+            Referral.case_id.in_(visible),
+            or_(Referral.status == ReferralStatus.AWAITING,
+                (Referral.status == ReferralStatus.RETURNED) & Referral.return_seen_at.is_(None)),
+        ).options(selectinload(Referral.victim)).order_by(Referral.due_at).limit(limit)
+    ).all()
+    marac = db.session.scalars(
+        select(Referral).where(
+            Referral.case_id.in_(live), Referral.high_risk.is_(True), Referral.marac_done_at.is_(None),
+            Referral.status.not_in([ReferralStatus.DECLINED, ReferralStatus.CLOSED]),
+        ).options(selectinload(Referral.victim)).order_by(Referral.due_at).limit(limit)
+    ).all()
+    cases = cases_by_id([r.case_id for r in (*waiting, *marac)])
+    tasks = []
+    for r in waiting:
+        case = cases[r.case_id]
+        if r.status is ReferralStatus.RETURNED:
+            tasks.append(ReferralTask(r, case, "Referral returned by the service: no contact made", True))
+            continue
+        check = code_state(r, now)
+        if check.late_by is not None:
+            tasks.append(ReferralTask(r, case, f"Referral overdue by {format_span(check.late_by)}: a breach of the Victims' Code",
+                                      True, breach=True))
+        elif check.state is CodeState.DUE_SOON:
+            tasks.append(ReferralTask(r, case, f"Referral due soon: send by {format_instant(r.due_at)}", True))
+        else:
+            tasks.append(ReferralTask(r, case, f"Refer the victim to support: due by {format_instant(r.due_at)}", False))
+    tasks += [ReferralTask(r, cases[r.case_id], "High risk: refer to MARAC", False) for r in marac]
+    return sorted(tasks, key=lambda t: (not t.breach, not t.urgent))
+
+
+def cases_by_id(case_ids) -> dict[int, Case]:
+    """The cases behind a list of referrals or concerns, with their officer and perpetrator
+    (one query and its eager loads, whatever the number), for lists that name the case."""
+    ids = set(case_ids)
+    if not ids:
+        return {}
+    return {c.id: c for c in db.session.scalars(
+        select(Case).where(Case.id.in_(ids))
+        .options(selectinload(Case.perpetrator), selectinload(Case.officer_in_case)))}
+
+
+def open_concerns(case_query, limit: int = 50) -> list[ReferralConcern]:
+    """Possible breaches reported by caseworkers and not yet acted on (one query, plus one for cases)."""
+    visible = case_query.with_only_columns(Case.id).scalar_subquery()
+    concerns = db.session.scalars(
+        select(ReferralConcern).where(ReferralConcern.status == ConcernStatus.OPEN, ReferralConcern.case_id.in_(visible))
+        .options(selectinload(ReferralConcern.reported_by), selectinload(ReferralConcern.referral).selectinload(Referral.service))
+        .order_by(ReferralConcern.reported_at).limit(limit)
+    ).all()
+    return list(concerns)
+
+
+def code_breaches(case_query, *, page: int, page_size: int = 50) -> tuple[list[Referral], int]:
+    """Every referral that breached the Code, newest first, sent or not: they stay counted."""
+    visible = case_query.with_only_columns(Case.id).scalar_subquery()
+    where = (Referral.code_breach_at.is_not(None), Referral.case_id.in_(visible))
+    total = db.session.scalar(select(func.count()).select_from(Referral).where(*where)) or 0
+    rows = db.session.scalars(
+        select(Referral).where(*where).options(selectinload(Referral.victim), selectinload(Referral.service))
+        .order_by(Referral.code_breach_at.desc(), Referral.id.desc())
+        .limit(page_size).offset((max(page, 1) - 1) * page_size)
+    ).all()
+    return list(rows), total
