@@ -1,12 +1,14 @@
 from datetime import timedelta
 
 import pytest
+from argon2 import PasswordHasher, extract_parameters
 from sqlalchemy import select
 
-from app import timeutil
+from app import create_app, timeutil
 from app.extensions import db
 from app.models import AuditEntry, Role
-from tests.integration.conftest import DEFAULT_NOW, PASSWORD, csrf_from, login
+from app.services import users
+from tests.integration.conftest import CSRF_RE, DEFAULT_NOW, PASSWORD, csrf_from, login
 
 
 @pytest.mark.parametrize(
@@ -134,3 +136,40 @@ def test_disabled_account_cannot_log_in(client, make_user):
     user.active = False
     db.session.commit()
     assert "disabled" in login(client, user).get_data(as_text=True)
+
+
+def test_a_password_hashed_with_other_argon2_parameters_still_logs_in_and_is_rehashed(client, make_user):
+    user = make_user(Role.OFFICER)
+    strong = PasswordHasher.from_parameters(users.STRONG_HASH_PARAMETERS)
+    user.password_hash = strong.hash(PASSWORD)  # as made by a production app
+    db.session.commit()
+    assert login(client, user).status_code == 302
+    db.session.refresh(user)
+    made = extract_parameters(user.password_hash)
+    assert (made.time_cost, made.memory_cost, made.parallelism) == (1, 8, 1)  # now the testing app's own
+    assert users.password_hasher().verify(user.password_hash, PASSWORD)
+
+
+def test_a_production_app_logs_in_a_cheaply_hashed_password_and_strengthens_it(app, make_user):
+    user = make_user(Role.OFFICER)  # hashed by the testing app: cheap parameters
+    assert extract_parameters(user.password_hash).memory_cost == 8
+    production = create_app({
+        "DVPO_ENV": "production", "SECRET_KEY": "s" * 64, "TRIAL_SEED": "ab" * 16,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "UPLOAD_FOLDER": app.config["UPLOAD_FOLDER"],
+    })
+    try:
+        with production.app_context():
+            browser = production.test_client()  # production cookies are Secure: use https
+            token = CSRF_RE.search(browser.get("/login", base_url="https://localhost").get_data(as_text=True))[1]
+            response = browser.post(
+                "/login", base_url="https://localhost", headers={"Referer": "https://localhost/login"},
+                data={"email": user.email, "password": PASSWORD, "csrf_token": token},
+            )
+            assert response.status_code == 302 and response.headers["Location"] == "/dashboard"
+    finally:
+        with production.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    db.session.refresh(user)
+    made = extract_parameters(user.password_hash)
+    assert (made.time_cost, made.memory_cost, made.parallelism) == (3, 65536, 4)
