@@ -13,7 +13,9 @@ import sys
 from datetime import UTC, datetime
 
 import pytest
-from flask.testing import FlaskClient
+from flask.ctx import RequestContext
+from flask.testing import EnvironBuilder, FlaskClient
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import text
 
 from app import create_app, timeutil
@@ -131,7 +133,28 @@ def make_user(app):
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
+def csrf_token(client) -> str:
+    """The CSRF token a page would carry for the client's session, without loading a page.
+
+    Flask-WTF keeps a random value in the session and signs it into each token: this does
+    what rendering a form would, in a request context bound to the client's own session,
+    which is then saved back into the client's cookie.
+    """
+    application = client.application
+    builder = EnvironBuilder(application)
+    try:
+        environ = builder.get_environ()
+    finally:
+        builder.close()
+    # A fresh app context too: generate_csrf caches its token in `g`, which must not outlive
+    # this call (the session, and so the token, changes at log-in).
+    with client.session_transaction() as session, application.app_context(), \
+            RequestContext(application, environ, session=session):
+        return generate_csrf()
+
+
 def csrf_from(client, url: str = "/login") -> str:
+    """Load `url` and read the CSRF token from its form (the page must carry one)."""
     html = client.get(url).get_data(as_text=True)
     match = CSRF_RE.search(html)
     assert match, f"no csrf_token on {url}"
@@ -139,7 +162,8 @@ def csrf_from(client, url: str = "/login") -> str:
 
 
 def login(client, user, password: str = PASSWORD):
-    token = csrf_from(client, "/login")
+    """Post the log-in form (one request: the token comes from the session, not a page)."""
+    token = csrf_token(client)
     return client.post("/login", data={"email": user.email, "password": password, "csrf_token": token})
 
 
@@ -151,6 +175,6 @@ def login_as(client, make_user):
         user = make_user(role, **kwargs)
         response = login(client, user)
         assert response.status_code == 302, response.get_data(as_text=True)
-        return user, csrf_from(client, "/account")
+        return user, csrf_token(client)  # log-in starts a new session, so a new token
 
     return do

@@ -8,7 +8,7 @@ from app import create_app, timeutil
 from app.extensions import db
 from app.models import AuditEntry, Role
 from app.services import users
-from tests.integration.conftest import CSRF_RE, DEFAULT_NOW, PASSWORD, csrf_from, login
+from tests.integration.conftest import CSRF_RE, DEFAULT_NOW, PASSWORD, csrf_from, csrf_token, login
 
 
 @pytest.mark.parametrize(
@@ -69,7 +69,7 @@ def test_four_failures_then_success_resets_the_count(client, make_user):
     for _ in range(4):
         login(client, user, "wrong password!")
     assert login(client, user).status_code == 302
-    client.post("/logout", data={"csrf_token": csrf_from(client, "/account")})
+    client.post("/logout", data={"csrf_token": csrf_token(client)})
     for _ in range(4):
         login(client, user, "wrong password!")
     assert login(client, user).status_code == 302  # not locked: the count restarted
