@@ -13,6 +13,8 @@ import sys
 from datetime import UTC, datetime
 
 import pytest
+from bs4 import BeautifulSoup
+from flask import url_for
 from flask.ctx import RequestContext
 from flask.testing import EnvironBuilder, FlaskClient
 from flask_wtf.csrf import generate_csrf
@@ -178,3 +180,87 @@ def login_as(client, make_user):
         return user, csrf_token(client)  # log-in starts a new session, so a new token
 
     return do
+
+
+# ------------------------------------------------------------------ parsed pages
+
+
+def normalize_spaces(text: str) -> str:
+    """Text with every run of whitespace (newlines from templates too) made one space."""
+    return " ".join(text.split())
+
+
+class ClientRequest:
+    """Requests through the test client that check the status and return the parsed page.
+
+    `target` is a URL ("/dashboard?page=2") or an endpoint ("cases.dashboard") built with
+    url_for from the keyword arguments. Arguments for the request itself start with "_".
+    """
+
+    def __init__(self, client, login_as):
+        self.client = client
+        self._login_as = login_as
+        self.response = None  # the last response, for headers
+
+    def login_as(self, role: Role, **kwargs):
+        """Log in a new user with `role` (see the login_as fixture); returns the user."""
+        user, _token = self._login_as(role, **kwargs)
+        return user
+
+    def url(self, target: str, **kwargs) -> str:
+        if target.startswith("/"):
+            assert not kwargs, f"{target} is a URL: keyword arguments {kwargs} would be ignored"
+            return target
+        with self.client.application.test_request_context():
+            return url_for(target, **kwargs)
+
+    def get(self, target: str, _expected_status: int = 200, _headers: dict | None = None,
+            _follow_redirects: bool = False, **kwargs) -> BeautifulSoup:
+        url = self.url(target, **kwargs)
+        response = self.client.get(url, headers=_headers, follow_redirects=_follow_redirects)
+        return self._page(response, f"GET {url}", _expected_status)
+
+    def post(self, target: str, _data: dict | None = None, _expected_status: int | None = None,
+             _expected_redirect: str | None = None, _headers: dict | None = None,
+             _follow_redirects: bool = False, _csrf_token: bool = True, **kwargs) -> BeautifulSoup:
+        """POST `_data` with the session's CSRF token added (unless _csrf_token=False or _data
+        has one). Expects a redirect (302) unless told otherwise or following redirects (200);
+        `_expected_redirect` checks its Location."""
+        if _expected_status is None:
+            _expected_status = 200 if _follow_redirects else 302
+        url = self.url(target, **kwargs)
+        data = dict(_data or {})
+        if _csrf_token:
+            data.setdefault("csrf_token", csrf_token(self.client))
+        response = self.client.post(url, data=data, headers=_headers, follow_redirects=_follow_redirects)
+        page = self._page(response, f"POST {url}", _expected_status)
+        if _expected_redirect is not None:
+            assert response.headers.get("Location") == _expected_redirect, (
+                f"POST {url} redirected to {response.headers.get('Location')!r}, not {_expected_redirect!r}"
+            )
+        return page
+
+    def _page(self, response, what: str, expected_status: int) -> BeautifulSoup:
+        self.response = response
+        html = response.get_data(as_text=True)
+        assert response.status_code == expected_status, (
+            f"{what} answered {response.status_code}, not {expected_status}:\n{html[:2000]}"
+        )
+        return BeautifulSoup(html, "html.parser")
+
+
+def error_summary(page) -> list[str]:
+    """The messages in the page's error summary, in order ([] when there is none)."""
+    return [normalize_spaces(li.get_text()) for li in page.select(".govuk-error-summary__list li")]
+
+
+def heading(page) -> str:
+    """The page's h1."""
+    [h1] = page.find_all("h1")
+    return normalize_spaces(h1.get_text())
+
+
+@pytest.fixture
+def client_request(client, login_as) -> ClientRequest:
+    """Like notifications-admin's: client_request.get(...) and .post(...) return BeautifulSoup."""
+    return ClientRequest(client, login_as)
