@@ -5,20 +5,22 @@ CI=true a missing PostgreSQL fails the run instead of skipping it.
 """
 from __future__ import annotations
 
+import copy
 import itertools
 import os
 import re
 import shutil
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from flask import url_for
+from flask import Flask, url_for
 from flask.ctx import RequestContext
 from flask.testing import EnvironBuilder, FlaskClient
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import text
+from sqlalchemy import create_engine, event, make_url, text
 
 from app import create_app, timeutil
 from app.extensions import db
@@ -54,16 +56,96 @@ def postgres_migrated():
             pytest.fail(f"{message}, which CI does not allow")
         print(f"\n!!! {message} !!!", file=sys.stderr)
         pytest.skip(message)
-    app = create_app({"DVPO_ENV": "testing", "DATABASE_URL": PG_URL})
+    url = _worker_database(PG_URL)
+    app = create_app({"DVPO_ENV": "testing", "DATABASE_URL": url})
     with app.app_context():
         with db.engine.begin() as conn:  # a clean schema, whatever an earlier run left
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
         db.engine.dispose()
-    app = migrated_app(PG_URL)
+    app = migrated_app(url)
     with app.app_context():
         db.engine.dispose()
-    return PG_URL
+    return url
+
+
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist each worker gets a database of its own on the same server
+    (dvpo_test_gw0, dvpo_test_gw1, ...); without xdist, the database of the URL."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    server = make_url(url)
+    name = f"{server.database}_{worker}"
+    engine = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return server.set(database=name).render_as_string(hide_password=False)
+
+
+class SessionApp:
+    """One app per database backend for the whole session, reset before each test.
+
+    Building an app per test cost more than most tests themselves: registering the
+    blueprints, compiling the URL map, and compiling every template the test rendered.
+    Each test still gets a fresh database (a copy of the migrated SQLite file, or truncated
+    PostgreSQL tables), pristine settings and app attributes, and its own upload folder.
+    """
+
+    def __init__(self, url: str, sqlite_template=None):
+        self.sqlite_template = sqlite_template
+        self.app = create_app({"DVPO_ENV": "testing", "DATABASE_URL": url, "SCHEDULER_IN_PROCESS": "false"})
+        self.app.test_client_class = RequestScopedClient
+        self.app.jinja_env  # noqa: B018 - made now, so the attribute snapshot keeps it (and its templates)
+        if sqlite_template is not None:
+            with self.app.app_context():
+                # No fsync per commit: a test's database is thrown away, and waiting for the
+                # disk was a large share of the suite's wall time on a busy machine.
+                event.listen(db.engine, "connect", _sqlite_without_fsync)
+        self.config = copy.deepcopy(dict(self.app.config))
+        self.attributes = dict(self.app.__dict__)
+
+    def reset(self, upload_folder: str) -> Flask:
+        app = self.app
+        app.config.clear()
+        app.config.update(copy.deepcopy(self.config))
+        app.config["UPLOAD_FOLDER"] = upload_folder
+        # What a test set on the app itself (a template loader, say) goes too.
+        for name in set(app.__dict__) - set(self.attributes):
+            del app.__dict__[name]
+        app.__dict__.update(self.attributes)
+        if self.sqlite_template is not None:
+            with app.app_context():
+                db.engine.dispose()  # every connection to the last test's file is closed
+                path = Path(db.engine.url.database)
+            for leftover in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                leftover.unlink(missing_ok=True)
+            fresh = path.with_name(path.name + ".new")
+            shutil.copy(self.sqlite_template, fresh)
+            os.replace(fresh, path)  # a new file: a connection left open elsewhere keeps the old one
+        return app
+
+
+def _sqlite_without_fsync(dbapi_connection, _connection_record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA synchronous=OFF")
+    cursor.close()
+
+
+@pytest.fixture(scope="session")
+def sqlite_session_app(sqlite_template, tmp_path_factory) -> SessionApp:
+    path = tmp_path_factory.mktemp("live") / "test.sqlite3"
+    shutil.copy(sqlite_template, path)
+    return SessionApp(f"sqlite:///{path}", sqlite_template)
+
+
+@pytest.fixture(scope="session")
+def postgresql_session_app(postgres_migrated) -> SessionApp:
+    return SessionApp(postgres_migrated)
 
 
 def _truncate_postgres() -> None:
@@ -89,15 +171,8 @@ class RequestScopedClient(FlaskClient):
 
 @pytest.fixture(params=BACKENDS)
 def app(request, tmp_path):
-    if request.param == "sqlite":
-        path = tmp_path / "test.sqlite3"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        url = f"sqlite:///{path}"
-    else:
-        url = request.getfixturevalue("postgres_migrated")
-    application = create_app({"DVPO_ENV": "testing", "DATABASE_URL": url, "SCHEDULER_IN_PROCESS": "false",
-                              "UPLOAD_FOLDER": str(tmp_path / "uploads")})
-    application.test_client_class = RequestScopedClient
+    shared = request.getfixturevalue(f"{request.param}_session_app")
+    application = shared.reset(upload_folder=str(tmp_path / "uploads"))
     with application.app_context():
         if request.param == "postgresql":
             _truncate_postgres()
