@@ -272,7 +272,7 @@ class ClientRequest:
     url_for from the keyword arguments. Arguments for the request itself start with "_".
     """
 
-    def __init__(self, client, login_as):
+    def __init__(self, client, login_as=None):
         self.client = client
         self._login_as = login_as
         self.response = None  # the last response, for headers
@@ -333,6 +333,16 @@ def heading(page) -> str:
     """The page's h1."""
     [h1] = page.find_all("h1")
     return normalize_spaces(h1.get_text())
+
+
+def table_rows(table) -> list[dict[str, str]]:
+    """A table's body rows as {column heading: cell text}, whitespace normalised."""
+    headings = [normalize_spaces(th.get_text()) for th in table.select("thead th")]
+    rows = []
+    for tr in table.select("tbody tr"):
+        cells = [normalize_spaces(td.get_text()) for td in tr.find_all(["td", "th"])]
+        rows.append(dict(zip(headings, cells, strict=True)))
+    return rows
 
 
 @pytest.fixture
