@@ -1,4 +1,5 @@
-"""Session-wide settings for every suite: garbage collection tuned for a test run.
+"""Session-wide settings for every suite: garbage collection tuned for a test run, and
+under pytest-xdist the browser tests kept together in one worker.
 
 A test run allocates a great many short-lived objects (requests, ORM rows, parsed pages)
 on top of a large, long-lived heap (the app, SQLAlchemy, Jinja, Playwright, Hypothesis).
@@ -10,6 +11,8 @@ still collected, only later.
 from __future__ import annotations
 
 import gc
+
+import pytest
 
 GEN0_THRESHOLD = 50_000  # Python's default is 700
 
@@ -23,3 +26,14 @@ def pytest_collection_finish(session):  # noqa: ARG001
     # Everything imported and built to collect the tests lives to the end of the run.
     gc.collect()
     gc.freeze()
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    # With `--dist loadgroup` (scripts/run-tests) every browser test runs in the same worker,
+    # one after another: two Chromiums and two live servers at once on a small machine only
+    # make both slower and flakier. Without xdist the mark does nothing.
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
