@@ -329,6 +329,11 @@ def error_summary(page) -> list[str]:
     return [normalize_spaces(li.get_text()) for li in page.select(".govuk-error-summary__list li")]
 
 
+def flash_messages(page) -> list[str]:
+    """The messages flashed at the top of the page, in order."""
+    return [normalize_spaces(p.get_text()) for p in page.select("main .govuk-notification-banner__heading")]
+
+
 def heading(page) -> str:
     """The page's h1."""
     [h1] = page.find_all("h1")
