@@ -11,6 +11,7 @@ still collected, only later.
 from __future__ import annotations
 
 import gc
+import os
 
 import pytest
 
@@ -28,12 +29,19 @@ def pytest_collection_finish(session):  # noqa: ARG001
     gc.freeze()
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the group marks
 def pytest_collection_modifyitems(config, items):
     if not config.pluginmanager.hasplugin("xdist"):
         return
     # With `--dist loadgroup` (scripts/run-tests) every browser test runs in the same worker,
     # one after another: two Chromiums and two live servers at once on a small machine only
     # make both slower and flakier. Without xdist the mark does nothing.
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
+    browser = [item for item in items if item.get_closest_marker("browser")]
+    for item in browser:
+        item.add_marker(pytest.mark.xdist_group("browser"))
+    if os.environ.get("PYTEST_XDIST_WORKER") and browser:
+        # In the workers (each collects the same list), the browser tests go first, so their
+        # worker starts them at once and the other worker takes the rest meanwhile; last,
+        # they ran alone on one core at the end of the run.
+        others = [item for item in items if not item.get_closest_marker("browser")]
+        items[:] = browser + others
