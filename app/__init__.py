@@ -22,11 +22,13 @@ def create_app(config: dict | None = None) -> Flask:
     _configure_logging()
 
     from app import models  # noqa: F401 - registers the models with SQLAlchemy
+    from app.services import users
 
     db.init_app(app)
     _init_sqlite(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
+    users.init_app(app)  # Argon2 parameters: cheap under testing only
     _init_login(app)
     _register_blueprints(app)
     _register_templates(app)

@@ -1,6 +1,7 @@
 """Shared by the integration, browser and benchmark suites: a real app on a migrated database."""
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -20,18 +21,55 @@ ORDINARY_MOMENT = datetime(2026, 11, 17, 10, 0, tzinfo=LONDON)
 
 
 def migrated_app(database_url: str, *, demo_data: bool = False, **settings) -> Flask:
-    """An app in testing mode whose database has been built by the real migrations."""
+    """An app in testing mode whose database has been built by the real migrations.
+
+    A new SQLite file is a copy of one this process migrated earlier (the migrations run
+    once per process, not once per browser test); any other database is migrated in place.
+    """
     import tempfile
 
     settings.setdefault("UPLOAD_FOLDER", tempfile.mkdtemp(prefix="dvpo-uploads-"))
-    app = create_app({"DVPO_ENV": "testing", "DATABASE_URL": database_url, "SCHEDULER_IN_PROCESS": "false", **settings})
+    config = {"DVPO_ENV": "testing", "DATABASE_URL": database_url, "SCHEDULER_IN_PROCESS": "false", **settings}
+    sqlite_file = _new_sqlite_file(database_url)
+    if sqlite_file is not None:
+        shutil.copy(_migrated_sqlite_template(), sqlite_file)
+    app = create_app(config)
     with app.app_context():
-        upgrade()
+        if sqlite_file is None:
+            upgrade()
         if demo_data:
             from app.demo import seed
 
             seed()
     return app
+
+
+def _new_sqlite_file(database_url: str) -> Path | None:
+    """The path of a SQLite URL's file when it is absolute and does not exist yet, else None
+    (Flask-SQLAlchemy reads relative paths from the instance folder)."""
+    prefix = "sqlite:///"
+    if not database_url.startswith(prefix) or "?" in database_url:
+        return None
+    path = Path(database_url[len(prefix):])
+    if not path.is_absolute() or path.name == ":memory:" or path.exists():
+        return None
+    return path
+
+
+@functools.cache
+def _migrated_sqlite_template() -> Path:
+    """A SQLite file built by the real migrations, once per process."""
+    import tempfile
+
+    path = Path(tempfile.mkdtemp(prefix="dvpo-migrated-")) / "template.sqlite3"
+    app = create_app({"DVPO_ENV": "testing", "DATABASE_URL": f"sqlite:///{path}", "SCHEDULER_IN_PROCESS": "false",
+                      "UPLOAD_FOLDER": str(path.parent / "uploads")})
+    with app.app_context():
+        upgrade()
+        from app.extensions import db
+
+        db.engine.dispose()  # closed: the file is complete, with no write-ahead log beside it
+    return path
 
 
 def pdf_pages(pdf: bytes, tmp_path: Path) -> list[str]:

@@ -1,11 +1,13 @@
 """Accounts: creating them and logging in, with lock-out after repeated failures."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
+from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -14,12 +16,42 @@ from app.services import ValidationFailed, audit
 from app.services.transaction import commits
 from app.timeutil import utcnow
 
-_hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
-# Verified against when the e-mail is unknown, so a wrong e-mail takes as long as a wrong
-# password and the response time does not reveal which accounts exist.
-_DUMMY_HASH = _hasher.hash("not a real password")
+# Argon2id with the library's current recommended parameters (what PasswordHasher() uses):
+# development and production.
+STRONG_HASH_PARAMETERS = profiles.RFC_9106_LOW_MEMORY
+# The testing configuration only: the cheapest Argon2id the library allows, so the suites do
+# not spend most of their time hashing. Salt and hash keep their full length.
+TESTING_HASH_PARAMETERS = replace(
+    profiles.CHEAPEST, salt_len=STRONG_HASH_PARAMETERS.salt_len, hash_len=STRONG_HASH_PARAMETERS.hash_len
+)
 
 MIN_PASSWORD_LENGTH = 12
+
+
+class _Passwords:
+    """The app's password hasher, and a hash to verify against when the e-mail is unknown,
+    so a wrong e-mail takes as long as a wrong password and the response time does not
+    reveal which accounts exist."""
+
+    def __init__(self, hasher: PasswordHasher):
+        self.hasher = hasher
+        self.dummy_hash = hasher.hash("not a real password")
+
+
+def init_app(app: Flask) -> None:
+    """Choose the Argon2 parameters from the app's settings (create_app calls this)."""
+    testing = app.config["DVPO_ENV"] == "testing"
+    parameters = TESTING_HASH_PARAMETERS if testing else STRONG_HASH_PARAMETERS
+    app.extensions["dvpo_passwords"] = _Passwords(PasswordHasher.from_parameters(parameters))
+
+
+def password_hasher() -> PasswordHasher:
+    """The current app's hasher."""
+    return _passwords().hasher
+
+
+def _passwords() -> _Passwords:
+    return current_app.extensions["dvpo_passwords"]
 
 
 class LoginRefused(Exception):
@@ -67,7 +99,7 @@ def create_user(
         rank=(rank or None),
         collar_number=(collar_number or None),
         service_id=service_id if role is Role.CASEWORKER else None,
-        password_hash=_hasher.hash(password),
+        password_hash=password_hasher().hash(password),
         active=True,
         failed_logins=0,
         created_at=utcnow(),
@@ -101,7 +133,7 @@ def authenticate(email: str, password: str, *, max_failures: int, lock_minutes: 
     now = utcnow()
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
-        _verify(_DUMMY_HASH, password)
+        _verify(_passwords().dummy_hash, password)
         raise LoginRefused("Enter a correct email address and password")
     if user.locked_until is not None and user.locked_until > now:
         audit.record(user, "user.login_refused_locked")
@@ -121,8 +153,10 @@ def authenticate(email: str, password: str, *, max_failures: int, lock_minutes: 
         raise LoginRefused("Enter a correct email address and password")
     if not user.active:
         raise LoginRefused("This account has been disabled. Ask an administrator.")
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
+    # A hash made with other parameters (older defaults, another configuration) still
+    # verifies, since Argon2 records them in the hash; it is then re-made with the app's.
+    if password_hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = password_hasher().hash(password)
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
@@ -141,7 +175,7 @@ def unlock(actor: User, user: User) -> None:
 
 def _verify(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash, password)
+        return password_hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 

@@ -5,18 +5,24 @@ CI=true a missing PostgreSQL fails the run instead of skipping it.
 """
 from __future__ import annotations
 
+import copy
 import itertools
 import os
 import re
 import shutil
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
-from flask.testing import FlaskClient
-from sqlalchemy import text
+from bs4 import BeautifulSoup
+from flask import Flask, url_for
+from flask.ctx import RequestContext
+from flask.testing import EnvironBuilder, FlaskClient
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import create_engine, event, make_url, text
 
-from app import create_app, timeutil
+from app import create_app, settings, timeutil
 from app.extensions import db
 from app.models import Role
 from app.services import users
@@ -50,16 +56,97 @@ def postgres_migrated():
             pytest.fail(f"{message}, which CI does not allow")
         print(f"\n!!! {message} !!!", file=sys.stderr)
         pytest.skip(message)
-    app = create_app({"DVPO_ENV": "testing", "DATABASE_URL": PG_URL})
+    url = _worker_database(PG_URL)
+    app = create_app({"DVPO_ENV": "testing", "DATABASE_URL": url})
     with app.app_context():
         with db.engine.begin() as conn:  # a clean schema, whatever an earlier run left
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
         db.engine.dispose()
-    app = migrated_app(PG_URL)
+    app = migrated_app(url)
     with app.app_context():
         db.engine.dispose()
-    return PG_URL
+    return url
+
+
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist each worker gets a database of its own on the same server
+    (dvpo_test_gw0, dvpo_test_gw1, ...); without xdist, the database of the URL."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    server = make_url(url)
+    name = f"{server.database}_{worker}"
+    engine = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return server.set(database=name).render_as_string(hide_password=False)
+
+
+class SessionApp:
+    """One app per database backend for the whole session, reset before each test.
+
+    Building an app per test cost more than most tests themselves: registering the
+    blueprints, compiling the URL map, and compiling every template the test rendered.
+    Each test still gets a fresh database (a copy of the migrated SQLite file, or truncated
+    PostgreSQL tables), pristine settings and app attributes, and its own upload folder.
+    """
+
+    def __init__(self, url: str, sqlite_template=None):
+        self.sqlite_template = sqlite_template
+        self.app = create_app({"DVPO_ENV": "testing", "DATABASE_URL": url, "SCHEDULER_IN_PROCESS": "false"})
+        self.app.test_client_class = RequestScopedClient
+        self.app.jinja_env  # noqa: B018 - made now, so the attribute snapshot keeps it (and its templates)
+        if sqlite_template is not None:
+            with self.app.app_context():
+                # No fsync per commit: a test's database is thrown away, and waiting for the
+                # disk was a large share of the suite's wall time on a busy machine.
+                event.listen(db.engine, "connect", _sqlite_without_fsync)
+        self.config = copy.deepcopy(dict(self.app.config))
+        self.attributes = dict(self.app.__dict__)
+
+    def reset(self, upload_folder: str) -> Flask:
+        app = self.app
+        app.config.clear()
+        app.config.update(copy.deepcopy(self.config))
+        app.config["UPLOAD_FOLDER"] = upload_folder
+        # What a test set on the app itself (a template loader, say) goes too.
+        for name in set(app.__dict__) - set(self.attributes):
+            del app.__dict__[name]
+        app.__dict__.update(self.attributes)
+        settings.init_app(app)  # the typed settings are rebuilt from the pristine config
+        if self.sqlite_template is not None:
+            with app.app_context():
+                db.engine.dispose()  # every connection to the last test's file is closed
+                path = Path(db.engine.url.database)
+            for leftover in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                leftover.unlink(missing_ok=True)
+            fresh = path.with_name(path.name + ".new")
+            shutil.copy(self.sqlite_template, fresh)
+            os.replace(fresh, path)  # a new file: a connection left open elsewhere keeps the old one
+        return app
+
+
+def _sqlite_without_fsync(dbapi_connection, _connection_record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA synchronous=OFF")
+    cursor.close()
+
+
+@pytest.fixture(scope="session")
+def sqlite_session_app(sqlite_template, tmp_path_factory) -> SessionApp:
+    path = tmp_path_factory.mktemp("live") / "test.sqlite3"
+    shutil.copy(sqlite_template, path)
+    return SessionApp(f"sqlite:///{path}", sqlite_template)
+
+
+@pytest.fixture(scope="session")
+def postgresql_session_app(postgres_migrated) -> SessionApp:
+    return SessionApp(postgres_migrated)
 
 
 def _truncate_postgres() -> None:
@@ -85,15 +172,8 @@ class RequestScopedClient(FlaskClient):
 
 @pytest.fixture(params=BACKENDS)
 def app(request, tmp_path):
-    if request.param == "sqlite":
-        path = tmp_path / "test.sqlite3"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        url = f"sqlite:///{path}"
-    else:
-        url = request.getfixturevalue("postgres_migrated")
-    application = create_app({"DVPO_ENV": "testing", "DATABASE_URL": url, "SCHEDULER_IN_PROCESS": "false",
-                              "UPLOAD_FOLDER": str(tmp_path / "uploads")})
-    application.test_client_class = RequestScopedClient
+    shared = request.getfixturevalue(f"{request.param}_session_app")
+    application = shared.reset(upload_folder=str(tmp_path / "uploads"))
     with application.app_context():
         if request.param == "postgresql":
             _truncate_postgres()
@@ -131,7 +211,28 @@ def make_user(app):
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
+def csrf_token(client) -> str:
+    """The CSRF token a page would carry for the client's session, without loading a page.
+
+    Flask-WTF keeps a random value in the session and signs it into each token: this does
+    what rendering a form would, in a request context bound to the client's own session,
+    which is then saved back into the client's cookie.
+    """
+    application = client.application
+    builder = EnvironBuilder(application)
+    try:
+        environ = builder.get_environ()
+    finally:
+        builder.close()
+    # A fresh app context too: generate_csrf caches its token in `g`, which must not outlive
+    # this call (the session, and so the token, changes at log-in).
+    with client.session_transaction() as session, application.app_context(), \
+            RequestContext(application, environ, session=session):
+        return generate_csrf()
+
+
 def csrf_from(client, url: str = "/login") -> str:
+    """Load `url` and read the CSRF token from its form (the page must carry one)."""
     html = client.get(url).get_data(as_text=True)
     match = CSRF_RE.search(html)
     assert match, f"no csrf_token on {url}"
@@ -139,7 +240,8 @@ def csrf_from(client, url: str = "/login") -> str:
 
 
 def login(client, user, password: str = PASSWORD):
-    token = csrf_from(client, "/login")
+    """Post the log-in form (one request: the token comes from the session, not a page)."""
+    token = csrf_token(client)
     return client.post("/login", data={"email": user.email, "password": password, "csrf_token": token})
 
 
@@ -151,6 +253,105 @@ def login_as(client, make_user):
         user = make_user(role, **kwargs)
         response = login(client, user)
         assert response.status_code == 302, response.get_data(as_text=True)
-        return user, csrf_from(client, "/account")
+        return user, csrf_token(client)  # log-in starts a new session, so a new token
 
     return do
+
+
+# ------------------------------------------------------------------ parsed pages
+
+
+def normalize_spaces(text: str) -> str:
+    """Text with every run of whitespace (newlines from templates too) made one space."""
+    return " ".join(text.split())
+
+
+class ClientRequest:
+    """Requests through the test client that check the status and return the parsed page.
+
+    `target` is a URL ("/dashboard?page=2") or an endpoint ("cases.dashboard") built with
+    url_for from the keyword arguments. Arguments for the request itself start with "_".
+    """
+
+    def __init__(self, client, login_as=None):
+        self.client = client
+        self._login_as = login_as
+        self.response = None  # the last response, for headers
+
+    def login_as(self, role: Role, **kwargs):
+        """Log in a new user with `role` (see the login_as fixture); returns the user."""
+        user, _token = self._login_as(role, **kwargs)
+        return user
+
+    def url(self, target: str, **kwargs) -> str:
+        if target.startswith("/"):
+            assert not kwargs, f"{target} is a URL: keyword arguments {kwargs} would be ignored"
+            return target
+        with self.client.application.test_request_context():
+            return url_for(target, **kwargs)
+
+    def get(self, target: str, _expected_status: int = 200, _headers: dict | None = None,
+            _follow_redirects: bool = False, **kwargs) -> BeautifulSoup:
+        url = self.url(target, **kwargs)
+        response = self.client.get(url, headers=_headers, follow_redirects=_follow_redirects)
+        return self._page(response, f"GET {url}", _expected_status)
+
+    def post(self, target: str, _data: dict | None = None, _expected_status: int | None = None,
+             _expected_redirect: str | None = None, _headers: dict | None = None,
+             _follow_redirects: bool = False, _csrf_token: bool = True, **kwargs) -> BeautifulSoup:
+        """POST `_data` with the session's CSRF token added (unless _csrf_token=False or _data
+        has one). Expects a redirect (302) unless told otherwise or following redirects (200);
+        `_expected_redirect` checks its Location."""
+        if _expected_status is None:
+            _expected_status = 200 if _follow_redirects else 302
+        url = self.url(target, **kwargs)
+        data = dict(_data or {})
+        if _csrf_token:
+            data.setdefault("csrf_token", csrf_token(self.client))
+        response = self.client.post(url, data=data, headers=_headers, follow_redirects=_follow_redirects)
+        page = self._page(response, f"POST {url}", _expected_status)
+        if _expected_redirect is not None:
+            assert response.headers.get("Location") == _expected_redirect, (
+                f"POST {url} redirected to {response.headers.get('Location')!r}, not {_expected_redirect!r}"
+            )
+        return page
+
+    def _page(self, response, what: str, expected_status: int) -> BeautifulSoup:
+        self.response = response
+        html = response.get_data(as_text=True)
+        assert response.status_code == expected_status, (
+            f"{what} answered {response.status_code}, not {expected_status}:\n{html[:2000]}"
+        )
+        return BeautifulSoup(html, "html.parser")
+
+
+def error_summary(page) -> list[str]:
+    """The messages in the page's error summary, in order ([] when there is none)."""
+    return [normalize_spaces(li.get_text()) for li in page.select(".govuk-error-summary__list li")]
+
+
+def flash_messages(page) -> list[str]:
+    """The messages flashed at the top of the page, in order."""
+    return [normalize_spaces(p.get_text()) for p in page.select("main .govuk-notification-banner__heading")]
+
+
+def heading(page) -> str:
+    """The page's h1."""
+    [h1] = page.find_all("h1")
+    return normalize_spaces(h1.get_text())
+
+
+def table_rows(table) -> list[dict[str, str]]:
+    """A table's body rows as {column heading: cell text}, whitespace normalised."""
+    headings = [normalize_spaces(th.get_text()) for th in table.select("thead th")]
+    rows = []
+    for tr in table.select("tbody tr"):
+        cells = [normalize_spaces(td.get_text()) for td in tr.find_all(["td", "th"])]
+        rows.append(dict(zip(headings, cells, strict=True)))
+    return rows
+
+
+@pytest.fixture
+def client_request(client, login_as) -> ClientRequest:
+    """Like notifications-admin's: client_request.get(...) and .post(...) return BeautifulSoup."""
+    return ClientRequest(client, login_as)

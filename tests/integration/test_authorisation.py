@@ -17,7 +17,7 @@ from app.models import (
 )
 from app.models.audit import AppendOnlyError
 from app.services import ValidationFailed, authorisation
-from tests.integration.conftest import DEFAULT_NOW, csrf_from, login
+from tests.integration.conftest import DEFAULT_NOW, csrf_token, login
 from tests.integration.factories import all_met, make_authoriser, open_case, submitted_case
 from tests.support import count_queries, pdf_pages
 
@@ -212,7 +212,7 @@ def test_refusal_reason_reaches_the_officer_and_a_new_application_keeps_history(
     login(officer_client, officer)
     html = officer_client.get(f"/cases/{case.id}/application").get_data(as_text=True)
     assert "Bail conditions already protect V." in html and "Start a new application from this one" in html
-    officer_client.post(f"/cases/{case.id}/application/restart", data={"csrf_token": csrf_from(officer_client, "/account")})
+    officer_client.post(f"/cases/{case.id}/application/restart", data={"csrf_token": csrf_token(officer_client)})
     db.session.refresh(case)
     numbers = [(a.number, a.status) for a in case.applications]
     assert numbers == [(1, ApplicationStatus.REFUSED), (2, ApplicationStatus.DRAFT)]

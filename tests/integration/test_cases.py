@@ -7,7 +7,7 @@ from app.domain.deadlines import hearing_deadline
 from app.domain.timefmt import format_instant
 from app.extensions import db
 from app.models import AuditEntry, Case, CaseState, PersonKind, Role
-from tests.integration.conftest import DEFAULT_NOW
+from tests.integration.conftest import DEFAULT_NOW, ClientRequest, error_summary, flash_messages, normalize_spaces
 from tests.integration.factories import authorised_case, open_case, served_case
 
 
@@ -55,58 +55,70 @@ def test_officer_opens_a_case_and_it_is_audited(client, login_as):
     assert entry.user_id == officer.id and entry.case_id == case.id
 
 
-def test_under_18_perpetrator_is_refused_and_everything_typed_comes_back(client, login_as):
-    officer, token = login_as(Role.OFFICER)
+def refused_new_case(client_request, officer, **overrides):
+    """Post the new-case form expecting it back with errors; the parsed page."""
+    data = new_case_form(None, officer, **overrides)
+    del data["csrf_token"]  # client_request adds the session's
+    return client_request.post("cases.new_case", _data=data, _expected_status=200)
+
+
+def typed_values(page, *ids: str) -> list[str]:
+    return [page.select_one(f"form [id='{id_}']")["value"] for id_ in ids]
+
+
+def test_under_18_perpetrator_is_refused_and_everything_typed_comes_back(client_request):
+    officer = client_request.login_as(Role.OFFICER)
     sixteen = (DEFAULT_NOW - timedelta(days=16 * 365)).strftime("%Y-%m-%d")
-    response = client.post("/cases/new", data=new_case_form(token, officer, perpetrator_dob=sixteen))
-    html = response.get_data(as_text=True)
-    assert response.status_code == 200
-    assert "There is a problem" in html
-    assert "The perpetrator must be 18 or over" in html
-    for typed in ("Adam Testperson", "Beth Testperson", "1 Test Street", "Testtown", sixteen):
-        assert typed in html
+    page = refused_new_case(client_request, officer, perpetrator_dob=sixteen)
+    assert normalize_spaces(page.select_one(".govuk-error-summary__title").get_text()) == "There is a problem"
+    assert error_summary(page) == [
+        "The perpetrator must be 18 or over: a DVPN cannot be issued against a person under 18 "
+        "(Crime and Security Act 2010 s.24(1))"
+    ]
+    assert typed_values(page, "perpetrator_name", "victims-0-full_name", "address_line_1", "town", "perpetrator_dob") == [
+        "Adam Testperson", "Beth Testperson", "1 Test Street", "Testtown", sixteen,
+    ]
     assert db.session.scalar(select(Case)) is None
 
 
-def test_rubbish_dates_and_missing_fields_get_clear_errors_not_500(client, login_as):
-    officer, token = login_as(Role.OFFICER)
-    data = new_case_form(
-        token, officer, perpetrator_dob="31/02/1985", incident_time="25:99",
+def test_rubbish_dates_and_missing_fields_get_clear_errors_not_500(client_request):
+    officer = client_request.login_as(Role.OFFICER)
+    page = refused_new_case(
+        client_request, officer, perpetrator_dob="31/02/1985", incident_time="25:99",
         town="", postcode="NOT A POSTCODE", risk_level="catastrophic", area="Atlantis",
         officer_in_case_id="not-a-number", **{"victims-0-relationship": ""},
     )
-    response = client.post("/cases/new", data=data)
-    html = response.get_data(as_text=True)
-    assert response.status_code == 200
-    assert "Date of birth must be a real date" in html
-    assert "must be a time on the 24-hour clock" in html
-    assert "Enter the town or city" in html
-    assert "Enter a real postcode" in html
-    assert "Choose the relationship" in html
-    assert "31/02/1985" in html and "NOT A POSTCODE" in html
+    errors = " | ".join(error_summary(page))
+    for message in ("Date of birth must be a real date", "must be a time on the 24-hour clock", "Enter the town or city",
+                    "Enter a real postcode", "Choose the relationship"):
+        assert message in errors
+    assert typed_values(page, "perpetrator_dob", "postcode") == ["31/02/1985", "NOT A POSTCODE"]
 
 
-def test_incident_in_the_future_is_refused(client, login_as):
-    officer, token = login_as(Role.OFFICER)
+def test_incident_in_the_future_is_refused(client_request):
+    officer = client_request.login_as(Role.OFFICER)
     tomorrow = (DEFAULT_NOW + timedelta(days=1)).astimezone(LONDON)
-    response = client.post("/cases/new", data=new_case_form(token, officer, incident_date=tomorrow.strftime("%Y-%m-%d")))
-    assert "The incident cannot be in the future" in response.get_data(as_text=True)
+    page = refused_new_case(client_request, officer, incident_date=tomorrow.strftime("%Y-%m-%d"))
+    [error] = error_summary(page)
+    assert "The incident cannot be in the future" in error
 
 
-def test_time_skipped_by_the_clocks_going_forward_is_refused(client, login_as):
-    officer, token = login_as(Role.OFFICER)
-    response = client.post("/cases/new", data=new_case_form(token, officer, incident_date="2026-03-29", incident_time="01:30"))
-    assert "did not exist in London" in response.get_data(as_text=True)
+def test_time_skipped_by_the_clocks_going_forward_is_refused(client_request):
+    officer = client_request.login_as(Role.OFFICER)
+    page = refused_new_case(client_request, officer, incident_date="2026-03-29", incident_time="01:30")
+    [error] = error_summary(page)
+    assert "did not exist in London" in error
 
 
-def test_add_another_victim_returns_the_form_with_one_more_row_and_keeps_input(client, login_as):
-    officer, token = login_as(Role.OFFICER)
-    data = new_case_form(token, officer, add_victim="Add another victim")
-    del data["save"]
-    html = client.post("/cases/new", data=data).get_data(as_text=True)
-    assert 'name="victims-1-full_name"' in html
-    assert "Beth Testperson" in html
-    assert "There is a problem" not in html
+def test_add_another_victim_returns_the_form_with_one_more_row_and_keeps_input(client_request):
+    officer = client_request.login_as(Role.OFFICER)
+    data = new_case_form(None, officer, add_victim="Add another victim")
+    del data["save"], data["csrf_token"]
+    page = client_request.post("cases.new_case", _data=data, _expected_status=200)
+    victims = [field["name"] for field in page.select("form input[name$='-full_name'][name^='victims-']")]
+    assert victims == ["victims-0-full_name", "victims-1-full_name"]
+    assert typed_values(page, "victims-0-full_name") == ["Beth Testperson"]
+    assert page.select_one(".govuk-error-summary") is None
     assert db.session.scalar(select(Case)) is None
 
 
@@ -148,40 +160,40 @@ def test_recording_service_starts_the_hearing_clock(client, login_as):
     assert entry.detail["served_at"] == served.isoformat()
 
 
-def test_service_cannot_be_in_the_future_or_before_the_incident(client, login_as):
-    officer, token = login_as(Role.OFFICER)
+def test_service_cannot_be_in_the_future_or_before_the_incident(client_request):
+    officer = client_request.login_as(Role.OFFICER)
     case = authorised_case(officer, incident_at=DEFAULT_NOW - timedelta(hours=5))
     for when, message in [
         (DEFAULT_NOW + timedelta(hours=2), "cannot be in the future"),
         (DEFAULT_NOW - timedelta(hours=7), "cannot be before the incident"),
     ]:
         local = when.astimezone(LONDON)
-        response = client.post(f"/cases/{case.id}/serve", data={
-            "csrf_token": token, "served_date": f"{local:%Y-%m-%d}", "served_time": f"{local:%H:%M}",
+        page = client_request.post("cases.serve", case_id=case.id, _expected_status=200, _data={
+            "served_date": f"{local:%Y-%m-%d}", "served_time": f"{local:%H:%M}",
         })
-        html = response.get_data(as_text=True)
-        assert response.status_code == 200 and message in html
-        assert f"{local:%H:%M}" in html  # what was typed comes back
+        [error] = error_summary(page)
+        assert message in error
+        assert typed_values(page, "served_time") == [f"{local:%H:%M}"]  # what was typed comes back
     db.session.refresh(case)
     assert case.state is CaseState.AUTHORISED and case.served_at is None
 
 
-def test_a_notice_that_is_not_authorised_cannot_be_served(client, login_as):
-    officer, token = login_as(Role.OFFICER)
+def test_a_notice_that_is_not_authorised_cannot_be_served(client_request):
+    officer = client_request.login_as(Role.OFFICER)
     case = open_case(officer, incident_at=DEFAULT_NOW - timedelta(hours=5))
-    response = client.post(f"/cases/{case.id}/serve", data={"csrf_token": token, "served_date": "2026-11-16", "served_time": "09:30"})
-    assert response.status_code == 302
-    assert "Service cannot be recorded" in client.get(response.headers["Location"]).get_data(as_text=True)
+    client_request.post("cases.serve", case_id=case.id, _data={"served_date": "2026-11-16", "served_time": "09:30"})
+    [message] = flash_messages(client_request.get(client_request.response.headers["Location"]))
+    assert "Service cannot be recorded" in message
     db.session.refresh(case)
     assert case.state is CaseState.DRAFT and case.served_at is None
 
 
-def test_a_served_case_cannot_be_served_again(client, login_as):
-    officer, token = login_as(Role.OFFICER)
+def test_a_served_case_cannot_be_served_again(client_request):
+    officer = client_request.login_as(Role.OFFICER)
     case = served_case(officer)
-    response = client.post(f"/cases/{case.id}/serve", data={"csrf_token": token, "served_date": "2026-11-16", "served_time": "09:30"})
-    assert response.status_code == 302
-    assert "cannot be recorded" in client.get(response.headers["Location"]).get_data(as_text=True)
+    client_request.post("cases.serve", case_id=case.id, _data={"served_date": "2026-11-16", "served_time": "09:30"})
+    [message] = flash_messages(client_request.get(client_request.response.headers["Location"]))
+    assert "cannot be recorded" in message
     assert db.session.get(Case, case.id).served_at == DEFAULT_NOW - timedelta(hours=1)
 
 
@@ -214,7 +226,8 @@ def test_area_officer_sees_only_their_area_or_their_own_cases(client, make_user,
     assert client.get(f"/cases/{south_case.id}").status_code == 404
     assert client.get(f"/cases/{south_case.id}/clocks").status_code == 404
     assert client.get(f"/cases/{south_case.id}/serve").status_code == 404
-    dashboard = client.get("/dashboard").get_data(as_text=True)
-    assert north_case.reference in dashboard and own_south_case.reference in dashboard
-    assert south_case.reference not in dashboard
+    dashboard = ClientRequest(client).get("cases.dashboard")
+    listed = [row.td.a.get_text(strip=True) for row in dashboard.select("tbody#case-rows tr")]
+    assert sorted(listed) == sorted([north_case.reference, own_south_case.reference])
+    assert south_case.reference not in str(dashboard)  # nowhere on the page
     assert not db.session.scalars(select(AuditEntry).where(AuditEntry.case_id == south_case.id, AuditEntry.action == "case.viewed")).all()

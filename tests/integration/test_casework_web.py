@@ -16,7 +16,7 @@ from app.models import AuditEntry, Case, ContactAttempt, ReferralStatus, Role
 from app.services import casework, referral_queries, referrals
 from app.services.calendar import load_calendar
 from app.timeutil import frozen_at, utcnow
-from tests.integration.conftest import csrf_from, login
+from tests.integration.conftest import csrf_token, login
 from tests.integration.factories import granted_case, served_case, support_service
 
 
@@ -54,7 +54,7 @@ def caseworker(client, make_user, service):
     """A caseworker of `service`, logged in; returns (user, csrf token)."""
     user = make_user(Role.CASEWORKER, service_id=service.id)
     assert login(client, user).status_code == 302
-    return user, csrf_from(client, "/account")
+    return user, csrf_token(client)
 
 
 def attempt_form(token, **fields):
@@ -189,7 +189,7 @@ def test_declined_with_a_call_near_the_end_shows_the_follow_up_task_when_due(
     assert "Contact made: no more attempts are suggested." in page
     with frozen_at(due + timedelta(hours=9)):
         login(client, user)
-        token = csrf_from(client, "/account")
+        token = csrf_token(client)
         page = client.get(f"/referrals/{referral.id}").get_data(as_text=True)
         assert 'id="follow-up-task"' in page and "Mark follow-up call done" in page
         assert "Follow-up call due" in client.get("/referrals/inbox").get_data(as_text=True)
@@ -233,7 +233,7 @@ def test_return_to_police(client, caseworker, officer, service):
                 utcnow(), ContactMethod.WITHHELD_CALL, ContactOutcome.NO_ANSWER), load_calendar())
     with frozen_at(utcnow() + timedelta(hours=5)):
         login(client, user)
-        token = csrf_from(client, "/account")
+        token = csrf_token(client)
         form = client.get(f"/referrals/{referral.id}/return").get_data(as_text=True)
         assert "No contact made after 2 attempts." in form
         blank = client.post(f"/referrals/{referral.id}/return", data={"csrf_token": token, "reason": ""})

@@ -4,33 +4,52 @@ from app import timeutil
 from app.domain.deadlines import hearing_deadline
 from app.domain.timefmt import format_instant
 from app.models import Role
-from tests.integration.conftest import DEFAULT_NOW
+from tests.integration.conftest import DEFAULT_NOW, normalize_spaces
 from tests.integration.factories import open_case, served_case
 from tests.support import count_queries
 
+COLUMNS = ["Reference", "Perpetrator", "Status", "Clock", "Officer in the case", "Area"]
 
-def row_of(html: str, reference: str) -> str:
+
+def case_rows(page):
     # In the table of cases: the panels above it (referrals, texts) name cases too.
-    start = html.index(reference, html.find('id="case-rows"') + 1)
-    return html[start: html.index("</tr>", start)]
+    return page.select_one("tbody#case-rows").find_all("tr")
 
 
-def test_dashboard_rows_show_reference_perpetrator_status_and_clock(client, login_as):
-    officer, _ = login_as(Role.OFFICER)
+def references(page) -> list[str]:
+    return [row.td.a.get_text(strip=True) for row in case_rows(page)]
+
+
+def row_of(page, reference: str) -> dict:
+    """The table row whose Reference cell links `reference`, as {column: cell}."""
+    head = page.select("table thead th")
+    if head:  # the whole page (the htmx partial is the table body alone)
+        assert [normalize_spaces(th.get_text()) for th in head] == COLUMNS
+    [row] = [row for row in case_rows(page) if row.td.a and row.td.a.get_text(strip=True) == reference]
+    return dict(zip(COLUMNS, row.find_all("td"), strict=True))
+
+
+def test_dashboard_rows_show_reference_perpetrator_status_and_clock(client_request):
+    officer = client_request.login_as(Role.OFFICER)
     served = served_case(officer, served_at=DEFAULT_NOW - timedelta(hours=1))
     draft = open_case(officer)
-    html = client.get("/dashboard").get_data(as_text=True)
-    row = row_of(html, served.reference)
+    page = client_request.get("cases.dashboard")
+    row = row_of(page, served.reference)
     deadline = hearing_deadline(served.served_at, 48)
-    assert "Adam Testperson" in row and "Served" in row
-    assert "Hearing deadline" in row and format_instant(deadline) in row
-    assert 'data-clock-status="green"' in row and "1 day 23 h left" in row
-    assert 'data-clock-status="none"' in row_of(html, draft.reference)
-    assert 'hx-trigger="every 30s"' in html and 'hx-get="/dashboard/rows?page=1"' in html
+    assert normalize_spaces(row["Perpetrator"].get_text()) == "Adam Testperson"
+    assert normalize_spaces(row["Status"].strong.get_text()) == "Served"
+    clock = row["Clock"]
+    assert clock.select_one(".app-clock__name").get_text() == "Hearing deadline"
+    assert clock.select_one(".app-clock__deadline").get_text() == format_instant(deadline)
+    assert clock["data-clock-status"] == "green"
+    assert clock.select_one(".app-clock").get_text() == "1 day 23 h left"
+    assert row_of(page, draft.reference)["Clock"]["data-clock-status"] == "none"
+    rows = page.select_one("tbody#case-rows")
+    assert rows["hx-trigger"] == "every 30s" and rows["hx-get"] == "/dashboard/rows?page=1"
 
 
-def test_clock_turns_amber_at_12_hours_and_red_at_4_hours_and_shows_overdue(client, login_as):
-    officer, _ = login_as(Role.OFFICER)
+def test_clock_turns_amber_at_12_hours_and_red_at_4_hours_and_shows_overdue(client, client_request):
+    officer = client_request.login_as(Role.OFFICER)
     case = served_case(officer, served_at=DEFAULT_NOW - timedelta(hours=1))  # Mon: due Wed 09:00 UTC
     deadline = hearing_deadline(case.served_at, 48)
     for now, status, text in [
@@ -43,35 +62,37 @@ def test_clock_turns_amber_at_12_hours_and_red_at_4_hours_and_shows_overdue(clie
         timeutil.set_frozen(now)
         with client.session_transaction() as session:
             session["last_seen"] = now.isoformat()  # the jump in time is not idleness
-        row = row_of(client.get("/dashboard/rows", headers={"HX-Request": "true"}).get_data(as_text=True), case.reference)
-        assert f'data-clock-status="{status}"' in row, (now, row)
-        assert text in row
+        rows = client_request.get("cases.dashboard_rows", _headers={"HX-Request": "true"})
+        clock = row_of(rows, case.reference)["Clock"]
+        assert clock["data-clock-status"] == status, (now, clock)
+        assert clock.select_one(".app-clock").get_text() == text
 
 
-def test_most_urgent_case_is_listed_first(client, login_as):
-    officer, _ = login_as(Role.OFFICER)
+def test_most_urgent_case_is_listed_first(client_request):
+    officer = client_request.login_as(Role.OFFICER)
     later = served_case(officer, served_at=DEFAULT_NOW - timedelta(hours=1))
     sooner = served_case(officer, served_at=DEFAULT_NOW - timedelta(hours=30))
     draft = open_case(officer)
-    html = client.get("/dashboard").get_data(as_text=True)
-    assert html.index(sooner.reference) < html.index(later.reference) < html.index(draft.reference)
+    page = client_request.get("cases.dashboard")
+    assert references(page) == [sooner.reference, later.reference, draft.reference]
 
 
-def test_empty_dashboard_says_so(client, login_as):
-    login_as(Role.OFFICER)
-    assert "There are no live cases" in client.get("/dashboard").get_data(as_text=True)
+def test_empty_dashboard_says_so(client_request):
+    client_request.login_as(Role.OFFICER)
+    [row] = case_rows(client_request.get("cases.dashboard"))
+    assert normalize_spaces(row.get_text()).startswith("There are no live cases")
 
 
-def test_pagination_keeps_every_case_reachable(app, client, login_as):
+def test_pagination_keeps_every_case_reachable(app, client_request):
     app.config["DASHBOARD_PAGE_SIZE"] = 2
-    officer, _ = login_as(Role.OFFICER)
+    officer = client_request.login_as(Role.OFFICER)
     refs = [open_case(officer).reference for _ in range(5)]
-    seen = ""
+    seen = []
     for page in (1, 2, 3):
-        seen += client.get(f"/dashboard?page={page}").get_data(as_text=True)
-    assert all(ref in seen for ref in refs)
-    assert client.get("/dashboard?page=99").status_code == 200  # clamped, not an error
-    assert client.get("/dashboard?page=-3").status_code == 200
+        seen += references(client_request.get("cases.dashboard", page=page))
+    assert sorted(seen) == sorted(refs)  # every case once: none lost, none repeated
+    client_request.get("cases.dashboard", page=99)  # clamped, not an error
+    client_request.get("cases.dashboard", page=-3)
 
 
 def test_dashboard_query_count_does_not_grow_with_cases(client, login_as):

@@ -16,7 +16,7 @@ from app.models import AuditEntry, ConcernStatus, ReferralStatus, Role
 from app.services import casework, referral_queries, referral_sweep, referrals
 from app.services.calendar import load_calendar
 from app.timeutil import frozen_at, utcnow
-from tests.integration.conftest import csrf_from, login
+from tests.integration.conftest import csrf_token, login
 from tests.integration.factories import open_case, sent_referral, served_case, support_service
 from tests.support import count_queries
 
@@ -348,7 +348,7 @@ def test_an_officer_of_another_area_cannot_reach_the_referral(app, client, make_
     concern = casework.report_concern(make_user(Role.CASEWORKER, service_id=service.id), referral,
                                       observed_at=utcnow(), what="Seen nearby.")
     login(client, make_user(Role.OFFICER, area="South"))
-    token = csrf_from(client, "/account")
+    token = csrf_token(client)
     base = f"/cases/{case.id}/referrals"
     for url in (base, f"{base}/{referral.id}/edit", f"{base}/{referral.id}/send", f"{base}/{referral.id}/marac",
                 f"{base}/{referral.id}/return-seen", f"{base}/{referral.id}/concerns/{concern.id}"):

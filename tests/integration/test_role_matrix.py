@@ -16,7 +16,7 @@ from app.services.casework import report_concern
 from app.services.court import add_document
 from app.services.referrals import ReferralSettings
 from app.uploads import UploadStore
-from tests.integration.conftest import csrf_from, login
+from tests.integration.conftest import csrf_token, login
 from tests.integration.factories import sent_referral, served_case, submitted_case, support_service
 
 ROLES = list(Role)
@@ -78,7 +78,7 @@ def test_role_matrix(app, ids, make_user):
         # The caseworker belongs to the service the referral went to, so their pages really render.
         extra = {"service_id": ids["service_id"]} if role is Role.CASEWORKER else {}
         assert login(client, make_user(role, **extra)).status_code == 302
-        token = csrf_from(client, "/account")
+        token = csrf_token(client)
         for rule, method, view in _routes(app):
             url = _url(rule, ids)
             if method == "GET":

@@ -24,7 +24,7 @@ from app.services.calendar import load_calendar
 from app.services.reminders import TextSettings
 from app.timeutil import utcnow
 from app.web.texts_admin.views import csv_cell, mask_number
-from tests.integration.conftest import csrf_from, login
+from tests.integration.conftest import csrf_token, login
 from tests.integration.factories import served_case
 
 ADMIN_ONLY = [("GET", "/admin/texts/"), ("GET", "/admin/texts/plan"), ("POST", "/admin/texts/plan"),
@@ -393,7 +393,7 @@ def test_supervisor_may_view_and_export_the_trial_but_not_switch_it(client, logi
 def test_other_roles_are_refused_everywhere(app, make_user, role):
     client = app.test_client()
     assert login(client, make_user(role)).status_code == 302
-    token = csrf_from(client, "/account")
+    token = csrf_token(client)
     for method, url in ADMIN_ONLY + ADMIN_AND_SUPERVISOR:
         assert client.open(url, method=method, data={"csrf_token": token}).status_code == 403, (role, method, url)
     assert "trial.exported" not in actions()

@@ -285,6 +285,9 @@ def test_sniff_never_raises_on_arbitrary_bytes(data):
         (PDF, "statement.txt", "pdf", "pdf"),  # the content decides, not the name
         (PNG, "photo", "png", "png"),
     ],
+    # Named ids: the DOCX bytes hold the zip's timestamp, and under pytest-xdist every worker
+    # must collect the same test ids.
+    ids=["pdf", "jpeg", "png", "docx", "pdf-named-txt", "png-without-extension"],
 )
 def test_save_stores_allowed_files(store, root, content, name, kind, extension):
     stored = store.save(io.BytesIO(content), name)
