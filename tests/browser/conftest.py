@@ -112,8 +112,10 @@ class BrowserProblems:
 
     def _request_failed(self, request) -> None:
         failure = request.failure or ""
-        # Leaving a page cancels its in-flight requests (an htmx poll, say): not a fault.
-        if "ERR_ABORTED" in failure and request.resource_type in ("fetch", "xhr"):
+        # Leaving a page cancels what it was still fetching (an htmx poll, or a script or
+        # stylesheet when a click navigates before it arrived): not a fault. A cancelled
+        # navigation itself still is.
+        if "ERR_ABORTED" in failure and not request.is_navigation_request():
             return
         self.add(f"request failed: {request.method} {request.url}: {failure}")
 
