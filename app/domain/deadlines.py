@@ -90,22 +90,42 @@ def hearing_deadline(
 
 
 def breach_court_deadline(
-    arrested_at: datetime, calendar: Calendar | None = None
+    arrested_at: datetime, calendar: Calendar | None = None, *, hearing_at: datetime | None = None
 ) -> datetime:
     """When a person arrested for breach must have been brought before the court.
 
-    Crime and Security Act 2010 s.26(1)(a) and (4) (breach of a DVPN) and s.29(1) and
-    (3) (breach of a DVPO): within 24 hours beginning with the time of the arrest,
-    disregarding the same days as the hearing clock. For a DVPN breach the person must
-    be brought before the court at the DVPO hearing instead if that is sooner; callers
-    take the earlier of this and ``hearing_deadline``.
+    The 24 hours are "the period of 24 hours beginning with the time of the arrest",
+    counted like the hearing clock: any Sunday, Christmas Day, Good Friday and any bank
+    holiday in England and Wales are disregarded. For a breach of a DVPO that is the
+    whole rule (CSA 2010 s.29(1) and (3)); leave ``hearing_at`` out for any order breach.
+
+    A person arrested for breach of the notice must be brought before the court "(a)
+    before the end of the period of 24 hours beginning with the time of the arrest, or
+    (b) if earlier, at the hearing of the application for a domestic abuse protection
+    order against the person" (DAA 2021 s.26(2), for a DAPN), the days disregarded by
+    s.26(4) "In calculating when the period of 24 hours mentioned in subsection (2)(a)
+    ends"; CSA 2010 s.26(1)(a) and (b), and (4), say the same for a DVPN. ``hearing_at`` is that hearing: the listed start of the hearing of the
+    application or, before one is listed, the hearing deadline (chosen by
+    ``services/clock_cache.breach_hearing_at``). The answer is the earlier instant. No
+    day is disregarded for the hearing: it is an instant, not a period.
+
+    ``hearing_at`` before ``arrested_at`` is refused (ValueError): the caller decides
+    what a hearing already under way at the arrest means. Naive datetimes are refused
+    (ValueError).
     """
     arrested_at = _require_aware(arrested_at, "arrested_at")
-    return _count_over_counted_days(
+    plain = _count_over_counted_days(
         arrested_at,
         timedelta(hours=BREACH_HOURS),
         DEFAULT_CALENDAR if calendar is None else calendar,
     )
+    if hearing_at is None:
+        return plain
+    # Compared in UTC: two London datetimes compare by wall clock, an hour out in autumn.
+    hearing_utc = _require_aware(hearing_at, "hearing_at").astimezone(UTC)
+    if hearing_utc < arrested_at.astimezone(UTC):
+        raise ValueError("hearing_at must not be before arrested_at")
+    return hearing_utc.astimezone(LONDON) if hearing_utc < plain.astimezone(UTC) else plain
 
 
 def order_end(

@@ -164,6 +164,93 @@ def test_breach_court_deadline(arrested, expected, why):
 
 
 # --------------------------------------------------------------------------------------
+# Breach of the notice: 24 hours or, if earlier, at the hearing of the application
+# (DAA 2021 s.26(2)(a) and (b); CSA 2010 s.26(1)(a) and (b))
+# --------------------------------------------------------------------------------------
+
+NOTICE_BREACH = [
+    # (arrested, hearing, expected, why); London wall clock unless a zone is given.
+    ("2026-11-16 20:00", "2026-11-17 10:00", "2026-11-17 10:00", "Mon evening arrest, hearing Tue 10:00; 24h = Tue "
+     "20:00: the hearing wins"),
+    ("2026-11-16 20:00", "2026-11-18 10:00", "2026-11-17 20:00", "hearing Wed 10:00 after the 24h (Tue 20:00): 24h "
+     "wins"),
+    ("2026-11-16 20:00", "2026-11-17 20:00", "2026-11-17 20:00", "hearing exactly at the end of the 24h"),
+    ("2026-11-16 20:00", "2026-11-16 20:00", "2026-11-16 20:00", "hearing at the moment of the arrest: now"),
+    ("2026-04-02 20:00", "2026-04-04 10:00", "2026-04-04 10:00", "Easter: Thu 4h + GF skip + Sat 20h = Sat 20:00; "
+     "hearing Sat 10:00 wins"),
+    ("2026-04-02 20:00", "2026-04-07 10:00", "2026-04-04 20:00", "Easter: hearing Tue after Easter Monday, 24h "
+     "(Sat 20:00) wins"),
+    ("2026-04-02 20:00", "2026-04-03 10:00", "2026-04-03 10:00", "a hearing on Good Friday itself still counts: "
+     "it is an instant, no day is disregarded"),
+    ("2026-12-24 23:00", "2026-12-26 10:00", "2026-12-26 10:00", "Christmas: Thu 1h + Christmas skip + Sat 23h = "
+     "Sat 23:00; hearing Sat 10:00 wins"),
+    ("2026-12-24 23:00", "2026-12-29 10:00", "2026-12-26 23:00", "Christmas: hearing Tue 29, 24h (Sat 23:00) wins"),
+    ("2026-11-14 22:00", "2026-11-16 10:00", "2026-11-16 10:00", "Sunday: Sat 2h + Sun skip + Mon 22h = Mon 22:00; "
+     "hearing Mon 10:00 wins"),
+    ("2026-11-14 22:00", "2026-11-16 23:00", "2026-11-16 22:00", "Sunday: hearing Mon 23:00, 24h (Mon 22:00) wins"),
+    ("2026-03-28 22:30", "2026-03-30 10:00", "2026-03-30 10:00", "spring clock change (Sun 29 Mar): Sat 1h30 GMT + "
+     "Sun skip + Mon 22h30 BST = Mon 22:30; hearing Mon 10:00 BST wins"),
+    ("2026-03-28 22:30", "2026-03-30 22:45", "2026-03-30 22:30", "spring clock change: hearing 15 min after the 24h"),
+    ("2026-10-24 22:30", "2026-10-26 10:00", "2026-10-26 10:00", "autumn clock change (Sun 25 Oct): Sat 1h30 BST + "
+     "Sun skip + Mon 22h30 GMT = Mon 22:30; hearing Mon 10:00 GMT wins"),
+    ("2026-10-24 22:30", "2026-10-27 10:00", "2026-10-26 22:30", "autumn clock change: hearing Tue, 24h wins"),
+]
+
+
+@pytest.mark.parametrize(("arrested", "hearing", "expected", "why"), NOTICE_BREACH)
+def test_notice_breach_court_deadline(arrested, hearing, expected, why):
+    got = breach_court_deadline(L(arrested), hearing_at=L(hearing))
+    assert got.tzinfo is LONDON
+    assert got.replace(tzinfo=None) == datetime.fromisoformat(expected), why
+    # The earlier of the two, never later than either.
+    assert utc(got) == min(utc(breach_court_deadline(L(arrested))), utc(L(hearing)))
+    assert breach_court_deadline(L(arrested), DEFAULT_CALENDAR, hearing_at=L(hearing)) == got
+
+
+def test_notice_breach_compares_instants_across_zones():
+    # Autumn change: arrested Sat 24 Oct 2026 10:00 BST; Sat 14h (to 00:00 BST) + Sun skip + Mon
+    # 10h from 00:00 GMT = Mon 26 Oct 10:00 GMT. A hearing given in UTC at 09:30 is 09:30 GMT.
+    arrested = L("2026-10-24 10:00")
+    assert breach_court_deadline(arrested).replace(tzinfo=None) == datetime(2026, 10, 26, 10, 0)
+    got = breach_court_deadline(arrested, hearing_at=datetime(2026, 10, 26, 9, 30, tzinfo=UTC))
+    assert got.tzinfo is LONDON and got.replace(tzinfo=None) == datetime(2026, 10, 26, 9, 30)
+    # Spring: 10:00 BST Mon 30 Mar is 09:00 UTC; a hearing at 09:30 UTC (10:30 BST) still beats 22:30 BST.
+    got = breach_court_deadline(L("2026-03-28 22:30"), hearing_at=datetime(2026, 3, 30, 9, 30, tzinfo=UTC))
+    assert got.replace(tzinfo=None) == datetime(2026, 3, 30, 10, 30)
+    # An arrest given in New York time: the same instant, the same answer.
+    ny = L("2026-11-16 20:00").astimezone(NEW_YORK)
+    assert breach_court_deadline(ny, hearing_at=L("2026-11-17 10:00")) == L("2026-11-17 10:00")
+
+
+def test_notice_breach_extra_bank_holiday_moves_only_the_24_hours():
+    cal = Calendar(frozenset({date(2026, 11, 17)}))
+    # Mon 16 Nov 20:00: Mon 4h + Tue (extra) skip + Wed 20h = Wed 20:00; a hearing Wed 10:00 wins.
+    assert breach_court_deadline(L("2026-11-16 20:00"), cal, hearing_at=L("2026-11-18 10:00")) == L("2026-11-18 10:00")
+    assert breach_court_deadline(L("2026-11-16 20:00"), cal, hearing_at=L("2026-11-19 10:00")) == L("2026-11-18 20:00")
+
+
+@pytest.mark.parametrize(
+    "hearing",
+    [L("2026-11-16 19:59"), L("2026-11-16 20:00") - timedelta(microseconds=1), datetime(2026, 11, 16, 19, 0, tzinfo=UTC)],
+    ids=["a minute before", "a microsecond before", "in UTC, an hour before"],
+)
+def test_notice_breach_hearing_before_the_arrest_is_refused(hearing):
+    with pytest.raises(ValueError, match="hearing_at"):
+        breach_court_deadline(L("2026-11-16 20:00"), hearing_at=hearing)
+
+
+def test_notice_breach_naive_or_wrong_types_are_refused():
+    with pytest.raises(ValueError, match="timezone-aware"):
+        breach_court_deadline(L("2026-11-16 20:00"), hearing_at=datetime(2026, 11, 17, 10, 0))
+    with pytest.raises(ValueError, match="timezone-aware"):
+        breach_court_deadline(datetime(2026, 11, 16, 20, 0), hearing_at=L("2026-11-17 10:00"))
+    with pytest.raises(TypeError):
+        breach_court_deadline(L("2026-11-16 20:00"), hearing_at=date(2026, 11, 17))
+    with pytest.raises(TypeError):  # keyword-only: a positional third argument is a mistake
+        breach_court_deadline(L("2026-11-16 20:00"), DEFAULT_CALENDAR, L("2026-11-17 10:00"))
+
+
+# --------------------------------------------------------------------------------------
 # Admin extra bank holidays
 # --------------------------------------------------------------------------------------
 
@@ -463,6 +550,18 @@ def test_breach_court_deadline_properties(spec, arrested):
     check_clock(arrested, got, timedelta(hours=24), cal)
     # 24 counted hours end no later than 48.
     assert utc(got) <= utc(hearing_deadline(arrested, 48, cal))
+
+
+@settings(max_examples=300, deadline=None)
+@given(spec=extra_specs, arrested=instants, hearing_in=st.timedeltas(timedelta(0), timedelta(days=6)))
+def test_notice_breach_is_the_earlier_of_24_hours_and_the_hearing(spec, arrested, hearing_in):
+    cal = make_calendar(spec, arrested)
+    hearing = (utc(arrested) + hearing_in).astimezone(LONDON)
+    got = breach_court_deadline(arrested, cal, hearing_at=hearing)
+    plain = breach_court_deadline(arrested, cal)
+    assert got.tzinfo is LONDON
+    assert utc(got) == min(utc(plain), utc(hearing))
+    assert utc(arrested) <= utc(got) <= utc(plain)
 
 
 @settings(max_examples=200, deadline=None)
