@@ -44,6 +44,22 @@ class Clock:
 
 
 @dataclass(frozen=True)
+class OpenArrest:
+    """An arrest for breach not yet dealt with by the court.
+
+    ``hearing_at`` is set only for a breach of the notice: the hearing of the application
+    P must be brought to if it comes before the 24 hours end (see
+    ``deadlines.breach_court_deadline``). None for a breach of an order.
+    """
+
+    arrested_at: datetime
+    hearing_at: datetime | None = None
+
+    def court_deadline(self, calendar: Calendar) -> datetime:
+        return deadlines.breach_court_deadline(self.arrested_at, calendar=calendar, hearing_at=self.hearing_at)
+
+
+@dataclass(frozen=True)
 class CaseClockFacts:
     """The stored facts a case's clocks are derived from."""
 
@@ -51,7 +67,7 @@ class CaseClockFacts:
     hearing_window_hours: int | None = None
     hearing_begun: bool = False
     # Arrests for breach not yet dealt with by the court.
-    open_arrests: tuple[datetime, ...] = ()
+    open_arrests: tuple[OpenArrest, ...] = ()
     # The order in force: the day made and its length ("dvpo" or "dapo" rules).
     order_made_on: date | None = None
     order_days: int | None = None
@@ -88,15 +104,17 @@ def case_clocks(
 ) -> list[Clock]:
     """Every clock running on a case: breach clocks first, then the rest by deadline.
 
-    - A person arrested for breach must be brought before the court within 24 hours
-      (CSA 2010 s.26(2)-(3) for a DVPN, s.29 for a DVPO): shown above everything.
+    - A person arrested for breach must be brought before the court within 24 hours,
+      or at the hearing of the application if that is earlier for a breach of the notice
+      (CSA 2010 s.26(1) and (4) for a DVPN, DAA 2021 s.26(2) and (4) for a DAPN; CSA
+      2010 s.29(1) and (3) for a DVPO): shown above everything.
     - The hearing clock runs from service of the notice until the hearing begins
       (CSA 2010 s.27(3)).
     - An order's end (CSA 2010 s.28(10); a DAPO's fixed period under the DAA 2021).
     """
     breach = [
-        _named(BREACH_CLOCK, deadlines.breach_court_deadline(arrested, calendar=calendar), now, thresholds)
-        for arrested in facts.open_arrests
+        _named(BREACH_CLOCK, arrest.court_deadline(calendar), now, thresholds)
+        for arrest in facts.open_arrests
     ]
     clocks: list[Clock] = []
     if facts.served_at is not None and not facts.hearing_begun:

@@ -5,12 +5,11 @@ from datetime import datetime
 
 from sqlalchemy import update
 
-from app.domain import deadlines
 from app.domain.calendar import Calendar
 from app.extensions import db
 from app.models import Breach, BreachOutcome, BreachSource, Case, CaseState, User
 from app.services import ValidationFailed, audit, change_once
-from app.services.clock_cache import refresh_urgency
+from app.services.clock_cache import court_deadline_for, refresh_urgency
 from app.services.transaction import commits
 from app.timeutil import utcnow
 
@@ -24,8 +23,11 @@ MAX_FINE_PENCE = 5000_00
 def record_breach(actor: User, case: Case, *, occurred_at: datetime | None, description: str,
                   source: BreachSource | None, arrested_at: datetime | None, arresting_officer: str,
                   calendar: Calendar) -> Breach:
-    """Record a breach of the notice or of the order in force. An arrest starts the 24-hour
-    clock to bring P before the court (CSA 2010 s.26(2)-(3); s.29 for an order)."""
+    """Record a breach of the notice or of the order in force. An arrest starts the clock to
+    bring P before the court: 24 hours, or at the hearing of the application if that is
+    earlier for a breach of the notice (CSA 2010 s.26(1) and (4), DAA 2021 s.26(2) and (4));
+    24 hours for a breach of a DVPO (CSA 2010 s.29(1) and (3)). See
+    `clock_cache.court_deadline_for`."""
     if case.state not in BREACHABLE_STATES:
         raise ValidationFailed({"": "A breach can be recorded only while the notice or an order is in force"})
     now = utcnow()
@@ -53,10 +55,10 @@ def record_breach(actor: User, case: Case, *, occurred_at: datetime | None, desc
     breach = Breach(
         order_id=order.id if order else None, occurred_at=occurred_at, description=description.strip(), source=source,
         arrested_at=arrested_at, arresting_officer=arresting_officer.strip() or None,
-        court_deadline_at=deadlines.breach_court_deadline(arrested_at, calendar=calendar) if arrested_at else None,
         recorded_by_id=actor.id, recorded_at=now,
     )
     case.breaches.append(breach)
+    breach.court_deadline_at = court_deadline_for(case, breach, calendar)
     db.session.flush()
     refresh_urgency(case, calendar)
     audit.record(actor, "breach.recorded", case, breach=breach.id, of="order" if order else "notice",

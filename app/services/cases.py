@@ -174,7 +174,8 @@ def refresh_hearing_deadlines(calendar: Calendar) -> int:
     """Recompute the cached deadlines of every live case with a running clock.
 
     Called when an admin changes the bank-holiday list, because a new holiday moves
-    hearing and breach deadlines that span it.  Returns how many hearing deadlines changed.
+    hearing and breach deadlines that span it (`refresh_urgency` stores the open breaches'
+    court deadlines).  Returns how many hearing deadlines changed.
     """
     changed = 0
     running = db.session.scalars(

@@ -1,12 +1,13 @@
-"""A case's clocks from its stored facts, and the cached sort key the dashboard orders by."""
+"""A case's clocks from its stored facts, and the cached values derived from them: the
+sort key the dashboard orders by and each open breach's court deadline."""
 from __future__ import annotations
 
 from datetime import datetime
 
 from app.domain import deadlines
 from app.domain.calendar import Calendar
-from app.domain.clocks import CaseClockFacts, Clock, Thresholds, case_clocks, urgency
-from app.models import Case
+from app.domain.clocks import CaseClockFacts, Clock, OpenArrest, Thresholds, case_clocks, urgency
+from app.models import Breach, Case, Hearing
 from app.services.transaction import in_callers_transaction
 from app.timeutil import utcnow
 
@@ -16,7 +17,56 @@ def hearing_deadline_for(case: Case, calendar: Calendar) -> datetime:
     return deadlines.hearing_deadline(case.served_at, hours=case.hearing_window, calendar=calendar)
 
 
-def clock_facts(case: Case) -> CaseClockFacts:
+def _sits(hearing: Hearing) -> bool:
+    """Whether the hearing sits (or sat) at its listed time: not yet dealt with, or dealt with
+    once it had begun. An outcome recorded before the listed start (an adjournment to another
+    time) moved the hearing, and the next listing is the one P is brought to."""
+    return hearing.outcome is None or hearing.outcome_at is None or hearing.outcome_at >= hearing.starts_at
+
+
+def breach_hearing_at(case: Case, breach: Breach, calendar: Calendar) -> datetime | None:
+    """The hearing of the application a person arrested for breach of the notice must be
+    brought to if it comes before the 24 hours end (DAA 2021 s.26(2)(b); CSA 2010
+    s.26(1)(b)): the `hearing_at` of `deadlines.breach_court_deadline`. The one place that
+    chooses it, for the stored deadline, the dashboard's clock and the printouts.
+
+    - None for a breach of an order (`Breach.order_id` set: 24 hours only, CSA 2010 s.29)
+      and for a breach with no arrest;
+    - the start of the first hearing of the application listed at or after the arrest
+      (pending, or dealt with once it had begun: P should have been brought to it);
+    - the arrest itself while a hearing listed before the arrest has no outcome: it is under
+      way, or its outcome is unrecorded, so P is due before the court at once;
+    - before any hearing is listed, the statutory hearing deadline (`hearing_deadline_for`),
+      or the arrest itself if that deadline has already passed;
+    - None once the application was dealt with before the arrest (no hearing to come).
+    """
+    arrested_at = breach.arrested_at
+    if arrested_at is None or breach.order_id is not None:
+        return None
+    later = [h.starts_at for h in case.hearings if h.starts_at >= arrested_at and _sits(h)]
+    if later:
+        return min(later)
+    if any(h.outcome is None for h in case.hearings):
+        return arrested_at
+    if not case.hearings and case.served_at is not None:
+        return max(hearing_deadline_for(case, calendar), arrested_at)
+    return None
+
+
+def court_deadline_for(case: Case, breach: Breach, calendar: Calendar) -> datetime | None:
+    """When P, arrested for `breach`, must be before the court (None: no arrest)."""
+    if breach.arrested_at is None:
+        return None
+    return deadlines.breach_court_deadline(
+        breach.arrested_at, calendar=calendar, hearing_at=breach_hearing_at(case, breach, calendar)
+    )
+
+
+def _open_arrests(case: Case) -> list[Breach]:
+    return [b for b in case.breaches if b.arrested_at is not None and b.outcome is None]
+
+
+def clock_facts(case: Case, calendar: Calendar) -> CaseClockFacts:
     order = case.order_in_force
     return CaseClockFacts(
         served_at=case.served_at,
@@ -24,7 +74,7 @@ def clock_facts(case: Case) -> CaseClockFacts:
         # The statutory clock asks only that the hearing begin in time: any recorded
         # outcome, an adjournment included, means it has.
         hearing_begun=any(h.outcome is not None for h in case.hearings),
-        open_arrests=tuple(b.arrested_at for b in case.breaches if b.arrested_at and b.outcome is None),
+        open_arrests=tuple(OpenArrest(b.arrested_at, breach_hearing_at(case, b, calendar)) for b in _open_arrests(case)),
         order_made_on=order.made_on if order else None,
         order_days=order.days if order else None,
         order_kind=case.order_kind,
@@ -32,13 +82,18 @@ def clock_facts(case: Case) -> CaseClockFacts:
 
 
 def clocks_for(case: Case, now: datetime, calendar: Calendar, thresholds: Thresholds = Thresholds()) -> list[Clock]:  # noqa: B008
-    return case_clocks(clock_facts(case), now, calendar, thresholds)
+    return case_clocks(clock_facts(case, calendar), now, calendar, thresholds)
 
 
 @in_callers_transaction
 def refresh_urgency(case: Case, calendar: Calendar) -> list[Clock]:
-    """Recompute the dashboard's sort key; every service that changes a clock fact calls this.
-    Returns the clocks it was computed from."""
+    """Recompute what is cached from the case's clocks: every service that changes a clock
+    fact (service, a hearing listed or adjourned, an outcome, a breach, the order, the
+    bank holidays) calls this. The dashboard's sort key, and the stored court deadline of
+    each open arrest, which for a breach of the notice follows the hearing of the
+    application. Returns the clocks."""
+    for breach in _open_arrests(case):
+        breach.court_deadline_at = court_deadline_for(case, breach, calendar)
     clocks = clocks_for(case, utcnow(), calendar)
     case.urgency_rank, case.urgency_at = urgency(clocks)
     return clocks

@@ -31,7 +31,7 @@ from app.models import (
     User,
 )
 from app.services import ValidationFailed, audit, change_once
-from app.services.clock_cache import hearing_deadline_for
+from app.services.clock_cache import hearing_deadline_for, refresh_urgency
 from app.services.order_change import after_order_change
 from app.services.reminders import TextSettings
 from app.services.transaction import commits
@@ -185,6 +185,8 @@ def list_hearing(actor: User, case: Case, *, court_name: str, starts_at: datetim
                       listed_by_id=actor.id, listed_at=utcnow())
     case.hearings.append(hearing)
     db.session.flush()
+    # A breach of the notice awaiting the court is now due at this hearing if it is sooner.
+    refresh_urgency(case, calendar)
     audit.record(actor, "court.hearing_listed", case, hearing=hearing.id, starts_at=starts_at.isoformat(),
                  late=starts_at > deadline)
     db.session.commit()
@@ -251,7 +253,9 @@ def record_outcome(
         case.hearings.append(Hearing(court_name=next_court.strip() or hearing.court_name, starts_at=next_starts_at,
                                      listed_by_id=actor.id, listed_at=now))
         detail["next_starts_at"] = next_starts_at.isoformat()
-    # A new order is assessed for the reminder-text trial in the same transaction as the order.
+    # A new order is assessed for the reminder-text trial in the same transaction as the order;
+    # the urgency it refreshes includes the court deadlines of open breaches of the notice, which
+    # follow the next listing.
     after_order_change(case, calendar=calendar, texts=texts, now=now, actor=actor,
                        order_made=outcome is HearingOutcome.GRANTED)
     audit.record(actor, "court.outcome_recorded", case, **detail)

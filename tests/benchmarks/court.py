@@ -155,7 +155,7 @@ def add_court_data(app, first_case_id: int, people: list[int]) -> Built:
     from sqlalchemy import insert, select, update
 
     from app.domain.calendar import LONDON
-    from app.domain.clocks import CaseClockFacts, case_clocks, urgency
+    from app.domain.clocks import CaseClockFacts, OpenArrest, case_clocks, urgency
     from app.domain.deadlines import breach_court_deadline, hearing_deadline, order_end
     from app.extensions import db
     from app.models import (
@@ -276,7 +276,7 @@ def add_court_data(app, first_case_id: int, people: list[int]) -> Built:
                     arrested_at = now - timedelta(minutes=30 + (j * 7) % 600) if is_open else \
                         hearing_at + timedelta(hours=3 + n)
                     if is_open:
-                        open_arrests.append(arrested_at)
+                        open_arrests.append(OpenArrest(arrested_at))  # an order breach: 24 hours only
                     rows["breach"].append({
                         "id": breach_id, "case_id": case_id, "order_id": order_id,
                         "occurred_at": arrested_at - timedelta(minutes=20), "description": f"Breach {n + 1}: at the door.",

@@ -3,8 +3,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.domain.calendar import DEFAULT_CALENDAR
-from app.domain.clocks import CaseClockFacts, ClockStatus, case_clocks, grade
-from app.domain.deadlines import hearing_deadline
+from app.domain.clocks import BREACH_CLOCK, CaseClockFacts, ClockStatus, OpenArrest, case_clocks, grade, urgency
+from app.domain.deadlines import breach_court_deadline, hearing_deadline
 from app.domain.local_time import NonexistentLocalTime, london_instant
 from app.domain.people import age_on, is_adult_on
 
@@ -36,6 +36,21 @@ def test_no_clock_before_service_and_hearing_clock_after():
     [clock] = case_clocks(CaseClockFacts(served_at=served, hearing_window_hours=72), now, DEFAULT_CALENDAR)
     assert clock.name == "Hearing deadline" and clock.deadline == hearing_deadline(served, 72)
     assert case_clocks(CaseClockFacts(served_at=served, hearing_window_hours=48, hearing_begun=True), now, DEFAULT_CALENDAR) == []
+
+
+def test_breach_clocks_lead_and_a_notice_breach_is_due_at_an_earlier_hearing():
+    now = datetime(2026, 11, 16, 21, 0, tzinfo=UTC)
+    served = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
+    arrested = datetime(2026, 11, 16, 20, 0, tzinfo=UTC)  # Mon 20:00 GMT: 24 hours end Tue 20:00
+    hearing = datetime(2026, 11, 17, 10, 0, tzinfo=UTC)
+    order_breach = OpenArrest(arrested)
+    notice_breach = OpenArrest(arrested, hearing_at=hearing)
+    facts = CaseClockFacts(served_at=served, hearing_window_hours=48, open_arrests=(order_breach, notice_breach))
+    first, second, third = case_clocks(facts, now, DEFAULT_CALENDAR)
+    assert (first.name, first.deadline) == (BREACH_CLOCK, hearing)
+    assert (second.name, second.deadline) == (BREACH_CLOCK, breach_court_deadline(arrested))
+    assert third.name == "Hearing deadline"
+    assert urgency([first, second, third]) == (0, hearing)
 
 
 def test_age_on_birthdays_and_leap_days():

@@ -1,9 +1,12 @@
 """What the breach printout says: templates/court/breach_printout.html's context for one breach."""
 from __future__ import annotations
 
+from datetime import UTC
+
 from app.domain import deadlines
 from app.domain.calendar import Calendar
 from app.domain.regimes import RegimeCode, regime
+from app.services.clock_cache import court_deadline_for
 from app.services.court import pending_hearing
 from app.services.court_bundle import preload_people
 from app.web.presentation.printout_common import (
@@ -35,14 +38,23 @@ def breach_context(case, breach, calendar: Calendar) -> dict:
     else:
         conditions = []
 
-    court_deadline = deadlines.breach_court_deadline(breach.arrested_at, calendar=calendar) if breach.arrested_at else None
     # A breach of the notice: before the court within 24 hours, or at the hearing of the
-    # application for the order if that is sooner (CSA 2010 s.26(1)).
+    # application if that is sooner (CSA 2010 s.26(1)(a) and (b); DAA 2021 s.26(2)(a) and (b)).
+    # The same deadline as the stored one and the dashboard's clock (clock_cache).
+    court_deadline = court_deadline_for(case, breach, calendar)
+    within_24_hours = deadlines.breach_court_deadline(breach.arrested_at, calendar=calendar) if breach.arrested_at else None
     hearing = pending_hearing(case)
-    hearing_sooner = (
-        order is None and court_deadline is not None and hearing is not None
-        and breach.arrested_at <= hearing.starts_at < court_deadline
-    )
+    # Why the deadline is what it is: "24h", or the hearing of the application when sooner:
+    # "hearing" (listed), "hearing_deadline" (not listed yet: the latest it may begin) or
+    # "at_once" (a hearing under way, or the hearing deadline passed, at the arrest).
+    if court_deadline is None or court_deadline.astimezone(UTC) >= within_24_hours.astimezone(UTC):
+        deadline_reason = "24h"
+    elif court_deadline == breach.arrested_at:
+        deadline_reason = "at_once"
+    elif case.hearings:
+        deadline_reason = "hearing"
+    else:
+        deadline_reason = "hearing_deadline"
     evidence = [d for d in case.documents if d.breach_id == breach.id and d.removed_at is None]
     statement = [d for d in evidence if "statement" in (d.item_key or "")]
     return {
@@ -59,8 +71,9 @@ def breach_context(case, breach, calendar: Calendar) -> dict:
         "premises": premises,
         "conditions": conditions,
         "court_deadline": court_deadline,
+        "within_24_hours": within_24_hours,
+        "deadline_reason": deadline_reason,
         "hearing": hearing,
-        "hearing_sooner": hearing_sooner,
         "court_name": hearing.court_name if hearing else (
             case.hearings[-1].court_name if case.hearings else (case.submission.court_name if case.submission else None)),
         "evidence": evidence,

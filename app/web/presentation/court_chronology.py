@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from app.domain import deadlines
 from app.domain.calendar import Calendar
 from app.domain.regimes import Conduct
 from app.domain.timefmt import format_date, format_instant
 from app.models import HearingOutcome
+from app.services.clock_cache import court_deadline_for
 from app.web.presentation.printout_common import LAW, breakable, excerpt, pounds
 from app.web.presentation.printout_pages import CHRONOLOGY_WHAT_CHARS, row_mm, text_lines
 
@@ -85,7 +85,7 @@ def chronology_entries(case, application, decision, deadline: datetime | None, h
                             f"Breach of the {of} (came to light through {breach.source.label.lower()}): "
                             f"{excerpt(breach.description, _CHRONOLOGY_CHARS)}", important=True))
         if breach.arrested_at:
-            due = deadlines.breach_court_deadline(breach.arrested_at, calendar=calendar)
+            due = court_deadline_for(case, breach, calendar)
             add(ChronologyEntry(breach.arrested_at, None,
                                 f"Arrested for the breach by {breach.arresting_officer}; to be brought before the court "
                                 f"by {format_instant(due)}"))
