@@ -9,7 +9,7 @@ Three questions, three rules:
   added, with one safety rule (below).
 * ``is_disregarded``: a day left out of the hearing and breach clocks: Christmas Day,
   Good Friday, any Sunday and any bank holiday in England and Wales (Crime and Security
-  Act 2010 s.26(4), s.27(4) and s.29(3)).
+  Act 2010 s.26(4), s.27(4) and s.29(3); Domestic Abuse Act 2021 s.26(4) and s.29(3)).
 * ``is_working_day``: Monday to Friday and not a bank holiday (Code of Practice for
   Victims of Crime in England and Wales (2020), Right 4: referral to support services
   within 2 working days for victims entitled to enhanced rights, 5 for others).
@@ -164,7 +164,9 @@ class Calendar:
         Crime and Security Act 2010 s.27(4) (48-hour hearing), s.26(4) (arrest for
         breach of a DVPN) and s.29(3) (arrest for breach of a DVPO): "Christmas Day,
         Good Friday, any Sunday and any day which is a bank holiday in England and
-        Wales under the Banking and Financial Dealings Act 1971 are to be disregarded".
+        Wales under the Banking and Financial Dealings Act 1971 are to be disregarded";
+        the same days in Domestic Abuse Act 2021 s.29(3) (48-hour hearing) and s.26(4)
+        (arrest for breach of a DAPN, for the 24 hours of s.26(2)(a) only).
         Christmas Day is disregarded whatever the weekday, even a Saturday whose bank
         holiday has moved to the Monday. Saturdays otherwise count.
         """
