@@ -138,15 +138,15 @@ def test_moving_the_hearing_before_it_sits_moves_the_breach_deadline_both_ways(c
         _assert_deadline(client, case, breach, WITHIN_24_HOURS)
 
 
-def test_arrest_during_the_hearing_then_adjournment_moves_the_breach_deadline(client, login_as):
+def test_arrest_during_the_hearing_then_adjournment_moves_the_breach_deadline(client, make_user):
     sitting = datetime(2026, 11, 16, 14, 0, tzinfo=UTC)
     arrested = datetime(2026, 11, 16, 14, 15, tzinfo=UTC)  # 24 hours end Tue 14:15
+    officer = make_user(Role.OFFICER)
     with frozen_at(SERVED + timedelta(hours=1)):
-        officer, _ = login_as(Role.OFFICER)
         case = served_case(officer, served_at=SERVED)
         _list(officer, case, sitting)
     set_frozen(arrested + timedelta(minutes=10))
-    login(client, officer)  # the morning's session has idled out
+    assert login(client, officer).status_code == 302
     breach = _arrest(officer, case, arrested)
     # The hearing is under way and has no outcome: P is due before it at once.
     _assert_deadline(client, case, breach, arrested)
