@@ -202,7 +202,8 @@ class Breach(db.Model):
     source: Mapped[BreachSource] = mapped_column(enum_column(BreachSource))
     arrested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     arresting_officer: Mapped[str | None] = mapped_column(String(120))
-    # Derived from arrested_at (breach_court_deadline) by services.breaches.
+    # Derived from arrested_at and, for a breach of the notice, the hearing of the application
+    # (clock_cache.court_deadline_for); kept in step while open by clock_cache.refresh_urgency.
     court_deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
