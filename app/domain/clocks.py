@@ -106,7 +106,7 @@ def case_clocks(
 
     - A person arrested for breach must be brought before the court within 24 hours,
       or at the hearing of the application if that is earlier for a breach of the notice
-      (CSA 2010 s.26(1) and (4) for a DVPN, DAA 2021 s.26(2) and (4) for a DAPN; CSA
+      (CSA 2010 s.26(2) and (4) for a DVPN, DAA 2021 s.26(2) and (4) for a DAPN; CSA
       2010 s.29(1) and (3) for a DVPO): shown above everything.
     - The hearing clock runs from service of the notice until the hearing begins
       (CSA 2010 s.27(3)).

@@ -104,7 +104,7 @@ def breach_court_deadline(
     (b) if earlier, at the hearing of the application for a domestic abuse protection
     order against the person" (DAA 2021 s.26(2), for a DAPN), the days disregarded by
     s.26(4) "In calculating when the period of 24 hours mentioned in subsection (2)(a)
-    ends"; CSA 2010 s.26(1)(a) and (b), and (4), say the same for a DVPN.
+    ends"; CSA 2010 s.26(2)(a) and (b), and (4), say the same for a DVPN.
     ``hearing_at`` is that hearing: the listed start of the hearing of the application
     or, before one is listed, the hearing deadline (chosen by
     ``services/clock_cache.breach_hearing_at``). The answer is the earlier instant. No

@@ -25,7 +25,7 @@ def record_breach(actor: User, case: Case, *, occurred_at: datetime | None, desc
                   calendar: Calendar) -> Breach:
     """Record a breach of the notice or of the order in force. An arrest starts the clock to
     bring P before the court: 24 hours, or at the hearing of the application if that is
-    earlier for a breach of the notice (CSA 2010 s.26(1) and (4), DAA 2021 s.26(2) and (4));
+    earlier for a breach of the notice (CSA 2010 s.26(2) and (4), DAA 2021 s.26(2) and (4));
     24 hours for a breach of a DVPO (CSA 2010 s.29(1) and (3)). See
     `clock_cache.court_deadline_for`."""
     if case.state not in BREACHABLE_STATES:

@@ -27,7 +27,7 @@ def _sits(hearing: Hearing) -> bool:
 def breach_hearing_at(case: Case, breach: Breach, calendar: Calendar) -> datetime | None:
     """The hearing of the application a person arrested for breach of the notice must be
     brought to if it comes before the 24 hours end (DAA 2021 s.26(2)(b); CSA 2010
-    s.26(1)(b)): the `hearing_at` of `deadlines.breach_court_deadline`. The one place that
+    s.26(2)(b)): the `hearing_at` of `deadlines.breach_court_deadline`. The one place that
     chooses it, for the stored deadline, the dashboard's clock and the printouts.
 
     - None for a breach of an order (`Breach.order_id` set: 24 hours only, CSA 2010 s.29)

@@ -39,7 +39,7 @@ def breach_context(case, breach, calendar: Calendar) -> dict:
         conditions = []
 
     # A breach of the notice: before the court within 24 hours, or at the hearing of the
-    # application if that is sooner (CSA 2010 s.26(1)(a) and (b); DAA 2021 s.26(2)(a) and (b)).
+    # application if that is sooner (CSA 2010 s.26(2)(a) and (b); DAA 2021 s.26(2)(a) and (b)).
     # The same deadline as the stored one and the dashboard's clock (clock_cache).
     court_deadline = court_deadline_for(case, breach, calendar)
     within_24_hours = deadlines.breach_court_deadline(breach.arrested_at, calendar=calendar) if breach.arrested_at else None
