@@ -13,7 +13,7 @@ def age_on(date_of_birth: date, on: date) -> int:
 
 
 def is_adult_on(date_of_birth: date, on: date) -> bool:
-    """A DVPN may only be issued against a person aged 18 or over: Crime and Security Act 2010 s.24(1)."""
+    """A DVPN may only be issued against a person aged 18 or over: Crime and Security Act 2010 s.24(2)."""
     return age_on(date_of_birth, on) >= ADULT_AGE
 
 

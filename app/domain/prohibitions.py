@@ -15,7 +15,7 @@ class ProhibitionKind(enum.StrEnum):
 
 # The order the Act lists them in, which is the order every page prints them in.
 ORDER = tuple(ProhibitionKind)
-# CSA 2010 s.24(5): a DVPN must prohibit molestation; it is never optional.
+# CSA 2010 s.24(6): a DVPN must prohibit molestation; it is never optional.
 MANDATORY = ProhibitionKind.NO_MOLEST
 MAX_DISTANCE_METRES = 5000
 
@@ -27,7 +27,7 @@ class Prohibition:
     distance_metres: int | None = None
 
     def legal_wording(self, victim: str, premises: str, mandatory: str = "You must not molest {victim}.") -> str:
-        """The prohibition as the notice states it: CSA 2010 s.24(5)-(6). `mandatory` is the
+        """The prohibition as the notice states it: CSA 2010 s.24(6)-(7). `mandatory` is the
         regime's wording of the provision every notice contains (Regime.mandatory_prohibition)."""
         return {
             ProhibitionKind.NO_MOLEST: mandatory.format(victim=victim),

@@ -53,7 +53,7 @@ class Regime:
     conduct_test: str
     # The same test addressed to P, as the notice states it.
     conduct_test_to_p: str
-    # The provision every notice must contain (CSA 2010 s.24(5); DAA 2021 s.23), with {victim}.
+    # The provision every notice must contain (CSA 2010 s.24(6); DAA 2021 s.22(2)), with {victim}.
     mandatory_prohibition: str
     hearing_section: str
     order_min_days: int | None

@@ -44,7 +44,7 @@ class CaseState(enum.StrEnum):
 
 
 class AssociatedRelationship(enum.StrEnum):
-    """How V is associated with P: Family Law Act 1996 s.62(3), applied by CSA 2010 s.24(2)."""
+    """How V is associated with P: Family Law Act 1996 s.62(3), applied by CSA 2010 s.24(9)."""
 
     SPOUSE = "spouse"
     FORMER_SPOUSE = "former_spouse"

@@ -44,7 +44,7 @@ class CaseDetails:
 
 @commits
 def open_case(actor: User, details: CaseDetails, *, force_code: str) -> Case:
-    """Open a draft case. P must be 18 or over on the day of the incident (CSA 2010 s.24(1))."""
+    """Open a draft case. P must be 18 or over on the day of the incident (CSA 2010 s.24(2))."""
     _check_case_details(details)
     now = utcnow()
     case = Case(
@@ -100,7 +100,7 @@ def _check_case_details(details: CaseDetails) -> None:
     ):
         errors["perpetrator_dob"] = (
             "The perpetrator must be 18 or over: a DVPN cannot be issued against a person "
-            "under 18 (Crime and Security Act 2010 s.24(1))"
+            "under 18 (Crime and Security Act 2010 s.24(2))"
         )
     if not details.victims:
         errors["victims"] = "Add the victim (the person the notice would protect)"

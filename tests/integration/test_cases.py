@@ -73,7 +73,7 @@ def test_under_18_perpetrator_is_refused_and_everything_typed_comes_back(client_
     assert normalize_spaces(page.select_one(".govuk-error-summary__title").get_text()) == "There is a problem"
     assert error_summary(page) == [
         "The perpetrator must be 18 or over: a DVPN cannot be issued against a person under 18 "
-        "(Crime and Security Act 2010 s.24(1))"
+        "(Crime and Security Act 2010 s.24(2))"
     ]
     assert typed_values(page, "perpetrator_name", "victims-0-full_name", "address_line_1", "town", "perpetrator_dob") == [
         "Adam Testperson", "Beth Testperson", "1 Test Street", "Testtown", sixteen,

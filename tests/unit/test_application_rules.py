@@ -103,7 +103,7 @@ def test_an_empty_section_is_never_complete(key, empty):
 
 @pytest.mark.parametrize("empty", [{}, None], ids=["empty-dict", "none"])
 def test_an_empty_prohibitions_section_means_molestation_only_and_is_complete(empty):
-    # Molestation is always prohibited (s.24(5)) whether ticked or not, and nothing else needs
+    # Molestation is always prohibited (s.24(6)) whether ticked or not, and nothing else needs
     # justifying, so a saved section with nothing ticked is complete.
     assert validate_section("prohibitions", empty, ctx()) == {}
 

@@ -1,4 +1,4 @@
-"""What a notice may prohibit (app/domain/prohibitions.py): CSA 2010 s.24(5)-(8).
+"""What a notice may prohibit (app/domain/prohibitions.py): CSA 2010 s.24(6)-(8).
 
 Molestation is always prohibited; the premises provisions follow in the Act's order. The
 legal wording names the victim and the premises; the plain words, used in texts to P, never
@@ -58,7 +58,7 @@ def kinds_of(prohibitions: list[Prohibition]) -> list[ProhibitionKind]:
 
 
 def test_order_is_the_acts_order_molestation_first():
-    # s.24(5) molestation; s.24(8)(a) evict or exclude, (b) enter, (c) leave, (d) come within.
+    # s.24(6) molestation; s.24(8)(a) evict or exclude, (b) enter, (c) leave, (d) come within.
     assert ORDER == (K.NO_MOLEST, K.NO_EVICT, K.NO_ENTER, K.LEAVE, K.NO_COME_WITHIN)
     assert ORDER[0] is MANDATORY is K.NO_MOLEST
 
