@@ -21,6 +21,8 @@ DEFAULTS: dict[str, object] = {
     "FORCE_NAME": "Demo Constabulary",
     "FORCE_CODE": "DC",
     "HEARING_WINDOW_HOURS": 48,
+    # Both Acts say 48 hours; another window needs the enactment that changed them named here.
+    "HEARING_WINDOW_LEGAL_BASIS": "",
     "REGIME": "dvpn",  # the force's regime: dvpn (CSA 2010) or dapn (DAA 2021)
     "DAPN_PILOT": False,  # where a pilot runs, the officer chooses the regime per case
     "AREAS": "North,South,East,West",
@@ -95,6 +97,15 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         raise ConfigError("REFERRAL_WARN_HOURS must be 1 to 24")
     if settings["HEARING_WINDOW_HOURS"] not in (48, 72):
         raise ConfigError("HEARING_WINDOW_HOURS must be 48 or 72 (Crime and Security Act 2010 s.27)")
+    settings["HEARING_WINDOW_LEGAL_BASIS"] = str(settings["HEARING_WINDOW_LEGAL_BASIS"] or "").strip()
+    if settings["HEARING_WINDOW_HOURS"] != 48 and not settings["HEARING_WINDOW_LEGAL_BASIS"]:
+        # CSA 2010 s.27(3) and DAA 2021 s.29(2): 48 hours. 72 was a recommendation, never
+        # enacted: without a named enactment every deadline shown would be 24 hours late.
+        raise ConfigError(
+            "HEARING_WINDOW_HOURS=72 needs HEARING_WINDOW_LEGAL_BASIS: both Acts say the hearing must "
+            "begin within 48 hours (Crime and Security Act 2010 s.27(3); Domestic Abuse Act 2021 s.29(2)). "
+            "Name the enactment that changed this, or leave HEARING_WINDOW_HOURS at 48."
+        )
 
     env = str(settings["DVPO_ENV"])
     if env not in {"development", "testing", "production"}:

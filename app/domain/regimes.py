@@ -60,6 +60,21 @@ class Regime:
     order_max_days: int | None
     checklist: tuple[ChecklistItem, ...]
 
+    def hearing_basis(self, hours: int, enacted_change: str = "") -> str:
+        """The law a case's hearing window comes from, as notices and printouts cite it.
+
+        Both Acts set 48 hours: CSA 2010 s.27(3) ("not later than 48 hours after the DVPN
+        was served") and DAA 2021 s.29(2) ("not later than 48 hours after the notice was
+        given to P"). Any other window exists only if an enactment changed the Act, and
+        then that enactment (`enacted_change`, the force's HEARING_WINDOW_LEGAL_BASIS) is
+        what is cited; without one there is no lawful basis to show (ValueError).
+        """
+        if hours == 48:
+            return f"{self.act}, {self.hearing_section}"
+        if not enacted_change.strip():
+            raise ValueError(f"a {hours}-hour hearing window has no basis in the {self.act}")
+        return enacted_change.strip()
+
 
 _CSA = "Crime and Security Act 2010"
 _DAA = "Domestic Abuse Act 2021"

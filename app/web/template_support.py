@@ -10,6 +10,7 @@ from flask_login import current_user
 from app.domain.application import SECTIONS
 from app.domain.phones import display_uk
 from app.domain.referrals import ContactOutcome
+from app.domain.regimes import regime
 from app.domain.timefmt import format_date, format_instant, format_remaining
 from app.models import AssociatedRelationship, AuditEntry
 from app.web.navigation import nav_items
@@ -100,6 +101,16 @@ def register(app: Flask) -> None:
     @app.template_filter("uk_mobile")
     def uk_mobile(value: str | None) -> str:
         return display_uk(value) if value else ""
+
+    @app.template_filter("hearing_basis")
+    def hearing_basis(case, hours: int | None = None) -> str:
+        """The law the case's hearing window comes from (before service: the window `hours`
+        it will get). A window kept from a past configuration whose enactment is no longer
+        named says so rather than cite nothing."""
+        try:
+            return regime(case.regime).hearing_basis(hours or case.hearing_window, app.config["HEARING_WINDOW_LEGAL_BASIS"])
+        except ValueError:
+            return "no enactment is named for this window: the Acts say 48 hours"
 
     @app.template_filter("remaining")
     def remaining(value) -> str:

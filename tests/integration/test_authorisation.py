@@ -311,6 +311,7 @@ def test_notice_prints_and_renders_to_pdf_after_authorisation(client, login_as, 
     html = client.get(f"/cases/{case.id}/notice").get_data(as_text=True)
     for expected in ("Domestic Violence Protection Notice", "Adam Testperson", "You must not molest Beth Testperson",
                      "arrest you without warrant", "48 hours", authoriser.full_name, "OFFICIAL-SENSITIVE",
+                     "or any bank holiday (Crime and Security Act 2010, section 27)",
                      "You must not come within 100 metres of 1 Test Street"):
         assert expected in html, expected
     pdf = client.get(f"/cases/{case.id}/notice.pdf")

@@ -198,7 +198,9 @@ def test_a_served_case_cannot_be_served_again(client_request):
 
 
 def test_the_72_hour_window_setting_applies_to_new_service(app, client, login_as):
+    # Only with the enactment that allows it named (config refuses 72 otherwise), and cited.
     app.config["HEARING_WINDOW_HOURS"] = 72
+    app.config["HEARING_WINDOW_LEGAL_BASIS"] = "Example (Amendment) Act 2027 s.1"
     officer, token = login_as(Role.OFFICER)
     case = authorised_case(officer, incident_at=DEFAULT_NOW - timedelta(hours=5))
     local = DEFAULT_NOW.astimezone(LONDON)
@@ -206,6 +208,24 @@ def test_the_72_hour_window_setting_applies_to_new_service(app, client, login_as
     db.session.refresh(case)
     assert case.hearing_window_hours == 72
     assert case.hearing_deadline_at == hearing_deadline(DEFAULT_NOW, 72)
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "72 hours, not counting Sundays, Christmas Day, Good Friday and bank holidays " \
+           "(Example (Amendment) Act 2027 s.1)" in page
+    app.config["HEARING_WINDOW_LEGAL_BASIS"] = ""  # a later configuration that names none
+    assert "(no enactment is named for this window: the Acts say 48 hours)" in \
+           client.get(f"/cases/{case.id}").get_data(as_text=True)
+
+
+def test_a_48_hour_case_cites_the_act_on_the_case_page_and_the_serve_page(app, client, login_as):
+    officer, token = login_as(Role.OFFICER)
+    case = authorised_case(officer, incident_at=DEFAULT_NOW - timedelta(hours=5))
+    serve_page = client.get(f"/cases/{case.id}/serve").get_data(as_text=True)
+    assert "not counting Sundays, Christmas Day, Good Friday or bank holidays\n      (Crime and Security Act 2010, section 27)" in serve_page
+    local = DEFAULT_NOW.astimezone(LONDON)
+    client.post(f"/cases/{case.id}/serve", data={"csrf_token": token, "served_date": f"{local:%Y-%m-%d}", "served_time": f"{local:%H:%M}"})
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "48 hours, not counting Sundays, Christmas Day, Good Friday and bank holidays " \
+           "(Crime and Security Act 2010, section 27)" in page
 
 
 def test_unknown_case_is_404_and_a_bad_id_is_404(client, login_as):

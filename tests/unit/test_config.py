@@ -5,7 +5,7 @@ from app.config import ConfigError, load_settings
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch):
-    for key in ("DATABASE_URL", "SECRET_KEY", "HEARING_WINDOW_HOURS", "FORCE_NAME", "DVPO_ENV", "SCHEDULER_IN_PROCESS",
+    for key in ("DATABASE_URL", "SECRET_KEY", "HEARING_WINDOW_HOURS", "HEARING_WINDOW_LEGAL_BASIS", "FORCE_NAME", "DVPO_ENV", "SCHEDULER_IN_PROCESS",
                 "TRIAL_SEED", "SMS_BACKEND", "VONAGE_API_KEY", "VONAGE_API_SECRET", "VONAGE_FROM", "SMS_WINDOW_OPENS"):
         monkeypatch.delenv(key, raising=False)
 
@@ -32,6 +32,7 @@ def test_production_settings_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("TRIAL_SEED", "ab" * 16)
     monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db.internal/dvpo")
     monkeypatch.setenv("HEARING_WINDOW_HOURS", "72")
+    monkeypatch.setenv("HEARING_WINDOW_LEGAL_BASIS", "Example (Amendment) Act 2027 s.1")
     monkeypatch.setenv("FORCE_NAME", "Example Police")
     settings = load_settings(str(tmp_path))
     assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db.internal/dvpo"
@@ -110,3 +111,19 @@ def test_a_test_clock_needs_an_aware_iso_instant(tmp_path):
     for bad, message in (("2027-03-25T23:50", "needs a UTC offset"), ("Thursday", "ISO 8601")):
         with pytest.raises(ConfigError, match=message):
             load_settings(str(tmp_path), {"DVPO_ENV": "testing", "CLOCK_STARTS_AT": bad})
+
+
+def test_the_72_hour_window_is_refused_without_the_enactment_that_allows_it(tmp_path, monkeypatch):
+    # CSA 2010 s.27(3) and DAA 2021 s.29(2) say 48 hours; 72 was recommended, never enacted.
+    monkeypatch.setenv("HEARING_WINDOW_HOURS", "72")
+    for blank in ("", "   "):
+        monkeypatch.setenv("HEARING_WINDOW_LEGAL_BASIS", blank)
+        with pytest.raises(ConfigError, match="HEARING_WINDOW_LEGAL_BASIS.*48 hours"):
+            load_settings(str(tmp_path))
+    monkeypatch.setenv("HEARING_WINDOW_LEGAL_BASIS", " Example (Amendment) Act 2027 s.1 ")
+    assert load_settings(str(tmp_path))["HEARING_WINDOW_LEGAL_BASIS"] == "Example (Amendment) Act 2027 s.1"
+
+
+def test_the_default_window_is_the_statutory_48_hours_with_no_basis_needed(tmp_path):
+    settings = load_settings(str(tmp_path))
+    assert settings["HEARING_WINDOW_HOURS"] == 48 and settings["HEARING_WINDOW_LEGAL_BASIS"] == ""

@@ -224,3 +224,13 @@ def test_unknown_regime_codes_raise(code):
 def test_regimes_are_immutable():
     with pytest.raises(AttributeError):
         DVPN.min_victim_age = 16  # type: ignore[misc]
+
+
+def test_a_hearing_window_cites_the_act_at_48_hours_and_only_a_named_enactment_otherwise():
+    from app.domain.regimes import RegimeCode, regime
+
+    assert regime(RegimeCode.DVPN).hearing_basis(48) == "Crime and Security Act 2010, section 27"
+    assert regime(RegimeCode.DAPN).hearing_basis(48, "ignored at 48") == "Domestic Abuse Act 2021, section 29"
+    assert regime(RegimeCode.DVPN).hearing_basis(72, " Example Act 2027 s.1 ") == "Example Act 2027 s.1"
+    with pytest.raises(ValueError, match="no basis"):
+        regime(RegimeCode.DVPN).hearing_basis(72, "  ")
