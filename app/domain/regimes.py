@@ -56,6 +56,11 @@ class Regime:
     # The provision every notice must contain (CSA 2010 s.24(6); DAA 2021 s.22(2)), with {victim}.
     mandatory_prohibition: str
     hearing_section: str
+    # How long the notice lasts, as the notice tells P (CSA 2010 s.25(1)(d); DAA 2021 s.25(2)(d)).
+    notice_lasts: str
+    # What a magistrates' court may include in the order, as the notice must tell P
+    # (CSA 2010 s.25(1)(e); DAA 2021 s.25(2)(e)): sentences with {victim}.
+    order_may_include: tuple[str, ...]
     order_min_days: int | None
     order_max_days: int | None
     checklist: tuple[ChecklistItem, ...]
@@ -96,6 +101,16 @@ DVPN = Regime(
     conduct_test_to_p="have been violent towards, or have threatened violence towards, an associated person",
     mandatory_prohibition="You must not molest {victim}.",
     hearing_section="section 27",
+    notice_lasts="until the court has decided the application for a Domestic Violence Protection Order",
+    # CSA 2010 s.28(6)-(8) (what the order contains), s.28(9) (arrest) and s.28(10) (14 to 28 days).
+    order_may_include=(
+        "The order must prohibit you from molesting {victim}.",
+        "If you live in premises where {victim} also lives, it may also prohibit you from evicting or excluding "
+        "{victim} from the premises, prohibit you from entering them, require you to leave them, or prohibit you "
+        "from coming within a distance of them that the order specifies.",
+        "An order lasts at least 14 and at most 28 days from the day it is made, and a constable may arrest you "
+        "without warrant if they have reasonable grounds for believing that you are in breach of it.",
+    ),
     order_min_days=14,
     order_max_days=28,
     checklist=(
@@ -160,6 +175,20 @@ DAPN = Regime(
     conduct_test_to_p="have been abusive towards a person aged 16 or over to whom you are personally connected",
     mandatory_prohibition="You must not be abusive towards {victim}.",
     hearing_section="section 29",
+    # DAA 2021 s.25(2)(d); s.29(7): it continues while the hearing is adjourned.
+    notice_lasts="until the court has decided the application for a Domestic Abuse Protection Order, or the "
+                 "application is withdrawn",
+    # DAA 2021 s.35(1) and (4) (any requirement the court considers necessary; the examples),
+    # s.36 (requirements to do something; electronic monitoring), s.39 (breach is an offence).
+    order_may_include=(
+        "The order may impose any requirements the court considers necessary to protect {victim} from domestic "
+        "abuse or the risk of domestic abuse, including prohibitions and restrictions.",
+        "For example, that you may not contact {victim}, may not come within a specified distance of any premises "
+        "in England or Wales where {victim} lives, or of other specified premises; it may also require you to do "
+        "something, such as attend a programme, and your compliance may be electronically monitored.",
+        "The order lasts for the period the court specifies, or until the court orders otherwise. Breaching it "
+        "without reasonable excuse is a criminal offence.",
+    ),
     order_min_days=None,
     order_max_days=None,
     checklist=(

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
@@ -312,6 +313,11 @@ def test_notice_prints_and_renders_to_pdf_after_authorisation(client, login_as, 
     for expected in ("Domestic Violence Protection Notice", "Adam Testperson", "You must not molest Beth Testperson",
                      "arrest you without warrant", "48 hours", authoriser.full_name, "OFFICIAL-SENSITIVE",
                      "or any bank holiday (Crime and Security Act 2010, section 27)",
+                     # CSA 2010 s.25(1)(d) and (e): how long the notice lasts, what the court may order.
+                     "From the moment it is served on you, until the court has decided the application for a "
+                     "Domestic Violence Protection Order:", "What the court may order",
+                     "The order must prohibit you from molesting Beth Testperson.",
+                     "at least 14 and at most 28 days",
                      "You must not come within 100 metres of 1 Test Street"):
         assert expected in html, expected
     pdf = client.get(f"/cases/{case.id}/notice.pdf")
@@ -367,3 +373,22 @@ def test_a_long_queue_shows_the_oldest_and_says_how_many(client, login_as, make_
     html = client.get("/authorisations").get_data(as_text=True)
     assert "3 applications are waiting" in html
     assert cases[0].reference in html and cases[1].reference in html and cases[2].reference not in html
+
+
+def test_a_dapn_tells_p_it_lasts_until_the_application_is_decided_or_withdrawn_and_what_a_dapo_may_require(
+        client, login_as):
+    # DAA 2021 s.25(2)(d) and (e); s.35(1) and (4) for what the order may require.
+    officer, _ = login_as(Role.OFFICER)
+    case = submitted_case(officer, regime=RegimeCode.DAPN)
+    authorisation.decide(make_authoriser(Role.INSPECTOR), case, authorisation.current_application(case),
+                         outcome=DecisionOutcome.AUTHORISE, answers=all_met(case), rationale="Yes.")
+    text = " ".join(BeautifulSoup(client.get(f"/cases/{case.id}/notice").get_data(as_text=True), "html.parser")
+                    .get_text(" ").split())
+    for expected in ("Domestic Abuse Protection Notice",
+                     "until the court has decided the application for a Domestic Abuse Protection Order, or the "
+                     "application is withdrawn",
+                     "any requirements the court considers necessary to protect Beth Testperson from domestic abuse",
+                     "may not contact Beth Testperson", "Breaching it without reasonable excuse is a criminal offence",
+                     "(Domestic Abuse Act 2021, section 29)"):
+        assert expected in text, expected
+    assert "molest" not in text.split("What the court may order")[1]  # the DVPO's wording is not the DAPO's
