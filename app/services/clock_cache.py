@@ -40,26 +40,42 @@ def breach_hearing_at(case: Case, breach: Breach, calendar: Calendar) -> datetim
       or the arrest itself if that deadline has already passed;
     - None once the application was dealt with before the arrest (no hearing to come).
     """
+    return _breach_hearing(case, breach, calendar)[0]
+
+
+def _breach_hearing(case: Case, breach: Breach, calendar: Calendar) -> tuple[datetime | None, str]:
+    """breach_hearing_at's instant, with which kind of hearing it is: "hearing" (listed),
+    "hearing_deadline" (not listed yet) or "at_once"; "24h" when there is none."""
     arrested_at = breach.arrested_at
     if arrested_at is None or breach.order_id is not None:
-        return None
+        return None, "24h"
     later = [h.starts_at for h in case.hearings if h.starts_at >= arrested_at and _sits(h)]
     if later:
-        return min(later)
+        return min(later), "hearing"
     if any(h.outcome is None for h in case.hearings):
-        return arrested_at
+        return arrested_at, "at_once"
     if not case.hearings and case.served_at is not None:
-        return max(hearing_deadline_for(case, calendar), arrested_at)
-    return None
+        deadline = hearing_deadline_for(case, calendar)
+        return (deadline, "hearing_deadline") if deadline > arrested_at else (arrested_at, "at_once")
+    return None, "24h"
 
 
 def court_deadline_for(case: Case, breach: Breach, calendar: Calendar) -> datetime | None:
     """When P, arrested for `breach`, must be before the court (None: no arrest)."""
+    return court_deadline_and_reason(case, breach, calendar)[0]
+
+
+def court_deadline_and_reason(case: Case, breach: Breach, calendar: Calendar) -> tuple[datetime | None, str]:
+    """court_deadline_for, with what set it: "24h" (the 24 hours alone), or the hearing of
+    the application when sooner: "hearing", "hearing_deadline" or "at_once". The breach
+    printout says why from this, rather than work it out again."""
     if breach.arrested_at is None:
-        return None
-    return deadlines.breach_court_deadline(
-        breach.arrested_at, calendar=calendar, hearing_at=breach_hearing_at(case, breach, calendar)
-    )
+        return None, "24h"
+    hearing_at, kind = _breach_hearing(case, breach, calendar)
+    within_24_hours = deadlines.breach_court_deadline(breach.arrested_at, calendar=calendar)
+    if hearing_at is None or hearing_at >= within_24_hours:  # a tie: the 24 hours say it
+        return within_24_hours, "24h"
+    return deadlines.breach_court_deadline(breach.arrested_at, calendar=calendar, hearing_at=hearing_at), kind
 
 
 def _open_arrests(case: Case) -> list[Breach]:

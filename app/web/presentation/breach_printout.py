@@ -1,12 +1,10 @@
 """What the breach printout says: templates/court/breach_printout.html's context for one breach."""
 from __future__ import annotations
 
-from datetime import UTC
-
 from app.domain import deadlines
 from app.domain.calendar import Calendar
 from app.domain.regimes import RegimeCode, regime
-from app.services.clock_cache import court_deadline_for
+from app.services.clock_cache import court_deadline_and_reason
 from app.services.court import pending_hearing
 from app.services.court_bundle import preload_people
 from app.web.presentation.printout_common import (
@@ -41,20 +39,9 @@ def breach_context(case, breach, calendar: Calendar) -> dict:
     # A breach of the notice: before the court within 24 hours, or at the hearing of the
     # application if that is sooner (CSA 2010 s.26(2)(a) and (b); DAA 2021 s.26(2)(a) and (b)).
     # The same deadline as the stored one and the dashboard's clock (clock_cache).
-    court_deadline = court_deadline_for(case, breach, calendar)
+    court_deadline, deadline_reason = court_deadline_and_reason(case, breach, calendar)
     within_24_hours = deadlines.breach_court_deadline(breach.arrested_at, calendar=calendar) if breach.arrested_at else None
     hearing = pending_hearing(case)
-    # Why the deadline is what it is: "24h", or the hearing of the application when sooner:
-    # "hearing" (listed), "hearing_deadline" (not listed yet: the latest it may begin) or
-    # "at_once" (a hearing under way, or the hearing deadline passed, at the arrest).
-    if court_deadline is None or court_deadline.astimezone(UTC) >= within_24_hours.astimezone(UTC):
-        deadline_reason = "24h"
-    elif court_deadline == breach.arrested_at:
-        deadline_reason = "at_once"
-    elif case.hearings:
-        deadline_reason = "hearing"
-    else:
-        deadline_reason = "hearing_deadline"
     evidence = [d for d in case.documents if d.breach_id == breach.id and d.removed_at is None]
     statement = [d for d in evidence if "statement" in (d.item_key or "")]
     return {
