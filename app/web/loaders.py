@@ -1,20 +1,17 @@
 """The case and the referral a URL names, loaded once per request and only if this user may read them.
 
 A URL value preprocessor takes `case_id` and `referral_id` out of the URL's values, so views
-never look them up themselves; `current_case` and `current_referral` load them on first use,
-through access.visible_cases and access.visible_referrals, and answer 404 for one this user
-may not read (no hint that it exists). Loading waits until the view asks, so the view's
-@roles_required check runs first: a user without the role gets 403, never 404.
-
-Views that hand the case to a service take the real object with load_case() (services
-compare and attach ORM objects, which a proxy is not); `current_case` serves where only
-reading is needed.
+never look them up themselves; `load_case()` and `load_referral()` load them on first use
+(once per request, kept on flask.g), through access.visible_cases and
+access.visible_referrals, and answer 404 for one this user may not read (no hint that it
+exists). Loading waits until the view asks, so the view's @roles_required check runs first:
+a user without the role gets 403, never 404. They return the ORM objects themselves, not a
+proxy, because services compare and attach them.
 """
 from __future__ import annotations
 
 from flask import abort, g
 from flask_login import current_user
-from werkzeug.local import LocalProxy
 
 from app.extensions import db
 from app.models import Case, Referral
@@ -77,7 +74,3 @@ def url_case() -> Case | None:
 def url_referral() -> Referral | None:
     """The referral the URL names, or None if it names none."""
     return load_referral() if g.get("url_referral_id") is not None else None
-
-
-current_case: Case = LocalProxy(load_case)  # type: ignore[assignment]
-current_referral: Referral = LocalProxy(load_referral)  # type: ignore[assignment]
