@@ -38,6 +38,14 @@ def _arrest(officer, case, arrested_at=ARRESTED):
     )
 
 
+def _arrested_the_evening_before_a_listed_hearing(login_as):
+    """A served notice, its hearing listed for next morning, then P arrested for breach."""
+    officer, _ = login_as(Role.OFFICER)
+    case = served_case(officer, served_at=SERVED)
+    _list(officer, case, NEXT_MORNING)
+    return officer, case, _arrest(officer, case)
+
+
 def _list(officer, case, starts_at):
     return court.list_hearing(officer, case, court_name="Northfield Magistrates", starts_at=starts_at, late_reason="",
                               calendar=load_calendar())
@@ -82,10 +90,7 @@ def _assert_deadline(client, case, breach, expected: datetime) -> None:
 
 def test_arrested_the_evening_before_a_hearing_next_morning_is_due_at_the_hearing(client, login_as):
     with frozen_at(ARRESTED + timedelta(hours=1)):
-        officer, _ = login_as(Role.OFFICER)
-        case = served_case(officer, served_at=SERVED)
-        _list(officer, case, NEXT_MORNING)
-        breach = _arrest(officer, case)
+        officer, case, breach = _arrested_the_evening_before_a_listed_hearing(login_as)
 
         _assert_deadline(client, case, breach, NEXT_MORNING)
         assert breach_court_deadline(ARRESTED) == WITHIN_24_HOURS  # what the 24 hours alone would say
@@ -123,10 +128,7 @@ def test_a_hearing_listed_after_the_24_hours_leaves_them_in_charge(client, login
 
 def test_moving_the_hearing_before_it_sits_moves_the_breach_deadline_both_ways(client, login_as):
     with frozen_at(ARRESTED + timedelta(hours=1)):
-        officer, _ = login_as(Role.OFFICER)
-        case = served_case(officer, served_at=SERVED)
-        _list(officer, case, NEXT_MORNING)
-        breach = _arrest(officer, case)
+        officer, case, breach = _arrested_the_evening_before_a_listed_hearing(login_as)
         _assert_deadline(client, case, breach, NEXT_MORNING)
 
         # The court moves Tuesday's 10:00 listing to 14:00 before it sits (recorded as an adjournment).
