@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from app.domain import deadlines
+from app.domain.breach_law import BreachOf, pace_detention_limit
 from app.domain.calendar import Calendar
 
 
@@ -49,13 +50,18 @@ class OpenArrest:
 
     ``hearing_at`` is set only for a breach of the notice: the hearing of the application
     P must be brought to if it comes before the 24 hours end (see
-    ``deadlines.breach_court_deadline``). None for a breach of an order.
+    ``deadlines.breach_court_deadline``). None for a breach of an order. ``of`` says what
+    was breached: a DAPO's breach is an offence, and its clock is PACE's 24 hours without
+    charge, with no day disregarded (``breach_law.pace_detention_limit``).
     """
 
     arrested_at: datetime
     hearing_at: datetime | None = None
+    of: BreachOf = BreachOf.NOTICE
 
     def court_deadline(self, calendar: Calendar) -> datetime:
+        if self.of is BreachOf.DAPO:
+            return pace_detention_limit(self.arrested_at)
         return deadlines.breach_court_deadline(self.arrested_at, calendar=calendar, hearing_at=self.hearing_at)
 
 
@@ -107,7 +113,8 @@ def case_clocks(
     - A person arrested for breach must be brought before the court within 24 hours,
       or at the hearing of the application if that is earlier for a breach of the notice
       (CSA 2010 s.26(2) and (4) for a DVPN, DAA 2021 s.26(2) and (4) for a DAPN; CSA
-      2010 s.29(1) and (3) for a DVPO): shown above everything.
+      2010 s.29 for a DVPO); a person arrested for breach of a DAPO, an offence, is
+      charged or released within PACE 1984 s.41's 24 hours: shown above everything.
     - The hearing clock runs from service of the notice until the hearing begins
       (CSA 2010 s.27(3)).
     - An order's end (CSA 2010 s.28(10); a DAPO's fixed period under the DAA 2021).

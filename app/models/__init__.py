@@ -22,6 +22,8 @@ from app.models.court import (
     OrderEventKind,
     OrderStatus,
     ProtectionOrder,
+    Remand,
+    RemandKind,
 )
 from app.models.message import MessageStatus, TextMessage, TextPlanVersion, TextTemplate
 from app.models.referral import (
@@ -38,7 +40,7 @@ from app.models.user import Role, User
 
 __all__ = [
     "Breach", "BreachOutcome", "BreachSource", "BundleTick", "CourtSubmission", "Document", "Hearing", "HearingOutcome",
-    "OrderEvent", "OrderEventKind", "OrderStatus", "ProtectionOrder",
+    "OrderEvent", "OrderEventKind", "OrderStatus", "ProtectionOrder", "Remand", "RemandKind",
     "Application", "ApplicationSection", "ApplicationStatus", "AuthorisationDecision", "DecisionOutcome",
     "AssociatedRelationship", "AuditEntry", "Case", "CaseState", "ExtraBankHoliday", "Person",
     "PersonKind", "RiskLevel", "Role", "SchedulerHeartbeat", "User",

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.domain.breach_law import BreachOf, breach_of
 from app.domain.deadlines import STATUTORY_HEARING_HOURS
 from app.domain.regimes import RegimeCode
 from app.domain.risk import RiskLevel
@@ -148,6 +149,7 @@ class Case(db.Model):
     hearings: Mapped[list[Hearing]] = relationship(order_by="Hearing.starts_at", cascade="all, delete-orphan")  # noqa: F821
     order: Mapped[ProtectionOrder | None] = relationship(uselist=False, cascade="all, delete-orphan")  # noqa: F821
     breaches: Mapped[list[Breach]] = relationship(order_by="Breach.occurred_at", cascade="all, delete-orphan")  # noqa: F821
+    remands: Mapped[list[Remand]] = relationship(order_by="Remand.id", viewonly=True)  # noqa: F821
     documents: Mapped[list[Document]] = relationship(  # noqa: F821
         order_by="Document.uploaded_at", cascade="all, delete-orphan", foreign_keys="Document.case_id"
     )
@@ -180,6 +182,10 @@ class Case(db.Model):
     def order_kind(self) -> str:
         """"dapo" for a DAPN case, else "dvpo": which statute sets the order's end."""
         return "dapo" if self.regime is RegimeCode.DAPN else "dvpo"
+
+    def breach_of(self, breach: Breach) -> BreachOf:  # noqa: F821
+        """What `breach` was of: the notice, or this case's kind of order (DVPO or DAPO)."""
+        return breach_of(None if breach.order_id is None else self.order_kind)
 
     @property
     def order_in_force(self) -> ProtectionOrder | None:  # noqa: F821

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.domain.breach_law import BreachOutcome, RemandKind
 from app.extensions import db
 from app.models.types import UTCDateTime
 from app.models.user import User, enum_column
@@ -176,16 +177,6 @@ class BreachSource(enum.StrEnum):
                 "third_party": "A third party"}[self.value]
 
 
-class BreachOutcome(enum.StrEnum):
-    PROVED = "proved"
-    NOT_PROVED = "not_proved"
-    ADJOURNED = "adjourned"
-
-    @property
-    def label(self) -> str:
-        return {"proved": "Proved", "not_proved": "Not proved", "adjourned": "Adjourned"}[self.value]
-
-
 class Breach(db.Model):
     __tablename__ = "breach"
     __table_args__ = (
@@ -205,6 +196,9 @@ class Breach(db.Model):
     # Derived from arrested_at and, for a breach of the notice, the hearing of the application
     # (clock_cache.court_deadline_for); kept in step while open by clock_cache.refresh_urgency.
     court_deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When P, arrested, was first brought before the court for it: the arrest clock stops.
+    # An adjourned breach has this and no outcome yet.
+    before_court_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
     outcome: Mapped[BreachOutcome | None] = mapped_column(enum_column(BreachOutcome))
@@ -216,3 +210,39 @@ class Breach(db.Model):
 
     recorded_by: Mapped[User] = relationship(foreign_keys=[recorded_by_id])
     order: Mapped[ProtectionOrder | None] = relationship()
+    remands: Mapped[list[Remand]] = relationship(order_by="Remand.id", viewonly=True)
+
+    @property
+    def awaits_court(self) -> bool:
+        """The court has still to deal with it: a breach of an order until its finding, a
+        breach of the notice only when P was arrested for it (otherwise it is simply weighed
+        at the hearing of the application)."""
+        return self.outcome is None and (self.order_id is not None or self.arrested_at is not None)
+
+    @property
+    def arrest_open(self) -> bool:
+        """Arrested and not yet before the court: the arrest clock runs."""
+        return self.arrested_at is not None and self.before_court_at is None and self.outcome is None
+
+
+class Remand(db.Model):
+    """The court remanded P, in custody or on bail, until a next listing: for a breach of the
+    notice (DAA 2021 s.26(5)-(7)), an adjourned breach of a DVPO (CSA 2010 s.29, s.30), or an
+    adjourned hearing of the application P was brought to under arrest (DAA 2021 s.29(8)).
+    Append-only: a later remand is a new row."""
+
+    __tablename__ = "remand"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    breach_id: Mapped[int | None] = mapped_column(ForeignKey("breach.id"), index=True)
+    hearing_id: Mapped[int | None] = mapped_column(ForeignKey("hearing.id"), index=True)
+    kind: Mapped[RemandKind] = mapped_column(enum_column(RemandKind))
+    # When the court remanded P, and until when (the next listing).
+    ordered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    until_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    bail_requirements: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    recorded_by: Mapped[User] = relationship()

@@ -5,18 +5,16 @@ from datetime import datetime
 
 from sqlalchemy import update
 
+from app.domain.breach_law import ADJOURN, appearance_errors, law_for
 from app.domain.calendar import Calendar
 from app.extensions import db
-from app.models import Breach, BreachOutcome, BreachSource, Case, CaseState, User
+from app.models import Breach, BreachOutcome, BreachSource, Case, CaseState, Remand, RemandKind, User
 from app.services import ValidationFailed, audit, change_once
 from app.services.clock_cache import court_deadline_for, refresh_urgency
 from app.services.transaction import commits
 from app.timeutil import utcnow
 
 BREACHABLE_STATES = (CaseState.SERVED, CaseState.ORDER_IN_FORCE)
-# Civil contempt: up to two months' custody (Magistrates' Courts Act 1980 s.63(3), applied by CSA 2010 s.29).
-MAX_CUSTODY_DAYS = 62
-MAX_FINE_PENCE = 5000_00
 
 
 @commits
@@ -26,7 +24,8 @@ def record_breach(actor: User, case: Case, *, occurred_at: datetime | None, desc
     """Record a breach of the notice or of the order in force. An arrest starts the clock to
     bring P before the court: 24 hours, or at the hearing of the application if that is
     earlier for a breach of the notice (CSA 2010 s.26(2) and (4), DAA 2021 s.26(2) and (4));
-    24 hours for a breach of a DVPO (CSA 2010 s.29(1) and (3)). See
+    24 hours for a breach of a DVPO (CSA 2010 s.29); for a breach of a DAPO, an offence (DAA
+    2021 s.39), PACE's 24 hours without charge (`breach_law.pace_detention_limit`). See
     `clock_cache.court_deadline_for`."""
     if case.state not in BREACHABLE_STATES:
         raise ValidationFailed({"": "A breach can be recorded only while the notice or an order is in force"})
@@ -68,32 +67,53 @@ def record_breach(actor: User, case: Case, *, occurred_at: datetime | None, desc
 
 
 @commits
-def record_outcome(actor: User, case: Case, breach: Breach, *, outcome: BreachOutcome | None, fine_pence: int | None,
-                   custody_days: int | None, notes: str, calendar: Calendar) -> Breach:
-    """The court's finding on a breach, once: a double-click or a second tab cannot record two."""
-    errors = {}
-    if outcome is None:
-        errors["outcome"] = "Choose the outcome"
-    if fine_pence is not None and not 0 <= fine_pence <= MAX_FINE_PENCE:
-        errors["fine"] = "A fine for breach is at most £5,000"
-    if custody_days is not None and not 0 <= custody_days <= MAX_CUSTODY_DAYS:
-        errors["custody_days"] = f"Custody for breach is at most 2 months ({MAX_CUSTODY_DAYS} days)"
-    if outcome is not BreachOutcome.PROVED and (fine_pence or custody_days):
-        errors["outcome"] = "A sanction can only follow a breach found proved"
+def record_appearance(
+    actor: User, case: Case, breach: Breach, *, decision: str | None, appeared_at: datetime | None,
+    remand: RemandKind | None, remand_until: datetime | None, bail_requirements: str,
+    fine_pence: int | None, custody_days: int | None, notes: str, calendar: Calendar,
+) -> Breach:
+    """P before the court for `breach`: what the court did, within what the law lets it do
+    for what was breached (`breach_law.appearance_errors`, which cites the sections).
+
+    The first appearance stops the arrest clock. A notice breach is then done with: the
+    court remanded P or did not, and the breach is weighed at the hearing of the
+    application. A DVPO or DAPO breach the court adjourns stays with the court (P remanded
+    or not, for a DVPO) and its finding is recorded later, once: a double-click or a second
+    tab cannot record two findings."""
+    law = law_for(case.breach_of(breach))
+    now = utcnow()
+    errors = appearance_errors(
+        law, decision=decision, appeared_at=appeared_at, arrested_at=breach.arrested_at, occurred_at=breach.occurred_at,
+        now=now, remand=remand, remand_until=remand_until, bail_requirements=bail_requirements,
+        fine_pence=fine_pence, custody_days=custody_days,
+    )
     if errors:
         raise ValidationFailed(errors)
-    change_once(
-        update(Breach).where(Breach.id == breach.id, Breach.outcome.is_(None)).values(
-            outcome=outcome, fine_pence=fine_pence, custody_days=custody_days, outcome_notes=notes.strip() or None,
-            outcome_by_id=actor.id, outcome_at=utcnow(),
-        ),
-        "The outcome of this breach has already been recorded",
-    )
+    first_appearance = breach.before_court_at or appeared_at
+    if decision == ADJOURN:
+        change_once(
+            update(Breach).where(Breach.id == breach.id, Breach.outcome.is_(None))
+            .values(before_court_at=first_appearance),
+            "The outcome of this breach has already been recorded",
+        )
+    else:
+        change_once(
+            update(Breach).where(Breach.id == breach.id, Breach.outcome.is_(None)).values(
+                outcome=BreachOutcome(decision), before_court_at=first_appearance, fine_pence=fine_pence,
+                custody_days=custody_days, outcome_notes=notes.strip() or None, outcome_by_id=actor.id, outcome_at=now,
+            ),
+            "The outcome of this breach has already been recorded",
+        )
+    if remand in (RemandKind.CUSTODY, RemandKind.BAIL):
+        db.session.add(Remand(case_id=case.id, breach_id=breach.id, kind=remand, ordered_at=appeared_at,
+                              until_at=remand_until, bail_requirements=bail_requirements.strip() or None,
+                              recorded_by_id=actor.id, recorded_at=now))
+    db.session.flush()
     db.session.refresh(breach)
     refresh_urgency(case, calendar)
-    if case.state is CaseState.ORDER_ENDED and all(b.outcome is not None for b in case.breaches):
+    if case.state is CaseState.ORDER_ENDED and not any(b.awaits_court for b in case.breaches):
         case.state = CaseState.CLOSED
-    audit.record(actor, "breach.outcome_recorded", case, breach=breach.id, outcome=outcome.value,
-                 fine_pence=fine_pence, custody_days=custody_days)
+    audit.record(actor, "breach.before_court", case, breach=breach.id, of=law.of.value, decision=decision,
+                 remand=remand.value if remand else None, fine_pence=fine_pence, custody_days=custody_days)
     db.session.commit()
     return breach

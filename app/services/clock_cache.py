@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.domain import deadlines
+from app.domain.breach_law import BreachOf, pace_detention_limit
 from app.domain.calendar import Calendar
 from app.domain.clocks import CaseClockFacts, Clock, OpenArrest, Thresholds, case_clocks, urgency
 from app.models import Breach, Case, Hearing
@@ -67,10 +68,14 @@ def court_deadline_for(case: Case, breach: Breach, calendar: Calendar) -> dateti
 
 def court_deadline_and_reason(case: Case, breach: Breach, calendar: Calendar) -> tuple[datetime | None, str]:
     """court_deadline_for, with what set it: "24h" (the 24 hours alone), or the hearing of
-    the application when sooner: "hearing", "hearing_deadline" or "at_once". The breach
-    printout says why from this, rather than work it out again."""
+    the application when sooner: "hearing", "hearing_deadline" or "at_once"; "pace" for a
+    breach of a DAPO, an offence, where PACE 1984 s.41's 24 hours without charge run with
+    no day disregarded (`breach_law.pace_detention_limit`). The breach printout says why
+    from this, rather than work it out again."""
     if breach.arrested_at is None:
         return None, "24h"
+    if case.breach_of(breach) is BreachOf.DAPO:
+        return pace_detention_limit(breach.arrested_at), "pace"
     hearing_at, kind = _breach_hearing(case, breach, calendar)
     within_24_hours = deadlines.breach_court_deadline(breach.arrested_at, calendar=calendar)
     if hearing_at is None or hearing_at >= within_24_hours:  # a tie: the 24 hours say it
@@ -79,7 +84,7 @@ def court_deadline_and_reason(case: Case, breach: Breach, calendar: Calendar) ->
 
 
 def _open_arrests(case: Case) -> list[Breach]:
-    return [b for b in case.breaches if b.arrested_at is not None and b.outcome is None]
+    return [b for b in case.breaches if b.arrest_open]
 
 
 def clock_facts(case: Case, calendar: Calendar) -> CaseClockFacts:
@@ -90,7 +95,8 @@ def clock_facts(case: Case, calendar: Calendar) -> CaseClockFacts:
         # The statutory clock asks only that the hearing begin in time: any recorded
         # outcome, an adjournment included, means it has.
         hearing_begun=any(h.outcome is not None for h in case.hearings),
-        open_arrests=tuple(OpenArrest(b.arrested_at, breach_hearing_at(case, b, calendar)) for b in _open_arrests(case)),
+        open_arrests=tuple(OpenArrest(b.arrested_at, breach_hearing_at(case, b, calendar), of=case.breach_of(b))
+                           for b in _open_arrests(case)),
         order_made_on=order.made_on if order else None,
         order_days=order.days if order else None,
         order_kind=case.order_kind,

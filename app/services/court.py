@@ -17,6 +17,8 @@ from app.domain.prohibitions import ProhibitionKind
 from app.domain.regimes import regime
 from app.extensions import db
 from app.models import (
+    Breach,
+    BreachOutcome,
     BundleTick,
     Case,
     CaseState,
@@ -28,6 +30,8 @@ from app.models import (
     OrderEventKind,
     OrderStatus,
     ProtectionOrder,
+    Remand,
+    RemandKind,
     User,
 )
 from app.services import ValidationFailed, audit, change_once
@@ -211,10 +215,26 @@ def order_length_errors(case: Case, days: int | None) -> dict[str, str]:
 def record_outcome(
     actor: User, case: Case, hearing: Hearing, *, outcome: HearingOutcome | None, contested: bool | None, notes: str,
     days: int | None = None, made_on: date | None = None, conditions: list[dict] | None = None,
-    next_starts_at: datetime | None = None, next_court: str = "", calendar: Calendar, texts: TextSettings,
+    next_starts_at: datetime | None = None, next_court: str = "", p_brought: bool | None = None,
+    remand: RemandKind | None = None, bail_requirements: str = "", calendar: Calendar, texts: TextSettings,
 ) -> Hearing:
-    """Record what the court decided at `hearing`, once."""
+    """Record what the court decided at `hearing`, once.
+
+    While P is under arrest for breach of the notice, P must be brought to this hearing if
+    it comes before the 24 hours end (DAA 2021 s.26(2)(b); CSA 2010 s.26(2)(b)), and if
+    the court adjourns it, "the court may remand P" (DAA 2021 s.29(8)): say whether P was
+    brought, and any remand, which runs to the adjourned hearing. P brought stops the
+    arrest clocks; P not brought leaves them running (now overdue at the hearing)."""
     errors: dict[str, str] = {}
+    under_arrest = arrested_for_notice_breach(case)
+    if under_arrest and p_brought is None:
+        errors["p_brought"] = "Say whether P, under arrest for breach of the notice, was brought to the hearing"
+    if remand in (RemandKind.CUSTODY, RemandKind.BAIL) and not (
+            under_arrest and p_brought and outcome is HearingOutcome.ADJOURNED):
+        errors["remand"] = ("The court may remand P here only when P was brought to the hearing under arrest for breach "
+                            "of the notice and the hearing was adjourned (Domestic Abuse Act 2021 s.29(8))")
+    if bail_requirements.strip() and remand is not RemandKind.BAIL:
+        errors["bail_requirements"] = "Bail requirements go with a remand on bail"
     if outcome is None:
         errors["outcome"] = "Choose the outcome"
     if contested is None:
@@ -240,6 +260,14 @@ def record_outcome(
     )
     db.session.refresh(hearing)
     detail = {"hearing": hearing.id, "outcome": outcome.value, "contested": contested}
+    if under_arrest and p_brought:
+        _brought_to_hearing(actor, case, hearing, under_arrest, now)
+        detail["p_brought_under_arrest"] = True
+    if remand in (RemandKind.CUSTODY, RemandKind.BAIL):
+        db.session.add(Remand(case_id=case.id, hearing_id=hearing.id, kind=remand, ordered_at=hearing.starts_at,
+                              until_at=next_starts_at, bail_requirements=bail_requirements.strip() or None,
+                              recorded_by_id=actor.id, recorded_at=now))
+        detail["remand"] = remand.value
     if outcome is HearingOutcome.GRANTED:
         _make_order(case, hearing, days, made_on, conditions)
         db.session.flush()
@@ -261,6 +289,22 @@ def record_outcome(
     audit.record(actor, "court.outcome_recorded", case, **detail)
     db.session.commit()
     return hearing
+
+
+def arrested_for_notice_breach(case: Case) -> list[Breach]:
+    """Arrests for breach of the notice whose clock still runs: P is due before the court
+    at the hearing of the application, if not before (DAA 2021 s.26(2); CSA 2010 s.26(2))."""
+    return [b for b in case.breaches if b.order_id is None and b.arrest_open]
+
+
+def _brought_to_hearing(actor: User, case: Case, hearing: Hearing, arrests: list[Breach], now: datetime) -> None:
+    """P was brought to `hearing` under arrest: each arrest's clock stops there, and the
+    breach of the notice is weighed at the hearing (no finding of its own)."""
+    for breach in arrests:
+        breach.before_court_at = max(hearing.starts_at, breach.arrested_at)
+        breach.outcome = BreachOutcome.BROUGHT_BEFORE_COURT
+        breach.outcome_by_id, breach.outcome_at = actor.id, now
+        audit.record(actor, "breach.before_court", case, breach=breach.id, of="notice", at_hearing=hearing.id)
 
 
 def _make_order(case: Case, hearing: Hearing, days: int, made_on: date, conditions: list[dict]) -> None:
@@ -312,7 +356,7 @@ def change_order(actor: User, case: Case, *, kind: OrderEventKind | None, court_
 
 def _state_after_order(case: Case) -> CaseState:
     """When an order ends the case closes, unless a breach still awaits the court."""
-    open_breach = any(b.outcome is None for b in case.breaches)
+    open_breach = any(b.awaits_court for b in case.breaches)
     return CaseState.ORDER_ENDED if open_breach else CaseState.CLOSED
 
 

@@ -162,23 +162,6 @@ def test_breach_arrest_puts_the_24_hour_clock_above_everything(client, login_as)
     assert "Breach: before the court by" in html and format_instant(breach_court_deadline(arrested)) in html
 
 
-def test_breach_outcome_limits_and_once_only(client, login_as):
-    officer, token = login_as(Role.OFFICER)
-    case = served_case(officer)
-    breach = breach_service.record_breach(officer, case, occurred_at=DEFAULT_NOW - timedelta(minutes=30), description="Texted V.",
-                                          source=breach_service.BreachSource.VICTIM, arrested_at=None, arresting_officer="",
-                                          calendar=load_calendar())
-    url = f"/cases/{case.id}/breaches/{breach.id}/outcome"
-    html = client.post(url, data={"csrf_token": token, "outcome": "proved", "fine": "6000", "custody_days": "90"}).get_data(as_text=True)
-    assert "at most £5,000" in html and "at most 2 months" in html
-    html = client.post(url, data={"csrf_token": token, "outcome": "not_proved", "fine": "100"}).get_data(as_text=True)
-    assert "only follow a breach found proved" in html
-    assert client.post(url, data={"csrf_token": token, "outcome": "proved", "fine": "250.00", "custody_days": ""}).status_code == 302
-    assert "already been recorded" in client.post(url, data={"csrf_token": token, "outcome": "not_proved"}).get_data(as_text=True)
-    db.session.refresh(breach)
-    assert breach.outcome.value == "proved" and breach.fine_pence == 25000
-
-
 def test_orders_expire_by_themselves_and_the_case_closes(app, make_user):
     from app.jobs import expire_orders
 

@@ -53,7 +53,8 @@ def _list(officer, case, starts_at):
 
 def _adjourn(officer, case, next_starts_at):
     court.record_outcome(officer, case, court.pending_hearing(case), outcome=HearingOutcome.ADJOURNED, contested=False,
-                         notes="", next_starts_at=next_starts_at, calendar=load_calendar(), texts=TextSettings())
+                         notes="", next_starts_at=next_starts_at, p_brought=False, calendar=load_calendar(),
+                         texts=TextSettings())
 
 
 def _stored(breach) -> datetime:

@@ -67,3 +67,17 @@ def test_london_instant_refuses_skipped_times_and_takes_the_earlier_of_repeated_
     assert repeated.astimezone(UTC) == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
     summer = london_instant(datetime(2026, 7, 1).date(), datetime(2000, 1, 1, 9, 0).time())
     assert summer.astimezone(UTC) == datetime(2026, 7, 1, 8, 0, tzinfo=UTC)
+
+
+def test_a_dapo_arrest_runs_on_paces_real_hours_not_counted_days():
+    """Breach of a DAPO is an offence (DAA 2021 s.39): PACE 1984 s.41's 24 hours, Sunday included,
+    where a DVPO arrest made at the same moment skips the Sunday (CSA 2010 s.29)."""
+    from app.domain.breach_law import BreachOf
+
+    saturday_night = datetime(2026, 11, 21, 22, 0, tzinfo=UTC)
+    facts = CaseClockFacts(open_arrests=(OpenArrest(saturday_night, of=BreachOf.DAPO),))
+    [clock] = case_clocks(facts, saturday_night, DEFAULT_CALENDAR)
+    assert clock.deadline == saturday_night + timedelta(hours=24)
+    dvpo = CaseClockFacts(open_arrests=(OpenArrest(saturday_night, of=BreachOf.DVPO),))
+    [clock] = case_clocks(dvpo, saturday_night, DEFAULT_CALENDAR)
+    assert clock.deadline == saturday_night + timedelta(hours=48)

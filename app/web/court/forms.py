@@ -8,7 +8,7 @@ from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from app.domain.prohibitions import LABELS, ProhibitionKind
-from app.models import BreachOutcome, BreachSource, HearingOutcome, OrderEventKind
+from app.models import BreachSource, HearingOutcome, OrderEventKind, RemandKind
 from app.web.fields import YES_NO, CheckboxesField, CleanForm, DateInputField, TimeInputField, WholeNumberField
 
 TEXT = [Optional(), Length(max=5000, message="Keep this under 5,000 characters")]
@@ -81,6 +81,12 @@ class OutcomeForm(CleanForm):
     next_date = DateInputField("Date", validators=[Optional()])
     next_time = TimeInputField("Time", validators=[Optional()])
     next_court = StringField("Court (if different)", validators=[Optional(), Length(max=120)])
+    # Shown only while P is under arrest for breach of the notice (DAA 2021 s.26(2)(b), s.29(8)).
+    p_brought = RadioField("Was P, under arrest for breach of the notice, brought to this hearing?",
+                           validators=[Optional()], choices=YES_NO)
+    remand = RadioField("If the hearing was adjourned, did the court remand P until it?", validators=[Optional()],
+                        choices=[(r.value, r.label) for r in RemandKind])
+    bail_requirements = TextAreaField("Bail requirements, if on bail", validators=TEXT)
     notes = TextAreaField("Notes (optional)", validators=TEXT)
 
 
@@ -105,8 +111,18 @@ class BreachForm(CleanForm):
     arresting_officer = StringField("Arresting officer (name, rank, number)", validators=[Optional(), Length(max=120)])
 
 
-class BreachOutcomeForm(CleanForm):
-    outcome = RadioField("The court's finding", validators=[Optional()], choices=[(o.value, o.label) for o in BreachOutcome])
+class BreachAppearanceForm(CleanForm):
+    """P before the court for a breach. The decisions offered are set per breach from
+    `breach_law.law_for` (a notice breach has no finding; a DAPO breach no contempt sanction)."""
+
+    decision = RadioField("What did the court do?", validators=[Optional()], choices=[])
+    appeared_date = DateInputField("Date before the court", validators=[Optional()])
+    appeared_time = TimeInputField("Time", validators=[Optional()])
+    remand = RadioField("Did the court remand P?", validators=[Optional()],
+                        choices=[(r.value, r.label) for r in RemandKind])
+    remand_until_date = DateInputField("Remanded until (date of the next listing)", validators=[Optional()])
+    remand_until_time = TimeInputField("Time", validators=[Optional()])
+    bail_requirements = TextAreaField("Bail requirements, if on bail", validators=TEXT)
     fine = PoundsField("Fine (£), if any")
-    custody_days = WholeNumberField("Custody (days), if any", validators=[Optional()])
+    custody_days = WholeNumberField("Committal to custody (days), if any", validators=[Optional()])
     notes = TextAreaField("Notes", validators=TEXT)

@@ -4,11 +4,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
 from flask_login import current_user
 
+from app.domain.breach_law import law_for
 from app.domain.bundle import ITEM_BY_KEY, ItemKind, progress
 from app.domain.calendar import LONDON
 from app.domain.regimes import regime
 from app.extensions import db
-from app.models import Breach, BreachOutcome, BreachSource, Document, HearingOutcome, OrderEventKind, Role
+from app.models import Breach, BreachSource, Document, HearingOutcome, OrderEventKind, RemandKind, Role
 from app.printing import pdf_response, render_printout
 from app.services import ValidationFailed, court_bundle
 from app.services import breaches as breach_service
@@ -18,8 +19,8 @@ from app.services.clock_cache import hearing_deadline_for
 from app.settings import current_settings
 from app.uploads import UploadRejected, UploadStore, send_stored
 from app.web.court.forms import (
+    BreachAppearanceForm,
     BreachForm,
-    BreachOutcomeForm,
     FeeForm,
     ListingForm,
     OrderChangeForm,
@@ -257,11 +258,13 @@ def outcome():
             current_user, case, hearing, outcome=outcome_chosen, contested=yes_no_value(form.contested.data),
             notes=form.notes.data or "", days=form.days.data, made_on=form.made_on.data, conditions=conditions,
             next_starts_at=combine_london(form.next_date, form.next_time), next_court=form.next_court.data or "",
-            calendar=_calendar(), texts=current_settings().texts,
+            p_brought=yes_no_value(form.p_brought.data), remand=chosen(RemandKind, form.remand.data),
+            bail_requirements=form.bail_requirements.data or "", calendar=_calendar(), texts=current_settings().texts,
         )
         return f"Outcome recorded: {outcome_chosen.label.lower()}."
 
-    return form_page(COURT_PAGES, "court/outcome.html", form, save, hearing=hearing, proposed=proposed)
+    return form_page(COURT_PAGES, "court/outcome.html", form, save, hearing=hearing, proposed=proposed,
+                     under_arrest=court_service.arrested_for_notice_breach(case))
 
 
 @bp.route("/cases/<int:case_id>/court/order", methods=["GET", "POST"])
@@ -312,17 +315,23 @@ def breach_outcome(breach_id: int):
     breach = _breach_or_404(case, breach_id)
     if breach.outcome is not None:
         return render_template("court/nothing_pending.html", case=case,
-                               message="The court's finding on this breach has already been recorded.")
-    form = BreachOutcomeForm()
+                               message="The court's decision on this breach has already been recorded.")
+    law = law_for(case.breach_of(breach))
+    form = BreachAppearanceForm()
+    form.decision.choices = list(law.decision_labels.items())
 
     def save():
-        breach_service.record_outcome(
-            current_user, case, breach, outcome=chosen(BreachOutcome, form.outcome.data),
-            fine_pence=form.fine.data, custody_days=form.custody_days.data, notes=form.notes.data or "", calendar=_calendar(),
+        breach_service.record_appearance(
+            current_user, case, breach, decision=form.decision.data or None,
+            appeared_at=combine_london(form.appeared_date, form.appeared_time),
+            remand=chosen(RemandKind, form.remand.data),
+            remand_until=combine_london(form.remand_until_date, form.remand_until_time),
+            bail_requirements=form.bail_requirements.data or "", fine_pence=form.fine.data,
+            custody_days=form.custody_days.data, notes=form.notes.data or "", calendar=_calendar(),
         )
-        return "The court's finding on the breach is recorded."
+        return "The court's decision on the breach is recorded."
 
-    return form_page(COURT_PAGES, "court/breach_outcome.html", form, save, breach=breach)
+    return form_page(COURT_PAGES, "court/breach_outcome.html", form, save, breach=breach, law=law)
 
 
 @bp.route("/cases/<int:case_id>/court/printout")

@@ -89,8 +89,17 @@ def chronology_entries(case, application, decision, deadline: datetime | None, h
             add(ChronologyEntry(breach.arrested_at, None,
                                 f"Arrested for the breach by {breach.arresting_officer}; to be brought before the court "
                                 f"by {format_instant(due)}"))
+        if breach.before_court_at is not None and breach.outcome is None:
+            add(ChronologyEntry(breach.before_court_at, None, "P before the court for the breach: adjourned"))
         if breach.outcome is not None and breach.outcome_at:
             add(ChronologyEntry(breach.outcome_at, None, f"Breach before the court: {breach.outcome.label.lower()}"))
+    # Remands, for a breach or at an adjourned hearing P was brought to under arrest (DAA 2021
+    # s.26(5)-(7), s.29(8); CSA 2010 s.26, s.29, s.30): the court needs to know P's status.
+    for remand in case.remands:
+        text = f"{remand.kind.label} until {format_instant(remand.until_at)}"
+        if remand.bail_requirements:
+            text += f"; bail requirements: {excerpt(remand.bail_requirements, _CHRONOLOGY_CHARS)}"
+        add(ChronologyEntry(remand.ordered_at, None, text, important=True))
     entries = [ChronologyEntry(e.at, e.on, breakable(e.text), e.important, e.sort_at) for e in entries]
     return sorted(entries, key=lambda e: e.sort_at or e.at)
 
