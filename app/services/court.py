@@ -264,7 +264,9 @@ def record_outcome(
         _brought_to_hearing(actor, case, hearing, under_arrest, now)
         detail["p_brought_under_arrest"] = True
     if remand in (RemandKind.CUSTODY, RemandKind.BAIL):
-        db.session.add(Remand(case_id=case.id, hearing_id=hearing.id, kind=remand, ordered_at=hearing.starts_at,
+        # One remand of P, at this hearing, for the arrest that brought P there.
+        db.session.add(Remand(case_id=case.id, hearing_id=hearing.id, breach_id=under_arrest[0].id, kind=remand,
+                              ordered_at=hearing.starts_at,
                               until_at=next_starts_at, bail_requirements=bail_requirements.strip() or None,
                               recorded_by_id=actor.id, recorded_at=now))
         detail["remand"] = remand.value

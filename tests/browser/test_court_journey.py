@@ -292,10 +292,13 @@ def test_officer_assembles_the_bundle_prints_it_records_the_order_and_a_breach(
     # The court deals with Lee Carver's breach: ours is now the most urgent case of all.
     open_served_case(page, OLDER_BREACH)
     open_court(page)
-    page.get_by_role("link", name="Record the court's finding").click()
-    fieldset(page, "outcome").get_by_label("Not proved", exact=True).check()
+    page.get_by_role("link", name="Record the court's decision").click()
+    # A DVPO breach: contempt, so the 1980 Act's sanctions are offered; a finding, not a remand.
+    expect(page.get_by_label("Fine (£), if any")).to_be_visible()
+    fieldset(page, "decision").get_by_label("Breach not proved", exact=True).check()
+    fill_date_time(page, "appeared_date", "appeared_time", london_now() - timedelta(minutes=5))
     page.get_by_role("button", name="Save").click()
-    expect(success_banner(page, "The court's finding on the breach is recorded.")).to_be_visible()
+    expect(success_banner(page, "The court's decision on the breach is recorded.")).to_be_visible()
     main_nav(page).get_by_role("link", name="Dashboard").click()
     first = page.locator("#case-rows tr").first
     expect(first.get_by_role("link", name=reference, exact=True)).to_be_visible()
