@@ -33,6 +33,7 @@ from app.models import (
 from app.services import ValidationFailed, audit, change_once
 from app.services.clock_cache import hearing_deadline_for, refresh_urgency
 from app.services.order_change import after_order_change
+from app.services.order_records import OrderSettings, start_order_service
 from app.services.reminders import TextSettings
 from app.services.transaction import commits
 from app.timeutil import utcnow
@@ -212,8 +213,10 @@ def record_outcome(
     actor: User, case: Case, hearing: Hearing, *, outcome: HearingOutcome | None, contested: bool | None, notes: str,
     days: int | None = None, made_on: date | None = None, conditions: list[dict] | None = None,
     next_starts_at: datetime | None = None, next_court: str = "", calendar: Calendar, texts: TextSettings,
+    orders: OrderSettings,
 ) -> Hearing:
-    """Record what the court decided at `hearing`, once."""
+    """Record what the court decided at `hearing`, once. A grant starts the practice target
+    for serving the order on P (`orders`, ORDER_SERVICE_HOURS: order_records)."""
     errors: dict[str, str] = {}
     if outcome is None:
         errors["outcome"] = "Choose the outcome"
@@ -242,6 +245,7 @@ def record_outcome(
     detail = {"hearing": hearing.id, "outcome": outcome.value, "contested": contested}
     if outcome is HearingOutcome.GRANTED:
         _make_order(case, hearing, days, made_on, conditions)
+        start_order_service(case, case.order, hearing, orders)
         db.session.flush()
         detail |= {"days": days, "made_on": made_on.isoformat(), "removal_not_granted": case.order.removal_not_granted}
     elif outcome is HearingOutcome.REFUSED:
