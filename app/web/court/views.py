@@ -257,7 +257,7 @@ def outcome():
             current_user, case, hearing, outcome=outcome_chosen, contested=yes_no_value(form.contested.data),
             notes=form.notes.data or "", days=form.days.data, made_on=form.made_on.data, conditions=conditions,
             next_starts_at=combine_london(form.next_date, form.next_time), next_court=form.next_court.data or "",
-            calendar=_calendar(), texts=current_settings().texts,
+            calendar=_calendar(), texts=current_settings().texts, orders=current_settings().orders,
         )
         return f"Outcome recorded: {outcome_chosen.label.lower()}."
 
