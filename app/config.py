@@ -53,6 +53,8 @@ DEFAULTS: dict[str, object] = {
     "COURT_FEE_UNCONTESTED_PENCE": 500_00,  # research: about £500 uncontested, £700 contested
     "COURT_FEE_CONTESTED_PENCE": 700_00,
     "ORDER_ENDING_SOON_DAYS": 3,
+    # Practice, not statute: Greater Manchester serves every order on P within 24 hours of the grant.
+    "ORDER_SERVICE_HOURS": 24,
     "REFERRAL_WORKING_DAYS": 2,  # Victims' Code Right 4: 2 working days for enhanced rights (5 otherwise)
     "REFERRAL_WARN_HOURS": 4,  # "due soon" within this many working hours (09:00-17:00) of the due time
     "CLOCK_AMBER_HOURS": 12,
@@ -66,7 +68,7 @@ _INT_SETTINGS = {
     "HEARING_WINDOW_HOURS", "SESSION_IDLE_MINUTES", "LOGIN_MAX_FAILURES",
     "LOGIN_LOCK_MINUTES", "DASHBOARD_PAGE_SIZE", "CLOCK_AMBER_HOURS", "CLOCK_RED_HOURS",
     "VONAGE_TIMEOUT_SECONDS", "SMS_RATE_PER_SECOND", "SMS_CLAIM_MINUTES", "SMS_EXPIRE_HOURS", "SMS_MAX_ATTEMPTS",
-    "SMS_BATCH_SIZE", "REFERRAL_WORKING_DAYS", "REFERRAL_WARN_HOURS",
+    "SMS_BATCH_SIZE", "REFERRAL_WORKING_DAYS", "REFERRAL_WARN_HOURS", "ORDER_SERVICE_HOURS",
 }
 _ENV_SETTINGS = set(DEFAULTS) | {"DATABASE_URL", "SECRET_KEY", "TRIAL_SEED"}
 
@@ -95,6 +97,8 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         raise ConfigError("REFERRAL_WORKING_DAYS must be 1 to 5 (the Victims' Code: 2 for enhanced rights)")
     if not 1 <= settings["REFERRAL_WARN_HOURS"] <= 24:
         raise ConfigError("REFERRAL_WARN_HOURS must be 1 to 24")
+    if not 1 <= settings["ORDER_SERVICE_HOURS"] <= 168:
+        raise ConfigError("ORDER_SERVICE_HOURS must be 1 to 168 (a practice target for serving the order on P)")
     if settings["HEARING_WINDOW_HOURS"] not in (48, 72):
         raise ConfigError("HEARING_WINDOW_HOURS must be 48 or 72 (Crime and Security Act 2010 s.27)")
     settings["HEARING_WINDOW_LEGAL_BASIS"] = str(settings["HEARING_WINDOW_LEGAL_BASIS"] or "").strip()

@@ -18,12 +18,30 @@ from sqlalchemy import select
 from app.domain.calendar import LONDON, Calendar
 from app.domain.deadlines import hearing_deadline
 from app.domain.local_time import london_instant
+from app.domain.order_records import (
+    HearingAddressAnswer,
+    HearingNoticeKind,
+    HearingNoticeMethod,
+    OrderServiceMethod,
+    VictimToldMethod,
+)
 from app.domain.referrals import Consent, ContactMethod, ContactOutcome, DayPart
 from app.domain.regimes import regime
 from app.extensions import db
 from app.models import AssociatedRelationship as Rel
 from app.models import BreachSource, DecisionOutcome, HearingOutcome, RiskLevel, Role, SupportService, User
-from app.services import authorisation, breaches, cases, casework, court, referral_queries, referral_sweep, referrals, users
+from app.services import (
+    authorisation,
+    breaches,
+    cases,
+    casework,
+    court,
+    order_records,
+    referral_queries,
+    referral_sweep,
+    referrals,
+    users,
+)
 from app.services.calendar import load_calendar
 from app.settings import current_settings
 from app.timeutil import frozen_at, utcnow
@@ -162,6 +180,7 @@ def seed() -> tuple[list[tuple[str, str, str]], bool]:
                                    safe_times=[DayPart.MORNING, DayPart.EVENING], calendar=calendar)
     caseworker = next(u for u in made.values() if u.role is Role.CASEWORKER)
     _order_with_breach(officer, superintendent, calendar, now, services[0], caseworker)
+    _order_granted_this_morning(officer, superintendent, calendar, now)
     return logins, True
 
 
@@ -238,6 +257,8 @@ def _order_with_breach(officer: User, superintendent: User, calendar: Calendar, 
     with frozen_at(served_at + timedelta(minutes=10)):
         cases.record_dvpn_served(officer, case, served_at=served_at,
                                  window_hours=current_app.config["HEARING_WINDOW_HOURS"], calendar=calendar,
+                                 address_for_hearing_notice="c/o 12 Mill Lane, Southgate SG2 1AB",
+                                 hearing_address_answer=HearingAddressAnswer.GIVEN,
                                  referral_settings=current_settings().referrals)
     with frozen_at(served_at + timedelta(hours=3)):
         for key in ("notice", "complaint", "conditions", "chronology", "prompt_sheet"):
@@ -248,12 +269,67 @@ def _order_with_breach(officer: User, superintendent: User, calendar: Calendar, 
         court.record_outcome(officer, case, hearing, outcome=HearingOutcome.GRANTED, contested=False, notes="",
                              days=14, made_on=hearing.starts_at.astimezone(LONDON).date(),
                              conditions=[{"kind": "no_molest"}, {"kind": "no_enter"}], calendar=calendar,
-                             texts=current_settings().texts)
+                             texts=current_settings().texts, orders=current_settings().orders)
+    _order_records_done(officer, case, hearing.starts_at, calendar)
     _late_referral_with_casework(officer, caseworker, case, service, calendar)
     breaches.record_breach(officer, case, occurred_at=now - timedelta(hours=4),
                            description="Seen at the front door by V; left before police arrived.",
                            source=BreachSource.VICTIM, arrested_at=now - timedelta(hours=3), arresting_officer="PC 5521 Osei",
                            calendar=calendar)
+
+
+def _order_records_done(officer: User, case, hearing_at: datetime, calendar: Calendar) -> None:
+    """The notice of the hearing left at the address P gave, the order served on P the
+    morning after the grant, and V told of it with a copy (issue 12)."""
+    with frozen_at(case.served_at + timedelta(hours=4)):
+        order_records.record_hearing_notice(
+            officer, case, kind=HearingNoticeKind.GIVEN, at=case.served_at + timedelta(hours=3, minutes=30),
+            method=HearingNoticeMethod.LEFT_AT_ADDRESS, details="", by="PC 4410 Brennan", efforts="")
+    with frozen_at(hearing_at + timedelta(hours=20)):
+        order_records.record_order_served(
+            officer, case, served_at=hearing_at + timedelta(hours=19), served_by="PC 4410 Brennan",
+            method=OrderServiceMethod.IN_PERSON, details="", calendar=calendar)
+        order_records.record_victim_told(
+            officer, case, case.victims[0], told_at=hearing_at + timedelta(hours=5), told_by="DC 2290 Akhtar",
+            method=VictimToldMethod.IN_PERSON, details="", explained={"conditions", "end", "breach"}, copy_given=True)
+
+
+def _order_granted_this_morning(officer: User, superintendent: User, calendar: Calendar, now: datetime) -> None:
+    """A DVPO granted this morning: P gave no address on service and reasonable efforts were
+    recorded; the order is not yet served on P (the practice clock runs) and V not yet told."""
+    incident = now - timedelta(days=2, hours=3)
+    details = cases.CaseDetails(
+        perpetrator=cases.PersonDetails("Craig Pollard", date(1991, 8, 9)),
+        victims=[cases.PersonDetails("Shona Pollard", None, Rel.FORMER_COHABITANT.value)],
+        address_line_1="7 Orchard Row", town="Eastmoor", postcode="EM2 5TL",
+        incident_at=incident, risk_level=RiskLevel.MEDIUM, officer_in_case_id=officer.id, area="East",
+    )
+    with frozen_at(incident + timedelta(minutes=20)):
+        case = cases.open_case(officer, details, force_code=current_app.config["FORCE_CODE"])
+    with frozen_at(incident + timedelta(minutes=40)):
+        complete_application(officer, case, mobile=None)
+        authorisation.submit(officer, case)
+    with frozen_at(incident + timedelta(hours=1)):
+        authorisation.decide(superintendent, case, authorisation.current_application(case), outcome=DecisionOutcome.AUTHORISE,
+                             rationale=DEMO_RATIONALE, answers={i.code: (True, "") for i in regime(case.regime).checklist})
+    served_at = incident + timedelta(hours=2)
+    with frozen_at(served_at + timedelta(minutes=10)):
+        cases.record_dvpn_served(officer, case, served_at=served_at, window_hours=current_app.config["HEARING_WINDOW_HOURS"],
+                                 calendar=calendar, hearing_address_answer=HearingAddressAnswer.REFUSED,
+                                 referral_settings=current_settings().referrals)
+    hearing_at = now - timedelta(hours=5)
+    with frozen_at(served_at + timedelta(hours=6)):
+        order_records.record_hearing_notice(
+            officer, case, kind=HearingNoticeKind.EFFORTS, at=served_at + timedelta(hours=5), method=None, details="",
+            by="PC 3012 Lowe", efforts="P refused an address. Phoned P's mobile twice and left the notice with P's "
+                                      "brother at his flat; P did not answer the door.")
+        court.list_hearing(officer, case, court_name="Eastmoor Magistrates' Court", starts_at=hearing_at,
+                           late_reason="The court had no earlier slot.", calendar=calendar)
+    with frozen_at(hearing_at + timedelta(hours=1)):
+        court.record_outcome(officer, case, court.pending_hearing(case), outcome=HearingOutcome.GRANTED, contested=True,
+                             notes="", days=28, made_on=hearing_at.astimezone(LONDON).date(),
+                             conditions=[{"kind": "no_molest"}], calendar=calendar,
+                             texts=current_settings().texts, orders=current_settings().orders)
 
 
 def _served_at_leaving(hours_left: float, now: datetime, calendar: Calendar, window: int) -> datetime:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from flask import Flask, current_app
 
 from app.services.dispatch import DispatchSettings
+from app.services.order_records import OrderSettings
 from app.services.referrals import ReferralSettings
 from app.services.reminders import TextSettings
 
@@ -21,6 +22,7 @@ class Settings:
     texts: TextSettings
     dispatch: DispatchSettings
     referrals: ReferralSettings
+    orders: OrderSettings
 
     @classmethod
     def from_config(cls, config) -> Settings:
@@ -28,6 +30,7 @@ class Settings:
             texts=TextSettings.from_config(config),
             dispatch=DispatchSettings.from_config(config),
             referrals=ReferralSettings.from_config(config),
+            orders=OrderSettings.from_config(config),
         )
 
 

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from app.domain import deadlines
 from app.domain.breach_law import BreachOf, pace_detention_limit
 from app.domain.calendar import Calendar
+from app.domain.order_records import order_service_due
 
 
 class ClockStatus(enum.StrEnum):
@@ -78,11 +79,18 @@ class CaseClockFacts:
     order_made_on: date | None = None
     order_days: int | None = None
     order_kind: str = "dvpo"
+    # The order to be served on P: from the grant, the practice target's hours, until
+    # served (None when there is no order in force or no target was fixed at its grant).
+    order_granted_at: datetime | None = None
+    order_service_hours: int | None = None
+    order_served: bool = False
 
 
 BREACH_CLOCK = "Breach: before the court by"
 HEARING_CLOCK = "Hearing deadline"
 ORDER_CLOCK = "Order ends"
+# A practice target, not statute (seed 002): named so on the dashboard and the case page.
+ORDER_SERVICE_CLOCK = "Serve the order on P (practice target, not statutory)"
 
 
 def grade(deadline: datetime, now: datetime, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Clock:
@@ -118,6 +126,9 @@ def case_clocks(
     - The hearing clock runs from service of the notice until the hearing begins
       (CSA 2010 s.27(3)).
     - An order's end (CSA 2010 s.28(10); a DAPO's fixed period under the DAA 2021).
+    - Serving the order on P, from the grant until service is recorded: a practice target
+      (Greater Manchester, seed 002), not a statutory deadline. Like every clock but a
+      breach's, it never goes above a breach clock (`most_urgent`, `urgency`).
     """
     breach = [
         _named(BREACH_CLOCK, arrest.court_deadline(calendar), now, thresholds)
@@ -132,6 +143,9 @@ def case_clocks(
     if facts.order_made_on is not None and facts.order_days is not None:
         end = deadlines.protection_order_end(facts.order_kind, facts.order_made_on, facts.order_days)
         clocks.append(_named(ORDER_CLOCK, end, now, thresholds))
+    if facts.order_granted_at is not None and facts.order_service_hours and not facts.order_served:
+        due = order_service_due(facts.order_granted_at, facts.order_service_hours)
+        clocks.append(_named(ORDER_SERVICE_CLOCK, due, now, thresholds))
     return sorted(breach, key=lambda c: c.deadline) + sorted(clocks, key=lambda c: c.deadline)
 
 

@@ -26,6 +26,7 @@ from app.models.court import (
     RemandKind,
 )
 from app.models.message import MessageStatus, TextMessage, TextPlanVersion, TextTemplate
+from app.models.order_records import HearingNotice, OrderService, VictimToldOfOrder
 from app.models.referral import (
     ConcernStatus,
     ContactAttempt,
@@ -47,4 +48,5 @@ __all__ = [
     "MessageStatus", "TextMessage", "TextPlanVersion", "TextTemplate",
     "ConcernStatus", "ContactAttempt", "Referral", "ReferralConcern", "ReferralStatus", "SupportService",
     "AllocationError", "EnrolmentStatus", "TrialAllocation", "TrialEnrolment", "TrialSwitch",
+    "HearingNotice", "OrderService", "VictimToldOfOrder",
 ]

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.breach_law import BreachOf, breach_of
 from app.domain.deadlines import STATUTORY_HEARING_HOURS
+from app.domain.order_records import HearingAddressAnswer
 from app.domain.regimes import RegimeCode
 from app.domain.risk import RiskLevel
 from app.extensions import db
@@ -128,6 +129,9 @@ class Case(db.Model):
     served_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     hearing_window_hours: Mapped[int | None] = mapped_column(Integer)
     address_for_hearing_notice: Mapped[str | None] = mapped_column(Text)
+    # What P said when asked for that address (DAA 2021 s.25(4)): given, refused or none
+    # given; None for a case served before the question was recorded (domain/order_records).
+    hearing_address_answer: Mapped[HearingAddressAnswer | None] = mapped_column(enum_column(HearingAddressAnswer, length=16))
     # Derived from served_at + window + calendar by services.cases; kept only to sort and
     # sweep on. Never shown from here: views recompute from the facts.
     hearing_deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app.domain.calendar import LONDON, Calendar
 from app.domain.clocks import HEARING_CLOCK
+from app.domain.order_records import HearingAddressAnswer, address_answer, service_address_errors
 from app.domain.people import age_on, is_adult_on
 from app.domain.regimes import RegimeCode, regime
 from app.extensions import db
@@ -133,6 +134,7 @@ def record_dvpn_served(
     window_hours: int,
     calendar: Calendar,
     address_for_hearing_notice: str = "",
+    hearing_address_answer: HearingAddressAnswer | None = None,
     referral_settings: ReferralSettings,
 ) -> Case:
     """Record personal service of the DVPN on P (CSA 2010 s.25), which starts the s.27 clock.
@@ -140,6 +142,10 @@ def record_dvpn_served(
     Service cannot be in the future or before the incident.  The hearing window (48, or 72
     where the force pilots it) is fixed on the case at service, so a later change of setting
     never moves a running deadline.
+
+    On service P is asked for an address for the notice of the hearing (DAA 2021 s.25(4);
+    CSA 2010 s.25): `hearing_address_answer` records what P said (given, refused, none);
+    left out, an address written down counts as given and none as not recorded.
     """
     if case.state not in SERVABLE_STATES:
         raise ValidationFailed({"served_date": f"A case that is {case.state.label.lower()} cannot be served: "
@@ -148,10 +154,14 @@ def record_dvpn_served(
         raise ValidationFailed({"served_date": "The time of service cannot be in the future"})
     if served_at < case.incident_at:
         raise ValidationFailed({"served_date": "The time of service cannot be before the incident"})
+    errors = service_address_errors(hearing_address_answer, address_for_hearing_notice)
+    if errors:
+        raise ValidationFailed(errors)
     case.served_at = served_at
     case.served_by_id = actor.id
     case.hearing_window_hours = window_hours
     case.address_for_hearing_notice = address_for_hearing_notice.strip() or None
+    case.hearing_address_answer = address_answer(hearing_address_answer, case.address_for_hearing_notice)
     case.hearing_deadline_at = hearing_deadline_for(case, calendar)
     case.state = CaseState.SERVED
     refresh_urgency(case, calendar)
@@ -164,6 +174,8 @@ def record_dvpn_served(
         served_at=served_at.isoformat(),
         hearing_deadline=case.hearing_deadline_at.isoformat(),
         window_hours=window_hours,
+        # That an address was given, never the address itself.
+        hearing_address=case.hearing_address_answer.value if case.hearing_address_answer else None,
     )
     db.session.commit()
     return case

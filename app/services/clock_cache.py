@@ -89,6 +89,7 @@ def _open_arrests(case: Case) -> list[Breach]:
 
 def clock_facts(case: Case, calendar: Calendar) -> CaseClockFacts:
     order = case.order_in_force
+    service = order.service if order is not None else None  # fixed at the grant (order_records)
     return CaseClockFacts(
         served_at=case.served_at,
         hearing_window_hours=case.hearing_window,
@@ -100,6 +101,9 @@ def clock_facts(case: Case, calendar: Calendar) -> CaseClockFacts:
         order_made_on=order.made_on if order else None,
         order_days=order.days if order else None,
         order_kind=case.order_kind,
+        order_granted_at=service.granted_at if service else None,
+        order_service_hours=service.target_hours if service else None,
+        order_served=service is not None and service.served_at is not None,
     )
 
 

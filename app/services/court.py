@@ -37,6 +37,7 @@ from app.models import (
 from app.services import ValidationFailed, audit, change_once
 from app.services.clock_cache import hearing_deadline_for, refresh_urgency
 from app.services.order_change import after_order_change
+from app.services.order_records import OrderSettings, start_order_service
 from app.services.reminders import TextSettings
 from app.services.transaction import commits
 from app.timeutil import utcnow
@@ -217,8 +218,10 @@ def record_outcome(
     days: int | None = None, made_on: date | None = None, conditions: list[dict] | None = None,
     next_starts_at: datetime | None = None, next_court: str = "", p_brought: bool | None = None,
     remand: RemandKind | None = None, bail_requirements: str = "", calendar: Calendar, texts: TextSettings,
+    orders: OrderSettings,
 ) -> Hearing:
-    """Record what the court decided at `hearing`, once.
+    """Record what the court decided at `hearing`, once. A grant starts the practice target
+    for serving the order on P (`orders`, ORDER_SERVICE_HOURS: order_records).
 
     While P is under arrest for breach of the notice, P must be brought to this hearing if
     it comes before the 24 hours end (DAA 2021 s.26(2)(b); CSA 2010 s.26(2)(b)), and if
@@ -272,6 +275,7 @@ def record_outcome(
         detail["remand"] = remand.value
     if outcome is HearingOutcome.GRANTED:
         _make_order(case, hearing, days, made_on, conditions)
+        start_order_service(case, case.order, hearing, orders)
         db.session.flush()
         detail |= {"days": days, "made_on": made_on.isoformat(), "removal_not_granted": case.order.removal_not_granted}
     elif outcome is HearingOutcome.REFUSED:

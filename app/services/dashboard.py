@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.domain.calendar import Calendar
 from app.domain.clocks import Clock, Thresholds, most_urgent
 from app.extensions import db
-from app.models import Case, CaseState, User
+from app.models import Case, CaseState, ProtectionOrder, User
 from app.services.access import visible_cases
 from app.services.clock_cache import clocks_for
 from app.services.court import COURT_STATES
@@ -48,7 +48,7 @@ def live_cases_page(
     cases = db.session.scalars(
         live.options(
             selectinload(Case.perpetrator), joinedload(Case.officer_in_case),
-            selectinload(Case.hearings), selectinload(Case.order), selectinload(Case.breaches),
+            selectinload(Case.hearings), selectinload(Case.order).selectinload(ProtectionOrder.service), selectinload(Case.breaches),
             selectinload(Case.ticks), selectinload(Case.documents), selectinload(Case.submission),
         )
         # Breach clocks first, then other running clocks by deadline, then the rest.

@@ -8,6 +8,7 @@ from flask import Flask
 from flask_login import current_user
 
 from app.domain.application import SECTIONS
+from app.domain.order_records import hearing_notice_basis
 from app.domain.phones import display_uk
 from app.domain.referrals import ContactOutcome
 from app.domain.regimes import regime
@@ -15,6 +16,7 @@ from app.domain.timefmt import format_date, format_instant, format_remaining
 from app.models import AssociatedRelationship, AuditEntry
 from app.web.navigation import nav_items
 from app.web.presentation.application_summary import summarise
+from app.web.presentation.order_records import hearing_address_summary
 
 TIMELINE_WORDING = {
     "case.opened": "Case opened",
@@ -41,6 +43,9 @@ TIMELINE_WORDING = {
     "referral.return_acknowledged": "Returned referral acknowledged",
     "referral.closed": "Victim referral closed: the order ended after contact",
     "referral.marac_recorded": "MARAC referral recorded",
+    "hearing_notice.recorded": "Notice of the hearing to the perpetrator recorded",
+    "order.served_on_p": "Order served on the perpetrator",
+    "order.victim_told": "Victim told of the order",
 }
 
 
@@ -126,4 +131,6 @@ def register(app: Flask) -> None:
             "summarise": summarise,
             "current_user": current_user,
             "nav_items": nav_items,
+            "hearing_notice_basis": hearing_notice_basis,
+            "hearing_address_summary": hearing_address_summary,
         }

@@ -173,6 +173,7 @@ def test_officer_applies_superintendent_authorises_on_a_phone_officer_prints_and
         date.fromisoformat(page.input_value("#served_date")), time.fromisoformat(page.input_value("#served_time"))
     )
     assert abs(served_at - london_now()) < timedelta(minutes=2), served_at
+    page.get_by_label("Refused to give an address").check()  # P is asked for one (DAA 2021 s.25(4))
     page.locator("form").get_by_role("button", name="Record DVPN served").click()
 
     deadline = expected_deadline(live_app, served_at)

@@ -93,6 +93,7 @@ def test_officer_opens_case_serves_dvpn_and_dashboard_clock_refreshes(
     served_at = london_instant(date.fromisoformat(served_date), time.fromisoformat(served_time))
     assert abs(served_at - london_now()) < timedelta(minutes=2), (served_date, served_time)
 
+    page.get_by_label("Refused to give an address").check()  # P is asked for one (DAA 2021 s.25(4))
     page.locator("form").get_by_role("button", name="Record DVPN served").click()
 
     with live_app.app_context():

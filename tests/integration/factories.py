@@ -10,6 +10,7 @@ from app.domain.regimes import regime
 from app.models import AssociatedRelationship, DecisionOutcome, HearingOutcome, RiskLevel, Role, User
 from app.services import authorisation, cases, court, users
 from app.services.calendar import load_calendar
+from app.services.order_records import OrderSettings
 from app.services.referrals import ReferralSettings
 from app.services.reminders import TextSettings
 from app.timeutil import frozen_at, utcnow
@@ -102,7 +103,7 @@ def granted_case(officer: User, *, days: int = 28, made_on=None, conditions=None
         officer, case, court.pending_hearing(case), outcome=HearingOutcome.GRANTED, contested=False, notes="",
         days=days, made_on=made_on or utcnow().astimezone(LONDON).date(),
         conditions=conditions or [{"kind": "no_molest"}, {"kind": "no_enter"}], calendar=load_calendar(),
-        texts=texts or TextSettings(),
+        texts=texts or TextSettings(), orders=OrderSettings(),
     )
     return case
 

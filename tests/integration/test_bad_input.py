@@ -6,7 +6,7 @@ import pytest
 from app.models import Role
 from app.services.casework import report_concern
 from app.services.referral_queries import referrals_for
-from tests.integration.factories import sent_referral, served_case, submitted_case, support_service
+from tests.integration.factories import granted_case, sent_referral, served_case, submitted_case, support_service
 from tests.integration.test_role_matrix import _routes
 
 GARBAGE = [
@@ -28,7 +28,8 @@ def test_garbage_posted_to_every_route_never_gives_a_500(app, client, login_as, 
                              what="P answered the victim's phone.")
     ids = {"referral_id": referral.id, "concern_id": concern.id, "service_id": service.id,
            "case_id": case.id, "holiday_id": 1, "user_id": officer.id, "section": "grounds", "key": "officer_statement",
-           "doc_id": 1, "breach_id": 1, "application_id": submitted.applications[-1].id, "kind": "conditions"}
+           "doc_id": 1, "breach_id": 1, "application_id": submitted.applications[-1].id, "kind": "conditions",
+           "victim_id": case.victims[0].id}
     _, token = login_as(role, **({"service_id": service.id} if role is Role.CASEWORKER else {}))
     fields = ["perpetrator_name", "perpetrator_dob", "incident_date", "incident_time", "served_date", "served_time", "conduct",
               "victim_id", "occurred_date", "occurred_time", "score", "risk_level", "kinds", "distance_metres", "has_mobile",
@@ -41,11 +42,19 @@ def test_garbage_posted_to_every_route_never_gives_a_500(app, client, login_as, 
               "consent", "consent_asked_date", "consent_asked_time", "safe_number", "safe_to_call", "safe_times",
               "safe_times_notes", "agreed_methods", "language", "interpreter", "other_needs", "police_summary",
               "service_id", "attempted_date", "attempted_time", "method", "call_near_end_agreed", "notes",
-              "observed_date", "observed_time", "what", "note", "area", "active"]
+              "observed_date", "observed_time", "what", "note", "area", "active",
+              # The notice of the hearing, the order served on P, V told of the order.
+              "hearing_address_answer", "address_for_hearing_notice", "at_date", "at_time", "details", "by", "efforts",
+              "served_by", "told_date", "told_time", "told_by", "explained", "copy_given"]
     awaiting = {**ids, "case_id": awaiting_case.id, "referral_id": referrals_for(awaiting_case)[0].id}
     # Police referral forms again, on a referral still with police, so the garbage reaches the form.
     targets = [(rule, method, ids) for rule, method, _view in _routes(app)]
     targets += [(rule, method, awaiting) for rule, method, _view in _routes(app) if rule.endpoint.startswith("referrals.")]
+    # The order's records again, on a case with an order, so the garbage reaches those forms.
+    granted = granted_case(officer)
+    with_order = {**ids, "case_id": granted.id, "victim_id": granted.victims[0].id}
+    targets += [(rule, method, with_order) for rule, method, _view in _routes(app)
+                if rule.endpoint in ("court.hearing_notice", "court.order_served", "court.victim_told")]
     for rule, method, values in targets:
         if method != "POST" or rule.endpoint in ("auth.logout", "auth.login"):
             continue

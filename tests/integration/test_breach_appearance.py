@@ -21,6 +21,7 @@ from app.models import AuditEntry, BreachOutcome, BreachSource, HearingOutcome, 
 from app.services import breaches, court
 from app.services.calendar import load_calendar
 from app.services.clock_cache import clocks_for
+from app.services.order_records import OrderSettings
 from app.services.reminders import TextSettings
 from app.timeutil import set_frozen, utcnow
 from tests.integration.conftest import DEFAULT_NOW, csrf_token, login
@@ -182,7 +183,7 @@ def test_p_not_brought_to_the_hearing_leaves_the_arrest_clock_running_and_overdu
     set_frozen(hearing.starts_at + timedelta(hours=1))
     court.record_outcome(officer, case, hearing, outcome=HearingOutcome.ADJOURNED, contested=False, notes="",
                          next_starts_at=hearing.starts_at + timedelta(days=1), p_brought=False,
-                         calendar=load_calendar(), texts=TextSettings())
+                         calendar=load_calendar(), texts=TextSettings(), orders=OrderSettings())
     db.session.refresh(breach)
     assert breach.arrest_open
     [clock] = [c for c in clocks_for(case, utcnow(), load_calendar()) if c.name.startswith("Breach")]

@@ -147,6 +147,7 @@ def test_recording_service_starts_the_hearing_clock(client, login_as):
     response = client.post(f"/cases/{case.id}/serve", data={
         "csrf_token": token, "served_date": f"{served.astimezone(LONDON):%Y-%m-%d}",
         "served_time": f"{served.astimezone(LONDON):%H:%M}", "address_for_hearing_notice": "c/o 4 Other Road",
+        "hearing_address_answer": "given",
     })
     assert response.status_code == 302
     db.session.refresh(case)
@@ -158,6 +159,9 @@ def test_recording_service_starts_the_hearing_clock(client, login_as):
     assert "Hearing deadline" in html and format_instant(expected) in html
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "case.dvpn_served")).one()
     assert entry.detail["served_at"] == served.isoformat()
+    # That P gave an address is audited, never the address (DAA 2021 s.25(4)).
+    assert case.hearing_address_answer.value == "given" and entry.detail["hearing_address"] == "given"
+    assert "Other Road" not in str(entry.detail)
 
 
 def test_service_cannot_be_in_the_future_or_before_the_incident(client_request):
@@ -169,7 +173,7 @@ def test_service_cannot_be_in_the_future_or_before_the_incident(client_request):
     ]:
         local = when.astimezone(LONDON)
         page = client_request.post("cases.serve", case_id=case.id, _expected_status=200, _data={
-            "served_date": f"{local:%Y-%m-%d}", "served_time": f"{local:%H:%M}",
+            "served_date": f"{local:%Y-%m-%d}", "served_time": f"{local:%H:%M}", "hearing_address_answer": "refused",
         })
         [error] = error_summary(page)
         assert message in error
@@ -204,7 +208,8 @@ def test_the_72_hour_window_setting_applies_to_new_service(app, client, login_as
     officer, token = login_as(Role.OFFICER)
     case = authorised_case(officer, incident_at=DEFAULT_NOW - timedelta(hours=5))
     local = DEFAULT_NOW.astimezone(LONDON)
-    client.post(f"/cases/{case.id}/serve", data={"csrf_token": token, "served_date": f"{local:%Y-%m-%d}", "served_time": f"{local:%H:%M}"})
+    client.post(f"/cases/{case.id}/serve", data={"csrf_token": token, "served_date": f"{local:%Y-%m-%d}", "served_time": f"{local:%H:%M}",
+                                                 "hearing_address_answer": "none_given"})
     db.session.refresh(case)
     assert case.hearing_window_hours == 72
     assert case.hearing_deadline_at == hearing_deadline(DEFAULT_NOW, 72)
@@ -222,7 +227,8 @@ def test_a_48_hour_case_cites_the_act_on_the_case_page_and_the_serve_page(app, c
     serve_page = client.get(f"/cases/{case.id}/serve").get_data(as_text=True)
     assert "not counting Sundays, Christmas Day, Good Friday or bank holidays\n      (Crime and Security Act 2010, section 27)" in serve_page
     local = DEFAULT_NOW.astimezone(LONDON)
-    client.post(f"/cases/{case.id}/serve", data={"csrf_token": token, "served_date": f"{local:%Y-%m-%d}", "served_time": f"{local:%H:%M}"})
+    client.post(f"/cases/{case.id}/serve", data={"csrf_token": token, "served_date": f"{local:%Y-%m-%d}", "served_time": f"{local:%H:%M}",
+                                                 "hearing_address_answer": "none_given"})
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "48 hours, not counting Sundays, Christmas Day, Good Friday and bank holidays " \
            "(Crime and Security Act 2010, section 27)" in page

@@ -13,6 +13,7 @@ from app.services import ValidationFailed, court, court_bundle
 from app.services import breaches as breach_service
 from app.services.calendar import load_calendar
 from app.services.clock_cache import hearing_deadline_for
+from app.services.order_records import OrderSettings
 from app.services.reminders import TextSettings
 from tests.integration.conftest import DEFAULT_NOW, login
 from tests.integration.factories import listed_case, served_case
@@ -128,14 +129,14 @@ def test_adjournment_lists_the_next_hearing_and_refusal_ends_the_notice(client, 
     first = court.pending_hearing(case)
     next_at = first.starts_at + timedelta(days=2)
     court.record_outcome(officer, case, first, outcome=HearingOutcome.ADJOURNED, contested=True, notes="",
-                         next_starts_at=next_at, calendar=load_calendar(), texts=TextSettings())
+                         next_starts_at=next_at, calendar=load_calendar(), texts=TextSettings(), orders=OrderSettings())
     second = court.pending_hearing(case)
     assert second.id != first.id and second.starts_at == next_at and case.state is CaseState.SERVED
     with pytest.raises(ValidationFailed):
         court.record_outcome(officer, case, first, outcome=HearingOutcome.REFUSED, contested=True, notes="", calendar=load_calendar(),
-                             texts=TextSettings())
+                             texts=TextSettings(), orders=OrderSettings())
     court.record_outcome(officer, case, second, outcome=HearingOutcome.REFUSED, contested=True, notes="", calendar=load_calendar(),
-                             texts=TextSettings())
+                             texts=TextSettings(), orders=OrderSettings())
     assert case.state is CaseState.ORDER_REFUSED
     assert "the DVPN has ceased" in client.get(f"/cases/{case.id}/court").get_data(as_text=True)
 
@@ -169,7 +170,7 @@ def test_orders_expire_by_themselves_and_the_case_closes(app, make_user):
     case = listed_case(officer)
     court.record_outcome(officer, case, court.pending_hearing(case), outcome=HearingOutcome.GRANTED, contested=False, notes="",
                          days=14, made_on=date(2026, 11, 16), conditions=[{"kind": "no_molest"}], calendar=load_calendar(),
-                         texts=TextSettings())
+                         texts=TextSettings(), orders=OrderSettings())
     timeutil.set_frozen(case.order.ends_at - timedelta(seconds=1))
     expire_orders(app)
     db.session.expire_all()
@@ -186,7 +187,7 @@ def test_variation_and_discharge_are_recorded_with_the_courts_date(client, login
     case = listed_case(officer)
     court.record_outcome(officer, case, court.pending_hearing(case), outcome=HearingOutcome.GRANTED, contested=False, notes="",
                          days=14, made_on=date(2026, 11, 16), conditions=[{"kind": "no_molest"}], calendar=load_calendar(),
-                         texts=TextSettings())
+                         texts=TextSettings(), orders=OrderSettings())
     html = client.post(f"/cases/{case.id}/court/order", data={"csrf_token": token, "kind": "varied", "court_date": "2026-11-16",
                                                              "new_days": "40", "details": "Extended"}).get_data(as_text=True)
     assert "from 14 to 28 days" in html

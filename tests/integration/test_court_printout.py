@@ -20,6 +20,7 @@ from app.models import BreachSource, HearingOutcome, Role
 from app.services import breaches, court, court_bundle
 from app.services.calendar import load_calendar
 from app.services.clock_cache import hearing_deadline_for
+from app.services.order_records import OrderSettings
 from app.services.reminders import TextSettings
 from app.timeutil import utcnow
 from app.uploads import UploadStore
@@ -264,7 +265,7 @@ def test_breach_of_an_order_prints_the_order_and_the_sanction(client, login_as, 
     hearing = case.hearings[0]
     court.record_outcome(officer, case, hearing, outcome=HearingOutcome.GRANTED, contested=False, notes="",
                          days=28, made_on=utcnow().date(), conditions=[{"kind": "no_molest"}, {"kind": "no_enter"}],
-                         calendar=load_calendar(), texts=TextSettings())
+                         calendar=load_calendar(), texts=TextSettings(), orders=OrderSettings())
     breach = _breach(officer, case)
     assert breach.order_id == case.order.id
 

@@ -18,6 +18,7 @@ from app.models import BreachSource, Hearing, HearingOutcome, OrderEventKind, Ro
 from app.services import breaches, court
 from app.services.calendar import load_calendar
 from app.services.clock_cache import breach_hearing_at, clocks_for
+from app.services.order_records import OrderSettings
 from app.services.reminders import TextSettings
 from app.timeutil import frozen_at, set_frozen, utcnow
 from app.web.presentation.breach_printout import breach_context
@@ -54,7 +55,7 @@ def _list(officer, case, starts_at):
 def _adjourn(officer, case, next_starts_at):
     court.record_outcome(officer, case, court.pending_hearing(case), outcome=HearingOutcome.ADJOURNED, contested=False,
                          notes="", next_starts_at=next_starts_at, p_brought=False, calendar=load_calendar(),
-                         texts=TextSettings())
+                         texts=TextSettings(), orders=OrderSettings())
 
 
 def _stored(breach) -> datetime:

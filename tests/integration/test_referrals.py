@@ -13,6 +13,7 @@ from app.extensions import db
 from app.models import AuditEntry, HearingOutcome, OrderEventKind, ReferralStatus, Role
 from app.services import ValidationFailed, casework, court, referral_queries, referral_sweep, referrals
 from app.services.calendar import load_calendar
+from app.services.order_records import OrderSettings
 from app.services.referrals import ReferralSettings
 from app.services.reminders import TextSettings
 from app.timeutil import frozen_at, utcnow
@@ -102,7 +103,7 @@ def test_refused_order_does_not_cancel_the_referral(app, make_user):
     officer = make_user(Role.OFFICER)
     case = listed_case(officer)
     court.record_outcome(officer, case, court.pending_hearing(case), outcome=HearingOutcome.REFUSED, contested=True,
-                         notes="", calendar=load_calendar(), texts=TextSettings())
+                         notes="", calendar=load_calendar(), texts=TextSettings(), orders=OrderSettings())
     [referral] = referral_queries.referrals_for(case)
     assert referral.status is ReferralStatus.AWAITING and referral.protection_stage == "refused"
 

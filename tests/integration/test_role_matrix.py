@@ -60,7 +60,7 @@ def ids(app, make_user):
     return {"referral_id": referral.id, "concern_id": concern.id, "service_id": service.id,
             "case_id": case.id, "holiday_id": holiday.id, "user_id": officer.id, "section": "grounds",
             "application_id": application.id, "key": "breach_statement", "doc_id": document.id, "breach_id": breach.id,
-            "kind": "conditions"}
+            "kind": "conditions", "victim_id": case.victims[0].id}
 
 
 def test_every_route_declares_who_may_use_it(app):
@@ -142,6 +142,9 @@ def test_expected_access_for_key_pages(app, ids, make_user):
         "/referrals/inbox": {Role.CASEWORKER},
         f"/referrals/{ids['referral_id']}": {Role.CASEWORKER},
         f"/referrals/{ids['referral_id']}/attempts/new": {Role.CASEWORKER},
+        f"/cases/{ids['case_id']}/court/hearing-notice": {Role.OFFICER},
+        f"/cases/{ids['case_id']}/court/order-served": {Role.OFFICER},
+        f"/cases/{ids['case_id']}/court/victims/{ids['victim_id']}/told": {Role.OFFICER},
     }
     for role in ROLES:
         client = app.test_client()

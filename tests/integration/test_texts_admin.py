@@ -21,6 +21,7 @@ from app.models import (
 )
 from app.services import court, reminders, trial
 from app.services.calendar import load_calendar
+from app.services.order_records import OrderSettings
 from app.services.reminders import TextSettings
 from app.timeutil import utcnow
 from app.web.texts_admin.views import csv_cell, mask_number
@@ -41,7 +42,7 @@ def granted_case(officer, days: int = 28):
                        late_reason="", calendar=load_calendar())
     court.record_outcome(officer, case, court.pending_hearing(case), outcome=HearingOutcome.GRANTED, contested=False,
                          notes="", days=days, made_on=date(2026, 11, 16), conditions=[{"kind": "no_molest"}],
-                         calendar=load_calendar(), texts=TextSettings())
+                         calendar=load_calendar(), texts=TextSettings(), orders=OrderSettings())
     return case
 
 
@@ -343,7 +344,7 @@ def test_trial_page_counts_arms_and_orders_not_randomised(client, login_as, make
                        late_reason="", calendar=load_calendar())
     court.record_outcome(officer, no_phone, court.pending_hearing(no_phone), outcome=HearingOutcome.GRANTED, contested=False,
                          notes="", days=14, made_on=date(2026, 11, 16), conditions=[{"kind": "no_molest"}], calendar=load_calendar(),
-                         texts=TextSettings())
+                         texts=TextSettings(), orders=OrderSettings())
     login_as(Role.ADMIN)
     html = client.get("/admin/texts/trial").get_data(as_text=True)
     assert "Business as usual (no texts)" in html and "Reminder texts" in html

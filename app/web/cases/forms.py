@@ -5,6 +5,7 @@ import re
 from wtforms import FieldList, Form, FormField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from app.domain.order_records import HearingAddressAnswer
 from app.models import AssociatedRelationship, RiskLevel
 from app.web.fields import CleanForm, DateInputField, TimeInputField
 
@@ -87,8 +88,13 @@ class NewCaseForm(CleanForm):
 class ServeForm(CleanForm):
     served_date = DateInputField("Date served", validators=[InputRequired("Enter the date the DVPN was served")])
     served_time = TimeInputField("Time served", validators=[InputRequired("Enter the time the DVPN was served")])
+    hearing_address_answer = RadioField(
+        "Did the perpetrator give an address for the notice of the hearing?",
+        choices=[(a.value, a.label) for a in HearingAddressAnswer],
+        validators=[InputRequired("Say whether the perpetrator gave an address for the notice of the hearing")],
+    )
     address_for_hearing_notice = TextAreaField(
-        "Address the perpetrator gave for the notice of hearing (optional)",
+        "The address the perpetrator gave",
         validators=[Optional(), Length(max=500)],
     )
     save = SubmitField("Record DVPN served")

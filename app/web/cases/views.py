@@ -9,10 +9,11 @@ from sqlalchemy import func, select
 
 from app.domain.calendar import LONDON
 from app.domain.clocks import Thresholds
+from app.domain.order_records import HearingAddressAnswer
 from app.domain.regimes import regime
 from app.extensions import db
 from app.models import AuditEntry, Case, CaseState, Role, User
-from app.services import ValidationFailed, referral_queries
+from app.services import ValidationFailed, order_records, referral_queries
 from app.services import cases as case_service
 from app.services.access import CASE_READER_ROLES, visible_cases
 from app.services.authorisation import current_application
@@ -23,7 +24,7 @@ from app.services.reminders import text_tasks
 from app.settings import current_settings
 from app.timeutil import utcnow
 from app.web.cases.forms import NewCaseForm, ServeForm
-from app.web.fields import combine_london
+from app.web.fields import chosen, combine_london
 from app.web.forms_support import apply_errors, details_from_form
 from app.web.loaders import load_case
 from app.web.request_cache import request_calendar
@@ -65,6 +66,7 @@ def dashboard():
     concerns = referral_queries.open_concerns(visible_cases(current_user))
     return render_template("cases/dashboard.html", page=_dashboard_page(), now=now, ending=ending, text_tasks=tasks,
                            referral_tasks=referral_tasks, concerns=concerns,
+                           victim_told_tasks=order_records.victim_told_tasks(visible_cases(current_user)),
                            concern_cases=referral_queries.cases_by_id(c.case_id for c in concerns))
 
 
@@ -168,6 +170,7 @@ def serve():
                     window_hours=current_app.config["HEARING_WINDOW_HOURS"],
                     calendar=_calendar(),
                     address_for_hearing_notice=form.address_for_hearing_notice.data or "",
+                    hearing_address_answer=chosen(HearingAddressAnswer, form.hearing_address_answer.data),
                     referral_settings=current_settings().referrals,
                 )
             except ValidationFailed as exc:

@@ -260,6 +260,7 @@ def outcome():
             next_starts_at=combine_london(form.next_date, form.next_time), next_court=form.next_court.data or "",
             p_brought=yes_no_value(form.p_brought.data), remand=chosen(RemandKind, form.remand.data),
             bail_requirements=form.bail_requirements.data or "", calendar=_calendar(), texts=current_settings().texts,
+            orders=current_settings().orders,
         )
         return f"Outcome recorded: {outcome_chosen.label.lower()}."
 
