@@ -11,9 +11,10 @@ from datetime import date, datetime
 from sqlalchemy import select, update
 
 from app.domain import deadlines
+from app.domain.application import shared_premises_answer
 from app.domain.bundle import ITEM_BY_KEY, ItemKind
 from app.domain.calendar import LONDON, Calendar
-from app.domain.prohibitions import ProhibitionKind
+from app.domain.prohibitions import ProhibitionKind, premises_provisions_refused, premises_refusal
 from app.domain.regimes import regime
 from app.extensions import db
 from app.models import (
@@ -225,6 +226,8 @@ def record_outcome(
             errors["made_on"] = "Enter the date the order was made"
         if not any(c.get("kind") == ProhibitionKind.NO_MOLEST.value for c in conditions or []):
             errors["conditions"] = "Every order prohibits molestation (or abuse) of the victim: keep that condition"
+        else:
+            errors |= premises_condition_errors(case, conditions or [])
     if outcome is HearingOutcome.ADJOURNED:
         if next_starts_at is None:
             errors["next_date"] = "Enter the date and time of the adjourned hearing"
@@ -261,6 +264,23 @@ def record_outcome(
     audit.record(actor, "court.outcome_recorded", case, **detail)
     db.session.commit()
     return hearing
+
+
+def premises_condition_errors(case: Case, conditions: list[dict]) -> dict[str, str]:
+    """The order's premises provisions need P and V to live in the same premises, as the
+    application recorded: CSA 2010 s.28(8)(a)-(d) for a DVPO. For a DAPO the notice's rule
+    (DAA 2021 s.23(2)) is applied too, the safe side (docs/law.md); its distance provision
+    (any premises where V lives, s.35(4)(b)) needs none. See prohibitions.premises_provisions_refused."""
+    the_regime = regime(case.regime)
+    application = case.current_application
+    shared = shared_premises_answer(application.section_data) if application else None
+    refused = premises_provisions_refused([c.get("kind") for c in conditions], shared_premises=shared, regime=the_regime)
+    if not refused:
+        return {}
+    return {"conditions": premises_refusal(
+        refused, the_regime, the_regime.order_premises_basis,
+        "The application recorded that they do not live in the same premises: untick them",
+    )}
 
 
 def _make_order(case: Case, hearing: Hearing, days: int, made_on: date, conditions: list[dict]) -> None:
