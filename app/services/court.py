@@ -215,6 +215,8 @@ def record_outcome(
     next_starts_at: datetime | None = None, next_court: str = "", calendar: Calendar, texts: TextSettings,
 ) -> Hearing:
     """Record what the court decided at `hearing`, once."""
+    if case.state is CaseState.NOTICE_LAPSED:
+        raise ValidationFailed({"": "The notice was closed as lapsed: its hearing did not begin in time"})
     errors: dict[str, str] = {}
     if outcome is None:
         errors["outcome"] = "Choose the outcome"
