@@ -174,7 +174,6 @@ DVPN = Regime(
     shared_premises_provisions=frozenset({"no_evict", "no_enter", "leave", "no_come_within"}),
     notice_premises_basis=f"{_CSA} s.24(8)",
     order_premises_basis=f"{_CSA} s.28(8)",
-    distance_label="Not to come within a stated distance of the premises they share",
 )
 
 DAPN = Regime(

@@ -62,7 +62,7 @@ def test_the_refusal_names_the_provisions_and_cites_the_subsection():
 
 
 def test_the_dapn_distance_provision_is_distinct_from_the_dvpn_shared_premises_one():
-    assert label(K.NO_COME_WITHIN, DVPN) == "Not to come within a stated distance of the premises they share"
+    assert label(K.NO_COME_WITHIN, DVPN) == "Not to come within a stated distance of the premises"  # the shared ones
     assert label(K.NO_COME_WITHIN, DAPN) == (
         "Not to come within a stated distance of any premises in England or Wales where the victim lives")
     assert label(K.NO_ENTER, DAPN) == label(K.NO_ENTER, DVPN) == "Not to enter the premises"
