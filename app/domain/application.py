@@ -6,14 +6,21 @@ refuses, so a rule lives in one place.
 """
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from app.domain.calendar import LONDON
-from app.domain.people import age_on
+from app.domain.people import age_on, under_age_at
 from app.domain.phones import InvalidMobile, NoPhoneReason, uk_mobile_e164
-from app.domain.prohibitions import MANDATORY, MAX_DISTANCE_METRES, ProhibitionKind
+from app.domain.prohibitions import (
+    MANDATORY,
+    MAX_DISTANCE_METRES,
+    ProhibitionKind,
+    premises_provisions_refused,
+    premises_refusal,
+)
 from app.domain.regimes import Conduct, Regime
 from app.domain.risk import DASH_MAX_SCORE, RiskLevel, risk_from_dash_score
 
@@ -86,6 +93,9 @@ class ApplicationContext:
     now: datetime
     incident_at: datetime | None = None
     extra: dict = field(default_factory=dict)
+    # The application's answer to "do P and V live in the same premises?" (the
+    # other_occupants section; None until answered): premises provisions need True.
+    shared_premises: bool | None = None
 
 
 def _whole_number(value) -> bool:
@@ -204,12 +214,21 @@ def _other_occupants(data: dict, ctx: ApplicationContext) -> dict[str, str]:  # 
     return errors
 
 
-def _prohibitions(data: dict, ctx: ApplicationContext) -> dict[str, str]:  # noqa: ARG001
+def _prohibitions(data: dict, ctx: ApplicationContext) -> dict[str, str]:
+    """The proposed provisions. Those about the premises P and V share need the
+    other_occupants section to say they live together: CSA 2010 s.24(8); DAA 2021 s.23(2)
+    (see prohibitions.premises_provisions_refused)."""
     errors = {}
     try:
         kinds = {ProhibitionKind(k) for k in data.get("kinds", [])}
     except ValueError:
         return {"kinds": "Choose prohibitions from the list"}
+    refused = premises_provisions_refused(kinds, shared_premises=ctx.shared_premises, regime=ctx.regime)
+    if refused:
+        errors["kinds"] = premises_refusal(
+            refused, ctx.regime, ctx.regime.notice_premises_basis,
+            "Untick them, or answer 'Yes' in 'Other people living at the premises' if they do live together",
+        )
     justifications = data.get("justifications") or {}
     for kind in sorted(kinds - {MANDATORY}):
         if _blank(justifications.get(kind.value)):
@@ -265,6 +284,25 @@ def validate_section(key: str, data: dict, ctx: ApplicationContext) -> dict[str,
     return _RULES[key](data or {}, ctx)
 
 
+def shared_premises_answer(sections: dict[str, dict]) -> bool | None:
+    """The other_occupants section's answer to "do P and V live in the same premises?"."""
+    answer = (sections.get("other_occupants") or {}).get("shared_premises")
+    return answer if isinstance(answer, bool) else None
+
+
 def incomplete_sections(sections: dict[str, dict], ctx: ApplicationContext) -> list[str]:
-    """The keys of sections not yet complete, in task-list order."""
+    """The keys of sections not yet complete, in task-list order. The sections' own answer
+    about shared premises is the one the prohibitions are checked against, so changing it to
+    "no" makes proposed premises provisions incomplete again."""
+    ctx = dataclasses.replace(ctx, shared_premises=shared_premises_answer(sections))
     return [key for key in SECTION_KEYS if key not in sections or validate_section(key, sections[key], ctx)]
+
+
+def perpetrator_age_warning(regime: Regime, date_of_birth: date | None, now: datetime) -> date | None:
+    """The day P turns 18 if P is still under 18 `now` (else None): the notice cannot be
+    authorised before then (CSA 2010 s.24(2); DAA 2021 s.22(6)). A warning while the
+    application is prepared; the authorising officer's decision is refused
+    (services.authorisation.decide)."""
+    if date_of_birth is None:
+        return None
+    return under_age_at(date_of_birth, now, regime.min_perpetrator_age)

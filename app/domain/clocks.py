@@ -84,10 +84,15 @@ class CaseClockFacts:
     order_granted_at: datetime | None = None
     order_service_hours: int | None = None
     order_served: bool = False
+    # An officer closed the notice as lapsed (CaseState.NOTICE_LAPSED): no hearing clock.
+    notice_closed: bool = False
 
 
 BREACH_CLOCK = "Breach: before the court by"
 HEARING_CLOCK = "Hearing deadline"
+# The hearing deadline passed with no hearing begun: shown in its place, always red, until an
+# officer records that the hearing did begin in time or closes the notice as lapsed.
+LAPSED_CLOCK = "Notice lapsed: hearing not begun in time"
 ORDER_CLOCK = "Order ends"
 # A practice target, not statute (seed 002): named so on the dashboard and the case page.
 ORDER_SERVICE_CLOCK = "Serve the order on P (practice target, not statutory)"
@@ -135,11 +140,12 @@ def case_clocks(
         for arrest in facts.open_arrests
     ]
     clocks: list[Clock] = []
-    if facts.served_at is not None and not facts.hearing_begun:
-        deadline = deadlines.hearing_deadline(
-            facts.served_at, hours=facts.hearing_window_hours or deadlines.STATUTORY_HEARING_HOURS, calendar=calendar
-        )
-        clocks.append(_named(HEARING_CLOCK, deadline, now, thresholds))
+    deadline = _running_hearing_deadline(facts, calendar)
+    if deadline is not None:
+        if lapsed_at(deadline, now):
+            clocks.append(Clock(name=LAPSED_CLOCK, deadline=deadline, remaining=deadline - now, status=ClockStatus.RED))
+        else:
+            clocks.append(_named(HEARING_CLOCK, deadline, now, thresholds))
     if facts.order_made_on is not None and facts.order_days is not None:
         end = deadlines.protection_order_end(facts.order_kind, facts.order_made_on, facts.order_days)
         clocks.append(_named(ORDER_CLOCK, end, now, thresholds))
@@ -147,6 +153,36 @@ def case_clocks(
         due = order_service_due(facts.order_granted_at, facts.order_service_hours)
         clocks.append(_named(ORDER_SERVICE_CLOCK, due, now, thresholds))
     return sorted(breach, key=lambda c: c.deadline) + sorted(clocks, key=lambda c: c.deadline)
+
+
+def _running_hearing_deadline(facts: CaseClockFacts, calendar: Calendar) -> datetime | None:
+    """The hearing deadline while the hearing clock runs: served, no hearing begun, and
+    the notice not closed as lapsed."""
+    if facts.served_at is None or facts.hearing_begun or facts.notice_closed:
+        return None
+    return deadlines.hearing_deadline(
+        facts.served_at, hours=facts.hearing_window_hours or deadlines.STATUTORY_HEARING_HOURS, calendar=calendar
+    )
+
+
+def lapsed_at(hearing_deadline: datetime, now: datetime) -> bool:
+    """Whether a notice whose hearing has not begun has lapsed at `now`.
+
+    The application "must be heard ... not later than 48 hours after" service (CSA 2010
+    s.27(3); DAA 2021 s.29(2), disregarding the days in s.27(4) and s.29(3)), and the notice
+    lasts only until the application is decided (CSA 2010 s.25(1)(d); DAA 2021
+    s.25(2)(d)). At the deadline itself the hearing may just be beginning, but the notice
+    is shown as lapsed from that instant, never later: an officer then records that the
+    hearing did begin in time (at or before the deadline), or closes the notice.
+    """
+    return now >= hearing_deadline
+
+
+def notice_lapsed(facts: CaseClockFacts, now: datetime, calendar: Calendar) -> bool:
+    """Derived at read time, with no stored flag: served, no hearing begun (no outcome
+    recorded and no start recorded), not already closed, and the deadline has come."""
+    deadline = _running_hearing_deadline(facts, calendar)
+    return deadline is not None and lapsed_at(deadline, now)
 
 
 def most_urgent(clocks: Iterable[Clock]) -> Clock | None:

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from app.domain.regimes import Regime
 
 
 class ProhibitionKind(enum.StrEnum):
@@ -26,15 +29,18 @@ class Prohibition:
     justification: str = ""
     distance_metres: int | None = None
 
-    def legal_wording(self, victim: str, premises: str, mandatory: str = "You must not molest {victim}.") -> str:
-        """The prohibition as the notice states it: CSA 2010 s.24(6)-(7). `mandatory` is the
-        regime's wording of the provision every notice contains (Regime.mandatory_prohibition)."""
+    def legal_wording(self, victim: str, premises: str, mandatory: str = "You must not molest {victim}.",
+                      distance: str = "You must not come within {distance} metres of {premises}.") -> str:
+        """The prohibition as the notice states it: CSA 2010 s.24(6)-(8). `mandatory` is the
+        regime's wording of the provision every notice contains (Regime.mandatory_prohibition);
+        `distance` its wording of the distance provision (Regime.distance_wording: under a
+        DAPN any premises where V lives, DAA 2021 s.23(1)(b))."""
         return {
             ProhibitionKind.NO_MOLEST: mandatory.format(victim=victim),
             ProhibitionKind.NO_EVICT: f"You must not evict or exclude {victim} from {premises}.",
             ProhibitionKind.NO_ENTER: f"You must not enter {premises}.",
             ProhibitionKind.LEAVE: f"You must leave {premises}.",
-            ProhibitionKind.NO_COME_WITHIN: f"You must not come within {self.distance_metres} metres of {premises}.",
+            ProhibitionKind.NO_COME_WITHIN: distance.format(distance=self.distance_metres, premises=premises, victim=victim),
         }[self.kind]
 
     def plain_words(self) -> str:
@@ -70,3 +76,40 @@ def prohibitions_from_data(data: dict) -> list[Prohibition]:
         for kind in ORDER
         if kind in chosen
     ]
+
+
+def label(kind: ProhibitionKind, regime: Regime) -> str:
+    """A provision's label on forms under `regime` (the distance provision differs)."""
+    return regime.distance_label if kind is ProhibitionKind.NO_COME_WITHIN else LABELS[kind]
+
+
+def premises_provisions_refused(kinds: Iterable[str | ProhibitionKind], *, shared_premises: bool | None,
+                                regime: Regime) -> list[ProhibitionKind]:
+    """The provisions among `kinds` that the Act allows only where P and V live in the same
+    premises, if they do not (or it has not been said that they do), in the Act's order;
+    empty when every provision may be included.
+
+    - DVPN: CSA 2010 s.24(8) ("If P lives in premises which are also lived in by V"):
+      (a) not to evict or exclude V, (b) not to enter, (c) to leave, (d) not to come within a
+      distance of the premises. The same for the DVPO: s.28(8)(a)-(d).
+    - DAPN: DAA 2021 s.23(2) ("If P lives in premises in England or Wales in which [V] also
+      lives"): (a) evict or exclude, (b) enter, (c) leave. The distance provision is
+      s.23(1)(b), "any premises in England or Wales in which [V] lives": no shared premises
+      needed, so it is never refused here.
+
+    `shared_premises` is the application's answer (None: not answered): only True allows
+    them, the safe side. Unknown kinds are ignored (the caller refuses them).
+    """
+    if shared_premises is True:
+        return []
+    chosen = {str(k) for k in kinds}
+    return [k for k in ORDER if k.value in chosen and k.value in regime.shared_premises_provisions]
+
+
+def premises_refusal(refused: list[ProhibitionKind], regime: Regime, basis: str, advice: str = "") -> str:
+    """The message for `premises_provisions_refused`'s answer; `basis` cites the subsection
+    (Regime.notice_premises_basis for the notice, order_premises_basis for the order) and
+    `advice` says what to do next."""
+    names = ", ".join(f"'{label(k, regime)}'" for k in refused)
+    message = f"{names} can be included only where the perpetrator and the victim live in the same premises ({basis})"
+    return f"{message}. {advice}" if advice else message

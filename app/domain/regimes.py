@@ -64,6 +64,18 @@ class Regime:
     order_min_days: int | None
     order_max_days: int | None
     checklist: tuple[ChecklistItem, ...]
+    # Provisions (ProhibitionKind values) the Act allows only where P lives in premises that
+    # V also lives in, and the subsections that say so for the notice and for the order
+    # (see prohibitions.premises_provisions_refused).
+    shared_premises_provisions: frozenset[str] = frozenset()
+    notice_premises_basis: str = ""
+    order_premises_basis: str = ""
+    # The distance provision: how the notice words it ({distance}, {premises}, {victim}) and
+    # how forms label it. Under a DVPN it is a distance from the shared premises (CSA 2010
+    # s.24(8)(d)); under a DAPN from any premises in England or Wales where V lives, shared
+    # or not (DAA 2021 s.23(1)(b)).
+    distance_wording: str = "You must not come within {distance} metres of {premises}."
+    distance_label: str = "Not to come within a stated distance of the premises"
 
     def hearing_basis(self, hours: int, enacted_change: str = "") -> str:
         """The law a case's hearing window comes from, as notices and printouts cite it.
@@ -156,6 +168,12 @@ DVPN = Regime(
             "Home Office DVPO guidance; Human Rights Act 1998 sch.1 art.8",
         ),
     ),
+    # CSA 2010 s.24(8)(a)-(d) (notice) and s.28(8)(a)-(d) (order): "If P lives in premises
+    # which are also lived in by [V]", evicting or excluding, entering, leaving, and a distance
+    # of the premises.
+    shared_premises_provisions=frozenset({"no_evict", "no_enter", "leave", "no_come_within"}),
+    notice_premises_basis=f"{_CSA} s.24(8)",
+    order_premises_basis=f"{_CSA} s.28(8)",
 )
 
 DAPN = Regime(
@@ -236,6 +254,16 @@ DAPN = Regime(
             "Statutory guidance on the Domestic Abuse Act 2021; Human Rights Act 1998 sch.1 art.8",
         ),
     ),
+    # DAA 2021 s.23(2)(a)-(c): "If P lives in premises in England or Wales in which [V] also
+    # lives": evicting or excluding, entering, leaving. The distance provision is s.23(1)(b),
+    # which needs no shared premises. The order follows the same rule here (see docs/law.md:
+    # s.35(1) lets the court impose any requirement it considers necessary).
+    shared_premises_provisions=frozenset({"no_evict", "no_enter", "leave"}),
+    notice_premises_basis=f"{_DAA} s.23(2)",
+    order_premises_basis=f"{_DAA} s.23(2) (applied to the order)",
+    distance_wording="You must not come within {distance} metres of any premises in England or Wales in which "
+                     "{victim} lives.",
+    distance_label="Not to come within a stated distance of any premises in England or Wales where the victim lives",
 )
 
 REGIMES: dict[RegimeCode, Regime] = {DVPN.code: DVPN, DAPN.code: DAPN}

@@ -27,6 +27,10 @@ class CaseState(enum.StrEnum):
     ORDER_IN_FORCE = "order_in_force"
     ORDER_REFUSED = "order_refused"
     WITHDRAWN = "withdrawn"
+    # The hearing did not begin within the window and an officer closed the notice as lapsed
+    # (services.lapse). Live, like order_refused and withdrawn: the notice has ended, but the
+    # victim's referral carries on and the case stays on the dashboard until it is closed.
+    NOTICE_LAPSED = "notice_lapsed"
     ORDER_ENDED = "order_ended"
     CLOSED = "closed"
 
@@ -140,6 +144,10 @@ class Case(db.Model):
     # everything), 1 for other clocks, 2 for none; then the soonest deadline.
     urgency_rank: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
     urgency_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # An officer's decision that the notice lapsed, the hearing not having begun in time
+    # (services.lapse.close_as_lapsed): when it was recorded and why (the audit entry says who).
+    notice_lapsed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    notice_lapse_reason: Mapped[str | None] = mapped_column(Text)
 
     officer_in_case: Mapped[User] = relationship(foreign_keys=[officer_in_case_id])
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])

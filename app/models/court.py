@@ -99,6 +99,9 @@ class Hearing(db.Model):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Why a listing after the statutory deadline was accepted (the court could not list earlier).
     late_reason: Mapped[str | None] = mapped_column(Text)
+    # When the hearing began, where an officer recorded it after the notice showed as lapsed
+    # (services.lapse.record_hearing_began): the hearing has begun though no outcome is recorded.
+    began_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     listed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     listed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     outcome: Mapped[HearingOutcome | None] = mapped_column(enum_column(HearingOutcome))

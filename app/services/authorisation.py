@@ -16,10 +16,15 @@ from app.domain.application import (
     ApplicationContext,
     VictimFacts,
     incomplete_sections,
+    perpetrator_age_warning,
+    shared_premises_answer,
     validate_section,
 )
+from app.domain.people import under_age_at
+from app.domain.prohibitions import premises_provisions_refused, premises_refusal
 from app.domain.regimes import regime
 from app.domain.risk import RiskLevel
+from app.domain.timefmt import format_date
 from app.extensions import db
 from app.models import (
     Application,
@@ -45,12 +50,21 @@ def current_application(case: Case) -> Application | None:
 
 
 def application_context(case: Case, now: datetime | None = None) -> ApplicationContext:
+    application = case.current_application
     return ApplicationContext(
         regime=regime(case.regime),
         victims=tuple(VictimFacts(v.id, v.full_name, v.date_of_birth) for v in case.victims),
         now=now or utcnow(),
         incident_at=case.incident_at,
+        shared_premises=shared_premises_answer(application.section_data) if application else None,
     )
+
+
+def perpetrator_turns_18_on(case: Case, now: datetime | None = None):
+    """The day P turns 18 if P is under 18 now (else None), for the warning the application
+    and the decision page show: the notice cannot be authorised before then."""
+    dob = case.perpetrator.date_of_birth if case.perpetrator else None
+    return perpetrator_age_warning(regime(case.regime), dob, now or utcnow())
 
 
 def incomplete(application: Application | None, case: Case) -> list[str]:
@@ -199,7 +213,10 @@ def decide(
         raise ValidationFailed({"": "You cannot decide an application you made or edited"})
     if application.status is not ApplicationStatus.SUBMITTED or application.decision is not None:
         raise ValidationFailed({"": "This application is not awaiting a decision"})
+    now = utcnow()
     errors = _decision_errors(the_regime.checklist, outcome, answers, rationale)
+    if outcome is DecisionOutcome.AUTHORISE:
+        errors |= _issue_errors(case, application, now)
     if errors:
         raise ValidationFailed(errors)
     decision = AuthorisationDecision(
@@ -207,7 +224,7 @@ def decide(
         outcome=outcome,
         decided_by_id=actor.id,
         decided_by_rank=actor.rank,
-        decided_at=utcnow(),
+        decided_at=now,
         rationale=rationale.strip(),
         checklist=[
             {"code": item.code, "text": item.text, "citation": item.citation,
@@ -233,6 +250,43 @@ def decide(
         _new_application(actor, case, previous=application, owner_id=application.created_by_id)
     db.session.commit()
     return decision
+
+
+def _issue_errors(case: Case, application: Application, now: datetime) -> dict[str, str]:
+    """What the Act forbids at the moment of issue, whatever the checklist says:
+
+    - P under 18 now: CSA 2010 s.24(2) ("may be issued to a person ("P") aged 18 years or
+      over"); DAA 2021 s.22(6) ("may not be given to a person who is under the age of 18").
+      The authorising officer issues (gives) the notice, so P's age is tested at the decision:
+      a P who turned 18 after the incident may be given one. (Service comes later, when P is
+      no younger.)
+    - premises provisions without shared premises: CSA 2010 s.24(8); DAA 2021 s.23(2)
+      (prohibitions.premises_provisions_refused), for applications submitted before the
+      application's own check, or whose answers changed.
+    """
+    errors = {}
+    the_regime = regime(case.regime)
+    dob = case.perpetrator.date_of_birth if case.perpetrator else None
+    turns_18 = under_age_at(dob, now, the_regime.min_perpetrator_age) if dob else None
+    if turns_18 is not None:
+        errors["check_perpetrator_adult"] = (
+            f"The perpetrator is under {the_regime.min_perpetrator_age} today and turns "
+            f"{the_regime.min_perpetrator_age} on {format_date(turns_18)}: a {the_regime.notice} cannot be issued "
+            f"to a person under {the_regime.min_perpetrator_age} ({_citation(the_regime, 'perpetrator_adult')})"
+        )
+    sections = application.section_data
+    kinds = (sections.get("prohibitions") or {}).get("kinds", [])
+    refused = premises_provisions_refused(kinds, shared_premises=shared_premises_answer(sections), regime=the_regime)
+    if refused:
+        errors["check_other_occupant"] = premises_refusal(
+            refused, the_regime, the_regime.notice_premises_basis,
+            "The application says they do not live together: return it for the prohibitions to be corrected",
+        )
+    return errors
+
+
+def _citation(the_regime, code: str) -> str:
+    return next(item.citation for item in the_regime.checklist if item.code == code)
 
 
 _RATIONALE_MESSAGES = {

@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import Breach, BreachOutcome, BreachSource, Case, CaseState, Remand, RemandKind, User
 from app.services import ValidationFailed, audit, change_once
 from app.services.clock_cache import court_deadline_for, refresh_urgency
+from app.services.lapse import refuse_breach_of_lapsed_notice
 from app.services.transaction import commits
 from app.timeutil import utcnow
 
@@ -29,6 +30,8 @@ def record_breach(actor: User, case: Case, *, occurred_at: datetime | None, desc
     `clock_cache.court_deadline_for`."""
     if case.state not in BREACHABLE_STATES:
         raise ValidationFailed({"": "A breach can be recorded only while the notice or an order is in force"})
+    # A notice whose hearing did not begin in time has lapsed (services/lapse.py, issue 12).
+    refuse_breach_of_lapsed_notice(case, calendar)
     now = utcnow()
     errors = {}
     if occurred_at is None:

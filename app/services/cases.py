@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.domain.calendar import LONDON, Calendar
 from app.domain.clocks import HEARING_CLOCK
 from app.domain.order_records import HearingAddressAnswer, address_answer, service_address_errors
-from app.domain.people import age_on, is_adult_on
+from app.domain.people import age_on
 from app.domain.regimes import RegimeCode, regime
 from app.extensions import db
 from app.models import AuditEntry, Case, CaseState, Person, PersonKind, RiskLevel, Role, User
@@ -45,7 +45,9 @@ class CaseDetails:
 
 @commits
 def open_case(actor: User, details: CaseDetails, *, force_code: str) -> Case:
-    """Open a draft case. P must be 18 or over on the day of the incident (CSA 2010 s.24(2))."""
+    """Open a draft case. P's age is tested when the notice is authorised, not here: a notice may
+    be issued only to a person 18 or over at that moment (CSA 2010 s.24(2); DAA 2021 s.22(6)),
+    whatever P's age at the incident (see authorisation.decide)."""
     _check_case_details(details)
     now = utcnow()
     case = Case(
@@ -96,13 +98,9 @@ def _check_case_details(details: CaseDetails) -> None:
         errors["perpetrator_dob"] = "Enter the perpetrator's date of birth"
     elif dob > today:
         errors["perpetrator_dob"] = "The date of birth must be in the past"
-    elif details.incident_at is not None and not is_adult_on(
-        dob, details.incident_at.astimezone(LONDON).date()
-    ):
-        errors["perpetrator_dob"] = (
-            "The perpetrator must be 18 or over: a DVPN cannot be issued against a person "
-            "under 18 (Crime and Security Act 2010 s.24(2))"
-        )
+    # P's age is not tested here: what matters is P's age when the notice is issued (CSA 2010
+    # s.24(2); DAA 2021 s.22(6)), so a P who turns 18 after the incident may be given one.
+    # The application warns while P is under 18 and the decision refuses (authorisation.decide).
     if not details.victims:
         errors["victims"] = "Add the victim (the person the notice would protect)"
     min_victim_age = regime(details.regime).min_victim_age

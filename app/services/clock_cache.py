@@ -8,7 +8,7 @@ from app.domain import deadlines
 from app.domain.breach_law import BreachOf, pace_detention_limit
 from app.domain.calendar import Calendar
 from app.domain.clocks import CaseClockFacts, Clock, OpenArrest, Thresholds, case_clocks, urgency
-from app.models import Breach, Case, Hearing
+from app.models import Breach, Case, CaseState, Hearing
 from app.services.transaction import in_callers_transaction
 from app.timeutil import utcnow
 
@@ -94,8 +94,9 @@ def clock_facts(case: Case, calendar: Calendar) -> CaseClockFacts:
         served_at=case.served_at,
         hearing_window_hours=case.hearing_window,
         # The statutory clock asks only that the hearing begin in time: any recorded
-        # outcome, an adjournment included, means it has.
-        hearing_begun=any(h.outcome is not None for h in case.hearings),
+        # outcome, an adjournment included, means it has; so does a start an officer
+        # recorded once the notice showed as lapsed (services.lapse).
+        hearing_begun=any(h.outcome is not None or h.began_at is not None for h in case.hearings),
         open_arrests=tuple(OpenArrest(b.arrested_at, breach_hearing_at(case, b, calendar), of=case.breach_of(b))
                            for b in _open_arrests(case)),
         order_made_on=order.made_on if order else None,
@@ -104,6 +105,7 @@ def clock_facts(case: Case, calendar: Calendar) -> CaseClockFacts:
         order_granted_at=service.granted_at if service else None,
         order_service_hours=service.target_hours if service else None,
         order_served=service is not None and service.served_at is not None,
+        notice_closed=case.state is CaseState.NOTICE_LAPSED,
     )
 
 

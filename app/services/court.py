@@ -11,9 +11,10 @@ from datetime import date, datetime
 from sqlalchemy import select, update
 
 from app.domain import deadlines
+from app.domain.application import shared_premises_answer
 from app.domain.bundle import ITEM_BY_KEY, ItemKind
 from app.domain.calendar import LONDON, Calendar
-from app.domain.prohibitions import ProhibitionKind
+from app.domain.prohibitions import ProhibitionKind, premises_provisions_refused, premises_refusal
 from app.domain.regimes import regime
 from app.extensions import db
 from app.models import (
@@ -228,6 +229,8 @@ def record_outcome(
     the court adjourns it, "the court may remand P" (DAA 2021 s.29(8)): say whether P was
     brought, and any remand, which runs to the adjourned hearing. P brought stops the
     arrest clocks; P not brought leaves them running (now overdue at the hearing)."""
+    if case.state is CaseState.NOTICE_LAPSED:
+        raise ValidationFailed({"": "The notice was closed as lapsed: its hearing did not begin in time"})
     errors: dict[str, str] = {}
     under_arrest = arrested_for_notice_breach(case)
     if under_arrest and p_brought is None:
@@ -248,6 +251,8 @@ def record_outcome(
             errors["made_on"] = "Enter the date the order was made"
         if not any(c.get("kind") == ProhibitionKind.NO_MOLEST.value for c in conditions or []):
             errors["conditions"] = "Every order prohibits molestation (or abuse) of the victim: keep that condition"
+        else:
+            errors |= premises_condition_errors(case, conditions or [])
     if outcome is HearingOutcome.ADJOURNED:
         if next_starts_at is None:
             errors["next_date"] = "Enter the date and time of the adjourned hearing"
@@ -311,6 +316,23 @@ def _brought_to_hearing(actor: User, case: Case, hearing: Hearing, arrests: list
         breach.outcome = BreachOutcome.BROUGHT_BEFORE_COURT
         breach.outcome_by_id, breach.outcome_at = actor.id, now
         audit.record(actor, "breach.before_court", case, breach=breach.id, of="notice", at_hearing=hearing.id)
+
+
+def premises_condition_errors(case: Case, conditions: list[dict]) -> dict[str, str]:
+    """The order's premises provisions need P and V to live in the same premises, as the
+    application recorded: CSA 2010 s.28(8)(a)-(d) for a DVPO. For a DAPO the notice's rule
+    (DAA 2021 s.23(2)) is applied too, the safe side (docs/law.md); its distance provision
+    (any premises where V lives, s.35(4)(b)) needs none. See prohibitions.premises_provisions_refused."""
+    the_regime = regime(case.regime)
+    application = case.current_application
+    shared = shared_premises_answer(application.section_data) if application else None
+    refused = premises_provisions_refused([c.get("kind") for c in conditions], shared_premises=shared, regime=the_regime)
+    if not refused:
+        return {}
+    return {"conditions": premises_refusal(
+        refused, the_regime, the_regime.order_premises_basis,
+        "The application recorded that they do not live in the same premises: untick them",
+    )}
 
 
 def _make_order(case: Case, hearing: Hearing, days: int, made_on: date, conditions: list[dict]) -> None:

@@ -21,6 +21,8 @@ from app.web.presentation.order_records import hearing_address_summary
 TIMELINE_WORDING = {
     "case.opened": "Case opened",
     "case.dvpn_served": "Notice served on the perpetrator",
+    "case.notice_lapsed": "Notice closed as lapsed: the hearing did not begin in time",
+    "court.hearing_began_recorded": "Recorded that the hearing began in time",
     "application.started": "Application started",
     "application.section_saved": "Application section saved",
     "application.submitted": "Application submitted for authorisation",

@@ -27,7 +27,6 @@ from tests.browser.journeys import (
     main_nav,
     open_case,
     open_new_case_form,
-    years_before,
 )
 
 pytestmark = pytest.mark.browser
@@ -139,21 +138,23 @@ def test_officer_opens_case_serves_dvpn_and_dashboard_clock_refreshes(
     expect(row).to_contain_text(expected_deadline)
 
 
-def test_perpetrator_under_18_is_refused_and_the_form_keeps_what_was_typed(page, live_server):
+def test_a_refused_new_case_keeps_what_was_typed(page, live_server):
+    """P's age is tested when the notice is authorised, not when the case is opened (CSA 2010
+    s.24(2)); a date of birth in the future is refused here."""
     log_in(page, live_server, OFFICER)
     open_new_case_form(page)
 
     incident_at = london_now() - timedelta(hours=2)
-    sixteen = years_before(incident_at.astimezone(LONDON).date(), 16)
-    fill_new_case(page, Story(PERPETRATOR, VICTIM, incident_at), perpetrator_dob=sixteen)
+    future = incident_at.astimezone(LONDON).date() + timedelta(days=3)
+    fill_new_case(page, Story(PERPETRATOR, VICTIM, incident_at), perpetrator_dob=future)
     page.get_by_role("button", name="Open case").click()
 
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_visible()
     expect(summary).to_contain_text("There is a problem")
-    expect(summary).to_contain_text("The perpetrator must be 18 or over")
-    expect(page.locator("#perpetrator_dob-error")).to_contain_text("18 or over")
+    expect(summary).to_contain_text("The date of birth must be in the past")
+    expect(page.locator("#perpetrator_dob-error")).to_contain_text("must be in the past")
     expect(page.locator("#perpetrator_name")).to_have_value(PERPETRATOR)
-    expect(page.locator("#perpetrator_dob")).to_have_value(sixteen.isoformat())
+    expect(page.locator("#perpetrator_dob")).to_have_value(future.isoformat())
     expect(page.locator("#victims-0-full_name")).to_have_value(VICTIM)
     expect(page).to_have_url(re.compile(r"/cases/new$"))

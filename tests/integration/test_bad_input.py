@@ -45,7 +45,9 @@ def test_garbage_posted_to_every_route_never_gives_a_500(app, client, login_as, 
               "observed_date", "observed_time", "what", "note", "area", "active",
               # The notice of the hearing, the order served on P, V told of the order.
               "hearing_address_answer", "address_for_hearing_notice", "at_date", "at_time", "details", "by", "efforts",
-              "served_by", "told_date", "told_time", "told_by", "explained", "copy_given"]
+              "served_by", "told_date", "told_time", "told_by", "explained", "copy_given",
+              # A notice shown as lapsed (test_notice_lapse posts these to a lapsed case too).
+              "began_date", "began_time", "confirm"]
     awaiting = {**ids, "case_id": awaiting_case.id, "referral_id": referrals_for(awaiting_case)[0].id}
     # Police referral forms again, on a referral still with police, so the garbage reaches the form.
     targets = [(rule, method, ids) for rule, method, _view in _routes(app)]

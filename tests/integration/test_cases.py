@@ -66,17 +66,16 @@ def typed_values(page, *ids: str) -> list[str]:
     return [page.select_one(f"form [id='{id_}']")["value"] for id_ in ids]
 
 
-def test_under_18_perpetrator_is_refused_and_everything_typed_comes_back(client_request):
+def test_a_refused_case_keeps_everything_typed(client_request):
+    """P's age is no longer tested at the incident (CSA 2010 s.24(2): at issue, see
+    test_premises_and_age_at_issue); a date of birth in the future is still refused."""
     officer = client_request.login_as(Role.OFFICER)
-    sixteen = (DEFAULT_NOW - timedelta(days=16 * 365)).strftime("%Y-%m-%d")
-    page = refused_new_case(client_request, officer, perpetrator_dob=sixteen)
+    future = (DEFAULT_NOW + timedelta(days=3)).strftime("%Y-%m-%d")
+    page = refused_new_case(client_request, officer, perpetrator_dob=future)
     assert normalize_spaces(page.select_one(".govuk-error-summary__title").get_text()) == "There is a problem"
-    assert error_summary(page) == [
-        "The perpetrator must be 18 or over: a DVPN cannot be issued against a person under 18 "
-        "(Crime and Security Act 2010 s.24(2))"
-    ]
+    assert error_summary(page) == ["The date of birth must be in the past"]
     assert typed_values(page, "perpetrator_name", "victims-0-full_name", "address_line_1", "town", "perpetrator_dob") == [
-        "Adam Testperson", "Beth Testperson", "1 Test Street", "Testtown", sixteen,
+        "Adam Testperson", "Beth Testperson", "1 Test Street", "Testtown", future,
     ]
     assert db.session.scalar(select(Case)) is None
 

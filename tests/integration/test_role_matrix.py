@@ -131,6 +131,8 @@ def test_expected_access_for_key_pages(app, ids, make_user):
         f"/cases/{ids['case_id']}/application": readers,
         "/cases/new": {Role.OFFICER},
         f"/cases/{ids['case_id']}/serve": {Role.OFFICER},
+        f"/cases/{ids['case_id']}/lapse/hearing-began": {Role.OFFICER},
+        f"/cases/{ids['case_id']}/lapse/close": {Role.OFFICER},
         f"/cases/{ids['case_id']}/application/grounds": {Role.OFFICER},
         "/authorisations": {Role.INSPECTOR, Role.SUPERINTENDENT},
         "/admin/users": {Role.ADMIN},

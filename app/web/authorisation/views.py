@@ -6,7 +6,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from app.domain.application import SECTION_KEYS, SECTIONS
-from app.domain.prohibitions import prohibitions_from_data
+from app.domain.prohibitions import ProhibitionKind, prohibitions_from_data
+from app.domain.prohibitions import label as prohibition_label
 from app.domain.regimes import regime
 from app.models import ApplicationStatus, DecisionOutcome, Role
 from app.printing import pdf_response, render_printout
@@ -15,7 +16,7 @@ from app.services import authorisation as service
 from app.services.access import CASE_READER_ROLES
 from app.timeutil import utcnow
 from app.web.authorisation.decision_forms import decision_form_for
-from app.web.authorisation.forms import SECTION_FORMS, GroundsForm
+from app.web.authorisation.forms import SECTION_FORMS, GroundsForm, ProhibitionsForm
 from app.web.fields import chosen
 from app.web.forms_support import apply_errors
 from app.web.loaders import load_case
@@ -27,6 +28,10 @@ TITLES = {s.key: s.title for s in SECTIONS}
 
 def _section_form(case, key, **kwargs):
     form = SECTION_FORMS[key](**kwargs)
+    if isinstance(form, ProhibitionsForm):
+        # The distance provision differs by regime (CSA 2010 s.24(8)(d); DAA 2021 s.23(1)(b)).
+        form.kinds.choices = [(value, prohibition_label(ProhibitionKind(value), regime(case.regime)))
+                              for value, _label in form.kinds.choices]
     if isinstance(form, GroundsForm):
         the_regime = regime(case.regime)
         form.conduct.choices = [(c.value, c.label) for c in the_regime.conduct]
@@ -44,6 +49,7 @@ def task_list():
         "authorisation/task_list.html", case=case, application=application, sections=SECTIONS,
         missing=missing, regime=regime(case.regime), can_edit=_can_edit(case, application),
         previous=[a for a in case.applications if a is not application],
+        turns_18=service.perpetrator_turns_18_on(case),
     )
 
 
@@ -115,6 +121,7 @@ def check():
     return render_template(
         "authorisation/check.html", case=case, application=application, form=form,
         missing=service.incomplete(application, case), regime=regime(case.regime),
+        turns_18=service.perpetrator_turns_18_on(case),
     )
 
 
@@ -196,6 +203,7 @@ def decide(application_id: int):
     return render_template(
         "authorisation/decide.html", application=application, case=case, form=form, regime=the_regime,
         made_by_me=service.made_by(current_user, application), now=utcnow(),
+        turns_18=service.perpetrator_turns_18_on(case) if application.decision is None else None,
     )
 
 
@@ -219,7 +227,8 @@ def _notice_context() -> dict:
         "case": case, "application": application, "decision": application.decision, "regime": regime(case.regime),
         "victim_name": victim_name, "grounds": sections["grounds"],
         "prohibitions": [
-            p.legal_wording(victim_name, premises, regime(case.regime).mandatory_prohibition)
+            p.legal_wording(victim_name, premises, regime(case.regime).mandatory_prohibition,
+                            regime(case.regime).distance_wording)
             for p in prohibitions_from_data(sections["prohibitions"])
         ],
         "hearing_hours": case.hearing_window_hours or current_app.config["HEARING_WINDOW_HOURS"],

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from app.domain.calendar import LONDON
-from app.domain.clocks import Thresholds
+from app.domain.clocks import LAPSED_CLOCK, Thresholds
 from app.domain.order_records import HearingAddressAnswer
 from app.domain.regimes import regime
 from app.extensions import db
@@ -136,6 +136,7 @@ def show():
     return render_template(
         "cases/show.html", case=case, clocks=clocks, timeline=timeline, views=views, regime=regime(case.regime),
         application=current_application(case),
+        lapsed_clock=next((c for c in clocks if c.name == LAPSED_CLOCK), None),
         can_serve=current_user.role is Role.OFFICER and case.state in case_service.SERVABLE_STATES,
     )
 

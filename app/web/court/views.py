@@ -7,6 +7,8 @@ from flask_login import current_user
 from app.domain.breach_law import law_for
 from app.domain.bundle import ITEM_BY_KEY, ItemKind, progress
 from app.domain.calendar import LONDON
+from app.domain.prohibitions import ProhibitionKind
+from app.domain.prohibitions import label as prohibition_label
 from app.domain.regimes import regime
 from app.extensions import db
 from app.models import Breach, BreachSource, Document, HearingOutcome, OrderEventKind, RemandKind, Role
@@ -241,6 +243,7 @@ def outcome():
         return render_template("court/nothing_pending.html", case=case,
                                message="The outcome of this hearing has already been recorded.")
     form = OutcomeForm()
+    form.conditions.choices = [(k.value, prohibition_label(k, regime(case.regime))) for k in ProhibitionKind]
     proposed = case.current_application.section_data.get("prohibitions", {}) if case.current_application else {}
     if request.method == "GET":
         form.hearing_id.data = str(hearing.id)

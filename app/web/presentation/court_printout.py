@@ -170,7 +170,8 @@ def court_context(case, calendar: Calendar) -> dict:
     victim = named_victim(case, data)
     victim_name = victim.full_name if victim else "the person protected"
     premises = ", ".join(case.address_lines)
-    conditions = conditions_in_words(None, data["prohibitions"], victim_name, premises, the_regime.mandatory_prohibition) \
+    conditions = conditions_in_words(None, data["prohibitions"], victim_name, premises, the_regime.mandatory_prohibition,
+                                     the_regime.distance_wording) \
         if "prohibitions" in data else []
     deadline = hearing_deadline_for(case, calendar) if case.served_at else None
     hearing_hours = case.hearing_window

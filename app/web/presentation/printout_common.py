@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.domain.prohibitions import LABELS, Prohibition, ProhibitionKind, prohibitions_from_data
-from app.domain.regimes import RegimeCode
+from app.domain.regimes import Regime, RegimeCode
 from app.models import ApplicationStatus
 
 NOT_PROVIDED = "NOT PROVIDED"
@@ -94,7 +94,7 @@ def named_victim(case, data: dict):
 
 
 def conditions_in_words(kinds_data: list[dict] | None, proposed: dict | None, victim_name: str, premises: str,
-                        mandatory: str) -> list[Condition]:
+                        mandatory: str, distance: str = Regime.distance_wording) -> list[Condition]:
     """Conditions in the Act's order, in the notice's legal wording, with their justification.
     From the proposal (an application's "prohibitions" section) or from an order's list."""
     if proposed is not None:
@@ -110,7 +110,7 @@ def conditions_in_words(kinds_data: list[dict] | None, proposed: dict | None, vi
             kind=p.kind,
             label=LABELS[p.kind].replace(" (always included)", ""),
             distance_metres=p.distance_metres,
-            wording=p.legal_wording(victim_name, premises, mandatory),
+            wording=p.legal_wording(victim_name, premises, mandatory, distance),
             justification=p.justification or ("Required by law in every notice and order"
                                               if p.kind is ProhibitionKind.NO_MOLEST else ""),
             removes_from_home=p.kind in REMOVAL_KINDS,

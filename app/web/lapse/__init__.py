@@ -1,0 +1,3 @@
+from app.web.lapse.views import bp
+
+__all__ = ["bp"]
