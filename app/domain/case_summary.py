@@ -61,7 +61,9 @@ def police_actions(events: Iterable[Event]) -> list[str]:
 def protection_words(stage: str, order_ends_at: datetime | None) -> str:
     """The protection in place, in the caseworker's words (no case file detail).
 
-    `stage` is one of: notice, order, ended, discharged, refused, withdrawn. An order in
+    `stage` is one of: notice, notice_refused, order, ended, discharged, refused, withdrawn.
+    "notice_refused": the authorising officer refused the notice, so none was served (the
+    referral is made all the same, seed 003); nothing may suggest a notice or order. An order in
     force is never described as no protection, even without its end (seed 003: a referral
     carries the order and its expiry; a missing date must not read as "no order").
     """
@@ -71,6 +73,7 @@ def protection_words(stage: str, order_ends_at: datetime | None) -> str:
         return f"Order in force until the end of {format_date(last_day_in_force(order_ends_at))}"
     return {
         "notice": "Notice in force: the court hearing for an order is pending",
+        "notice_refused": "The authorising officer refused the notice: no notice or order is in force",
         "ended": "The order has ended",
         "discharged": "The court discharged the order early",
         "refused": "The court did not make an order: the notice has ended",

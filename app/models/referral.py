@@ -76,7 +76,8 @@ class Referral(db.Model):
     victim_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), unique=True)
     status: Mapped[ReferralStatus] = mapped_column(enum_column(ReferralStatus), default=ReferralStatus.AWAITING)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    # The trigger (service of the notice) and the Code's instants derived from it by
+    # The trigger (service of the notice, or the authorising officer's refusal of it) and
+    # the Code's instants derived from it by
     # services.referrals through deadlines.referral_due / referral_warning.
     trigger_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Fixed at creation, so a later change of setting never moves a running deadline.
