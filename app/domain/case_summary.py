@@ -79,3 +79,15 @@ def protection_words(stage: str, order_ends_at: datetime | None) -> str:
         "refused": "The court did not make an order: the notice has ended",
         "withdrawn": "The application for an order was withdrawn: the notice has ended",
     }.get(stage, "No notice or order in force")
+
+
+def support_after_order_words(stage: str, order_ends_at: datetime | None) -> str:
+    """A referral whose order has ended while the victim is still supported, for the
+    caseworker's lists: "Order ended on Sat 12 Dec 2026; support continues" (the date is the
+    order's last day in force, or the day the court discharged it)."""
+    if order_ends_at is None or stage not in ("ended", "discharged", "order"):
+        return "Support continues"
+    day = format_date(last_day_in_force(order_ends_at))
+    if stage == "discharged":
+        return f"The court discharged the order on {day}; support continues"
+    return f"Order ended on {day}; support continues"

@@ -41,7 +41,7 @@ def test_garbage_posted_to_every_route_never_gives_a_500(app, client, login_as, 
               "consent", "consent_asked_date", "consent_asked_time", "safe_number", "safe_to_call", "safe_times",
               "safe_times_notes", "agreed_methods", "language", "interpreter", "other_needs", "police_summary",
               "service_id", "attempted_date", "attempted_time", "method", "call_near_end_agreed", "notes",
-              "observed_date", "observed_time", "what", "note", "area", "active"]
+              "observed_date", "observed_time", "what", "note", "area", "active", "follow_up_date"]
     awaiting = {**ids, "case_id": awaiting_case.id, "referral_id": referrals_for(awaiting_case)[0].id}
     # Police referral forms again, on a referral still with police, so the garbage reaches the form.
     targets = [(rule, method, ids) for rule, method, _view in _routes(app)]

@@ -142,6 +142,8 @@ def test_expected_access_for_key_pages(app, ids, make_user):
         "/referrals/inbox": {Role.CASEWORKER},
         f"/referrals/{ids['referral_id']}": {Role.CASEWORKER},
         f"/referrals/{ids['referral_id']}/attempts/new": {Role.CASEWORKER},
+        f"/referrals/{ids['referral_id']}/close": {Role.CASEWORKER},
+        f"/referrals/{ids['referral_id']}/follow-up": {Role.CASEWORKER},
     }
     for role in ROLES:
         client = app.test_client()
