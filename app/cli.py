@@ -95,4 +95,5 @@ def sweep_referrals():
     click.echo(f"Overdue under the Victims' Code, newly flagged: {report.flagged}")
     click.echo(f"Due within the warning (working hours): {report.due_soon}")
     click.echo(f"Returned to police, no contact by the order's end: {report.returned}")
-    click.echo(f"Closed, the order ended after contact: {report.closed}")
+    click.echo(f"Closed, the order ended and the victim had declined support: {report.closed}")
+    click.echo(f"Support continuing, the order ended with the victim engaged: {report.continuing}")

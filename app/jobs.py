@@ -65,7 +65,7 @@ def sweep_referrals(app: Flask) -> None:
     with app.app_context():
         try:
             report = sweep()
-            if report.flagged or report.returned or report.closed:
+            if report.flagged or report.returned or report.closed or report.continuing:
                 log.info("referrals: %s", report)
         finally:
             db.session.remove()

@@ -61,7 +61,9 @@ def police_actions(events: Iterable[Event]) -> list[str]:
 def protection_words(stage: str, order_ends_at: datetime | None) -> str:
     """The protection in place, in the caseworker's words (no case file detail).
 
-    `stage` is one of: notice, order, ended, discharged, refused, withdrawn. An order in
+    `stage` is one of: notice, notice_refused, order, ended, discharged, refused, withdrawn.
+    "notice_refused": the authorising officer refused the notice, so none was served (the
+    referral is made all the same, seed 003); nothing may suggest a notice or order. An order in
     force is never described as no protection, even without its end (seed 003: a referral
     carries the order and its expiry; a missing date must not read as "no order").
     """
@@ -71,8 +73,21 @@ def protection_words(stage: str, order_ends_at: datetime | None) -> str:
         return f"Order in force until the end of {format_date(last_day_in_force(order_ends_at))}"
     return {
         "notice": "Notice in force: the court hearing for an order is pending",
+        "notice_refused": "The authorising officer refused the notice: no notice or order is in force",
         "ended": "The order has ended",
         "discharged": "The court discharged the order early",
         "refused": "The court did not make an order: the notice has ended",
         "withdrawn": "The application for an order was withdrawn: the notice has ended",
     }.get(stage, "No notice or order in force")
+
+
+def support_after_order_words(stage: str, order_ends_at: datetime | None) -> str:
+    """A referral whose order has ended while the victim is still supported, for the
+    caseworker's lists: "Order ended on Sat 12 Dec 2026; support continues" (the date is the
+    order's last day in force, or the day the court discharged it)."""
+    if order_ends_at is None or stage not in ("ended", "discharged", "order"):
+        return "Support continues"
+    day = format_date(last_day_in_force(order_ends_at))
+    if stage == "discharged":
+        return f"The court discharged the order on {day}; support continues"
+    return f"Order ended on {day}; support continues"

@@ -15,14 +15,20 @@ from app.domain.people import age_on
 
 def referral_content(referral, case, now: datetime) -> dict:
     """Everything the service receives, as plain values: V, how to reach her safely, the risk,
-    the conditions, the hearing, the order's end, children and what police have done."""
+    the conditions, the hearing, the order's end, children and what police have done.
+
+    For a notice the authorising officer refused there are no conditions and no service:
+    `served_at` is None and `notice_refused_at` says when it was refused."""
     victim = referral.victim
     hearing = case.hearings[-1] if case.hearings else None
     order = case.order
     conditions = []
+    # A refused notice was never served: its proposed prohibitions bind nobody and are not
+    # sent as conditions (the referral is made all the same, seed 003).
+    refused_notice = case.served_at is None and order is None
     if order is not None:
         conditions = order.conditions
-    elif case.current_application is not None:
+    elif not refused_notice and case.current_application is not None:
         kinds = case.current_application.section_data.get("prohibitions", {})
         conditions = [{"kind": k, "distance_metres": kinds.get("distance_metres") if k == "no_come_within" else None}
                       for k in kinds.get("kinds", [])]
@@ -56,5 +62,7 @@ def referral_content(referral, case, now: datetime) -> dict:
         "consent_asked_at": referral.consent_asked_at.isoformat() if referral.consent_asked_at else None,
         "officer": {"name": officer.display_name, "email": officer.email} if officer else None,
         "served_at": case.served_at.isoformat() if case.served_at else None,
+        # The authorising officer's refusal, which started the Code's clock (referral.trigger_at).
+        "notice_refused_at": referral.trigger_at.isoformat() if refused_notice and referral.trigger_at else None,
         "sent_at": now.isoformat(),
     }

@@ -42,17 +42,20 @@ class ReferralStatus(enum.StrEnum):
     SENT = "sent"  # in the service's inbox
     ACCEPTED = "accepted"  # a caseworker has taken it on
     RETURNED = "returned"  # back with police: no contact by the end of the order
-    CLOSED = "closed"  # the order ended after contact was made
+    # The order ended while V was engaged: support goes on until a caseworker closes it
+    # (domain.referral_end). Its own status keeps it out of the end-of-order sweep's range.
+    SUPPORTING = "supporting"
+    CLOSED = "closed"  # support ended: by a caseworker with a reason, or V declined and the order ended
 
     @property
     def label(self) -> str:
         return {"awaiting": "To send", "declined": "Declined by the victim", "sent": "Sent, not yet accepted",
                 "accepted": "Accepted by the service", "returned": "Returned to police",
-                "closed": "Closed: the order ended after contact"}[self.value]
+                "supporting": "Support continuing after the order", "closed": "Closed"}[self.value]
 
     @classmethod
     def with_service(cls) -> list[ReferralStatus]:
-        return [cls.SENT, cls.ACCEPTED, cls.RETURNED, cls.CLOSED]
+        return [cls.SENT, cls.ACCEPTED, cls.SUPPORTING, cls.RETURNED, cls.CLOSED]
 
 
 class Referral(db.Model):
@@ -76,7 +79,8 @@ class Referral(db.Model):
     victim_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), unique=True)
     status: Mapped[ReferralStatus] = mapped_column(enum_column(ReferralStatus), default=ReferralStatus.AWAITING)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    # The trigger (service of the notice) and the Code's instants derived from it by
+    # The trigger (service of the notice, or the authorising officer's refusal of it) and
+    # the Code's instants derived from it by
     # services.referrals through deadlines.referral_due / referral_warning.
     trigger_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Fixed at creation, so a later change of setting never moves a running deadline.
@@ -125,6 +129,14 @@ class Referral(db.Model):
     return_reason: Mapped[str | None] = mapped_column(Text)
     return_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     return_seen_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Support ended: closed by a caseworker (with the reason police read) or by the sweep at
+    # the order's end when V had declined (closed_by_id None).
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    close_reason: Mapped[str | None] = mapped_column(Text)
+    # A follow-up call the caseworker planned with a V who engaged, due from 00:00 London that
+    # day; it may fall after the order's end. Cleared by an attempt logged on or after it.
+    support_follow_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     victim: Mapped["Person"] = relationship()  # noqa: F821, UP037
     service: Mapped[SupportService | None] = relationship()

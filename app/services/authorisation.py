@@ -20,6 +20,7 @@ from app.domain.application import (
     shared_premises_answer,
     validate_section,
 )
+from app.domain.calendar import Calendar
 from app.domain.people import under_age_at
 from app.domain.prohibitions import premises_provisions_refused, premises_refusal
 from app.domain.regimes import regime
@@ -37,8 +38,9 @@ from app.models import (
     Role,
     User,
 )
-from app.services import ValidationFailed, audit
+from app.services import ValidationFailed, audit, referrals
 from app.services.access import visible_cases
+from app.services.referrals import ReferralSettings
 from app.services.transaction import commits
 from app.timeutil import utcnow
 
@@ -197,16 +199,23 @@ def decide(
     outcome: DecisionOutcome | None,
     answers: dict[str, tuple[bool | None, str]],
     rationale: str,
+    calendar: Calendar | None = None,
+    referral_settings: ReferralSettings | None = None,
 ) -> AuthorisationDecision:
     """Record the authorising officer's decision. Final: it is never changed afterwards.
 
     Authorising needs every statutory test and consideration confirmed (CSA 2010 s.24(1)-(4);
     DAA 2021 ss.22-24) and a rationale; refusing needs a reason; returning needs what is
     needed. A returned application comes back to the officer as a new draft copy.
+
+    A refusal creates the victims' referrals to support (referrals.create_for_refused), in
+    this transaction: `calendar` and `referral_settings` are required to refuse.
     """
     the_regime = regime(case.regime)
     if outcome is None:
         raise ValidationFailed({"outcome": "Choose your decision: authorise, refuse or return for more information"})
+    if outcome is DecisionOutcome.REFUSE and (calendar is None or referral_settings is None):
+        raise TypeError("refusing a notice creates referrals: pass calendar and referral_settings")
     if not can_authorise(actor, case):
         raise ValidationFailed({"": f"A {the_regime.notice} must be authorised by a {the_regime.authorising_rank} or above"})
     if made_by(actor, application):
@@ -248,6 +257,9 @@ def decide(
                  application=application.number, rationale=decision.rationale)
     if outcome is DecisionOutcome.RETURN:
         _new_application(actor, case, previous=application, owner_id=application.created_by_id)
+    if outcome is DecisionOutcome.REFUSE:
+        # Support does not depend on the authoriser (seed 003): V is referred all the same.
+        referrals.create_for_refused(actor, case, decision.decided_at, calendar, referral_settings)
     db.session.commit()
     return decision
 

@@ -1,5 +1,6 @@
 """The caseworker's side of a referral: accept it, log contact attempts safely, report a
-concern to police, and hand it back if V cannot be reached.
+concern to police, hand it back if V cannot be reached, plan a follow-up call (after the
+order's end too) and close it when support ends.
 
 London DVPO Caseworker Project (seed 003, "The method and timing of contact"): calls from
 a withheld number; no voicemail, letter or text unless V agreed; more than three attempts,
@@ -9,12 +10,13 @@ call again near expiry; if no contact, the referral goes back to police.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import case, func, update
 from sqlalchemy.orm import selectinload
 
-from app.domain.calendar import Calendar
+from app.domain.calendar import LONDON, Calendar, london_midnight
+from app.domain.referral_end import close_errors, follow_up_errors
 from app.domain.referrals import (
     Attempt,
     ContactMethod,
@@ -33,7 +35,8 @@ from app.services.referrals import MAX_TEXT, refresh_follow_up
 from app.services.transaction import commits
 from app.timeutil import utcnow
 
-OPEN_STATUSES = (ReferralStatus.SENT, ReferralStatus.ACCEPTED)
+# With the service and still being worked: sent, accepted, or support continuing after the order.
+OPEN_STATUSES = (ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.SUPPORTING)
 
 
 def _audit(actor: User | None, action: str, referral: Referral, **detail) -> None:
@@ -100,6 +103,8 @@ def log_attempt(actor: User, referral: Referral, details: AttemptDetails, calend
         recorded_by_id=actor.id, recorded_at=now,
     )
     referral.attempts.append(attempt)
+    if referral.support_follow_up_at is not None and details.attempted_at >= referral.support_follow_up_at:
+        referral.support_follow_up_at = None  # the planned follow-up call was made
     if referral.status is ReferralStatus.SENT:
         # Logging an attempt is taking the referral on.
         referral.status, referral.accepted_at, referral.accepted_by_id = ReferralStatus.ACCEPTED, now, actor.id
@@ -169,6 +174,54 @@ def return_to_police(actor: User, referral: Referral, reason: str) -> None:
     db.session.commit()
 
 
+def attempt_log(referral: Referral) -> list[Attempt]:
+    """The referral's attempts as the domain reads them, in time order."""
+    return [Attempt(a.attempted_at, a.outcome) for a in referral.attempts]
+
+
+def contact_made_with(referral: Referral) -> bool:
+    return contact_made(attempt_log(referral))
+
+
+@commits
+def close(actor: User, referral: Referral, reason: str) -> None:
+    """Close the referral: support has ended (seed 003: support lasts as long as V needs it,
+    after the order too, so the caseworker, not the order's end, decides). Needs contact made
+    (with none, it is returned to police instead) and a reason, which police see; the audit
+    entry does not copy it."""
+    _require_open(referral)
+    errors = close_errors(attempt_log(referral), reason, MAX_TEXT)
+    if errors:
+        raise ValidationFailed(errors)
+    after_end = referral.status is ReferralStatus.SUPPORTING
+    change_once(
+        update(Referral).where(Referral.id == referral.id, Referral.status.in_(OPEN_STATUSES))
+        .values(status=ReferralStatus.CLOSED, closed_at=utcnow(), closed_by_id=actor.id, close_reason=reason.strip(),
+                support_follow_up_at=None),
+        "This referral has already been closed or returned",
+    )
+    _audit(actor, "referral.closed", referral, by="caseworker", attempts=len(referral.attempts),
+           after_order_end=after_end)
+    db.session.commit()
+
+
+@commits
+def plan_follow_up(actor: User, referral: Referral, on: date | None, calendar: Calendar) -> None:
+    """Plan a follow-up call with a V who engaged, due from 00:00 London on `on`. It may fall
+    after the order's end (seed 003: caseworkers call after the order has finished); the
+    near-end call for a V who declined stays before the end (refresh_follow_up)."""
+    _require_open(referral)
+    now = utcnow()
+    errors = follow_up_errors(on, now.astimezone(LONDON).date(), attempt_log(referral), calendar)
+    if errors:
+        raise ValidationFailed(errors)
+    referral.support_follow_up_at = london_midnight(on)
+    ends = referral.order_ends_at
+    _audit(actor, "referral.follow_up_planned", referral, on=on.isoformat(),
+           after_order_end=bool(ends is not None and referral.support_follow_up_at >= ends))
+    db.session.commit()
+
+
 # -- Reading -----------------------------------------------------------------------------------
 
 def next_attempt(referral: Referral, now: datetime, calendar: Calendar) -> Suggestion | None:
@@ -187,6 +240,7 @@ class InboxRow:
     attempts: int
     contact_made: bool
     follow_up_due: bool
+    follow_up_on: date | None = None  # the day of a follow-up call planned with an engaged V
 
 
 def inbox(user: User, now: datetime, *, statuses=OPEN_STATUSES, limit: int = 200) -> list[InboxRow]:
@@ -194,8 +248,9 @@ def inbox(user: User, now: datetime, *, statuses=OPEN_STATUSES, limit: int = 200
     rows = db.session.scalars(
         visible_referrals(user).where(Referral.status.in_(statuses))
         .options(selectinload(Referral.attempts))
-        # New (not yet accepted) first, then the order ending soonest.
-        .order_by(case((Referral.status == ReferralStatus.SENT, 0), else_=1), Referral.order_ends_at.is_(None),
+        # New (not yet accepted) first, then the order ending soonest, then support after the order.
+        .order_by(case((Referral.status == ReferralStatus.SENT, 0), (Referral.status == ReferralStatus.SUPPORTING, 2),
+                       else_=1), Referral.order_ends_at.is_(None),
                   Referral.order_ends_at, Referral.settled_at)
         .limit(limit)
     ).all()
@@ -203,7 +258,9 @@ def inbox(user: User, now: datetime, *, statuses=OPEN_STATUSES, limit: int = 200
         InboxRow(
             referral=r, days_left=days_left(r.order_ends_at, now), attempts=len(r.attempts),
             contact_made=contact_made(Attempt(a.attempted_at, a.outcome) for a in r.attempts),
-            follow_up_due=bool(r.follow_up_due_at and r.follow_up_done_at is None and r.follow_up_due_at <= now),
+            follow_up_due=bool(r.follow_up_due_at and r.follow_up_done_at is None and r.follow_up_due_at <= now)
+            or bool(r.support_follow_up_at and r.support_follow_up_at <= now),
+            follow_up_on=r.support_follow_up_at.astimezone(LONDON).date() if r.support_follow_up_at else None,
         )
         for r in rows
     ]

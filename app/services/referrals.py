@@ -1,4 +1,5 @@
-"""Victim referrals, police side, the commands: created at service of the notice, completed
+"""Victim referrals, police side, the commands: created at service of the notice (or at the
+authorising officer's refusal of it), completed
 with V, sent to a support service, kept in step with the order; MARAC, returns and concerns.
 Swept against the Victims' Code by referral_sweep; read by referral_queries.
 
@@ -60,24 +61,54 @@ class ReferralSettings:
 @in_callers_transaction
 def create_for_served(actor: User, case: Case, calendar: Calendar, settings: ReferralSettings) -> list[Referral]:
     """One referral per victim, due `working_days` working days after service of the notice
-    (Right 4; the day of service does not count). In the caller's transaction."""
+    (Right 4; the day of service does not count). In the caller's transaction.
+
+    A victim who already has one (made when an earlier application for the notice was
+    refused) keeps it and its clock; its protection stage moves on to the served notice."""
+    made = _create(actor, case, case.served_at, calendar, settings, stage="notice")
+    sync_with_order(case, calendar, actor)
+    return made
+
+
+@in_callers_transaction
+def create_for_refused(actor: User, case: Case, refused_at: datetime, calendar: Calendar,
+                       settings: ReferralSettings) -> list[Referral]:
+    """The authorising officer refused the notice: V is referred all the same (seed 003:
+    "victims and survivors must be referred to support services even if a DVPN or DVPO is not
+    granted"), one referral per victim, in the caller's transaction.
+
+    The Code's clock starts at the refusal decision (`refused_at`), with the same rule as at
+    service: due `working_days` working days after it, that day not counting. The refusal
+    stands where service would have stood: it is the moment the notice stage ends and police
+    know no notice will protect V, when a perpetrator told of the refusal may escalate, so
+    support is needed then; it is a recorded, final fact that never moves. The incident would
+    make the referral overdue for time spent deciding, and a later moment (a resubmission, a
+    service that may never come) would leave V without the referral the research asks for.
+    A victim who already has a referral (an earlier refusal) keeps it and its clock.
+    """
+    return _create(actor, case, refused_at, calendar, settings, stage="notice_refused")
+
+
+def _create(actor: User, case: Case, start: datetime, calendar: Calendar, settings: ReferralSettings,
+            *, stage: str) -> list[Referral]:
     made = []
     existing = {r.victim_id for r in db.session.scalars(select(Referral).where(Referral.case_id == case.id))}
     for victim in case.victims:
         if victim.id in existing:
             continue
-        due = deadlines.referral_due(case.served_at, settings.working_days, calendar)
+        due = deadlines.referral_due(start, settings.working_days, calendar)
         referral = Referral(
             case_id=case.id, victim_id=victim.id, status=ReferralStatus.AWAITING, created_at=utcnow(),
-            trigger_at=case.served_at, due_at=due, working_days=settings.working_days,
+            trigger_at=start, due_at=due, working_days=settings.working_days,
             warn_at=deadlines.referral_warning(due, settings.warn_hours, calendar),
-            high_risk=needs_marac(case.risk_level.value), protection_stage="notice", safe_times=[], agreed_methods=[],
+            high_risk=needs_marac(case.risk_level.value), protection_stage=stage, safe_times=[], agreed_methods=[],
         )
         db.session.add(referral)
         made.append(referral)
     db.session.flush()
     for referral in made:
-        audit.record(actor, "referral.created", case, referral=referral.id, due_at=referral.due_at.isoformat())
+        audit.record(actor, "referral.created", case, referral=referral.id, due_at=referral.due_at.isoformat(),
+                     trigger="notice_refused" if stage == "notice_refused" else "notice_served")
     return made
 
 
@@ -94,6 +125,9 @@ def protection_stage(case: Case) -> tuple[str, datetime | None]:
         return "refused", None
     if HearingOutcome.WITHDRAWN in outcomes or case.state is CaseState.WITHDRAWN:
         return "withdrawn", None
+    if case.served_at is None:
+        # A referral before service exists only because the authorising officer refused the notice.
+        return "notice_refused", None
     return "notice", None
 
 

@@ -19,8 +19,9 @@ from app.services.transaction import commits
 from app.timeutil import utcnow
 
 MAX_NAME = 120
-# With the service: sent and waiting to be taken on, or taken on and in progress.
-OPEN_STATUSES = (ReferralStatus.SENT, ReferralStatus.ACCEPTED)
+# With the service: sent and waiting to be taken on, taken on and in progress, or support
+# continuing after the order.
+OPEN_STATUSES = (ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.SUPPORTING)
 NAME_TAKEN = "A support service with this name already exists"
 
 

@@ -12,11 +12,12 @@ case): declined, closed and returned referrals whose due dates and orders are in
 Both also get the same BENCH_REFERRAL_DUE (default 300) referrals with work to do, split in
 three: overdue and not yet flagged (the sweep flags each as a breach of the Code), within
 the warning (counted), and sent or accepted with their order ended (half with no contact,
-returned to police; half with contact made, closed). Then:
+returned to police; half with V engaged, support continuing). Then:
 
   sweep   times SWEEPS runs of sweep() at NOW (after WARM_UP runs), putting the due rows
           back as they were after each run (not timed), so every run does the same work;
-          checks every run's report (flagged, due soon, returned, closed) is the expected one;
+          checks every run's report (flagged, due soon, returned, closed, continuing) is the
+          expected one;
   plan    captures the SELECTs the sweep runs against `referral` and asks SQLite for their
           EXPLAIN QUERY PLAN: each must SEARCH with ix_referral_status_due_at,
           ix_referral_status_warn_at or ix_referral_status_order_ends_at, never SCAN referral.
@@ -79,11 +80,11 @@ class DueRows:
     overdue: range
     due_soon: range
     no_contact: range  # sent, order ended, no attempt: returned
-    contact_made: range  # accepted, order ended, V engaged: closed
+    contact_made: range  # accepted, order ended, V engaged: support continues (nothing closed)
 
     @property
-    def expected(self) -> tuple[int, int, int, int]:
-        return len(self.overdue), len(self.due_soon), len(self.no_contact), len(self.contact_made)
+    def expected(self) -> tuple[int, int, int, int, int]:
+        return len(self.overdue), len(self.due_soon), len(self.no_contact), 0, len(self.contact_made)
 
 
 def _history_size() -> int:
@@ -283,7 +284,7 @@ def measure_sweeps(app, ids: DueRows) -> tuple[list[float], bool]:
             started = time.perf_counter()
             report = sweep(NOW)
             elapsed = (time.perf_counter() - started) * 1000
-            got = (report.flagged, report.due_soon, report.returned, report.closed)
+            got = (report.flagged, report.due_soon, report.returned, report.closed, report.continuing)
             if got != ids.expected:
                 print(f"  sweep report {got}, expected {ids.expected}", file=sys.stderr)
                 as_expected = False

@@ -47,7 +47,9 @@ def test_garbage_posted_to_every_route_never_gives_a_500(app, client, login_as, 
               "hearing_address_answer", "address_for_hearing_notice", "at_date", "at_time", "details", "by", "efforts",
               "served_by", "told_date", "told_time", "told_by", "explained", "copy_given",
               # A notice shown as lapsed (test_notice_lapse posts these to a lapsed case too).
-              "began_date", "began_time", "confirm"]
+              "began_date", "began_time", "confirm",
+              # A caseworker's follow-up call after the order.
+              "follow_up_date"]
     awaiting = {**ids, "case_id": awaiting_case.id, "referral_id": referrals_for(awaiting_case)[0].id}
     # Police referral forms again, on a referral still with police, so the garbage reaches the form.
     targets = [(rule, method, ids) for rule, method, _view in _routes(app)]

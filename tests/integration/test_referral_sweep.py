@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from app.domain.calendar import LONDON
 from app.domain.referrals import CodeState, Consent, ContactMethod, ContactOutcome
 from app.extensions import db
-from app.models import AuditEntry, ReferralStatus, Role
+from app.models import AuditEntry, ContactAttempt, ReferralStatus, Role
 from app.services import casework, referral_queries, referral_sweep, referrals
 from app.services.calendar import add_extra_bank_holiday, load_calendar
 from app.services.referrals import ReferralSettings
@@ -230,37 +230,88 @@ def test_a_sweep_with_nothing_new_flags_nothing(app, make_user):
         assert referral.code_breach_at is None
 
 
-def test_return_at_the_order_end_happens_once(app, make_user):
+def _sent_on_a_granted_order(officer, service):
+    case = granted_case(officer, days=14)
+    [referral] = referral_queries.referrals_for(case)
+    referrals.save_details(officer, referral, case, consenting())
+    referrals.send(officer, referral, case, service.id, load_calendar())
+    return case, referral
+
+
+def _log(caseworker, referral, *outcomes: ContactOutcome, start=None):
+    start = start or utcnow()
+    for hours, outcome in enumerate(outcomes, start=2):
+        with frozen_at(start + timedelta(hours=hours)):
+            casework.log_attempt(caseworker, referral, casework.AttemptDetails(
+                utcnow(), ContactMethod.WITHHELD_CALL, outcome), load_calendar())
+
+
+def test_at_the_order_end_no_contact_returns_declined_closes_and_engaged_continues_once(app, make_user):
+    """Seed 003: no contact goes back to police; support goes on after the order for a victim
+    who engaged, until the caseworker closes it; a victim whose last word was no is closed."""
     officer = make_user(Role.OFFICER)
     service = support_service()
     caseworker = make_user(Role.CASEWORKER, service_id=service.id)
-    no_contact_case = granted_case(officer, days=14)
-    contact_case = granted_case(officer, days=14)
-    [no_contact] = referral_queries.referrals_for(no_contact_case)
-    [contact] = referral_queries.referrals_for(contact_case)
-    for case, referral in ((no_contact_case, no_contact), (contact_case, contact)):
-        referrals.save_details(officer, referral, case, consenting())
-        referrals.send(officer, referral, case, service.id, load_calendar())
-    start = utcnow()
-    with frozen_at(start + timedelta(hours=2)):
-        casework.log_attempt(caseworker, no_contact, casework.AttemptDetails(
-            utcnow(), ContactMethod.WITHHELD_CALL, ContactOutcome.NO_ANSWER), load_calendar())
-        casework.log_attempt(caseworker, contact, casework.AttemptDetails(
-            utcnow(), ContactMethod.WITHHELD_CALL, ContactOutcome.ENGAGED), load_calendar())
+    no_contact_case, no_contact = _sent_on_a_granted_order(officer, service)
+    engaged_case, engaged = _sent_on_a_granted_order(officer, service)
+    declined_case, declined = _sent_on_a_granted_order(officer, service)
+    changed_case, changed_mind = _sent_on_a_granted_order(officer, service)  # engaged, then declined
+    won_over_case, won_over = _sent_on_a_granted_order(officer, service)  # declined, then engaged
+    _log(caseworker, no_contact, ContactOutcome.NO_ANSWER)
+    _log(caseworker, engaged, ContactOutcome.NO_ANSWER, ContactOutcome.ENGAGED, ContactOutcome.NOT_SAFE)
+    _log(caseworker, declined, ContactOutcome.DECLINED)
+    _log(caseworker, changed_mind, ContactOutcome.ENGAGED, ContactOutcome.DECLINED)
+    _log(caseworker, won_over, ContactOutcome.DECLINED, ContactOutcome.ENGAGED)
     ends = no_contact_case.order.ends_at
-    assert contact_case.order.ends_at == ends
+    assert {c.order.ends_at for c in (engaged_case, declined_case, changed_case, won_over_case)} == {ends}
     report = referral_sweep.sweep(ends - MINUTE)
-    assert (report.returned, report.closed) == (0, 0)
+    assert (report.returned, report.closed, report.continuing) == (0, 0, 0)
     report = referral_sweep.sweep(ends)
-    assert (report.returned, report.closed) == (1, 1)
-    for later in (ends + MINUTE, ends + timedelta(days=2)):
+    assert (report.returned, report.closed, report.continuing) == (1, 2, 2)
+    for later in (ends + MINUTE, ends + timedelta(days=2), ends + timedelta(days=120)):
         report = referral_sweep.sweep(later)
-        assert (report.returned, report.closed) == (0, 0)
-    db.session.refresh(no_contact)
-    db.session.refresh(contact)
+        assert (report.returned, report.closed, report.continuing) == (0, 0, 0), later
+    for referral in (no_contact, engaged, declined, changed_mind, won_over):
+        db.session.refresh(referral)
     assert no_contact.status is ReferralStatus.RETURNED and no_contact.returned_at == ends
     assert no_contact.return_reason == "The order ended with no contact made after 1 attempt."
-    assert contact.status is ReferralStatus.CLOSED
-    assert count("referral.returned") == 1 and count("referral.closed") == 1
+    assert engaged.status is ReferralStatus.SUPPORTING and won_over.status is ReferralStatus.SUPPORTING
+    assert engaged.closed_at is None and engaged.returned_at is None
+    for closed in (declined, changed_mind):
+        assert closed.status is ReferralStatus.CLOSED and closed.closed_at == ends and closed.closed_by_id is None
+        assert closed.close_reason == "The order ended: the victim had declined support."
+    assert count("referral.returned") == 1 and count("referral.closed") == 2 and count("referral.support_continues") == 2
     returned_entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "referral.returned"))
     assert returned_entry.case_id == no_contact_case.id and returned_entry.detail["by"] == "sweep"
+    continuing = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "referral.support_continues")).all()
+    assert {e.case_id for e in continuing} == {engaged_case.id, won_over_case.id}
+    assert continuing[0].user_id is None and set(continuing[0].detail) == {"referral", "attempts"}
+
+
+def test_a_referral_with_contact_logged_since_the_read_is_left_for_the_next_sweep(app, make_user, monkeypatch):
+    """The decision is made on the log as read; an attempt logged before the UPDATE (a
+    caseworker at the moment the order ends) makes the UPDATE change nothing."""
+    officer = make_user(Role.OFFICER)
+    service = support_service()
+    caseworker = make_user(Role.CASEWORKER, service_id=service.id)
+    case, referral = _sent_on_a_granted_order(officer, service)
+    _log(caseworker, referral, ContactOutcome.NO_ANSWER)
+    ends = case.order.ends_at
+    real = referral_sweep.at_order_end
+
+    def racing(attempts):
+        decision = real(attempts)
+        # The caseworker reaches V just as the sweep decides on the older log.
+        db.session.add(ContactAttempt(referral_id=referral.id, attempted_at=ends - MINUTE, method=ContactMethod.WITHHELD_CALL,
+                                      outcome=ContactOutcome.ENGAGED, recorded_by_id=caseworker.id, recorded_at=ends))
+        db.session.flush()
+        return decision
+
+    monkeypatch.setattr(referral_sweep, "at_order_end", racing)
+    report = referral_sweep.sweep(ends)
+    assert (report.returned, report.closed, report.continuing) == (0, 0, 0)
+    monkeypatch.setattr(referral_sweep, "at_order_end", real)
+    report = referral_sweep.sweep(ends + MINUTE)
+    assert (report.returned, report.closed, report.continuing) == (0, 0, 1)
+    db.session.refresh(referral)
+    assert referral.status is ReferralStatus.SUPPORTING

@@ -14,12 +14,14 @@ from app.printing import pdf_response, render_printout
 from app.services import ValidationFailed
 from app.services import authorisation as service
 from app.services.access import CASE_READER_ROLES
+from app.settings import current_settings
 from app.timeutil import utcnow
 from app.web.authorisation.decision_forms import decision_form_for
 from app.web.authorisation.forms import SECTION_FORMS, GroundsForm, ProhibitionsForm
 from app.web.fields import chosen
 from app.web.forms_support import apply_errors
 from app.web.loaders import load_case
+from app.web.request_cache import request_calendar
 from app.web.security import is_htmx, polling, redirect_to, roles_required
 
 bp = Blueprint("authorisation", __name__)
@@ -194,11 +196,14 @@ def decide(application_id: int):
                 current_user, case, application,
                 outcome=chosen(DecisionOutcome, form.outcome.data),
                 answers=form.answers(the_regime), rationale=form.rationale.data or "",
+                calendar=request_calendar(), referral_settings=current_settings().referrals,
             )
         except ValidationFailed as exc:
             apply_errors(form, exc.errors)
         else:
-            flash(f"Decision recorded: {application.status.label.lower()}.", "success")
+            refused = (" The victim is still referred to support under the Victims' Code: the officer in the case "
+                       "completes the referral.") if application.status is ApplicationStatus.REFUSED else ""
+            flash(f"Decision recorded: {application.status.label.lower()}.{refused}", "success")
             return redirect(url_for("authorisation.decide", application_id=application.id))
     return render_template(
         "authorisation/decide.html", application=application, case=case, form=form, regime=the_regime,

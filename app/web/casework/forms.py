@@ -40,3 +40,11 @@ class ConcernForm(CleanForm):
 
 class ReturnForm(CleanForm):
     reason = TextAreaField("Why is the referral going back to police?", validators=TEXT)
+
+
+class CloseForm(CleanForm):
+    reason = TextAreaField("Why is support ending?", validators=TEXT)
+
+
+class FollowUpForm(CleanForm):
+    follow_up_date = DateInputField("Day of the follow-up call", validators=[Optional()])

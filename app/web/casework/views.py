@@ -13,13 +13,14 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.domain.calendar import LONDON
+from app.domain.referral_end import support_continues
 from app.domain.referrals import ContactMethod, ContactOutcome, allowed_methods, days_left
 from app.domain.reminders import last_day_in_force
 from app.domain.timefmt import format_date, format_instant
 from app.models import Referral, ReferralStatus, Role
 from app.services import ValidationFailed, casework
 from app.timeutil import utcnow
-from app.web.casework.forms import AttemptForm, ConcernForm, ConfirmForm, ReturnForm
+from app.web.casework.forms import AttemptForm, CloseForm, ConcernForm, ConfirmForm, FollowUpForm, ReturnForm
 from app.web.fields import chosen, combine_london
 from app.web.forms_support import CASEWORK_PAGES, form_page
 from app.web.loaders import load_referral
@@ -66,6 +67,7 @@ def inbox():
         "casework/inbox.html", past_count=past_count, stage_words=stage_words, last_day=last_day_in_force,
         new=[r for r in rows if r.referral.status is ReferralStatus.SENT],
         open_rows=[r for r in rows if r.referral.status is ReferralStatus.ACCEPTED],
+        continuing=[r for r in rows if r.referral.status is ReferralStatus.SUPPORTING],
     )
 
 
@@ -86,6 +88,10 @@ def show():
         follow_up_day=follow_up.astimezone(LONDON).date() if follow_up else None,
         follow_up_is_due=bool(follow_up and follow_up <= now),
         is_open=referral.status in casework.OPEN_STATUSES,
+        support_continues=support_continues(casework.attempt_log(referral)),
+        support_follow_up_day=(referral.support_follow_up_at.astimezone(LONDON).date()
+                               if referral.support_follow_up_at else None),
+        support_follow_up_is_due=bool(referral.support_follow_up_at and referral.support_follow_up_at <= now),
     )
 
 
@@ -193,3 +199,44 @@ def follow_up_done():
 
     return form_page(CASEWORK_PAGES, "casework/follow_up_done.html", form, save,
                      follow_up_day=referral.follow_up_due_at.astimezone(LONDON).date() if referral.follow_up_due_at else None)
+
+
+@bp.route("/referrals/<int:referral_id>/follow-up", methods=["GET", "POST"])
+@roles_required(Role.CASEWORKER)
+def plan_follow_up():
+    """Plan a follow-up call with a victim who engaged: it may fall after the order's end."""
+    referral = load_referral()
+    if request.method == "GET" and referral.status not in casework.OPEN_STATUSES:
+        return _back_to(referral, f"This referral is {referral.status.label.lower()}: no follow-up call can be planned.")
+    form = FollowUpForm()
+    if request.method == "GET" and referral.support_follow_up_at is not None:
+        form.follow_up_date.data = referral.support_follow_up_at.astimezone(LONDON).date()
+    calendar = request_calendar()
+
+    def save():
+        casework.plan_follow_up(current_user, referral, form.follow_up_date.data, calendar)
+        day = referral.support_follow_up_at.astimezone(LONDON).date()
+        after = ("" if referral.order_ends_at is None or referral.support_follow_up_at < referral.order_ends_at
+                 else ", after the order's end: the referral stays open until you close it")
+        return f"Follow-up call planned for {format_date(day)}{after}."
+
+    ends = referral.order_ends_at
+    return form_page(CASEWORK_PAGES, "casework/follow_up.html", form, save,
+                     order_last_day=last_day_in_force(ends) if ends else None, order_ended=bool(ends and ends <= utcnow()))
+
+
+@bp.route("/referrals/<int:referral_id>/close", methods=["GET", "POST"])
+@roles_required(Role.CASEWORKER)
+def close():
+    """Close the referral when support ends, with a reason police can read (after confirming)."""
+    referral = load_referral()
+    if request.method == "GET" and referral.status not in casework.OPEN_STATUSES:
+        return _back_to(referral, f"This referral is {referral.status.label.lower()}.")
+    form = CloseForm()
+
+    def save():
+        casework.close(current_user, referral, form.reason.data or "")
+        return "Referral closed. The officer in the case sees that support has ended, and why."
+
+    return form_page(CASEWORK_PAGES, "casework/close.html", form, save,
+                     contact_made=casework.contact_made_with(referral))

@@ -30,9 +30,11 @@ def breach_context(case, breach, calendar: Calendar) -> dict:
     premises = ", ".join(case.address_lines)
     order = case.order if breach.order_id is not None and case.order is not None and case.order.id == breach.order_id else None
     if order is not None:
-        conditions = conditions_in_words(order.conditions, None, victim_name, premises, the_regime.mandatory_prohibition)
+        conditions = conditions_in_words(order.conditions, None, victim_name, premises, the_regime.mandatory_prohibition,
+                                         the_regime.distance_wording)
     elif "prohibitions" in data:
-        conditions = conditions_in_words(None, data["prohibitions"], victim_name, premises, the_regime.mandatory_prohibition)
+        conditions = conditions_in_words(None, data["prohibitions"], victim_name, premises, the_regime.mandatory_prohibition,
+                                         the_regime.distance_wording)
     else:
         conditions = []
 

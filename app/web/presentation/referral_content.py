@@ -58,6 +58,7 @@ def read_snapshot(content: dict) -> dict:
         "hearing_outcome": outcome.label if outcome else None,
         "sent_at": parsed(content.get("sent_at")),
         "served_at": parsed(content.get("served_at")),
+        "notice_refused_at": parsed(content.get("notice_refused_at")),
     }
 
 
@@ -87,7 +88,8 @@ def content_rows(content: dict, referral: Referral, *, preview: bool) -> list[Co
     language = content.get("language") or "Not recorded"
     if content.get("interpreter") is not None:
         language += f"; interpreter needed: {_yes_no(content.get('interpreter')).lower()}"
-    hearing_words = "Not listed yet"
+    refused = snap["notice_refused_at"]
+    hearing_words = "None: the notice was refused, so there is no application to the court" if refused else "Not listed yet"
     if snap["hearing_at"]:
         hearing_words = f"{snap['hearing_court']}, {format_instant(snap['hearing_at'])}"
         if snap["hearing_outcome"]:
@@ -108,13 +110,15 @@ def content_rows(content: dict, referral: Referral, *, preview: bool) -> list[Co
         ContentRow("Language", language),
         ContentRow("Other needs", content.get("other_needs") or "None recorded", lines=True),
         ContentRow("Risk level", risk),
-        ContentRow("Conditions", content.get("conditions") or "None recorded"),
+        ContentRow("Conditions", content.get("conditions")
+                   or ("None: the notice was refused, so none were imposed" if refused else "None recorded")),
         ContentRow("Hearing", hearing_words),
         ContentRow("Protection", stage_words(referral)),
         ContentRow("Children", "; ".join(children) or "None recorded"),
         ContentRow("What police have done", content.get("police_summary") or "Nothing recorded", lines=True),
         ContentRow("Victim asked", _instant(content.get("consent_asked_at")) or "Not recorded"),
-        ContentRow("Notice served", _instant(content.get("served_at"))),
+        ContentRow("Notice served", _instant(content.get("served_at")) or (
+            f"Not served: the authorising officer refused the notice, {format_instant(refused)}" if refused else "")),
         ContentRow("Officer in the case", f"{officer['name']}, {officer['email']}" if officer else ""),
     ]
     if not preview:

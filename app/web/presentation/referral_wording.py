@@ -1,8 +1,8 @@
 """A referral's protection in words, and what police have done, prefilled for the referral."""
 from __future__ import annotations
 
-from app.domain.case_summary import police_actions, protection_words
-from app.models import Case, Referral
+from app.domain.case_summary import police_actions, protection_words, support_after_order_words
+from app.models import Case, Referral, ReferralStatus
 from app.services.audit import case_events
 
 
@@ -12,4 +12,7 @@ def prefill_summary(case: Case) -> str:
 
 
 def stage_words(referral: Referral) -> str:
+    """The protection, or for a victim still supported after the order, that support continues."""
+    if referral.status is ReferralStatus.SUPPORTING:
+        return support_after_order_words(referral.protection_stage, referral.order_ends_at)
     return protection_words(referral.protection_stage, referral.order_ends_at)

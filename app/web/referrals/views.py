@@ -18,7 +18,7 @@ from app.domain.referral_snapshot import referral_content
 from app.domain.referrals import CodeState, Consent, ContactMethod, DayPart
 from app.domain.timefmt import format_instant, format_remaining, format_span
 from app.extensions import db
-from app.models import ConcernStatus, Referral, ReferralConcern, ReferralStatus, Role
+from app.models import ApplicationStatus, ConcernStatus, Referral, ReferralConcern, ReferralStatus, Role
 from app.services import ValidationFailed, referral_queries
 from app.services import referrals as referral_service
 from app.services.access import CASE_READER_ROLES, visible_cases
@@ -70,11 +70,18 @@ def clock_line(referral: Referral, now: datetime) -> ClockLine:
 
 @bp.app_template_global()
 def referral_summaries(case) -> list[tuple[Referral, ClockLine]]:
-    """For the case page: each referral of a served case with its clock line (one call, eager-loaded)."""
-    if case.served_at is None:
+    """For the case page: each referral of a served case, or of one whose notice was refused,
+    with its clock line (one call, eager-loaded)."""
+    if case.served_at is None and not _refused_before(case):
         return []
     now = utcnow()
     return [(r, clock_line(r, now)) for r in referral_queries.referrals_for(case)]
+
+
+def _refused_before(case) -> bool:
+    """An application for the notice was refused (the case may have moved on to a new one):
+    its victims have referrals though no notice has been served."""
+    return any(a.status is ApplicationStatus.REFUSED for a in case.applications)
 
 
 # -- Looking things up -------------------------------------------------------------------------
@@ -103,7 +110,7 @@ def _refuse(case, message: str):
 def case_referrals():
     case = load_case()
     now = utcnow()
-    referrals = referral_queries.referrals_for(case) if case.served_at else []
+    referrals = referral_queries.referrals_for(case)
     return render_template(
         "referrals/case.html", case=case, referrals=referrals, now=now, can_edit=current_user.role is Role.OFFICER,
         clock=lambda r: clock_line(r, now), stage_words=stage_words,
