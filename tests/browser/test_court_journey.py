@@ -252,7 +252,7 @@ def test_officer_assembles_the_bundle_prints_it_records_the_order_and_a_breach(
     second.close()
 
     ends = order_end(made_on, 14)
-    expect(page.get_by_role("heading", name="The order")).to_be_visible()
+    expect(page.get_by_role("heading", name="The order", exact=True)).to_be_visible()
     order = page.locator(".govuk-grid-column-one-third")
     expect(order).to_contain_text("made")
     expect(order).to_contain_text("for 14 days: in force.")
