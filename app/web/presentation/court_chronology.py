@@ -8,7 +8,7 @@ from datetime import date, datetime
 from app.domain.calendar import Calendar
 from app.domain.regimes import Conduct
 from app.domain.timefmt import format_date, format_instant
-from app.models import HearingOutcome
+from app.models import BreachOutcome, HearingOutcome
 from app.services.clock_cache import court_deadline_for
 from app.web.presentation.printout_common import LAW, breakable, excerpt, pounds
 from app.web.presentation.printout_pages import CHRONOLOGY_WHAT_CHARS, row_mm, text_lines
@@ -91,7 +91,10 @@ def chronology_entries(case, application, decision, deadline: datetime | None, h
                                 f"by {format_instant(due)}"))
         if breach.before_court_at is not None and breach.outcome is None:
             add(ChronologyEntry(breach.before_court_at, None, "P before the court for the breach: adjourned"))
-        if breach.outcome is not None and breach.outcome_at:
+        if breach.outcome is BreachOutcome.BROUGHT_BEFORE_COURT:
+            add(ChronologyEntry(breach.before_court_at or breach.outcome_at, None,
+                                "P before the court for the breach of the notice (weighed at the hearing of the application)"))
+        elif breach.outcome is not None and breach.outcome_at:
             add(ChronologyEntry(breach.outcome_at, None, f"Breach before the court: {breach.outcome.label.lower()}"))
     # Remands, for a breach or at an adjourned hearing P was brought to under arrest (DAA 2021
     # s.26(5)-(7), s.29(8); CSA 2010 s.26, s.29, s.30): the court needs to know P's status.
