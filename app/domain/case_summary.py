@@ -69,7 +69,7 @@ def protection_words(stage: str, order_ends_at: datetime | None) -> str:
     """
     if stage == "order":
         if order_ends_at is None:
-            return "Order in force"
+            return "Order in force (until further order, or its end not recorded)"
         return f"Order in force until the end of {format_date(last_day_in_force(order_ends_at))}"
     return {
         "notice": "Notice in force: the court hearing for an order is pending",

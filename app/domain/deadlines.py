@@ -143,20 +143,49 @@ def order_end(
     return _end_of_day_count(made_on, days, ORDER_MIN_DAYS, ORDER_MAX_DAYS)
 
 
-def dapo_end(made_on: date | datetime, days: int) -> datetime:
-    """When a DAPO made on ``made_on`` for ``days`` days stops being in force.
+def dapo_end(made_on: date | datetime, days: int | None) -> datetime | None:
+    """When a DAPO made on ``made_on`` for ``days`` days stops being in force; None when
+    ``days`` is None, an order "until further order", which never ends by itself.
 
-    Domestic Abuse Act 2021 Part 3 (duration of orders): a DAPO may be for a specified period or until further
-    order, with no minimum or maximum; a fixed period is counted as for a DVPO, beginning
-    with the day it is made. ``days`` is at least 1.
+    Domestic Abuse Act 2021 s.38 (duration of orders): a DAPO has effect for a specified
+    period or until further order, with no minimum or maximum, and different requirements
+    may have effect for different periods (s.38's text could not be read here; this follows
+    the Home Office statutory guidance for the police, November 2024, and the issue; see
+    ``docs/law.md``). A fixed period is counted as for a DVPO, beginning with the day the
+    order is made: 1 day made on 1 March ends 00:00 London on 2 March. ``days`` is at
+    least 1.
     """
+    if days is None:
+        return None
     return _end_of_day_count(made_on, days, 1, None)
 
 
-def protection_order_end(order_kind: str, made_on: date | datetime, days: int) -> datetime:
+def protection_order_end(order_kind: str, made_on: date | datetime, days: int | None) -> datetime | None:
     """When an order made on ``made_on`` for ``days`` days stops being in force: a DAPO
-    (``order_kind`` "dapo") by ``dapo_end``, a DVPO by ``order_end``."""
-    return dapo_end(made_on, days) if order_kind == "dapo" else order_end(made_on, days)
+    (``order_kind`` "dapo") by ``dapo_end`` (None: until further order), a DVPO by
+    ``order_end`` (always a number of days, CSA 2010 s.28(10))."""
+    if order_kind == "dapo":
+        return dapo_end(made_on, days)
+    if days is None:
+        raise ValueError("a DVPO lasts a number of days (CSA 2010 s.28(10))")
+    return order_end(made_on, days)
+
+
+NOTIFICATION_DAYS = 3
+
+
+def notification_due(day: date | datetime) -> datetime:
+    """The first instant after "the period of three days beginning with" ``day`` (DAA 2021
+    s.41(2) and (4)): 00:00 London three days after ``day``. The day itself is day 1; no
+    day is disregarded (s.41 disregards none, unlike s.26(4) and s.29(3)). Made on Friday 4
+    December: due by the end of Sunday 6 December, so overdue from 00:00 Monday 7 December.
+    A datetime is read as its London date.
+    """
+    if isinstance(day, datetime):
+        day = _require_aware(day, "day").astimezone(LONDON).date()
+    elif not isinstance(day, date):
+        raise TypeError(f"day must be a date or datetime, got {type(day).__name__}")
+    return london_midnight(day + timedelta(days=NOTIFICATION_DAYS))
 
 
 def _end_of_day_count(made_on: date | datetime, days: int, minimum: int, maximum: int | None) -> datetime:

@@ -147,10 +147,13 @@ def conditions_in_plain_words(conditions: Sequence[dict]) -> str:
     return " ".join(chosen[kind].plain_words() for kind in ORDER if kind in chosen)
 
 
-def order_end_words(ends_at: datetime) -> str:
+def order_end_words(ends_at: datetime | None) -> str:
     """'the end of Mon 30 Nov 2026' for an order whose ``ends_at`` is 00:00 London on 1 Dec.
 
     Said as the end of the last day, not "until 00:00 Tue", which reads as if the order
     ran into the Tuesday, and not "until Mon", which could mean it ends as Monday begins.
+    None (a DAPO until further order, DAA 2021 s.38): "when the court orders" (no date).
     """
+    if ends_at is None:
+        return "when the court orders (it has no end date)"
     return f"the end of {format_date(last_day_in_force(ends_at))}"

@@ -133,9 +133,13 @@ class ProtectionOrder(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), unique=True)
     hearing_id: Mapped[int] = mapped_column(ForeignKey("hearing.id"))
     made_on: Mapped[date] = mapped_column(Date)
-    days: Mapped[int] = mapped_column(Integer)
-    # Derived from made_on and days by services.court, kept to sweep and sort on.
-    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # None: a DAPO "until further order" (DAA 2021 s.38), which never ends by itself. A DVPO
+    # always has 14 to 28 days (CSA 2010 s.28(10)).
+    days: Mapped[int | None] = mapped_column(Integer)
+    # Derived from made_on and days by services.court, kept to sweep and sort on (None: no end).
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Dates the court set to review an order (a DAPO), ISO dates in order.
+    review_dates: Mapped[list] = mapped_column(JSON, default=list)
     # [{"kind": ..., "distance_metres": ...}], pre-filled from those proposed.
     conditions: Mapped[list] = mapped_column(JSON)
     removal_not_granted: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -147,6 +151,10 @@ class ProtectionOrder(db.Model):
     @property
     def in_force(self) -> bool:
         return self.status is OrderStatus.IN_FORCE
+
+    @property
+    def until_further_order(self) -> bool:
+        return self.ends_at is None
 
 
 class OrderEventKind(enum.StrEnum):

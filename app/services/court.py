@@ -203,9 +203,14 @@ def pending_hearing(case: Case) -> Hearing | None:
     return next((h for h in reversed(case.hearings) if h.outcome is None), None)
 
 
-def order_length_errors(case: Case, days: int | None) -> dict[str, str]:
-    """CSA 2010 s.28(10): a DVPO lasts 14 to 28 days; a DAPO has no fixed minimum or maximum."""
+def order_length_errors(case: Case, days: int | None, until_further_order: bool = False) -> dict[str, str]:
+    """CSA 2010 s.28(10): a DVPO lasts 14 to 28 days; a DAPO has no fixed minimum or maximum
+    and may have effect until further order (DAA 2021 s.38), when no number of days is given."""
     the_regime = regime(case.regime)
+    if until_further_order:
+        if case.order_kind != "dapo":
+            return {"days": f"A {the_regime.order} lasts a number of days: it cannot be until further order"}
+        return {"days": "Give a number of days or until further order, not both"} if days is not None else {}
     if days is None or days < 1:
         return {"days": "Enter how many days the order lasts"}
     if the_regime.order_min_days and not the_regime.order_min_days <= days <= the_regime.order_max_days:
@@ -217,6 +222,7 @@ def order_length_errors(case: Case, days: int | None) -> dict[str, str]:
 def record_outcome(
     actor: User, case: Case, hearing: Hearing, *, outcome: HearingOutcome | None, contested: bool | None, notes: str,
     days: int | None = None, made_on: date | None = None, conditions: list[dict] | None = None,
+    until_further_order: bool = False,
     next_starts_at: datetime | None = None, next_court: str = "", p_brought: bool | None = None,
     remand: RemandKind | None = None, bail_requirements: str = "", calendar: Calendar, texts: TextSettings,
     orders: OrderSettings,
@@ -246,7 +252,7 @@ def record_outcome(
     if contested is None:
         errors["contested"] = "Say whether the application was contested"
     if outcome is HearingOutcome.GRANTED:
-        errors |= order_length_errors(case, days)
+        errors |= order_length_errors(case, days, until_further_order)
         if made_on is None:
             errors["made_on"] = "Enter the date the order was made"
         if not any(c.get("kind") == ProhibitionKind.NO_MOLEST.value for c in conditions or []):
@@ -282,7 +288,8 @@ def record_outcome(
         _make_order(case, hearing, days, made_on, conditions)
         start_order_service(case, case.order, hearing, orders)
         db.session.flush()
-        detail |= {"days": days, "made_on": made_on.isoformat(), "removal_not_granted": case.order.removal_not_granted}
+        detail |= {"days": days, "until_further_order": days is None, "made_on": made_on.isoformat(),
+                   "removal_not_granted": case.order.removal_not_granted}
     elif outcome is HearingOutcome.REFUSED:
         case.state = CaseState.ORDER_REFUSED  # the notice ceases at once
     elif outcome is HearingOutcome.WITHDRAWN:
@@ -335,7 +342,7 @@ def premises_condition_errors(case: Case, conditions: list[dict]) -> dict[str, s
     )}
 
 
-def _make_order(case: Case, hearing: Hearing, days: int, made_on: date, conditions: list[dict]) -> None:
+def _make_order(case: Case, hearing: Hearing, days: int | None, made_on: date, conditions: list[dict]) -> None:
     end = deadlines.protection_order_end(case.order_kind, made_on, days)
     application = case.current_application
     proposed = set(application.section_data.get("prohibitions", {}).get("kinds", [])) if application else set()

@@ -194,7 +194,8 @@ def _finish(job: _Job, report: DispatchReport, counter: str, **values) -> None:
 def _send_one(job: _Job, transport: Transport, texts: TextSettings, settings: DispatchSettings,
               report: DispatchReport, now_fn, limiter: RateLimiter, templates) -> None:
     now = now_fn()
-    if not (job.order_in_force and job.gets_texts and job.mobile) or now >= job.ends_at:
+    ended = job.ends_at is not None and now >= job.ends_at  # None: until further order
+    if not (job.order_in_force and job.gets_texts and job.mobile) or ended:
         _finish(job, report, "cancelled", status=MessageStatus.CANCELLED, wake_at=None,
                 cancelled_reason="The order is no longer in force, or texts were stopped")
         return

@@ -118,8 +118,8 @@ def protection_stage(case: Case) -> tuple[str, datetime | None]:
     if order is not None:
         if order.in_force:
             return "order", order.ends_at
-        ended = order.ended_at or order.ends_at
-        return ("discharged" if order.status is OrderStatus.DISCHARGED else "ended"), min(ended, order.ends_at)
+        ends = [t for t in (order.ended_at, order.ends_at) if t is not None]
+        return ("discharged" if order.status is OrderStatus.DISCHARGED else "ended"), min(ends, default=None)
     outcomes = {h.outcome for h in case.hearings}
     if HearingOutcome.REFUSED in outcomes or case.state is CaseState.ORDER_REFUSED:
         return "refused", None

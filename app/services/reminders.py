@@ -51,7 +51,7 @@ class TextSettings:
         )
 
 
-    def placeholder_values(self, conditions: list[dict], ends_at: datetime) -> dict[str, str]:
+    def placeholder_values(self, conditions: list[dict], ends_at: datetime | None) -> dict[str, str]:
         """What each placeholder of the wording says for an order with these conditions and end
         (the one list of values: the dispatcher and the admin's preview both use it)."""
         return {
@@ -150,7 +150,9 @@ def plan_for(enrolment: TrialEnrolment, case: Case, now: datetime, settings: Tex
     the plan are cancelled; new steps are added. Returns how many texts are now planned."""
     order = case.order_in_force
     existing = db.session.scalars(select(TextMessage).where(TextMessage.case_id == case.id)).all()
-    if order is None or not enrolment.gets_texts:
+    if order is None or not enrolment.gets_texts or order.ends_at is None:
+        # Durham's plan is for 14 to 28 days; an order until further order has no last day to
+        # plan to (a cadence for long orders is separate work).
         return 0
     wanted = {text.step_key: text for text in plan_rules.plan_texts(
         made_on=order.made_on, ends_at=order.ends_at, planned_at=now, steps=current_plan(), window=settings.window)}

@@ -180,7 +180,7 @@ def test_no_detail_leaks_into_the_summary():
         ("order", L("2026-12-29 00:00"), "Order in force until the end of Mon 28 Dec 2026"),
         ("order", datetime(2026, 6, 4, 23, 0, tzinfo=UTC), "Order in force until the end of Thu 4 Jun 2026"),
         ("order", L("2026-11-19 14:00"), "Order in force until the end of Thu 19 Nov 2026"),
-        ("order", None, "Order in force"),
+        ("order", None, "Order in force (until further order, or its end not recorded)"),
         ("ended", L("2026-12-13 00:00"), "The order has ended"),
         ("discharged", L("2026-12-01 15:00"), "The court discharged the order early"),
         ("refused", None, "The court did not make an order: the notice has ended"),

@@ -650,3 +650,37 @@ def test_naive_inputs_always_rejected(naive):
     ):
         with pytest.raises(ValueError):
             call()
+
+
+def test_a_dapo_until_further_order_has_no_end():
+    from app.domain.deadlines import dapo_end, protection_order_end
+
+    assert dapo_end(date(2026, 11, 16), None) is None
+    assert protection_order_end("dapo", date(2026, 11, 16), None) is None
+    with pytest.raises(ValueError, match="DVPO"):
+        protection_order_end("dvpo", date(2026, 11, 16), None)
+    assert dapo_end(date(2026, 3, 1), 1) == L("2026-03-02 00:00")
+
+
+@pytest.mark.parametrize(("made", "due", "why"), [
+    (date(2026, 12, 4), "2026-12-07 00:00", "made on a Friday: Fri, Sat, Sun; no day disregarded"),
+    (date(2026, 12, 24), "2026-12-27 00:00", "the day before Christmas: Christmas Day counts (s.41 disregards none)"),
+    (date(2026, 10, 24), "2026-10-27 00:00", "across the autumn clock change: London midnights, 73 real hours"),
+    (date(2027, 3, 27), "2027-03-30 00:00", "across the spring clock change: London midnights, 71 real hours"),
+    (date(2028, 2, 28), "2028-03-02 00:00", "a leap year: 28 Feb, 29 Feb, 1 Mar"),
+])
+def test_notification_due_is_three_days_beginning_with_the_day(made, due, why):
+    from app.domain.deadlines import notification_due
+
+    got = notification_due(made)
+    assert got == L(due), why
+    assert notification_due(L(f"{made.isoformat()} 23:59")) == got
+
+
+def test_notification_due_refuses_naive_and_wrong_types():
+    from app.domain.deadlines import notification_due
+
+    with pytest.raises(ValueError):
+        notification_due(datetime(2026, 12, 4, 10, 0))
+    with pytest.raises(TypeError):
+        notification_due("2026-12-04")

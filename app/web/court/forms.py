@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from flask_wtf.file import FileField
-from wtforms import RadioField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from app.domain.prohibitions import LABELS, ProhibitionKind
@@ -76,6 +76,8 @@ class OutcomeForm(CleanForm):
     contested = RadioField("Was the application contested?", validators=[Optional()], choices=YES_NO)
     made_on = DateInputField("Date the order was made", validators=[Optional()])
     days = WholeNumberField("How many days the order lasts (counting the day it is made)", validators=[Optional()])
+    # A DAPO only (DAA 2021 s.38): no number of days, no end.
+    until_further_order = BooleanField("Until further order (no end date)")
     conditions = CheckboxesField("Conditions as granted", choices=CONDITION_CHOICES)
     distance_metres = WholeNumberField("Distance in metres, if granted", validators=[Optional()])
     next_date = DateInputField("Date", validators=[Optional()])

@@ -260,6 +260,7 @@ def outcome():
         court_service.record_outcome(
             current_user, case, hearing, outcome=outcome_chosen, contested=yes_no_value(form.contested.data),
             notes=form.notes.data or "", days=form.days.data, made_on=form.made_on.data, conditions=conditions,
+            until_further_order=bool(form.until_further_order.data),
             next_starts_at=combine_london(form.next_date, form.next_time), next_court=form.next_court.data or "",
             p_brought=yes_no_value(form.p_brought.data), remand=chosen(RemandKind, form.remand.data),
             bail_requirements=form.bail_requirements.data or "", calendar=_calendar(), texts=current_settings().texts,

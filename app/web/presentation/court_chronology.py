@@ -70,8 +70,10 @@ def chronology_entries(case, application, decision, deadline: datetime | None, h
         if hearing.outcome is not None:
             text = f"Hearing at {hearing.court_name}: {hearing.outcome.label.lower()}"
             if hearing.outcome is HearingOutcome.GRANTED and case.order is not None and case.order.hearing_id == hearing.id:
-                text += (f"; {the_regime.order} made on {format_date(case.order.made_on)} for {case.order.days} days, "
-                         f"in force until {format_instant(case.order.ends_at)}")
+                order = case.order
+                text += (f"; {the_regime.order} made on {format_date(order.made_on)} for {order.days} days, "
+                         f"in force until {format_instant(order.ends_at)}" if order.ends_at is not None else
+                         f"; {the_regime.order} made on {format_date(order.made_on)}, in force until further order")
             if hearing.outcome_notes:
                 text += f". {excerpt(hearing.outcome_notes, _CHRONOLOGY_CHARS)}"
             add(ChronologyEntry(hearing.starts_at, None, text))
