@@ -294,3 +294,17 @@ def test_a_case_not_yet_served_prints_what_is_missing(client, login_as):
     html = response.get_data(as_text=True)
     assert "<strong>NOT PROVIDED</strong> (not served)" in html
     assert "no application for the DVPN has been authorised" in html
+
+
+def test_a_dapo_prompt_sheet_states_requirements_monitoring_and_notification_on_one_page(client, login_as, tmp_path):
+    """DAA 2021 s.35(1)-(2), s.36, s.37(2)-(4), s.41: what a bench deciding a DAPO must know,
+    still on the one page handed up."""
+    from tests.support import pdf_pages
+
+    officer, _ = login_as(Role.OFFICER)
+    case = served_case(officer, regime=RegimeCode.DAPN)
+    pages = pdf_pages(client.get(f"/cases/{case.id}/court/printout.pdf").data, tmp_path)
+    [sheet] = [" ".join(p.split()) for p in pages if "Prompt sheet for the bench: DAPNs" in p and "The test" in p]
+    for words in ("Any requirement the court considers necessary", "Electronic monitoring", "respondent present",
+                  "notify the police", "within three days", "criminal offence"):
+        assert words in sheet, words
