@@ -13,6 +13,7 @@ venv:
 migrate: venv
 	@mkdir -p instance
 	@$(FLASK) db upgrade
+	@$(FLASK) clocks refresh >/dev/null
 
 seed: migrate
 	@$(FLASK) seed-demo

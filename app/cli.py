@@ -16,6 +16,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(serve)
     app.cli.add_command(scheduler)
     app.cli.add_command(referrals_cli)
+    app.cli.add_command(clocks_cli)
 
 
 @click.group("users", help="Manage accounts.")
@@ -97,3 +98,18 @@ def sweep_referrals():
     click.echo(f"Returned to police, no contact by the order's end: {report.returned}")
     click.echo(f"Closed, the order ended and the victim had declined support: {report.closed}")
     click.echo(f"Support continuing, the order ended with the victim engaged: {report.continuing}")
+
+
+@click.group("clocks", help="The statutory clocks the dashboard sorts by.")
+def clocks_cli():
+    pass
+
+
+@clocks_cli.command("refresh")
+def refresh_clocks():
+    """Recompute every live case's cached clocks (the dashboard's order and open breach
+    deadlines): after an upgrade whose migration changed a clock fact, such as 13f0window48."""
+    from app.services.calendar import load_calendar
+    from app.services.clock_refresh import refresh_live_cases
+
+    click.echo(f"Live cases whose clocks were recomputed: {refresh_live_cases(load_calendar())}")

@@ -132,6 +132,9 @@ class Case(db.Model):
     served_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     served_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     hearing_window_hours: Mapped[int | None] = mapped_column(Integer)
+    # What a case served under the unlawful 72-hour window had before migration 13f0window48
+    # held it to the statutory 48 hours (None for every other case).
+    hearing_window_corrected_from: Mapped[int | None] = mapped_column(Integer)
     address_for_hearing_notice: Mapped[str | None] = mapped_column(Text)
     # What P said when asked for that address (DAA 2021 s.25(4)): given, refused or none
     # given; None for a case served before the question was recorded (domain/order_records).
