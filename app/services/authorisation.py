@@ -127,7 +127,10 @@ def save_section(actor: User, case: Case, key: str, data: dict) -> Application:
         section.data, section.updated_by_id, section.updated_at = data, actor.id, now
     if key == "dash":
         case.risk_level = RiskLevel(data["risk_level"])
-    audit.record(actor, "application.section_saved", case, application=application.number, section=key, data=data)
+    # Which answers were saved, not what they say: the section itself holds P's mobile, the
+    # grounds and V's views; the audit log (kept for good, append-only) needs only the fact.
+    audit.record(actor, "application.section_saved", case, application=application.number, section=key,
+                 fields=sorted(data))
     db.session.commit()
     return application
 

@@ -40,6 +40,9 @@ def test_officer_saves_a_section_and_it_is_complete_and_audited(client, login_as
     assert "1 of 9 sections complete" in html
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "application.section_saved")).one()
     assert entry.user_id == officer.id and entry.detail["section"] == "necessity"
+    # The fact of the save, not the answers: no personal data copied into the audit log.
+    assert entry.detail["fields"] == ["why_necessary", "why_not_other_means"]
+    assert "He will return tonight." not in str(entry.detail)
 
 
 def test_htmx_save_returns_the_fragment_with_a_success_banner(client, login_as):
