@@ -179,3 +179,10 @@ def test_stored_values_read_back_and_garbage_never_raises():
     for garbage in (None, [], "x", {"early_every_days": True}, {name: None for name in LIMITS}):
         cadence, errors = validate_cadence(garbage)
         assert cadence is None and errors
+
+
+def test_a_review_text_on_or_after_the_end_texts_day_gives_way_to_it():
+    made = date(2026, 11, 16)
+    last_day = made + timedelta(days=39)
+    texts = keyed(plan(made, days=40, reviews=[last_day], cadence=Cadence(end_lead_days=7)))
+    assert "end-7" in texts and not any(key.startswith("review-") for key in texts)
