@@ -58,6 +58,21 @@ def dispatch_texts(app: Flask) -> None:
             db.session.remove()
 
 
+def extend_text_plans(app: Flask) -> None:
+    """Plan the next texts of orders longer than 28 days or until further order, which are
+    planned only a horizon ahead (services/cadence.extend_plans)."""
+    from app.services.cadence import extend_plans
+    from app.settings import settings_for
+
+    with app.app_context():
+        try:
+            added = extend_plans(settings_for(app).texts.window)
+            if added:
+                log.info("texts planned for long orders: %d", added)
+        finally:
+            db.session.remove()
+
+
 def sweep_referrals(app: Flask) -> None:
     """Flag referrals overdue under the Victims' Code and hand back those with no contact by the order's end."""
     from app.services.referral_sweep import sweep
@@ -80,6 +95,7 @@ def build_scheduler(app: Flask, *, blocking: bool = False) -> BaseScheduler:
     )
     scheduler.add_job(expire_orders, "interval", minutes=1, args=[app], id="expire_orders", replace_existing=True)
     scheduler.add_job(dispatch_texts, "interval", minutes=1, args=[app], id="dispatch_texts", replace_existing=True)
+    scheduler.add_job(extend_text_plans, "interval", hours=6, args=[app], id="extend_text_plans", replace_existing=True)
     scheduler.add_job(sweep_referrals, "interval", minutes=15, args=[app], id="sweep_referrals", replace_existing=True)
     return scheduler
 

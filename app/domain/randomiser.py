@@ -49,16 +49,34 @@ ALL = "all"
 SHORT = "14 days or fewer"
 MEDIUM = "15 to 21 days"
 LONG = "22 days or more"
-STRATA = (ALL, SHORT, MEDIUM, LONG)
+# DAPOs, when an admin puts them in the trial, are randomised in sequences of their own, so
+# the DVPO trial's sequence is exactly what it would have been without them, and an order
+# until further order (DAA 2021 s.38), which has no length, still has a stratum.
+DAPO = "dapo"
+DAPO_WITH_END = "DAPO with an end"
+DAPO_OPEN_ENDED = "DAPO until further order"
+STRATA = (ALL, SHORT, MEDIUM, LONG, DAPO, DAPO_WITH_END, DAPO_OPEN_ENDED)
 
 
-def stratum_for(order_days: int, stratified: bool) -> str:
+def stratum_for(order_days: int | None, stratified: bool, order_kind: str = "dvpo") -> str:
     """The stratum an order is randomised in.
 
     Stratified by order length because it is the design's main prognostic factor: a longer
     order gives more days in which to breach it, and more texts. Randomising within each
     length band keeps the arms balanced on it even in a small trial.
+
+    A DAPO (``order_kind="dapo"``) has strata of its own: "dapo" unstratified; stratified,
+    with an end or until further order (``order_days`` None), because a DAPO's length has
+    no maximum and Durham's length bands (14 to 28 days) do not describe it.
     """
+    if order_kind == "dapo":
+        if order_days is not None and (isinstance(order_days, bool) or not isinstance(order_days, int) or order_days < 1):
+            raise ValueError(f"order_days must be a whole number of days, at least 1, or None, got {order_days!r}")
+        if not stratified:
+            return DAPO
+        return DAPO_OPEN_ENDED if order_days is None else DAPO_WITH_END
+    if order_kind != "dvpo":
+        raise ValueError(f"order_kind must be 'dvpo' or 'dapo', got {order_kind!r}")
     if isinstance(order_days, bool) or not isinstance(order_days, int) or order_days < 1:
         raise ValueError(f"order_days must be a whole number of days, at least 1, got {order_days!r}")
     if not stratified:

@@ -220,12 +220,19 @@ def plan_texts(
     ends_at = to_london(ends_at).astimezone(UTC)
     planned_at = to_london(planned_at).astimezone(UTC)
     _check_keys(steps)
-    nominal = sorted(
-        ((_wall_to_utc(day, step.send_at), step) for day, step in _dated_steps(made_on, last_day_in_force(ends_at), steps)),
-        key=lambda pair: (pair[0], pair[1].key),
-    )
+    nominal = [(_wall_to_utc(day, step.send_at), step.key, step.kind)
+               for day, step in _dated_steps(made_on, last_day_in_force(ends_at), steps)]
+    return schedule(nominal, planned_at=planned_at, ends_at=ends_at, window=window)
+
+
+def schedule(nominal: Sequence[tuple[datetime, str, ContentKind]], *, planned_at: datetime, ends_at: datetime | None,
+             window: SendingWindow = DEFAULT_WINDOW) -> list[PlannedText]:
+    """Texts from their nominal instants (key, kind), by plan_texts' rules: quiet hours defer,
+    stale texts are dropped except the earliest (the first text goes once the order is made),
+    nothing is due at or after ``ends_at`` (None: an order until further order). Shared with
+    the cadence for long and open-ended orders (domain/cadence.py)."""
     texts = []
-    for index, (at, step) in enumerate(nominal):
+    for index, (at, key, kind) in enumerate(sorted(nominal, key=lambda n: (n[0], n[1]))):
         due = next_sending_time(at, window)
         deferred = due != at
         if due < planned_at:
@@ -233,8 +240,8 @@ def plan_texts(
                 continue
             due = next_sending_time(planned_at, window)
             deferred = due != planned_at
-        if due < ends_at:
-            texts.append(PlannedText(step_key=step.key, kind=step.kind, due_at=due, deferred=deferred))
+        if ends_at is None or due < ends_at:
+            texts.append(PlannedText(step_key=key, kind=kind, due_at=due, deferred=deferred))
     return sorted(texts, key=lambda t: (t.due_at, t.step_key))
 
 

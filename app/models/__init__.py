@@ -25,7 +25,7 @@ from app.models.court import (
     Remand,
     RemandKind,
 )
-from app.models.message import MessageStatus, TextMessage, TextPlanVersion, TextTemplate
+from app.models.message import MessageStatus, TextCadenceVersion, TextMessage, TextPlanVersion, TextTemplate
 from app.models.order_records import HearingNotice, OrderService, VictimToldOfOrder
 from app.models.referral import (
     ConcernStatus,
@@ -36,7 +36,7 @@ from app.models.referral import (
     SupportService,
 )
 from app.models.system import SchedulerHeartbeat
-from app.models.trial import AllocationError, EnrolmentStatus, TrialAllocation, TrialEnrolment, TrialSwitch
+from app.models.trial import AllocationError, DapoTexts, EnrolmentStatus, TrialAllocation, TrialEnrolment, TrialSwitch
 from app.models.user import Role, User
 
 __all__ = [
@@ -45,8 +45,8 @@ __all__ = [
     "Application", "ApplicationSection", "ApplicationStatus", "AuthorisationDecision", "DecisionOutcome",
     "AssociatedRelationship", "AuditEntry", "Case", "CaseState", "ExtraBankHoliday", "Person",
     "PersonKind", "RiskLevel", "Role", "SchedulerHeartbeat", "User",
-    "MessageStatus", "TextMessage", "TextPlanVersion", "TextTemplate",
+    "MessageStatus", "TextCadenceVersion", "TextMessage", "TextPlanVersion", "TextTemplate",
     "ConcernStatus", "ContactAttempt", "Referral", "ReferralConcern", "ReferralStatus", "SupportService",
-    "AllocationError", "EnrolmentStatus", "TrialAllocation", "TrialEnrolment", "TrialSwitch",
+    "AllocationError", "DapoTexts", "EnrolmentStatus", "TrialAllocation", "TrialEnrolment", "TrialSwitch",
     "HearingNotice", "OrderService", "VictimToldOfOrder",
 ]

@@ -43,6 +43,20 @@ class TextPlanVersion(db.Model):
     created_by: Mapped[User] = relationship()
 
 
+class TextCadenceVersion(db.Model):
+    """The cadence for orders longer than 28 days or until further order (domain/cadence.py)
+    an admin saved: {"early_every_days", ..., "send_at": "10:00"}. Newest wins."""
+
+    __tablename__ = "text_cadence_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cadence: Mapped[dict] = mapped_column(JSON)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    created_by: Mapped[User] = relationship()
+
+
 class TextTemplate(db.Model):
     """One version of the wording for a kind of text. Kept for ever: a message names the
     version it was rendered from, so the exact text sent is evidence."""
@@ -97,4 +111,5 @@ class TextMessage(db.Model):
 
 
 append_only(TextPlanVersion, "message plans")
+append_only(TextCadenceVersion, "message cadences")
 append_only(TextTemplate, "message templates")

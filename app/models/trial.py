@@ -19,6 +19,22 @@ from app.models.types import UTCDateTime
 from app.models.user import User, enum_column
 
 
+class DapoTexts(enum.StrEnum):
+    """What a DAPO gets: the trial is Durham's, for DVPOs (seed 000), unless an admin says so."""
+
+    OUTSIDE_TRIAL = "outside_trial"  # the default: texts by the cadence, not randomised
+    TRIAL = "trial"  # randomised like a DVPO, in strata of its own
+    NONE = "none"  # no texts
+
+    @property
+    def label(self) -> str:
+        return {
+            DapoTexts.OUTSIDE_TRIAL: "Texts outside the trial: every eligible DAPO gets texts",
+            DapoTexts.TRIAL: "In the trial: randomised, in strata of their own",
+            DapoTexts.NONE: "No texts for DAPOs",
+        }[self]
+
+
 class TrialSwitch(db.Model):
     """Each time an admin turns the trial on or off; the newest row is the current setting."""
 
@@ -28,6 +44,9 @@ class TrialSwitch(db.Model):
     running: Mapped[bool] = mapped_column(Boolean)
     stratified: Mapped[bool] = mapped_column(Boolean, default=False)
     reason: Mapped[str] = mapped_column(Text, default="")
+    # Whether DAPOs enter the trial (added with issue 13; older rows read as the default).
+    dapo_texts: Mapped[DapoTexts] = mapped_column(enum_column(DapoTexts), default=DapoTexts.OUTSIDE_TRIAL,
+                                                  server_default=DapoTexts.OUTSIDE_TRIAL.value)
     changed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -40,6 +59,8 @@ class EnrolmentStatus(enum.StrEnum):
     EXCLUDED = "excluded"  # the officer found P not eligible when confirming
     ALLOCATED = "allocated"
     TRIAL_OFF = "trial_off"  # the trial was switched off: everyone eligible gets texts
+    OUTSIDE_TRIAL = "outside_trial"  # a DAPO, which the trial leaves out: it gets texts (DapoTexts)
+    NO_TEXTS = "no_texts"  # a DAPO, and DAPOs get no texts (DapoTexts)
 
     @property
     def label(self) -> str:
@@ -49,6 +70,8 @@ class EnrolmentStatus(enum.StrEnum):
             EnrolmentStatus.EXCLUDED: "Not eligible (checked by an officer)",
             EnrolmentStatus.ALLOCATED: "Allocated",
             EnrolmentStatus.TRIAL_OFF: "Texts (trial switched off)",
+            EnrolmentStatus.OUTSIDE_TRIAL: "Texts outside the trial (DAPO)",
+            EnrolmentStatus.NO_TEXTS: "No texts (DAPOs are not texted)",
         }[self]
 
 
@@ -77,7 +100,7 @@ class TrialEnrolment(db.Model):
     def gets_texts(self) -> bool:
         if self.texts_stopped_at is not None or not self.mobile_e164:
             return False
-        if self.status is EnrolmentStatus.TRIAL_OFF:
+        if self.status in (EnrolmentStatus.TRIAL_OFF, EnrolmentStatus.OUTSIDE_TRIAL):
             return True
         return (self.status is EnrolmentStatus.ALLOCATED and self.allocation is not None
                 and self.allocation.arm is Arm.INTERVENTION)

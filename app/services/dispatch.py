@@ -201,7 +201,7 @@ def _send_one(job: _Job, transport: Transport, texts: TextSettings, settings: Di
         return
     if not in_window(now, texts.window):
         later = next_sending_time(now, texts.window)
-        if later >= job.ends_at:
+        if job.ends_at is not None and later >= job.ends_at:
             _finish(job, report, "cancelled", status=MessageStatus.CANCELLED, wake_at=None,
                     cancelled_reason="Quiet hours last until after the order ends")
         else:

@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.domain import reminders as plan_rules
+from app.domain.cadence import uses_cadence
 from app.domain.message_templates import DEFAULT_TEMPLATES, check_template, conditions_in_plain_words, order_end_words
 from app.domain.reminders import ContentKind, PlanStep, SendingWindow
 from app.extensions import db
@@ -30,6 +31,7 @@ from app.models import (
     User,
 )
 from app.services import ValidationFailed, audit
+from app.services.cadence import cadence_texts
 from app.services.transaction import commits, in_callers_transaction
 from app.timeutil import utcnow
 
@@ -150,12 +152,9 @@ def plan_for(enrolment: TrialEnrolment, case: Case, now: datetime, settings: Tex
     the plan are cancelled; new steps are added. Returns how many texts are now planned."""
     order = case.order_in_force
     existing = db.session.scalars(select(TextMessage).where(TextMessage.case_id == case.id)).all()
-    if order is None or not enrolment.gets_texts or order.ends_at is None:
-        # Durham's plan is for 14 to 28 days; an order until further order has no last day to
-        # plan to (a cadence for long orders is separate work).
+    if order is None or not enrolment.gets_texts:
         return 0
-    wanted = {text.step_key: text for text in plan_rules.plan_texts(
-        made_on=order.made_on, ends_at=order.ends_at, planned_at=now, steps=current_plan(), window=settings.window)}
+    wanted = {text.step_key: text for text in wanted_texts(order, now, settings.window)}
     by_key: dict[str, TextMessage] = {}
     for message in existing:
         by_key.setdefault(message.step_key, message)
@@ -181,6 +180,15 @@ def plan_for(enrolment: TrialEnrolment, case: Case, now: datetime, settings: Tex
             planned += 1
     db.session.flush()
     return planned
+
+
+def wanted_texts(order, now: datetime, window: SendingWindow) -> list[plan_rules.PlannedText]:
+    """Durham's plan for an order of up to 28 days; the cadence for a longer one or one until
+    further order (planned to its horizon, extended by the scheduler: services/cadence)."""
+    if uses_cadence(order.made_on, order.ends_at):
+        return cadence_texts(order, now, window)
+    return plan_rules.plan_texts(made_on=order.made_on, ends_at=order.ends_at, planned_at=now, steps=current_plan(),
+                                 window=window)
 
 
 @in_callers_transaction

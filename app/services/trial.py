@@ -18,12 +18,14 @@ from sqlalchemy.exc import IntegrityError
 from app.domain import randomiser
 from app.domain.people import AGE_BANDS, AGE_UNKNOWN, age_band
 from app.domain.phones import NoPhoneReason
+from app.domain.regimes import RegimeCode
 from app.domain.risk import RiskLevel
 from app.extensions import db
 from app.models import (
     AllocationError,
     Breach,
     Case,
+    DapoTexts,
     EnrolmentStatus,
     MessageStatus,
     TextMessage,
@@ -45,6 +47,9 @@ class TrialState:
     running: bool
     stratified: bool
     changed: TrialSwitch | None
+    # Whether DAPOs enter the trial: by default they do not (Durham's trial is of DVPOs,
+    # seed 000) and get texts outside it.
+    dapo_texts: DapoTexts = DapoTexts.OUTSIDE_TRIAL
 
 
 def state() -> TrialState:
@@ -52,25 +57,31 @@ def state() -> TrialState:
     latest = db.session.scalars(select(TrialSwitch).order_by(TrialSwitch.id.desc()).limit(1)).first()
     if latest is None:
         return TrialState(running=True, stratified=False, changed=None)
-    return TrialState(running=latest.running, stratified=latest.stratified, changed=latest)
+    return TrialState(running=latest.running, stratified=latest.stratified, changed=latest,
+                      dapo_texts=latest.dapo_texts or DapoTexts.OUTSIDE_TRIAL)
 
 
 @commits
-def switch(actor: User, *, running: bool, stratified: bool, reason: str) -> TrialSwitch:
-    """An admin turns the trial on or off (off: everyone eligible gets texts)."""
+def switch(actor: User, *, running: bool, stratified: bool, reason: str,
+           dapo_texts: DapoTexts | None = None) -> TrialSwitch:
+    """An admin turns the trial on or off (off: everyone eligible gets texts), and says whether
+    DAPOs enter it (None: as it was). Orders already assessed keep their status."""
     current = state()
+    dapo_texts = current.dapo_texts if dapo_texts is None else dapo_texts
     errors = {}
     if not (reason or "").strip():
         errors["reason"] = "Say why the trial is being changed"
     if stratified != current.stratified and db.session.scalar(select(func.count(TrialAllocation.id))):
         errors["stratified"] = "Stratification cannot change once cases have been allocated: it would break the sequence"
-    if running == current.running and stratified == current.stratified:
+    if running == current.running and stratified == current.stratified and dapo_texts == current.dapo_texts:
         errors[""] = "Nothing has changed"
     if errors:
         raise ValidationFailed(errors)
-    row = TrialSwitch(running=running, stratified=stratified, reason=reason.strip(), changed_by_id=actor.id, changed_at=utcnow())
+    row = TrialSwitch(running=running, stratified=stratified, dapo_texts=dapo_texts, reason=reason.strip(),
+                      changed_by_id=actor.id, changed_at=utcnow())
     db.session.add(row)
-    audit.record(actor, "trial.switched", running=running, stratified=stratified, reason=reason.strip())
+    audit.record(actor, "trial.switched", running=running, stratified=stratified, dapo_texts=dapo_texts.value,
+                 reason=reason.strip())
     db.session.commit()
     return row
 
@@ -91,24 +102,29 @@ def assess(case: Case, now: datetime, settings: TextSettings) -> TrialEnrolment:
     """When an order is granted: eligible if P has a UK mobile. Called in the court service's
     transaction, so the order and its assessment commit together."""
     mobile, reason, other = phone_facts(case)
-    running = state().running
-    if mobile is None:
-        status = EnrolmentStatus.NOT_ELIGIBLE
-    else:
-        status = EnrolmentStatus.AWAITING_ALLOCATION if running else EnrolmentStatus.TRIAL_OFF
+    status = EnrolmentStatus.NOT_ELIGIBLE if mobile is None else status_with_mobile(case)
     enrolment = TrialEnrolment(case_id=case.id, order_id=case.order.id, status=status, assessed_at=now,
                                mobile_e164=mobile, no_phone_reason=reason, no_phone_other=other)
     db.session.add(enrolment)
     db.session.flush()
-    planned = plan_for(enrolment, case, now, settings) if status is EnrolmentStatus.TRIAL_OFF else 0
+    planned = plan_for(enrolment, case, now, settings) if enrolment.gets_texts else 0
     audit.record(None, "trial.assessed", case, eligible=mobile is not None, status=status.value,
                  no_phone_reason=reason, texts_planned=planned)
     return enrolment
 
 
+def status_with_mobile(case: Case) -> EnrolmentStatus:
+    """What an order with a number for P is: a DVPO waits for allocation while the trial runs
+    and gets texts when it is off; a DAPO follows the admin's DapoTexts setting."""
+    current = state()
+    if case.order_kind == "dapo" and current.dapo_texts is not DapoTexts.TRIAL:
+        return EnrolmentStatus.OUTSIDE_TRIAL if current.dapo_texts is DapoTexts.OUTSIDE_TRIAL else EnrolmentStatus.NO_TEXTS
+    return EnrolmentStatus.AWAITING_ALLOCATION if current.running else EnrolmentStatus.TRIAL_OFF
+
+
 @dataclass(frozen=True)
 class Baseline:
-    order_days: int
+    order_days: int | None  # None: a DAPO until further order
     risk_level: RiskLevel
     age_band: str
 
@@ -135,7 +151,7 @@ def allocate(actor: User, case: Case, *, eligible: bool | None, not_eligible_rea
         audit.record(actor, "trial.excluded", case, reason=not_eligible_reason.strip())
         db.session.commit()
         return enrolment
-    stratum = randomiser.stratum_for(baseline.order_days, state().stratified)
+    stratum = randomiser.stratum_for(baseline.order_days, state().stratified, case.order_kind)
     for _attempt in range(5):
         position = (db.session.scalar(select(func.max(TrialAllocation.position)).where(TrialAllocation.stratum == stratum)) or 0) + 1
         allocation = TrialAllocation(
@@ -172,9 +188,12 @@ def _allocation_errors(case: Case, eligible, reason: str, baseline: Baseline | N
     if not eligible:
         return {} if (reason or "").strip() else {"not_eligible_reason": "Say why the case is not eligible"}
     errors = {}
-    if baseline is None or baseline.order_days is None:
+    if baseline is not None and case.order.days is None:
+        if baseline.order_days is not None:
+            return {"order_days": "The order is until further order: leave its length empty"}
+    elif baseline is None or baseline.order_days is None:
         return {"order_days": "Enter the order's length in days"}
-    if baseline.order_days != case.order.days:
+    elif baseline.order_days != case.order.days:
         errors["order_days"] = f"The order is recorded as {case.order.days} days: correct the order first if that is wrong"
     if baseline.age_band not in (*AGE_BANDS, AGE_UNKNOWN):
         errors["age_band"] = "Choose P's age band"
@@ -232,6 +251,9 @@ def attrition() -> list[tuple[str, int]]:
 EXPORT_COLUMNS = (
     "pseudonym", "allocated_on", "stratum", "position", "arm", "order_days", "risk_level", "age_band",
     "randomised_in_error", "texts_sent", "texts_delivered", "breaches_after_allocation", "arrests_after_allocation",
+    # Added with issue 13, after the others so existing analyses keep their columns: "dvpo"
+    # (Crime and Security Act 2010) or "dapo" (Domestic Abuse Act 2021).
+    "regime",
 )
 
 
@@ -253,6 +275,7 @@ def export_rows() -> list[dict]:
         if status is MessageStatus.DELIVERED:
             delivered[case_id] = delivered.get(case_id, 0) + count
     errors = set(db.session.scalars(select(AllocationError.allocation_id)))
+    regimes = {row.id: row.regime for row in db.session.execute(select(Case.id, Case.regime).where(Case.id.in_(case_ids)))}
     breaches: dict[int, list] = {}
     for breach in db.session.execute(
         select(Breach.case_id, Breach.occurred_at, Breach.arrested_at).where(Breach.case_id.in_(case_ids))
@@ -275,6 +298,7 @@ def export_rows() -> list[dict]:
             "texts_delivered": delivered.get(allocation.case_id, 0),
             "breaches_after_allocation": len(after),
             "arrests_after_allocation": sum(1 for b in after if b.arrested_at is not None),
+            "regime": "dapo" if regimes.get(allocation.case_id) is RegimeCode.DAPN else "dvpo",
         })
     return rows
 
@@ -314,7 +338,7 @@ def change_mobile(actor: User, case: Case, *, has_mobile: bool | None, number: s
     now = utcnow()
     enrolment.mobile_e164, enrolment.no_phone_reason, enrolment.no_phone_other = mobile, reason, other
     if mobile and enrolment.status is EnrolmentStatus.NOT_ELIGIBLE:
-        enrolment.status = EnrolmentStatus.AWAITING_ALLOCATION if state().running else EnrolmentStatus.TRIAL_OFF
+        enrolment.status = status_with_mobile(case)
     cancelled = cancel_unsent(case, "P's number changed" if mobile else "P has no number now")
     db.session.flush()
     planned = plan_for(enrolment, case, now, settings)

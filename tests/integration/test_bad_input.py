@@ -49,7 +49,10 @@ def test_garbage_posted_to_every_route_never_gives_a_500(app, client, login_as, 
               # A notice shown as lapsed (test_notice_lapse posts these to a lapsed case too).
               "began_date", "began_time", "confirm",
               # A caseworker's follow-up call after the order.
-              "follow_up_date"]
+              "follow_up_date",
+              # The cadence for long orders; what DAPOs get in the trial.
+              "early_every_days", "early_until_day", "later_every_days", "send_at", "review_lead_days",
+              "end_lead_days", "horizon_days", "dapo_texts"]
     awaiting = {**ids, "case_id": awaiting_case.id, "referral_id": referrals_for(awaiting_case)[0].id}
     # Police referral forms again, on a referral still with police, so the garbage reaches the form.
     targets = [(rule, method, ids) for rule, method, _view in _routes(app)]

@@ -191,3 +191,18 @@ def test_stratum_for(days, stratified, stratum):
 def test_stratum_for_refuses_nonsense(bad):
     with pytest.raises(ValueError):
         stratum_for(bad, True)
+
+
+@pytest.mark.parametrize(("days", "stratified", "stratum"), [
+    (None, False, "dapo"), (90, False, "dapo"), (14, False, "dapo"),
+    (None, True, "DAPO until further order"), (90, True, "DAPO with an end"), (14, True, "DAPO with an end"),
+])
+def test_a_dapo_has_strata_of_its_own_even_until_further_order(days, stratified, stratum):
+    assert stratum_for(days, stratified, "dapo") == stratum
+    assert stratum in STRATA and stratum not in (stratum_for(14, stratified), stratum_for(28, stratified))
+
+
+@pytest.mark.parametrize(("days", "kind"), [(0, "dapo"), (True, "dapo"), ("90", "dapo"), (None, "dvpo"), (28, "dvpn")])
+def test_stratum_for_refuses_nonsense_for_either_order(days, kind):
+    with pytest.raises(ValueError):
+        stratum_for(days, True, kind)

@@ -7,12 +7,15 @@ form unchanged when it is refused, so nothing typed is lost.
 from __future__ import annotations
 
 from wtforms import BooleanField, FieldList, Form, FormField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
+from app.domain.cadence import LIMITS
 from app.domain.reminders import Anchor, ContentKind
-from app.web.fields import YES_NO, CleanForm
+from app.models import DapoTexts
+from app.web.fields import YES_NO, CheckboxesField, CleanForm
 
 MAX_PLAN_ROWS = 80
+CONFIRMED = "confirmed"
 BLANK_ROWS = 3
 
 
@@ -58,7 +61,36 @@ class TrialSwitchForm(CleanForm):
         "Randomise separately by order length?", choices=YES_NO, validate_choice=False,
         validators=_yes_or_no("Choose whether to randomise separately by order length"),
     )
+    # Left out of a POST (an older form), it stays as it is.
+    dapo_texts = RadioField(
+        "What do DAPOs get?", choices=[(d.value, d.label) for d in DapoTexts], validate_choice=False,
+        validators=[Optional(), AnyOf([d.value for d in DapoTexts], message="Choose what DAPOs get")],
+    )
     reason = TextAreaField("Why are you making this change?", validators=[
         DataRequired("Say why the trial is being changed"), Length(max=2000, message="Keep the reason to 2,000 characters or fewer"),
     ])
     save = SubmitField("Save the change")
+
+
+class CadenceForm(CleanForm):
+    """The cadence for orders longer than 28 days or until further order. Plain strings, so
+    what was typed comes back unchanged when the service refuses it."""
+
+    early_every_days = StringField("Days between texts in the first weeks")
+    early_until_day = StringField("For how many days after the order is made")
+    later_every_days = StringField("Days between texts after that")
+    send_at = StringField("Send time")
+    review_lead_days = StringField("Days before each review date")
+    end_lead_days = StringField("Days before the order's last day")
+    horizon_days = StringField("How many days ahead to plan texts")
+    confirm = CheckboxesField("Confirm", choices=[(CONFIRMED, "I understand this changes the texts planned from now on "
+                                                            "for every order longer than 28 days or until further order")])
+    save = SubmitField("Save the cadence")
+
+    FIELDS = (*LIMITS, "send_at")
+
+    def confirmed(self) -> bool:
+        return CONFIRMED in (self.confirm.data or [])
+
+    def values(self) -> dict:
+        return {name: getattr(self, name).data or "" for name in self.FIELDS}

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
+from app.domain import cadence as cadence_rules
 from app.domain.deadlines import order_end
 from app.domain.message_templates import PLACEHOLDERS, TemplateError, render
 from app.domain.randomiser import Arm
@@ -18,15 +19,16 @@ from app.domain.reminders import Anchor, ContentKind, PlanStep, count_for, rows_
 from app.domain.sms_encoding import GSM7, TextInfo, analyse
 from app.domain.timefmt import to_london
 from app.extensions import db
-from app.models import Case, EnrolmentStatus, Role, TextMessage, TextTemplate
+from app.models import Case, DapoTexts, EnrolmentStatus, Role, TextMessage, TextTemplate
 from app.services import ValidationFailed, reminders
+from app.services import cadence as cadence_service
 from app.services import trial as trial_service
 from app.settings import current_settings
 from app.timeutil import utcnow
 from app.web.fields import yes_no_text, yes_no_value
 from app.web.forms_support import apply_errors
 from app.web.security import roles_required
-from app.web.texts_admin.forms import BLANK_ROWS, PlanForm, TemplateForm, TrialSwitchForm
+from app.web.texts_admin.forms import BLANK_ROWS, CadenceForm, PlanForm, TemplateForm, TrialSwitchForm
 
 bp = Blueprint("texts_admin", __name__, url_prefix="/admin/texts")
 
@@ -45,9 +47,11 @@ def index():
     steps = reminders.current_plan()
     templates = reminders.current_templates()
     wording = [(kind, templates[kind], _preview(templates[kind].body)) for kind in ContentKind]
+    cadence = cadence_service.current_cadence()
     return render_template(
         "texts_admin/index.html", steps=_in_order(steps), counts=_counts(steps), wording=wording,
         backend=current_app.config["SMS_BACKEND"], when=when_words,
+        cadence=cadence, cadence_year=cadence_rules.texts_in_first_year(cadence),
     )
 
 
@@ -136,6 +140,35 @@ def _row_index(key: str) -> int | None:
         return int(key[len("row-"):])
     except ValueError:
         return None
+
+
+# -- the cadence for long and open-ended orders ------------------------------------------------
+
+@bp.route("/cadence", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def cadence():
+    current = cadence_service.current_cadence()
+    form = CadenceForm(data=current.as_stored() if request.method == "GET" else None)
+    if form.validate_on_submit():
+        window = current_settings().texts.window
+        if not form.confirmed():
+            # Every problem at once: the typed values are checked too, before the confirmation.
+            _cadence, errors = cadence_rules.validate_cadence(form.values(), window)
+            apply_errors(form, errors | {"confirm": "Confirm that you understand what the change does"})
+        else:
+            try:
+                cadence_service.save_cadence(current_user, form.values(), window)
+            except ValidationFailed as exc:
+                apply_errors(form, exc.errors)
+            else:
+                saved = cadence_service.current_cadence()
+                flash(f"Cadence saved: an order until further order now gets {cadence_rules.texts_in_first_year(saved)} "
+                      "texts in its first year. It applies to texts planned from now on.", "success")
+                return redirect(url_for("texts_admin.index", _anchor="cadence"))
+    version = cadence_service.current_version()
+    return render_template("texts_admin/cadence.html", form=form, current=current, version=version,
+                           year=cadence_rules.texts_in_first_year(current), limits=cadence_rules.LIMITS,
+                           longest=cadence_rules.DURHAM_MAX_DAYS)
 
 
 # -- wording ----------------------------------------------------------------------------------
@@ -272,7 +305,8 @@ def outbox():
 @roles_required(Role.ADMIN, Role.SUPERVISOR)
 def trial():
     state = trial_service.state()
-    form = TrialSwitchForm(data={"running": yes_no_text(state.running), "stratified": yes_no_text(state.stratified)})
+    form = TrialSwitchForm(data={"running": yes_no_text(state.running), "stratified": yes_no_text(state.stratified),
+                                 "dapo_texts": state.dapo_texts.value})
     return _trial_page(form)
 
 
@@ -283,12 +317,14 @@ def switch_trial():
     if form.validate_on_submit():
         running, stratified = yes_no_value(form.running.data), yes_no_value(form.stratified.data)
         try:
-            trial_service.switch(current_user, running=running, stratified=stratified, reason=form.reason.data or "")
+            trial_service.switch(current_user, running=running, stratified=stratified, reason=form.reason.data or "",
+                                 dapo_texts=DapoTexts(form.dapo_texts.data) if form.dapo_texts.data else None)
         except ValidationFailed as exc:
             apply_errors(form, exc.errors)
         else:
             flash("The trial is now " + ("running" if running else "switched off: every eligible case gets texts")
-                  + (", randomised separately by order length." if running and stratified else "."), "success")
+                  + (", randomised separately by order length." if running and stratified else ".")
+                  + f" DAPOs: {trial_service.state().dapo_texts.label.lower()}.", "success")
             return redirect(url_for("texts_admin.trial"))
     return _trial_page(form)
 
