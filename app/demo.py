@@ -375,3 +375,7 @@ def _dapo_awaiting_notification(officer: User, superintendent: User, calendar: C
                              notes="", days=None, until_further_order=True, made_on=made_on,
                              conditions=[{"kind": "no_molest"}], calendar=calendar,
                              texts=current_settings().texts, orders=current_settings().orders)
+    # Served on P at court, so the clock the dashboard shows for it is s.41's.
+    with frozen_at(hearing_at + timedelta(hours=1, minutes=5)):
+        order_records.record_order_served(officer, case, served_at=hearing_at + timedelta(hours=1), served_by="PC 3012 Lowe",
+                                          method=OrderServiceMethod.IN_PERSON, details="", calendar=calendar)
