@@ -26,7 +26,7 @@ from app.domain.order_records import (
     VictimToldMethod,
 )
 from app.domain.referrals import Consent, ContactMethod, ContactOutcome, DayPart
-from app.domain.regimes import regime
+from app.domain.regimes import RegimeCode, regime
 from app.extensions import db
 from app.models import AssociatedRelationship as Rel
 from app.models import BreachSource, DecisionOutcome, HearingOutcome, RiskLevel, Role, SupportService, User
@@ -181,6 +181,7 @@ def seed() -> tuple[list[tuple[str, str, str]], bool]:
     caseworker = next(u for u in made.values() if u.role is Role.CASEWORKER)
     _order_with_breach(officer, superintendent, calendar, now, services[0], caseworker)
     _order_granted_this_morning(officer, superintendent, calendar, now)
+    _dapo_awaiting_notification(officer, superintendent, calendar, now)
     return logins, True
 
 
@@ -338,3 +339,43 @@ def _served_at_leaving(hours_left: float, now: datetime, calendar: Calendar, win
     target = timedelta(hours=hours_left)
     candidates = (now - timedelta(minutes=15 * step) for step in range(1, 4 * 24 * 6))
     return min(candidates, key=lambda served: abs(hearing_deadline(served, window, calendar) - now - target))
+
+
+def _dapo_awaiting_notification(officer: User, superintendent: User, calendar: Calendar, now: datetime) -> None:
+    """A DAPO made yesterday, until further order: P has not yet notified the police of
+    names and home address (DAA 2021 s.41(2)), so the dashboard shows that clock, due at the
+    end of tomorrow (the three days beginning with the day the order was made)."""
+    incident = now - timedelta(days=2, hours=6)
+    details = cases.CaseDetails(
+        perpetrator=cases.PersonDetails("Dale Whitcombe", date(1985, 2, 17)),
+        victims=[cases.PersonDetails("Nadia Whitcombe", date(1988, 6, 3), Rel.SPOUSE.value)],
+        address_line_1="22 Millbrook Close", town="Northfield", postcode="NF4 8QD",
+        incident_at=incident, risk_level=RiskLevel.HIGH, officer_in_case_id=officer.id, area="North",
+        regime=RegimeCode.DAPN,
+    )
+    with frozen_at(incident + timedelta(minutes=20)):
+        case = cases.open_case(officer, details, force_code=current_app.config["FORCE_CODE"])
+    with frozen_at(incident + timedelta(minutes=40)):
+        complete_application(officer, case, mobile=None)
+        authorisation.submit(officer, case)
+    with frozen_at(incident + timedelta(hours=1)):
+        authorisation.decide(superintendent, case, authorisation.current_application(case), outcome=DecisionOutcome.AUTHORISE,
+                             rationale=DEMO_RATIONALE, answers={i.code: (True, "") for i in regime(case.regime).checklist})
+    served_at = incident + timedelta(hours=2)
+    with frozen_at(served_at + timedelta(minutes=10)):
+        cases.record_dvpn_served(officer, case, served_at=served_at, window_hours=current_app.config["HEARING_WINDOW_HOURS"],
+                                 calendar=calendar, referral_settings=current_settings().referrals)
+    made_on = (now - timedelta(days=1)).astimezone(LONDON).date()
+    hearing_at = max(london_instant(made_on, time(10, 0)), served_at + timedelta(hours=1))
+    with frozen_at(served_at + timedelta(minutes=30)):
+        court.list_hearing(officer, case, court_name="Northfield Magistrates' Court", starts_at=hearing_at,
+                           late_reason="", calendar=calendar)
+    with frozen_at(hearing_at + timedelta(hours=1)):
+        court.record_outcome(officer, case, court.pending_hearing(case), outcome=HearingOutcome.GRANTED, contested=False,
+                             notes="", days=None, until_further_order=True, made_on=made_on,
+                             conditions=[{"kind": "no_molest"}], calendar=calendar,
+                             texts=current_settings().texts, orders=current_settings().orders)
+    # Served on P at court, so the clock the dashboard shows for it is s.41's.
+    with frozen_at(hearing_at + timedelta(hours=1, minutes=5)):
+        order_records.record_order_served(officer, case, served_at=hearing_at + timedelta(hours=1), served_by="PC 3012 Lowe",
+                                          method=OrderServiceMethod.IN_PERSON, details="", calendar=calendar)

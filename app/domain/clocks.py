@@ -86,6 +86,9 @@ class CaseClockFacts:
     order_served: bool = False
     # An officer closed the notice as lapsed (CaseState.NOTICE_LAPSED): no hearing clock.
     notice_closed: bool = False
+    # A DAPO in force whose initial notification (DAA 2021 s.41(2)) is not recorded and no
+    # s.41(8) exemption is: when it stops being on time (`deadlines.notification_due`).
+    notification_due: datetime | None = None
 
 
 BREACH_CLOCK = "Breach: before the court by"
@@ -96,6 +99,7 @@ LAPSED_CLOCK = "Notice lapsed: hearing not begun in time"
 ORDER_CLOCK = "Order ends"
 # A practice target, not statute (seed 002): named so on the dashboard and the case page.
 ORDER_SERVICE_CLOCK = "Serve the order on P (practice target, not statutory)"
+NOTIFICATION_CLOCK = "P to notify names and home address (DAA 2021 s.41(2))"
 
 
 def grade(deadline: datetime, now: datetime, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Clock:
@@ -134,6 +138,9 @@ def case_clocks(
     - Serving the order on P, from the grant until service is recorded: a practice target
       (Greater Manchester, seed 002), not a statutory deadline. Like every clock but a
       breach's, it never goes above a breach clock (`most_urgent`, `urgency`).
+    - Under a DAPO, P's initial notification of names and home address, from the order
+      until it is recorded: due within the three days beginning with the day the order is
+      made (DAA 2021 s.41(2); `deadlines.notification_due`), unless exempt (s.41(8)).
     """
     breach = [
         _named(BREACH_CLOCK, arrest.court_deadline(calendar), now, thresholds)
@@ -152,6 +159,8 @@ def case_clocks(
     if facts.order_granted_at is not None and facts.order_service_hours and not facts.order_served:
         due = order_service_due(facts.order_granted_at, facts.order_service_hours)
         clocks.append(_named(ORDER_SERVICE_CLOCK, due, now, thresholds))
+    if facts.notification_due is not None:
+        clocks.append(_named(NOTIFICATION_CLOCK, facts.notification_due, now, thresholds))
     return sorted(breach, key=lambda c: c.deadline) + sorted(clocks, key=lambda c: c.deadline)
 
 

@@ -210,6 +210,9 @@ class Breach(db.Model):
     # When P, arrested, was first brought before the court for it: the arrest clock stops.
     # An adjourned breach has this and no outcome yet.
     before_court_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A breach of a DAPO (an offence): when P was charged or released (the charging decision,
+    # app.models.dapo_records.BreachCriminalStep). PACE's 24 hours without charge stop here.
+    charge_decision_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
     outcome: Mapped[BreachOutcome | None] = mapped_column(enum_column(BreachOutcome))
@@ -232,8 +235,10 @@ class Breach(db.Model):
 
     @property
     def arrest_open(self) -> bool:
-        """Arrested and not yet before the court: the arrest clock runs."""
-        return self.arrested_at is not None and self.before_court_at is None and self.outcome is None
+        """Arrested and not yet before the court (nor, for a DAPO, charged or released): the
+        arrest clock runs."""
+        return (self.arrested_at is not None and self.before_court_at is None and self.outcome is None
+                and self.charge_decision_at is None)
 
 
 class Remand(db.Model):

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import update
 
-from app.domain.breach_law import ADJOURN, appearance_errors, law_for
+from app.domain.breach_law import ADJOURN, BreachOf, appearance_errors, law_for
 from app.domain.calendar import Calendar
 from app.extensions import db
 from app.models import Breach, BreachOutcome, BreachSource, Case, CaseState, Remand, RemandKind, User
@@ -84,6 +84,11 @@ def record_appearance(
     or not, for a DVPO) and its finding is recorded later, once: a double-click or a second
     tab cannot record two findings."""
     law = law_for(case.breach_of(breach))
+    if law.of is BreachOf.DAPO:
+        # An offence (DAA 2021 s.39): charge, plea, verdict and sentence, or contempt instead,
+        # are recorded on its criminal path (services/criminal_breach.record_step).
+        raise ValidationFailed({"": "A breach of a domestic abuse protection order is an offence: record the charge, "
+                                    "verdict and sentence (or a contempt) on its criminal path"})
     now = utcnow()
     errors = appearance_errors(
         law, decision=decision, appeared_at=appeared_at, arrested_at=breach.arrested_at, occurred_at=breach.occurred_at,

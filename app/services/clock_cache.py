@@ -8,6 +8,7 @@ from app.domain import deadlines
 from app.domain.breach_law import BreachOf, pace_detention_limit
 from app.domain.calendar import Calendar
 from app.domain.clocks import CaseClockFacts, Clock, OpenArrest, Thresholds, case_clocks, urgency
+from app.domain.notification import NotificationKind
 from app.models import Breach, Case, CaseState, Hearing
 from app.services.transaction import in_callers_transaction
 from app.timeutil import utcnow
@@ -106,7 +107,18 @@ def clock_facts(case: Case, calendar: Calendar) -> CaseClockFacts:
         order_service_hours=service.target_hours if service else None,
         order_served=service is not None and service.served_at is not None,
         notice_closed=case.state is CaseState.NOTICE_LAPSED,
+        notification_due=initial_notification_due(case, order),
     )
+
+
+def initial_notification_due(case: Case, order) -> datetime | None:
+    """While a DAPO is in force with no initial notification and no exemption recorded
+    (DAA 2021 s.41(2), (8)): when the initial notification stops being on time."""
+    if order is None or case.order_kind != "dapo":
+        return None
+    if any(n.kind in (NotificationKind.INITIAL, NotificationKind.EXEMPT) for n in order.notifications):
+        return None
+    return deadlines.notification_due(order.made_on)
 
 
 def clocks_for(case: Case, now: datetime, calendar: Calendar, thresholds: Thresholds = Thresholds()) -> list[Clock]:  # noqa: B008

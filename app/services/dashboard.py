@@ -48,7 +48,8 @@ def live_cases_page(
     cases = db.session.scalars(
         live.options(
             selectinload(Case.perpetrator), joinedload(Case.officer_in_case),
-            selectinload(Case.hearings), selectinload(Case.order).selectinload(ProtectionOrder.service), selectinload(Case.breaches),
+            selectinload(Case.hearings), selectinload(Case.order).selectinload(ProtectionOrder.service),
+            selectinload(Case.order).selectinload(ProtectionOrder.notifications), selectinload(Case.breaches),
             selectinload(Case.ticks), selectinload(Case.documents), selectinload(Case.submission),
         )
         # Breach clocks first, then other running clocks by deadline, then the rest.

@@ -1,11 +1,16 @@
 """Whatever a user types or a client sends, the answer is never a 500."""
 import io
+from datetime import timedelta
 
 import pytest
 
-from app.models import Role
+from app.domain.regimes import RegimeCode
+from app.models import BreachSource, Role
+from app.services.breaches import record_breach
+from app.services.calendar import load_calendar
 from app.services.casework import report_concern
 from app.services.referral_queries import referrals_for
+from app.timeutil import utcnow
 from tests.integration.factories import granted_case, sent_referral, served_case, submitted_case, support_service
 from tests.integration.test_role_matrix import _routes
 
@@ -52,7 +57,11 @@ def test_garbage_posted_to_every_route_never_gives_a_500(app, client, login_as, 
               "follow_up_date",
               # The cadence for long orders; what DAPOs get in the trial.
               "early_every_days", "early_until_day", "later_every_days", "send_at", "review_lead_days",
-              "end_lead_days", "horizon_days", "dapo_texts"]
+              "end_lead_days", "horizon_days", "dapo_texts",
+              # A DAPO: P's notifications (s.41) and a breach's criminal path (s.39).
+              "exemption", "names", "address", "changed_on", "notified_date", "notified_time", "where", "taken_by",
+              "step", "charge", "remand", "plea", "verdict", "route", "sentence", "term", "term_unit", "until_date",
+              "until_time", "fine"]
     awaiting = {**ids, "case_id": awaiting_case.id, "referral_id": referrals_for(awaiting_case)[0].id}
     # Police referral forms again, on a referral still with police, so the garbage reaches the form.
     targets = [(rule, method, ids) for rule, method, _view in _routes(app)]
@@ -62,6 +71,14 @@ def test_garbage_posted_to_every_route_never_gives_a_500(app, client, login_as, 
     with_order = {**ids, "case_id": granted.id, "victim_id": granted.victims[0].id}
     targets += [(rule, method, with_order) for rule, method, _view in _routes(app)
                 if rule.endpoint in ("court.hearing_notice", "court.order_served", "court.victim_told")]
+    # A DAPO with a breach, so the garbage reaches the notification and criminal-path forms.
+    dapo = granted_case(officer, regime=RegimeCode.DAPN)
+    dapo_breach = record_breach(officer, dapo, occurred_at=utcnow() - timedelta(minutes=5), description="At the door.",
+                                source=BreachSource.VICTIM, arrested_at=utcnow() - timedelta(minutes=1),
+                                arresting_officer="PC 1", calendar=load_calendar())
+    with_dapo = {**ids, "case_id": dapo.id, "breach_id": dapo_breach.id}
+    targets += [(rule, method, with_dapo) for rule, method, _view in _routes(app)
+                if rule.endpoint in ("court.new_notification", "court.breach_criminal", "court.breach_outcome")]
     for rule, method, values in targets:
         if method != "POST" or rule.endpoint in ("auth.logout", "auth.login"):
             continue

@@ -135,19 +135,24 @@ def test_a_dapo_breach_is_an_offence_with_paces_clock(client, login_as):
     officer, token = login_as(Role.OFFICER)
     case = granted_case(officer, regime=RegimeCode.DAPN)
     saturday_night = datetime(2026, 11, 21, 22, 0, tzinfo=UTC)
-    token = _later(client, officer, saturday_night + timedelta(minutes=5))
+    _later(client, officer, saturday_night + timedelta(minutes=5))
     breach = _breach(officer, case, arrested_at=saturday_night)
     # 24 real hours: Sunday is not disregarded for an offence (PACE 1984 s.41), unlike CSA/DAA s.26.
     assert breach.court_deadline_at == saturday_night + timedelta(hours=24) == pace_detention_limit(saturday_night)
     [clock] = [c for c in clocks_for(case, utcnow(), load_calendar()) if c.name.startswith("Breach")]
     assert clock.deadline == saturday_night + timedelta(hours=24)
-    token = _later(client, officer, saturday_night + timedelta(hours=20))
+    _later(client, officer, saturday_night + timedelta(hours=20))
+    # The court's decision on a DAPO breach is its criminal path (issue 13: tests/integration/
+    # test_dapo_criminal_breach.py), never a contempt sanction on the appearance page.
     url = f"/cases/{case.id}/breaches/{breach.id}/outcome"
-    page = client.get(url).get_data(as_text=True)
-    assert "an offence" in page and 'name="fine"' not in page and 'name="remand"' not in page
-    html = client.post(url, data=_form(token, "proved", saturday_night + timedelta(hours=19),
-                                       fine="100")).get_data(as_text=True)
-    assert "sentence is recorded with the criminal case" in html
+    response = client.get(url)
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/breaches/{breach.id}/criminal")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "is an offence" in page and "conditional discharge is not open" in page
+    with pytest.raises(breaches.ValidationFailed, match="criminal path"):
+        breaches.record_appearance(officer, case, breach, decision="proved", appeared_at=utcnow(), remand=None,
+                                   remand_until=None, bail_requirements="", fine_pence=10000, custody_days=None,
+                                   notes="", calendar=load_calendar())
     printout = client.get(f"/cases/{case.id}/breaches/{breach.id}/printout").get_data(as_text=True)
     assert "Police and Criminal Evidence Act 1984 s.41(1)" in printout
 

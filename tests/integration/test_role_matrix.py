@@ -148,6 +148,8 @@ def test_expected_access_for_key_pages(app, ids, make_user):
         f"/cases/{ids['case_id']}/court/hearing-notice": {Role.OFFICER},
         f"/cases/{ids['case_id']}/court/order-served": {Role.OFFICER},
         f"/cases/{ids['case_id']}/court/victims/{ids['victim_id']}/told": {Role.OFFICER},
+        f"/cases/{ids['case_id']}/court/notifications/new": {Role.OFFICER},
+        f"/cases/{ids['case_id']}/breaches/{ids['breach_id']}/criminal": {Role.OFFICER},
         f"/referrals/{ids['referral_id']}/close": {Role.CASEWORKER},
         f"/referrals/{ids['referral_id']}/follow-up": {Role.CASEWORKER},
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
 from flask_login import current_user
 
-from app.domain.breach_law import law_for
+from app.domain.breach_law import BreachOf, law_for
 from app.domain.bundle import ITEM_BY_KEY, ItemKind, progress
 from app.domain.calendar import LONDON
 from app.domain.prohibitions import ProhibitionKind
@@ -322,6 +322,8 @@ def breach_outcome(breach_id: int):
         return render_template("court/nothing_pending.html", case=case,
                                message="The court's decision on this breach has already been recorded.")
     law = law_for(case.breach_of(breach))
+    if law.of is BreachOf.DAPO:  # an offence: its own criminal path (app/web/court/dapo_views.py)
+        return redirect_to(url_for("court.breach_criminal", case_id=case.id, breach_id=breach.id))
     form = BreachAppearanceForm()
     form.decision.choices = list(law.decision_labels.items())
 
