@@ -25,6 +25,7 @@ from app.models.court import (
     Remand,
     RemandKind,
 )
+from app.models.dapo import ComplianceReport, ComplianceReview, ElectronicMonitoring, OrderRequirement
 from app.models.message import MessageStatus, TextMessage, TextPlanVersion, TextTemplate
 from app.models.order_records import HearingNotice, OrderService, VictimToldOfOrder
 from app.models.referral import (
@@ -49,4 +50,5 @@ __all__ = [
     "ConcernStatus", "ContactAttempt", "Referral", "ReferralConcern", "ReferralStatus", "SupportService",
     "AllocationError", "EnrolmentStatus", "TrialAllocation", "TrialEnrolment", "TrialSwitch",
     "HearingNotice", "OrderService", "VictimToldOfOrder",
+    "ComplianceReport", "ComplianceReview", "ElectronicMonitoring", "OrderRequirement",
 ]
