@@ -11,6 +11,7 @@ from app.domain.dapo_requirements import (
     Monitoring,
     MonitoringKind,
     ReportKind,
+    RequirementKind,
     Variation,
     VariationOutcome,
 )
@@ -103,8 +104,8 @@ def remove_requirement():
     order = case.order_in_force
     row = next((r for r in order_requirements.current_requirements(order) if r.id == wanted), None) if order else None
     if request.method == "GET":
-        if row is None:
-            abort(404)
+        if row is None or row.kind is RequirementKind.NO_ABUSE:
+            abort(404)  # not on the order, or the prohibition of abuse every order keeps
         form.requirement_id.data = str(row.id)
 
     def save():
