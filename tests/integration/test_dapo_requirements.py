@@ -227,6 +227,9 @@ def test_adding_and_removing_a_requirement_by_variation(client_request):
     assert contact.removed_on == TODAY and contact.removed_event_id is not None
     abuse = case.order.requirements[0]
     client_request.get(f"/cases/{case.id}/court/order/requirements/remove?requirement={abuse.id}", _expected_status=404)
+    page = client_request.post(f"/cases/{case.id}/court/order/requirements/remove",
+                               _data=common | {"requirement_id": str(abuse.id), "confirm": "y"}, _expected_status=200)
+    assert any("part of every order" in m for m in error_summary(page))
     actions = [e.action for e in db.session.query(AuditEntry).filter_by(case_id=case.id)]
     assert "order.requirement_added" in actions and "order.requirement_removed" in actions
 
