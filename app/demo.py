@@ -350,7 +350,8 @@ def _dapo_with_programme(officer: User, superintendent: User, calendar: Calendar
     with frozen_at(incident + timedelta(minutes=20)):
         case = cases.open_case(officer, details, force_code=current_app.config["FORCE_CODE"])
     with frozen_at(incident + timedelta(minutes=40)):
-        complete_application(officer, case, mobile=f"0712345{case.id:04d}")
+        # No mobile: the demo's text-trial task stays Lee Carver's alone (tests/browser/test_texts_journey.py).
+        complete_application(officer, case, mobile=None)
         authorisation.submit(officer, case)
     with frozen_at(incident + timedelta(hours=1)):
         authorisation.decide(superintendent, case, authorisation.current_application(case), outcome=DecisionOutcome.AUTHORISE,
