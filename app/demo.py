@@ -182,6 +182,7 @@ def seed() -> tuple[list[tuple[str, str, str]], bool]:
     _order_with_breach(officer, superintendent, calendar, now, services[0], caseworker)
     _order_granted_this_morning(officer, superintendent, calendar, now)
     _dapo_awaiting_notification(officer, superintendent, calendar, now)
+    _dapo_with_programme(officer, superintendent, calendar, now)
     return logins, True
 
 
@@ -331,6 +332,57 @@ def _order_granted_this_morning(officer: User, superintendent: User, calendar: C
                              notes="", days=28, made_on=hearing_at.astimezone(LONDON).date(),
                              conditions=[{"kind": "no_molest"}], calendar=calendar,
                              texts=current_settings().texts, orders=current_settings().orders)
+
+
+def _dapo_with_programme(officer: User, superintendent: User, calendar: Calendar, now: datetime) -> None:
+    """A DAPO (DAA 2021) made a week ago until further order, with no contact and a behaviour
+    change programme supervised by probation (ss.35-36), and a review date in five days."""
+    from app.domain.dapo_requirements import Requirement, RequirementKind
+    from app.domain.regimes import RegimeCode
+
+    incident = now - timedelta(days=9)
+    details = cases.CaseDetails(
+        perpetrator=cases.PersonDetails("Gareth Vaughan", date(1984, 2, 17)),
+        victims=[cases.PersonDetails("Nia Vaughan", date(1988, 6, 3), Rel.SPOUSE.value)],
+        address_line_1="3 Quarry Close", town="Westbridge", postcode="WB4 1QC",
+        incident_at=incident, risk_level=RiskLevel.MEDIUM, officer_in_case_id=officer.id, area="West",
+        regime=RegimeCode.DAPN,
+    )
+    with frozen_at(incident + timedelta(minutes=20)):
+        case = cases.open_case(officer, details, force_code=current_app.config["FORCE_CODE"])
+    with frozen_at(incident + timedelta(minutes=40)):
+        # No mobile: the demo's text-trial task stays Lee Carver's alone (tests/browser/test_texts_journey.py).
+        complete_application(officer, case, mobile=None)
+        authorisation.submit(officer, case)
+    with frozen_at(incident + timedelta(hours=1)):
+        authorisation.decide(superintendent, case, authorisation.current_application(case), outcome=DecisionOutcome.AUTHORISE,
+                             rationale=DEMO_RATIONALE, answers={i.code: (True, "") for i in regime(case.regime).checklist})
+    served_at = incident + timedelta(hours=2)
+    with frozen_at(served_at + timedelta(minutes=10)):
+        cases.record_dvpn_served(officer, case, served_at=served_at, window_hours=current_app.config["HEARING_WINDOW_HOURS"],
+                                 calendar=calendar, referral_settings=current_settings().referrals,
+                                 address_for_hearing_notice="c/o 40 Station Road, Westbridge WB1 2SR",
+                                 hearing_address_answer=HearingAddressAnswer.GIVEN)
+    hearing_at = served_at + timedelta(hours=24)
+    with frozen_at(served_at + timedelta(hours=3)):
+        court.list_hearing(officer, case, court_name="Westbridge Magistrates' Court", starts_at=hearing_at,
+                           late_reason="", calendar=calendar)
+    made_on = hearing_at.astimezone(LONDON).date()
+    with frozen_at(hearing_at + timedelta(hours=2)):
+        court.record_outcome(
+            officer, case, court.pending_hearing(case), outcome=HearingOutcome.GRANTED, contested=False, notes="",
+            made_on=made_on, until_further_order=True, conditions=[{"kind": "no_molest"}],
+            requirements=[
+                Requirement(RequirementKind.NO_ABUSE, wording="You must not be abusive towards Nia Vaughan."),
+                Requirement(RequirementKind.NO_CONTACT, wording="You must not contact Nia Vaughan, directly or indirectly."),
+                Requirement(RequirementKind.BEHAVIOUR_PROGRAMME, wording="You must attend the Northshire behaviour change "
+                            "programme as directed.", supervisor="Northshire Probation Service (Westbridge office)",
+                            suitability_evidence="The probation officer told the court P was assessed as suitable and a "
+                                                 "place is available on the next course; attendance is recorded weekly."),
+            ],
+            review_dates=[(now + timedelta(days=5)).astimezone(LONDON).date()],
+            calendar=calendar, texts=current_settings().texts, orders=current_settings().orders)
+    _order_records_done(officer, case, hearing_at, calendar)
 
 
 def _served_at_leaving(hours_left: float, now: datetime, calendar: Calendar, window: int) -> datetime:

@@ -25,6 +25,7 @@ from app.models.court import (
     Remand,
     RemandKind,
 )
+from app.models.dapo import ComplianceReport, ComplianceReview, ElectronicMonitoring, OrderRequirement
 from app.models.dapo_records import BreachCriminalStep, OrderNotification
 from app.models.message import MessageStatus, TextCadenceVersion, TextMessage, TextPlanVersion, TextTemplate
 from app.models.order_records import HearingNotice, OrderService, VictimToldOfOrder
@@ -51,4 +52,5 @@ __all__ = [
     "AllocationError", "DapoTexts", "EnrolmentStatus", "TrialAllocation", "TrialEnrolment", "TrialSwitch",
     "HearingNotice", "OrderService", "VictimToldOfOrder",
     "BreachCriminalStep", "OrderNotification",
+    "ComplianceReport", "ComplianceReview", "ElectronicMonitoring", "OrderRequirement",
 ]

@@ -147,6 +147,11 @@ class ProtectionOrder(db.Model):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     events: Mapped[list[OrderEvent]] = relationship(order_by="OrderEvent.id")
+    # A DAPO's requirements and electronic monitoring (models/dapo.py; DAA 2021 ss.35-37).
+    requirements: Mapped[list[OrderRequirement]] = relationship(  # noqa: F821
+        order_by="OrderRequirement.id", viewonly=True)
+    monitoring: Mapped[list[ElectronicMonitoring]] = relationship(  # noqa: F821
+        order_by="ElectronicMonitoring.id", viewonly=True)
 
     @property
     def in_force(self) -> bool:
@@ -160,6 +165,8 @@ class ProtectionOrder(db.Model):
 class OrderEventKind(enum.StrEnum):
     VARIED = "varied"
     DISCHARGED = "discharged"
+    # An application to vary or discharge a DAPO that the court refused (DAA 2021 s.44).
+    APPLICATION_REFUSED = "application_refused"
 
 
 class OrderEvent(db.Model):
@@ -170,6 +177,10 @@ class OrderEvent(db.Model):
     kind: Mapped[OrderEventKind] = mapped_column(enum_column(OrderEventKind))
     court_date: Mapped[date] = mapped_column(Date)
     details: Mapped[str] = mapped_column(Text)
+    # A DAPO: who applied (DAA 2021 s.44(3), or the court of its own motion, s.44(2)(b)) and,
+    # where V sought to discharge or lessen the order, that the court heard V (s.44(4)(b)).
+    applicant: Mapped[str | None] = mapped_column(String(32))
+    victim_heard: Mapped[bool | None] = mapped_column(Boolean)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

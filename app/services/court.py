@@ -14,6 +14,7 @@ from app.domain import deadlines
 from app.domain.application import shared_premises_answer
 from app.domain.bundle import ITEM_BY_KEY, ItemKind
 from app.domain.calendar import LONDON, Calendar
+from app.domain.dapo_requirements import Requirement, conditions_of
 from app.domain.prohibitions import ProhibitionKind, premises_provisions_refused, premises_refusal
 from app.domain.regimes import regime
 from app.extensions import db
@@ -35,7 +36,7 @@ from app.models import (
     RemandKind,
     User,
 )
-from app.services import ValidationFailed, audit, change_once
+from app.services import ValidationFailed, audit, change_once, order_requirements
 from app.services.clock_cache import hearing_deadline_for, refresh_urgency
 from app.services.order_change import after_order_change
 from app.services.order_records import OrderSettings, start_order_service
@@ -222,7 +223,8 @@ def order_length_errors(case: Case, days: int | None, until_further_order: bool 
 def record_outcome(
     actor: User, case: Case, hearing: Hearing, *, outcome: HearingOutcome | None, contested: bool | None, notes: str,
     days: int | None = None, made_on: date | None = None, conditions: list[dict] | None = None,
-    until_further_order: bool = False,
+    until_further_order: bool = False, requirements: list[Requirement] | None = None,
+    review_dates: list[date] | None = None,
     next_starts_at: datetime | None = None, next_court: str = "", p_brought: bool | None = None,
     remand: RemandKind | None = None, bail_requirements: str = "", calendar: Calendar, texts: TextSettings,
     orders: OrderSettings,
@@ -234,7 +236,11 @@ def record_outcome(
     it comes before the 24 hours end (DAA 2021 s.26(2)(b); CSA 2010 s.26(2)(b)), and if
     the court adjourns it, "the court may remand P" (DAA 2021 s.29(8)): say whether P was
     brought, and any remand, which runs to the adjourned hearing. P brought stops the
-    arrest clocks; P not brought leaves them running (now overdue at the hearing)."""
+    arrest clocks; P not brought leaves them running (now overdue at the hearing).
+
+    A DAPO is granted with its `requirements` (DAA 2021 ss.35-36: order_requirements; when
+    None, those of the DVPO-style `conditions`) and the court's `review_dates`; its
+    `conditions` are then mirrored from the requirements for the readers of conditions."""
     if case.state is CaseState.NOTICE_LAPSED:
         raise ValidationFailed({"": "The notice was closed as lapsed: its hearing did not begin in time"})
     errors: dict[str, str] = {}
@@ -255,7 +261,14 @@ def record_outcome(
         errors |= order_length_errors(case, days, until_further_order)
         if made_on is None:
             errors["made_on"] = "Enter the date the order was made"
-        if not any(c.get("kind") == ProhibitionKind.NO_MOLEST.value for c in conditions or []):
+        if case.order_kind == "dapo":
+            if requirements is None:
+                requirements = order_requirements.from_conditions(case, conditions or [])
+            errors |= order_requirements.grant_errors(requirements, made_on=made_on, days=days,
+                                                      review_dates=review_dates or [])
+            conditions = conditions_of(requirements)
+            errors |= premises_condition_errors(case, conditions)
+        elif not any(c.get("kind") == ProhibitionKind.NO_MOLEST.value for c in conditions or []):
             errors["conditions"] = "Every order prohibits molestation (or abuse) of the victim: keep that condition"
         else:
             errors |= premises_condition_errors(case, conditions or [])
@@ -287,6 +300,8 @@ def record_outcome(
     if outcome is HearingOutcome.GRANTED:
         _make_order(case, hearing, days, made_on, conditions)
         start_order_service(case, case.order, hearing, orders)
+        if case.order_kind == "dapo":
+            order_requirements.add_at_grant(actor, case, case.order, requirements, review_dates or [], now)
         db.session.flush()
         detail |= {"days": days, "until_further_order": days is None, "made_on": made_on.isoformat(),
                    "removal_not_granted": case.order.removal_not_granted}

@@ -13,7 +13,7 @@ from app.domain.order_records import HearingAddressAnswer
 from app.domain.regimes import regime
 from app.extensions import db
 from app.models import AuditEntry, Case, CaseState, Role, User
-from app.services import ValidationFailed, notifications, order_records, referral_queries
+from app.services import ValidationFailed, notifications, order_records, order_requirements, referral_queries
 from app.services import cases as case_service
 from app.services.access import CASE_READER_ROLES, visible_cases
 from app.services.authorisation import current_application
@@ -68,6 +68,8 @@ def dashboard():
                            referral_tasks=referral_tasks, concerns=concerns,
                            victim_told_tasks=order_records.victim_told_tasks(visible_cases(current_user)),
                            notification_tasks=notifications.notification_tasks(visible_cases(current_user), now),
+                           order_tasks=order_requirements.officer_tasks(visible_cases(current_user),
+                                                                        now.astimezone(LONDON).date()),
                            concern_cases=referral_queries.cases_by_id(c.case_id for c in concerns))
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from flask_wtf.file import FileField
-from wtforms import BooleanField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, FieldList, FormField, RadioField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from app.domain.prohibitions import LABELS, ProhibitionKind
 from app.models import BreachSource, HearingOutcome, OrderEventKind, RemandKind
+from app.web.court.requirement_forms import RequirementRow, ReviewDatesField
 from app.web.fields import YES_NO, CheckboxesField, CleanForm, DateInputField, TimeInputField, WholeNumberField
 
 TEXT = [Optional(), Length(max=5000, message="Keep this under 5,000 characters")]
@@ -80,6 +81,9 @@ class OutcomeForm(CleanForm):
     until_further_order = BooleanField("Until further order (no end date)")
     conditions = CheckboxesField("Conditions as granted", choices=CONDITION_CHOICES)
     distance_metres = WholeNumberField("Distance in metres, if granted", validators=[Optional()])
+    # A DAPO: its requirements (DAA 2021 ss.35-36) in place of the conditions, and review dates.
+    requirements = FieldList(FormField(RequirementRow), max_entries=12)
+    review_dates = ReviewDatesField("Review dates the court set (optional; one a line, like 15/02/2027)")
     next_date = DateInputField("Date", validators=[Optional()])
     next_time = TimeInputField("Time", validators=[Optional()])
     next_court = StringField("Court (if different)", validators=[Optional(), Length(max=120)])

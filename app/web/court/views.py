@@ -1,6 +1,8 @@
 """The DVPO officer's court page: bundle, hearing and order, breaches, and the printouts."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
 from flask_login import current_user
 
@@ -13,7 +15,7 @@ from app.domain.regimes import regime
 from app.extensions import db
 from app.models import Breach, BreachSource, Document, HearingOutcome, OrderEventKind, RemandKind, Role
 from app.printing import pdf_response, render_printout
-from app.services import ValidationFailed, court_bundle
+from app.services import ValidationFailed, court_bundle, order_requirements
 from app.services import breaches as breach_service
 from app.services import court as court_service
 from app.services.access import CASE_READER_ROLES
@@ -66,6 +68,8 @@ def show():
         regime=regime(case.regime), pending=court_service.pending_hearing(case), upload_form=UploadForm(),
         can_edit=current_user.role is Role.OFFICER, counts=court_service.breaches_counted(case),
         late=any(h.late_reason for h in case.hearings),
+        requirement_lines=order_requirements.requirements_for_papers(case.order) if case.order_kind == "dapo" else [],
+        review_dates=[date.fromisoformat(d) for d in (case.order.review_dates or [])] if case.order else [],
     )
 
 
@@ -250,6 +254,8 @@ def outcome():
         form.conditions.data = proposed.get("kinds", ["no_molest"])
         form.distance_metres.data = proposed.get("distance_metres")
         form.made_on.data = hearing.starts_at.astimezone(LONDON).date()
+        if case.order_kind == "dapo":
+            _prefill_requirements(form, case)
 
     def save():
         if form.hearing_id.data != str(hearing.id):
@@ -257,25 +263,52 @@ def outcome():
         outcome_chosen = chosen(HearingOutcome, form.outcome.data)
         conditions = [{"kind": k, "distance_metres": form.distance_metres.data if k == "no_come_within" else None}
                       for k in (form.conditions.data or [])]
-        court_service.record_outcome(
-            current_user, case, hearing, outcome=outcome_chosen, contested=yes_no_value(form.contested.data),
-            notes=form.notes.data or "", days=form.days.data, made_on=form.made_on.data, conditions=conditions,
-            until_further_order=bool(form.until_further_order.data),
-            next_starts_at=combine_london(form.next_date, form.next_time), next_court=form.next_court.data or "",
-            p_brought=yes_no_value(form.p_brought.data), remand=chosen(RemandKind, form.remand.data),
-            bail_requirements=form.bail_requirements.data or "", calendar=_calendar(), texts=current_settings().texts,
-            orders=current_settings().orders,
-        )
+        dapo = case.order_kind == "dapo"
+        indices = [i for i, row in enumerate(form.requirements.entries) if row.form.requirement() is not None]
+        # A DAPO posted without requirement rows (the DVPO-style conditions only) keeps those conditions.
+        requirements = ([form.requirements.entries[i].form.requirement() for i in indices]
+                        if dapo and form.requirements.entries else None)
+        try:
+            _record_outcome(form, case, hearing, outcome_chosen, conditions, requirements)
+        except ValidationFailed as exc:
+            from app.web.court.requirements import raise_row_errors
+
+            raise_row_errors(exc, form.requirements.entries, indices)
         return f"Outcome recorded: {outcome_chosen.label.lower()}."
 
     return form_page(COURT_PAGES, "court/outcome.html", form, save, hearing=hearing, proposed=proposed,
-                     under_arrest=court_service.arrested_for_notice_breach(case))
+                     under_arrest=court_service.arrested_for_notice_breach(case), dapo=case.order_kind == "dapo")
+
+
+def _prefill_requirements(form, case) -> None:
+    """A DAPO's grant form: the notice's provisions as requirements, then empty rows."""
+    for req in order_requirements.prefill(case):
+        form.requirements.append_entry()
+        form.requirements.entries[-1].form.fill(req)
+    while len(form.requirements.entries) < len(order_requirements.prefill(case)) + 3:
+        form.requirements.append_entry()
+
+
+def _record_outcome(form, case, hearing, outcome_chosen, conditions, requirements) -> None:
+    court_service.record_outcome(
+        current_user, case, hearing, outcome=outcome_chosen, contested=yes_no_value(form.contested.data),
+        notes=form.notes.data or "", days=form.days.data, made_on=form.made_on.data, conditions=conditions,
+        until_further_order=bool(form.until_further_order.data),
+        next_starts_at=combine_london(form.next_date, form.next_time), next_court=form.next_court.data or "",
+        p_brought=yes_no_value(form.p_brought.data), remand=chosen(RemandKind, form.remand.data),
+        bail_requirements=form.bail_requirements.data or "", calendar=_calendar(), texts=current_settings().texts,
+        orders=current_settings().orders, requirements=requirements, review_dates=form.review_dates.data or [],
+    )
 
 
 @bp.route("/cases/<int:case_id>/court/order", methods=["GET", "POST"])
 @roles_required(Role.OFFICER)
 def change_order():
     case = load_case()
+    if case.order_kind == "dapo":
+        from app.web.court.requirements import dapo_change_order
+
+        return dapo_change_order(case)
     form = OrderChangeForm()
 
     def save():
