@@ -236,3 +236,76 @@ def test_flash_says_the_case_opened(client_request):
     page = client_request.post("elsewhere.new_order", _data=_form(officer.id), _follow_redirects=True)
     assert any("opened with the order made elsewhere in force" in m for m in flash_messages(page))
     assert heading(page).startswith("Carl Elsewhere")
+
+
+# -- a DAPN's service person: the commanding officer told (DAA 2021 s.25(5)-(6)) --------------
+
+def _dapn_with_leave(officer, shared=True):
+    from app.domain.regimes import RegimeCode
+    from tests.integration.factories import authorised_case
+
+    return authorised_case(officer, regime=RegimeCode.DAPN)
+
+
+def test_the_commanding_officer_told_is_recorded_and_shown(client_request):
+    officer = client_request.login_as(Role.OFFICER)
+    case = _dapn_with_leave(officer)
+    kinds = case.current_application.section_data["prohibitions"]["kinds"]
+    assert "no_enter" in kinds or "leave" in kinds  # the demo's application keeps P out of the home
+    page = client_request.post("elsewhere.service_person", case_id=case.id, _expected_status=200, _data={
+        "service_person": "yes", "service_accommodation": "yes", "informed_how": "Phoned the unit adjutant"})
+    assert "Enter when the commanding officer was informed, or when the last effort was made" in error_summary(page)
+    assert page.find("textarea", {"name": "informed_how"}).get_text().strip() == "Phoned the unit adjutant"
+    client_request.post("elsewhere.service_person", case_id=case.id, _data={
+        "service_person": "yes", "service_accommodation": "yes", "informed_date": DEFAULT_NOW.date().isoformat(),
+        "informed_time": "10:00", "informed_how": "Phoned the unit adjutant"})
+    db.session.expire_all()
+    assert case.p_service_person and case.p_in_service_accommodation
+    assert case.commanding_officer_informed_at is not None
+    text = normalize_spaces(client_request.get("cases.show", case_id=case.id).get_text())
+    assert "commanding officer informed" in text and "Phoned the unit adjutant" in text
+    cover = normalize_spaces(client_request.get("court.printout", case_id=case.id).select_one("#cover-service-person").get_text())
+    assert "Phoned the unit adjutant" in cover
+
+
+def test_not_a_service_person_keeps_no_commanding_officer(client_request):
+    officer = client_request.login_as(Role.OFFICER)
+    case = _dapn_with_leave(officer)
+    client_request.post("elsewhere.service_person", case_id=case.id, _data={"service_person": "no"})
+    db.session.expire_all()
+    assert case.p_service_person is False and case.commanding_officer_informed_at is None
+
+
+def test_a_dvpn_has_no_service_person_record(client_request):
+    from tests.integration.factories import authorised_case
+
+    officer = client_request.login_as(Role.OFFICER)
+    case = authorised_case(officer)
+    page = client_request.post("elsewhere.service_person", case_id=case.id, _expected_status=200,
+                               _data={"service_person": "yes", "service_accommodation": "yes"})
+    assert any("DAPN only" in e for e in error_summary(page))
+    assert "Service person" not in normalize_spaces(client_request.get("cases.show", case_id=case.id).get_text())
+
+
+@pytest.mark.parametrize("role", [Role.INSPECTOR, Role.SUPERINTENDENT, Role.SUPERVISOR, Role.CASEWORKER, Role.ADMIN])
+def test_only_officers_record_a_service_person(client_request, make_user, role):
+    case = _dapn_with_leave(make_user(Role.OFFICER))
+    client_request.login_as(role)
+    client_request.get("elsewhere.service_person", case_id=case.id, _expected_status=403)
+
+
+def test_another_areas_officer_cannot_record_a_service_person(client_request, make_user):
+    case = _dapn_with_leave(make_user(Role.OFFICER))  # North
+    client_request.login_as(Role.OFFICER, area="South")
+    client_request.get("elsewhere.service_person", case_id=case.id, _expected_status=404)
+
+
+def test_a_dvpn_application_does_not_offer_no_contact_but_a_dapn_does(client_request):
+    from app.domain.regimes import RegimeCode
+    from tests.integration.factories import open_case
+
+    officer = client_request.login_as(Role.OFFICER)
+    dvpn, dapn = open_case(officer), open_case(officer, regime=RegimeCode.DAPN)
+    for case, offered in ((dvpn, False), (dapn, True)):
+        page = client_request.get(f"/cases/{case.id}/application/prohibitions")
+        assert (page.find("input", {"name": "kinds", "value": "no_contact"}) is not None) is offered
