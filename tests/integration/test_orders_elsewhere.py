@@ -309,3 +309,18 @@ def test_a_dvpn_application_does_not_offer_no_contact_but_a_dapn_does(client_req
     for case, offered in ((dvpn, False), (dapn, True)):
         page = client_request.get(f"/cases/{case.id}/application/prohibitions")
         assert (page.find("input", {"name": "kinds", "value": "no_contact"}) is not None) is offered
+
+
+def test_a_dvpo_cannot_be_granted_with_no_contact(make_user):
+    from app.models import HearingOutcome
+    from app.services import court
+    from tests.integration.factories import listed_case
+
+    officer = make_user(Role.OFFICER)
+    case = listed_case(officer)
+    with pytest.raises(ValidationFailed) as failed:
+        court.record_outcome(officer, case, court.pending_hearing(case), outcome=HearingOutcome.GRANTED, contested=False,
+                             notes="", days=28, made_on=DEFAULT_NOW.date(),
+                             conditions=[{"kind": "no_molest"}, {"kind": "no_contact"}], calendar=load_calendar(),
+                             texts=TextSettings(), orders=OrderSettings())
+    assert "DAPN only" in failed.value.errors["conditions"]
