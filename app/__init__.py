@@ -88,10 +88,25 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app.web import admin, auth, authorisation, cases, casework, court, health, lapse, loaders, referrals, texts, texts_admin
+    from app.web import (
+        admin,
+        auth,
+        authorisation,
+        cases,
+        casework,
+        court,
+        elsewhere,
+        health,
+        lapse,
+        loaders,
+        referrals,
+        texts,
+        texts_admin,
+    )
 
     app.url_value_preprocessor(loaders.pull_ids)
-    for module in (auth, cases, authorisation, court, lapse, texts, referrals, casework, admin, texts_admin, health):
+    for module in (auth, cases, elsewhere, authorisation, court, lapse, texts, referrals, casework, admin, texts_admin,
+                   health):
         app.register_blueprint(module.bp)
 
 

@@ -183,6 +183,7 @@ def seed() -> tuple[list[tuple[str, str, str]], bool]:
     _order_granted_this_morning(officer, superintendent, calendar, now)
     _dapo_awaiting_notification(officer, superintendent, calendar, now)
     _dapo_with_programme(officer, superintendent, calendar, now)
+    _order_made_elsewhere(officer, calendar, now)
     return logins, True
 
 
@@ -431,3 +432,46 @@ def _dapo_awaiting_notification(officer: User, superintendent: User, calendar: C
     with frozen_at(hearing_at + timedelta(hours=1, minutes=5)):
         order_records.record_order_served(officer, case, served_at=hearing_at + timedelta(hours=1), served_by="PC 3012 Lowe",
                                           method=OrderServiceMethod.IN_PERSON, details="", calendar=calendar)
+def _order_made_elsewhere(officer: User, calendar: Calendar, now: datetime) -> None:
+    """A DAPO made by the family court on V's application, until further order (DAA 2021
+    s.28(2)(a)), recorded by police a day later: no notice. Served on P and V told; V, who has
+    her own support through her solicitor, declined the referral; P has no phone, so no texts.
+    It adds no dashboard clock or task."""
+    import io
+
+    from app.domain.order_origin import OTHER_REQUIREMENT, OrderRoute, Requirement
+    from app.services import orders_elsewhere
+    from app.uploads import UploadStore
+
+    made_on = (now - timedelta(days=6)).astimezone(LONDON).date()
+    recorded_at = now - timedelta(days=5)
+    details = orders_elsewhere.ElsewhereOrder(
+        case=cases.CaseDetails(
+            perpetrator=cases.PersonDetails("Martin Ashdown", date(1979, 4, 12)),
+            victims=[cases.PersonDetails("Helen Ashdown", date(1983, 9, 30), Rel.FORMER_SPOUSE.value)],
+            address_line_1="7 Mill Lane", town="Eastbridge", postcode="EB2 7ML", risk_level=RiskLevel.MEDIUM,
+            officer_in_case_id=officer.id, area="East"),
+        court_name="Northshire Family Court", made_on=made_on, route=OrderRoute.VICTIM, until_further_order=True,
+        review_dates=[made_on + timedelta(days=91)],
+        requirements=[Requirement("no_contact"), Requirement("no_come_within", 200),
+                      Requirement(OTHER_REQUIREMENT, text="Attend a domestic abuse perpetrator programme, supervised by "
+                                                          "the probation service.")],
+        phone={"has_mobile": False, "no_phone_reason": "none_known"},
+    )
+    store = UploadStore(current_app.config["UPLOAD_FOLDER"], current_app.config["UPLOAD_MAX_BYTES"])
+    pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    with frozen_at(recorded_at):
+        copy = store.save(io.BytesIO(pdf), "family-court-order.pdf")
+        case = orders_elsewhere.record(officer, details, copy, force_code=current_app.config["FORCE_CODE"],
+                                       calendar=calendar, texts=current_settings().texts,
+                                       orders=current_settings().orders, referral_settings=current_settings().referrals)
+    with frozen_at(recorded_at + timedelta(hours=6)):
+        order_records.record_order_served(
+            officer, case, served_at=recorded_at + timedelta(hours=5), served_by="PC 4410 Brennan",
+            method=OrderServiceMethod.IN_PERSON, details="", calendar=calendar)
+        order_records.record_victim_told(
+            officer, case, case.victims[0], told_at=recorded_at + timedelta(hours=2), told_by="PC 4471 Okafor",
+            method=VictimToldMethod.PHONE, details="", explained={"conditions", "end", "breach"}, copy_given=False)
+        referral = referral_queries.referrals_for(case)[0]
+        referrals.save_details(officer, referral, case, referrals.ReferralDetails(
+            consent=Consent.DECLINES, consent_asked_at=recorded_at + timedelta(hours=2)))

@@ -18,6 +18,8 @@ from app.domain.prohibitions import (
     MANDATORY,
     MAX_DISTANCE_METRES,
     ProhibitionKind,
+    not_available,
+    not_available_message,
     premises_provisions_refused,
     premises_refusal,
 )
@@ -215,7 +217,8 @@ def _other_occupants(data: dict, ctx: ApplicationContext) -> dict[str, str]:  # 
 
 
 def _prohibitions(data: dict, ctx: ApplicationContext) -> dict[str, str]:
-    """The proposed provisions. Those about the premises P and V share need the
+    """The proposed provisions, from those the regime has (`prohibitions.available`: a DAPN
+    may also forbid contact, DAA 2021 s.23(1)(a)). Those about the premises P and V share need the
     other_occupants section to say they live together: CSA 2010 s.24(8); DAA 2021 s.23(2)
     (see prohibitions.premises_provisions_refused)."""
     errors = {}
@@ -223,8 +226,12 @@ def _prohibitions(data: dict, ctx: ApplicationContext) -> dict[str, str]:
         kinds = {ProhibitionKind(k) for k in data.get("kinds", [])}
     except ValueError:
         return {"kinds": "Choose prohibitions from the list"}
+    # "May not contact" is a DAPN provision (DAA 2021 s.23(1)(a)); a DVPN has no such one.
+    missing = not_available(kinds, ctx.regime)
     refused = premises_provisions_refused(kinds, shared_premises=ctx.shared_premises, regime=ctx.regime)
-    if refused:
+    if missing:
+        errors["kinds"] = not_available_message(missing, ctx.regime)
+    elif refused:
         errors["kinds"] = premises_refusal(
             refused, ctx.regime, ctx.regime.notice_premises_basis,
             "Untick them, or answer 'Yes' in 'Other people living at the premises' if they do live together",

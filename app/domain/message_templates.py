@@ -139,6 +139,10 @@ def conditions_in_plain_words(conditions: Sequence[dict]) -> str:
     """
     chosen: dict[ProhibitionKind, Prohibition] = {}
     for condition in conditions:
+        if condition.get("kind") == "other":
+            # An order's free-text requirement (order_origin.OTHER_REQUIREMENT): the court's
+            # own words may name V or a place, so they are never put in a text to P.
+            continue
         kind = ProhibitionKind(condition["kind"])
         distance = condition.get("distance_metres") if kind is ProhibitionKind.NO_COME_WITHIN else None
         if kind is ProhibitionKind.NO_COME_WITHIN and (isinstance(distance, bool) or not isinstance(distance, int) or distance < 1):

@@ -10,6 +10,9 @@ from app.domain.regimes import Regime
 
 class ProhibitionKind(enum.StrEnum):
     NO_MOLEST = "no_molest"
+    # DAA 2021 s.23(1)(a): "may not contact the person for whose protection the notice is
+    # given". A DAPN (and DAPO) provision only: the CSA 2010 has none (Regime.extra_provisions).
+    NO_CONTACT = "no_contact"
     NO_EVICT = "no_evict"
     NO_ENTER = "no_enter"
     LEAVE = "leave"
@@ -37,6 +40,7 @@ class Prohibition:
         DAPN any premises where V lives, DAA 2021 s.23(1)(b))."""
         return {
             ProhibitionKind.NO_MOLEST: mandatory.format(victim=victim),
+            ProhibitionKind.NO_CONTACT: f"You must not contact {victim}.",
             ProhibitionKind.NO_EVICT: f"You must not evict or exclude {victim} from {premises}.",
             ProhibitionKind.NO_ENTER: f"You must not enter {premises}.",
             ProhibitionKind.LEAVE: f"You must leave {premises}.",
@@ -47,6 +51,7 @@ class Prohibition:
         """The prohibition in plain words, without naming V or the address (for texts to P)."""
         return {
             ProhibitionKind.NO_MOLEST: "Do not contact, pester or harass the person protected by the order.",
+            ProhibitionKind.NO_CONTACT: "Do not contact the person protected by the order in any way.",
             ProhibitionKind.NO_EVICT: "Do not stop the person protected from living at the address.",
             ProhibitionKind.NO_ENTER: "Do not go into the address named in the order.",
             ProhibitionKind.LEAVE: "You were required to leave the address named in the order: do not go back there.",
@@ -56,6 +61,7 @@ class Prohibition:
 
 LABELS = {
     ProhibitionKind.NO_MOLEST: "Not to molest the victim (always included)",
+    ProhibitionKind.NO_CONTACT: "Not to contact the victim",
     ProhibitionKind.NO_EVICT: "Not to evict or exclude the victim from the premises",
     ProhibitionKind.NO_ENTER: "Not to enter the premises",
     ProhibitionKind.LEAVE: "To leave the premises",
@@ -113,3 +119,27 @@ def premises_refusal(refused: list[ProhibitionKind], regime: Regime, basis: str,
     names = ", ".join(f"'{label(k, regime)}'" for k in refused)
     message = f"{names} can be included only where the perpetrator and the victim live in the same premises ({basis})"
     return f"{message}. {advice}" if advice else message
+
+
+def available(regime: Regime) -> list[ProhibitionKind]:
+    """The provisions a notice (and the order after it) may contain under `regime`, in the
+    Act's order: the common five, and the regime's own (a DAPN's no-contact provision, DAA
+    2021 s.23(1)(a); the CSA 2010 s.24(6)-(8) has none)."""
+    return [k for k in ORDER if k.value not in EXTRA_PROVISIONS or k.value in regime.extra_provisions]
+
+
+def not_available(kinds: Iterable[str | ProhibitionKind], regime: Regime) -> list[ProhibitionKind]:
+    """The provisions among `kinds` that `regime` does not have (unknown kinds ignored)."""
+    chosen = {str(k) for k in kinds}
+    allowed = set(available(regime))
+    return [k for k in ORDER if k.value in chosen and k not in allowed]
+
+
+def not_available_message(kinds: list[ProhibitionKind], regime: Regime) -> str:
+    names = ", ".join(f"'{LABELS[k]}'" for k in kinds)
+    return (f"{names} is not a provision a {regime.notice} or {regime.order} may contain under the {regime.act}: "
+            "it is a Domestic Abuse Act 2021 s.23(1)(a) provision (DAPN only)")
+
+
+# Provisions only some regimes have (Regime.extra_provisions says which).
+EXTRA_PROVISIONS = frozenset({ProhibitionKind.NO_CONTACT.value})

@@ -76,6 +76,12 @@ class Regime:
     # or not (DAA 2021 s.23(1)(b)).
     distance_wording: str = "You must not come within {distance} metres of {premises}."
     distance_label: str = "Not to come within a stated distance of the premises"
+    # Provisions beyond the common five that this regime's notice may contain
+    # (prohibitions.EXTRA_PROVISIONS): a DAPN's "may not contact" (DAA 2021 s.23(1)(a)).
+    extra_provisions: frozenset[str] = frozenset()
+    # Whether the notice's giver must try to tell a service person's commanding officer
+    # (DAA 2021 s.25(5)-(6); see service_persons.commanding_officer_duty).
+    commanding_officer_rule: bool = False
 
     def hearing_basis(self, hours: int, enacted_change: str = "") -> str:
         """The law a case's hearing window comes from, as notices and printouts cite it.
@@ -264,6 +270,9 @@ DAPN = Regime(
     distance_wording="You must not come within {distance} metres of any premises in England or Wales in which "
                      "{victim} lives.",
     distance_label="Not to come within a stated distance of any premises in England or Wales where the victim lives",
+    # DAA 2021 s.23(1)(a): "may not contact the person for whose protection the notice is given".
+    extra_provisions=frozenset({"no_contact"}),
+    commanding_officer_rule=True,
 )
 
 REGIMES: dict[RegimeCode, Regime] = {DVPN.code: DVPN, DAPN.code: DAPN}

@@ -4,11 +4,12 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, and_
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.breach_law import BreachOf, breach_of
 from app.domain.deadlines import STATUTORY_HEARING_HOURS
+from app.domain.order_origin import CaseOrigin, OrderRoute
 from app.domain.order_records import HearingAddressAnswer
 from app.domain.regimes import RegimeCode
 from app.domain.risk import RiskLevel
@@ -151,6 +152,22 @@ class Case(db.Model):
     # (services.lapse.close_as_lapsed): when it was recorded and why (the audit entry says who).
     notice_lapsed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     notice_lapse_reason: Mapped[str | None] = mapped_column(Text)
+    # Where the case's order came from (issue 13): a police notice, or an order made elsewhere
+    # (DAA 2021 s.28(2), s.31) recorded by services.orders_elsewhere, with how it was made
+    # (`order_route`), who applied or in which proceedings, and P's phone facts in the shape
+    # of the application's phone section (for the text trial: there is no application).
+    origin: Mapped[CaseOrigin] = mapped_column(enum_column(CaseOrigin, length=16), default=CaseOrigin.POLICE_NOTICE,
+                                               server_default=CaseOrigin.POLICE_NOTICE.value)
+    order_route: Mapped[OrderRoute | None] = mapped_column(enum_column(OrderRoute, length=24))
+    order_route_details: Mapped[str | None] = mapped_column(Text)
+    origin_phone: Mapped[dict | None] = mapped_column(JSON)
+    # A DAPN's P who the officer believes is subject to service law, and whether the premises
+    # are service living accommodation; where the notice keeps P out of them, when and how
+    # P's commanding officer was informed (or the efforts made): DAA 2021 s.25(5)-(6).
+    p_service_person: Mapped[bool | None] = mapped_column(Boolean)
+    p_in_service_accommodation: Mapped[bool | None] = mapped_column(Boolean)
+    commanding_officer_informed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    commanding_officer_informed_how: Mapped[str | None] = mapped_column(Text)
 
     officer_in_case: Mapped[User] = relationship(foreign_keys=[officer_in_case_id])
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
@@ -187,6 +204,11 @@ class Case(db.Model):
     @property
     def address_lines(self) -> list[str]:
         return [x for x in (self.address_line_1, self.address_line_2, self.town, self.postcode) if x]
+
+    @property
+    def made_elsewhere(self) -> bool:
+        """The case started with an order made elsewhere: no notice, application or hearing window."""
+        return self.origin is CaseOrigin.MADE_ELSEWHERE
 
     @property
     def hearing_window(self) -> int:

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import update
 
 from app.domain.breach_law import ADJOURN, BreachOf, appearance_errors, law_for
-from app.domain.calendar import Calendar
+from app.domain.calendar import Calendar, london_midnight
 from app.extensions import db
 from app.models import Breach, BreachOutcome, BreachSource, Case, CaseState, Remand, RemandKind, User
 from app.services import ValidationFailed, audit, change_once
@@ -40,6 +40,8 @@ def record_breach(actor: User, case: Case, *, occurred_at: datetime | None, desc
         errors["occurred_date"] = "The breach cannot be in the future"
     elif case.served_at and occurred_at < case.served_at:
         errors["occurred_date"] = "A breach cannot be before the notice was served"
+    elif case.made_elsewhere and case.order is not None and occurred_at < london_midnight(case.order.made_on):
+        errors["occurred_date"] = "A breach cannot be before the order was made"
     if not description.strip():
         errors["description"] = "Describe what happened"
     if source is None:

@@ -15,7 +15,13 @@ from app.domain.application import shared_premises_answer
 from app.domain.bundle import ITEM_BY_KEY, ItemKind
 from app.domain.calendar import LONDON, Calendar
 from app.domain.dapo_requirements import Requirement, conditions_of
-from app.domain.prohibitions import ProhibitionKind, premises_provisions_refused, premises_refusal
+from app.domain.prohibitions import (
+    ProhibitionKind,
+    not_available,
+    not_available_message,
+    premises_provisions_refused,
+    premises_refusal,
+)
 from app.domain.regimes import regime
 from app.extensions import db
 from app.models import (
@@ -346,6 +352,9 @@ def premises_condition_errors(case: Case, conditions: list[dict]) -> dict[str, s
     (DAA 2021 s.23(2)) is applied too, the safe side (docs/law.md); its distance provision
     (any premises where V lives, s.35(4)(b)) needs none. See prohibitions.premises_provisions_refused."""
     the_regime = regime(case.regime)
+    missing = not_available([c.get("kind") for c in conditions], the_regime)
+    if missing:  # a DVPO has no "may not contact" provision (CSA 2010 s.28(6)-(8))
+        return {"conditions": not_available_message(missing, the_regime)}
     application = case.current_application
     shared = shared_premises_answer(application.section_data) if application else None
     refused = premises_provisions_refused([c.get("kind") for c in conditions], shared_premises=shared, regime=the_regime)

@@ -59,7 +59,7 @@ def live_cases_page(
     ).all()
     rows = [
         CaseRow(c, most_urgent(clocks_for(c, now, calendar, thresholds)),
-                bundle_progress(c) if c.state in COURT_STATES else None)
+                bundle_progress(c) if c.state in COURT_STATES and not c.made_elsewhere else None)
         for c in cases
     ]
     return DashboardPage(rows=rows, total=total, page=page, pages=pages)

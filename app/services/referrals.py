@@ -89,8 +89,18 @@ def create_for_refused(actor: User, case: Case, refused_at: datetime, calendar: 
     return _create(actor, case, refused_at, calendar, settings, stage="notice_refused")
 
 
+@in_callers_transaction
+def create_for_order_made_elsewhere(actor: User, case: Case, calendar: Calendar,
+                                    settings: ReferralSettings) -> list[Referral]:
+    """An order made elsewhere (DAA 2021 s.28, s.31; services.orders_elsewhere) was recorded:
+    one referral per victim, awaiting V's consent exactly as at service of a notice (a
+    declined referral is recorded, not sent). There is no notice, so the Code's clock starts
+    when police recorded the order, the moment they know of it; the day does not count."""
+    return _create(actor, case, utcnow(), calendar, settings, stage="order", trigger="order_made_elsewhere")
+
+
 def _create(actor: User, case: Case, start: datetime, calendar: Calendar, settings: ReferralSettings,
-            *, stage: str) -> list[Referral]:
+            *, stage: str, trigger: str | None = None) -> list[Referral]:
     made = []
     existing = {r.victim_id for r in db.session.scalars(select(Referral).where(Referral.case_id == case.id))}
     for victim in case.victims:
@@ -108,7 +118,7 @@ def _create(actor: User, case: Case, start: datetime, calendar: Calendar, settin
     db.session.flush()
     for referral in made:
         audit.record(actor, "referral.created", case, referral=referral.id, due_at=referral.due_at.isoformat(),
-                     trigger="notice_refused" if stage == "notice_refused" else "notice_served")
+                     trigger=trigger or ("notice_refused" if stage == "notice_refused" else "notice_served"))
     return made
 
 

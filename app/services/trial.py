@@ -87,9 +87,10 @@ def switch(actor: User, *, running: bool, stratified: bool, reason: str,
 
 
 def phone_facts(case: Case) -> tuple[str | None, str | None, str | None]:
-    """P's mobile (E.164) or why there is none, from the authorised application's phone section."""
+    """P's mobile (E.164) or why there is none, from the authorised application's phone section
+    (or, for an order made elsewhere, with no application, what the officer recorded with it)."""
     application = case.current_application
-    data = application.section_data.get("phone") if application else None
+    data = application.section_data.get("phone") if application else case.origin_phone
     if not data:
         return None, NOT_RECORDED, None
     if data.get("has_mobile") is True and data.get("mobile_e164"):

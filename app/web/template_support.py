@@ -21,6 +21,8 @@ from app.web.presentation.order_records import hearing_address_summary
 TIMELINE_WORDING = {
     "case.opened": "Case opened",
     "case.dvpn_served": "Notice served on the perpetrator",
+    "case.order_made_elsewhere_recorded": "Case opened with an order made elsewhere",
+    "case.service_person_recorded": "Perpetrator's service status recorded",
     "case.notice_lapsed": "Notice closed as lapsed: the hearing did not begin in time",
     "court.hearing_began_recorded": "Recorded that the hearing began in time",
     "application.started": "Application started",
@@ -85,6 +87,24 @@ def _vendor_file(static_folder: str, pattern: str) -> str:
     return "vendor/" + matches[0].name
 
 
+def other_requirements(conditions) -> list[str]:
+    from app.domain.order_origin import other_requirements as texts
+
+    return texts(conditions)
+
+
+def order_copy(case):
+    from app.services.orders_elsewhere import order_copy as copy_of
+
+    return copy_of(case)
+
+
+def service_person_summary(case) -> str:
+    from app.web.presentation.service_person import service_person_summary as summary
+
+    return summary(case)
+
+
 def register(app: Flask) -> None:
     assets = {
         "htmx": _vendor_file(app.static_folder, "htmx-*.min.js"),
@@ -135,4 +155,7 @@ def register(app: Flask) -> None:
             "nav_items": nav_items,
             "hearing_notice_basis": hearing_notice_basis,
             "hearing_address_summary": hearing_address_summary,
+            "order_copy": order_copy,
+            "other_requirements": other_requirements,
+            "service_person_summary": service_person_summary,
         }

@@ -8,14 +8,14 @@ cleared so the next refresh sorts it by the earlier deadline. The old value is k
 hearing_window_corrected_from for the record (and shown on the case page).
 
 Revision ID: 13f0window48
-Revises: 13b0require00
+Revises: 13d0elsewher0
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '13f0window48'
-down_revision = '13b0require00'
+down_revision = '13d0elsewher0'
 branch_labels = None
 depends_on = None
 

@@ -130,6 +130,8 @@ def test_expected_access_for_key_pages(app, ids, make_user):
         f"/cases/{ids['case_id']}": readers,
         f"/cases/{ids['case_id']}/application": readers,
         "/cases/new": {Role.OFFICER},
+        "/orders/elsewhere/new": {Role.OFFICER},
+        f"/cases/{ids['case_id']}/service-person": {Role.OFFICER},
         f"/cases/{ids['case_id']}/serve": {Role.OFFICER},
         f"/cases/{ids['case_id']}/lapse/hearing-began": {Role.OFFICER},
         f"/cases/{ids['case_id']}/lapse/close": {Role.OFFICER},

@@ -488,7 +488,8 @@ def test_other_occupants_opinion_not_needed_when_premises_not_shared():
 
 # -- prohibitions --------------------------------------------------------------------------
 
-OPTIONAL = [k for k in ProhibitionKind if k is not ProhibitionKind.NO_MOLEST]
+# The common provisions (a DAPN also has "may not contact": test_order_origin.py).
+OPTIONAL = [k for k in ProhibitionKind if k is not ProhibitionKind.NO_MOLEST and k is not ProhibitionKind.NO_CONTACT]
 
 
 def test_prohibitions_molestation_alone_needs_no_justification():
@@ -514,7 +515,7 @@ def test_prohibitions_each_optional_one_with_a_justification_passes(kind):
 
 
 def test_prohibitions_all_chosen_unjustified_reports_each_one():
-    data = {"kinds": [k.value for k in ProhibitionKind], "distance_metres": 100, "justifications": {}}
+    data = {"kinds": ["no_molest"] + [k.value for k in OPTIONAL], "distance_metres": 100, "justifications": {}}
     assert set(validate_section("prohibitions", data, ctx())) == {f"justify_{k.value}" for k in OPTIONAL}
 
 
@@ -523,7 +524,7 @@ def test_prohibitions_a_justification_for_one_does_not_cover_another():
     assert set(validate_section("prohibitions", data, ctx())) == {"justify_leave"}
 
 
-@pytest.mark.parametrize("kinds", [["no_contact"], ["no_molest", "NO_ENTER"], [""]])
+@pytest.mark.parametrize("kinds", [["no_such_provision"], ["no_molest", "NO_ENTER"], [""]])
 def test_prohibitions_unknown_kinds_are_refused(kinds):
     errors = validate_section("prohibitions", {"kinds": kinds}, ctx())
     assert_one_error(errors, "kinds", "Choose prohibitions from the list")

@@ -20,7 +20,8 @@ from app.domain.prohibitions import Prohibition, ProhibitionKind, label, premise
 from app.domain.regimes import DAPN, DVPN
 
 K = ProhibitionKind
-ALL = [k.value for k in K]
+# The common provisions (a DAPN's "may not contact" is tested in test_order_origin.py).
+ALL = [k.value for k in K if k is not K.NO_CONTACT]
 
 # (regime, shared premises answer, kinds proposed, refused)
 PREMISES_TABLE = [

@@ -58,8 +58,9 @@ def kinds_of(prohibitions: list[Prohibition]) -> list[ProhibitionKind]:
 
 
 def test_order_is_the_acts_order_molestation_first():
-    # s.24(6) molestation; s.24(8)(a) evict or exclude, (b) enter, (c) leave, (d) come within.
-    assert ORDER == (K.NO_MOLEST, K.NO_EVICT, K.NO_ENTER, K.LEAVE, K.NO_COME_WITHIN)
+    # s.24(6) molestation; (a DAPN's s.23(1)(a) no contact;) s.24(8)(a) evict or exclude,
+    # (b) enter, (c) leave, (d) come within.
+    assert ORDER == (K.NO_MOLEST, K.NO_CONTACT, K.NO_EVICT, K.NO_ENTER, K.LEAVE, K.NO_COME_WITHIN)
     assert ORDER[0] is MANDATORY is K.NO_MOLEST
 
 
@@ -103,7 +104,7 @@ def test_the_demo_applications_prohibitions():
 
 def test_all_five_in_the_acts_order_whatever_order_they_were_ticked():
     data = {"kinds": ["no_come_within", "leave", "no_enter", "no_evict", "no_molest"], "distance_metres": 250}
-    assert kinds_of(prohibitions_from_data(data)) == list(ORDER)
+    assert kinds_of(prohibitions_from_data(data)) == [k for k in ORDER if k is not K.NO_CONTACT]
 
 
 def test_a_kind_ticked_twice_appears_once():
@@ -115,7 +116,7 @@ def test_a_kind_ticked_twice_appears_once():
 def test_distance_is_carried_only_by_the_come_within_prohibition():
     result = prohibitions_from_data({"kinds": [k.value for k in ORDER], "distance_metres": 300})
     assert {p.kind: p.distance_metres for p in result} == {
-        K.NO_MOLEST: None, K.NO_EVICT: None, K.NO_ENTER: None, K.LEAVE: None, K.NO_COME_WITHIN: 300,
+        K.NO_MOLEST: None, K.NO_CONTACT: None, K.NO_EVICT: None, K.NO_ENTER: None, K.LEAVE: None, K.NO_COME_WITHIN: 300,
     }
 
 
@@ -136,7 +137,7 @@ def test_justification_for_molestation_is_kept_if_given():
 
 def test_an_unknown_kind_raises():
     with pytest.raises(ValueError):
-        prohibitions_from_data({"kinds": ["no_contact"]})
+        prohibitions_from_data({"kinds": ["no_such_provision"]})
 
 
 @settings(max_examples=80, deadline=None)
@@ -175,8 +176,8 @@ def test_legal_wording_of_each_prohibition():
 def test_property_legal_wording_names_who_and_where_the_act_requires(kind, victim, premises, distance):
     wording = Prohibition(kind, distance_metres=distance).legal_wording(victim, premises)
     assert wording.startswith("You must ") and wording.endswith(".")
-    names_victim = kind in {K.NO_MOLEST, K.NO_EVICT}
-    names_premises = kind is not K.NO_MOLEST
+    names_victim = kind in {K.NO_MOLEST, K.NO_CONTACT, K.NO_EVICT}
+    names_premises = kind not in {K.NO_MOLEST, K.NO_CONTACT}
     assert (victim in wording) is names_victim
     assert (premises in wording) is names_premises
     if kind is K.NO_COME_WITHIN:

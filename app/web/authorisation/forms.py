@@ -166,6 +166,7 @@ OPTIONAL_PROHIBITIONS = [k for k in ProhibitionKind if k is not MANDATORY]
 
 class ProhibitionsForm(SectionForm):
     kinds = CheckboxesField("Optional prohibitions", choices=[(k.value, LABELS[k]) for k in OPTIONAL_PROHIBITIONS])
+    justify_no_contact = TextAreaField("Why is this prohibition needed?", validators=LONG)
     justify_no_evict = TextAreaField("Why is this prohibition needed?", validators=LONG)
     justify_no_enter = TextAreaField("Why is this prohibition needed?", validators=LONG)
     justify_leave = TextAreaField("Why is this requirement needed?", validators=LONG)

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from app.domain.application import SECTION_KEYS, SECTIONS
 from app.domain.prohibitions import ProhibitionKind, prohibitions_from_data
+from app.domain.prohibitions import available as available_provisions
 from app.domain.prohibitions import label as prohibition_label
 from app.domain.regimes import regime
 from app.models import ApplicationStatus, DecisionOutcome, Role
@@ -32,8 +33,10 @@ def _section_form(case, key, **kwargs):
     form = SECTION_FORMS[key](**kwargs)
     if isinstance(form, ProhibitionsForm):
         # The distance provision differs by regime (CSA 2010 s.24(8)(d); DAA 2021 s.23(1)(b)).
+        # Only the regime's provisions: no contact is a DAPN's alone (DAA 2021 s.23(1)(a)).
+        offered = {k.value for k in available_provisions(regime(case.regime))}
         form.kinds.choices = [(value, prohibition_label(ProhibitionKind(value), regime(case.regime)))
-                              for value, _label in form.kinds.choices]
+                              for value, _label in form.kinds.choices if value in offered]
     if isinstance(form, GroundsForm):
         the_regime = regime(case.regime)
         form.conduct.choices = [(c.value, c.label) for c in the_regime.conduct]

@@ -9,7 +9,7 @@ from flask_login import current_user
 from app.domain.breach_law import BreachOf, law_for
 from app.domain.bundle import ITEM_BY_KEY, ItemKind, progress
 from app.domain.calendar import LONDON
-from app.domain.prohibitions import ProhibitionKind
+from app.domain.prohibitions import available as available_provisions
 from app.domain.prohibitions import label as prohibition_label
 from app.domain.regimes import regime
 from app.extensions import db
@@ -247,7 +247,8 @@ def outcome():
         return render_template("court/nothing_pending.html", case=case,
                                message="The outcome of this hearing has already been recorded.")
     form = OutcomeForm()
-    form.conditions.choices = [(k.value, prohibition_label(k, regime(case.regime))) for k in ProhibitionKind]
+    # The regime's provisions only: "may not contact" is a DAPO's (DAA 2021 s.23(1)(a), s.35).
+    form.conditions.choices = [(k.value, prohibition_label(k, regime(case.regime))) for k in available_provisions(regime(case.regime))]
     proposed = case.current_application.section_data.get("prohibitions", {}) if case.current_application else {}
     if request.method == "GET":
         form.hearing_id.data = str(hearing.id)

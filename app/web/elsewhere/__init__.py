@@ -1,0 +1,3 @@
+from app.web.elsewhere.views import bp
+
+__all__ = ["bp"]
