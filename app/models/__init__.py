@@ -29,6 +29,7 @@ from app.models.dapo import ComplianceReport, ComplianceReview, ElectronicMonito
 from app.models.dapo_records import BreachCriminalStep, OrderNotification
 from app.models.message import MessageStatus, TextCadenceVersion, TextMessage, TextPlanVersion, TextTemplate
 from app.models.order_records import HearingNotice, OrderService, VictimToldOfOrder
+from app.models.order_sought import OrderSought
 from app.models.referral import (
     ConcernStatus,
     ContactAttempt,
@@ -50,7 +51,7 @@ __all__ = [
     "MessageStatus", "TextCadenceVersion", "TextMessage", "TextPlanVersion", "TextTemplate",
     "ConcernStatus", "ContactAttempt", "Referral", "ReferralConcern", "ReferralStatus", "SupportService",
     "AllocationError", "DapoTexts", "EnrolmentStatus", "TrialAllocation", "TrialEnrolment", "TrialSwitch",
-    "HearingNotice", "OrderService", "VictimToldOfOrder",
+    "HearingNotice", "OrderService", "OrderSought", "VictimToldOfOrder",
     "BreachCriminalStep", "OrderNotification",
     "ComplianceReport", "ComplianceReview", "ElectronicMonitoring", "OrderRequirement",
 ]

@@ -22,6 +22,7 @@ from app.models import (
     ComplianceReview,
     ElectronicMonitoring,
     OrderRequirement,
+    OrderSought,
     OrderStatus,
     ProtectionOrder,
     User,
@@ -40,10 +41,14 @@ def victim_name(case: Case) -> str:
 
 
 def prefill(case: Case) -> list[Requirement]:
-    """The requirements offered on the grant form: the notice's provisions, as requirements."""
+    """The requirements offered on the grant form: the notice's provisions, as requirements,
+    then any requirement to do something the police sought (OrderSought, for the hearing papers)."""
     application = case.current_application
     proposed = application.section_data.get("prohibitions", {}) if application else {}
-    return rules.from_notice(list(proposed.get("kinds", [])), proposed.get("distance_metres"), victim=victim_name(case))
+    notice = rules.from_notice(list(proposed.get("kinds", [])), proposed.get("distance_metres"), victim=victim_name(case))
+    sought = db.session.query(OrderSought).filter_by(case_id=case.id).one_or_none()
+    return notice + [Requirement(kind=RequirementKind(r["kind"]), wording=r["wording"], supervisor=r["supervisor"],
+                                 suitability_evidence=r["suitability_evidence"]) for r in (sought.positive if sought else [])]
 
 
 def from_conditions(case: Case, conditions: list[dict]) -> list[Requirement]:

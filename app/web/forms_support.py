@@ -13,10 +13,21 @@ from app.models import RiskLevel
 from app.services.cases import CaseDetails, PersonDetails
 
 
+def _nested_field(form: FlaskForm, name: str):
+    """A field inside a list of sub-forms, named as WTForms names it ("positive-0-supervisor"),
+    so a service's error for one row lands beside that row's field."""
+    base, _, rest = name.partition("-")
+    index, _, sub = rest.partition("-")
+    entries = getattr(getattr(form, base, None), "entries", None)
+    if not (entries and index.isdigit() and sub) or int(index) >= len(entries):
+        return None
+    return getattr(getattr(entries[int(index)], "form", None), sub, None)
+
+
 def apply_errors(form: FlaskForm, errors: dict[str, str]) -> None:
     """Put a service's validation errors on the form's fields (or the form if no field matches)."""
     for name, message in errors.items():
-        field = getattr(form, name, None)
+        field = _nested_field(form, name) or getattr(form, name, None)
         if field is not None and hasattr(field, "errors"):
             if message not in field.errors:
                 field.errors = list(field.errors) + [message]

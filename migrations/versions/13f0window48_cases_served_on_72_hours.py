@@ -8,14 +8,14 @@ cleared so the next refresh sorts it by the earlier deadline. The old value is k
 hearing_window_corrected_from for the record (and shown on the case page).
 
 Revision ID: 13f0window48
-Revises: 13d0elsewher0
+Revises: 13g0sought000
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '13f0window48'
-down_revision = '13d0elsewher0'
+down_revision = '13g0sought000'
 branch_labels = None
 depends_on = None
 

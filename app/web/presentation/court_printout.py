@@ -32,6 +32,7 @@ from app.services.court_bundle import ItemStatus, bundle, preload_people
 from app.web.presentation.application_summary import summarise
 from app.web.presentation.court_chronology import chronology_entries, chronology_mm
 from app.web.presentation.court_points import points_to_make
+from app.web.presentation.dapo_papers import dapo_papers
 from app.web.presentation.order_records import hearing_notice_line
 from app.web.presentation.printout_common import (
     LAW,
@@ -234,5 +235,6 @@ def court_context(case, calendar: Calendar) -> dict:
         "not_provided": NOT_PROVIDED,
         "people_named": people,  # keeps them in the identity map while the page renders
         "hearing_notice": hearing_notice_line(case) if case.served_at else None,
+        "dapo_papers": dapo_papers(case),
     }
 
