@@ -50,8 +50,9 @@ def dapo_papers(case) -> DapoPapers | None:
     m = sought.monitoring if sought else None
     monitoring = MonitoringLine(MonitoringKind(m["kind"]).label, m["detail"], Known(m["p_expected_present"]).label,
                                 Known(m["third_party_consent"]).label, Known(m["available_in_area"]).label) if m else None
-    today = utcnow().astimezone(LONDON).date()
-    # The last day of the three (DAA 2021 s.41(2)): the day before notification_due's midnight.
-    last_day = (notification_due(today).astimezone(LONDON) - timedelta(minutes=1)).date()
+    # The order's day if made, else today (for an order made at this hearing). The last day of
+    # the three (DAA 2021 s.41(2)): the day before notification_due's midnight.
+    day = case.order.made_on if case.order else utcnow().astimezone(LONDON).date()
+    last_day = (notification_due(day).astimezone(LONDON) - timedelta(minutes=1)).date()
     return DapoPapers(positive, monitoring, requirements_for_papers(case.order) if case.order else [],
                       format_date(last_day))
