@@ -169,7 +169,7 @@ def test_only_officers_may_record_and_only_on_cases_they_may_read(app, make_user
     assert db.session.scalars(select(OrderNotification)).all() == []
 
 
-@pytest.mark.parametrize("statement", ["UPDATE order_notification SET late = 0", "DELETE FROM order_notification"])
+@pytest.mark.parametrize("statement", ["UPDATE order_notification SET taken_by = 'someone else'", "DELETE FROM order_notification"])
 def test_notifications_are_append_only(client, login_as, statement):
     officer, token = login_as(Role.OFFICER)
     case = granted_case(officer, regime=RegimeCode.DAPN)
