@@ -23,7 +23,10 @@ from datetime import date
 from app.domain import deadlines
 from app.domain.application import validate_section
 from app.domain.calendar import LONDON, Calendar, london_midnight
+from app.domain.dapo_requirements import Requirement as RequirementRecord
+from app.domain.dapo_requirements import RequirementKind
 from app.domain.order_origin import (
+    OTHER_REQUIREMENT,
     CaseOrigin,
     OrderRoute,
     Requirement,
@@ -44,7 +47,7 @@ from app.models import (
     ProtectionOrder,
     User,
 )
-from app.services import ValidationFailed, audit, referrals
+from app.services import ValidationFailed, audit, order_requirements, referrals
 from app.services.cases import CaseDetails, _check_case_details, _person
 from app.services.order_change import after_order_change
 from app.services.order_records import OrderSettings, start_order_service
@@ -173,6 +176,11 @@ def record(actor: User, details: ElsewhereOrder, order_copy, *, force_code: str,
                     sha256=order_copy.sha256, uploaded_by_id=actor.id, uploaded_at=now)
     db.session.add(copy)
     db.session.flush()
+    # The same requirement records a DAPO granted on a police application has (the court
+    # page, the hearing papers, variation and reports read them): the provisions as their
+    # requirements, free text as a requirement in the court's words.
+    order_requirements.add_at_grant(actor, case, case.order, _as_requirement_records(case, details.requirements),
+                                    sorted(details.review_dates), now)
     start_order_service(case, case.order, hearing, orders)
     db.session.flush()
     # V's referral, awaiting her consent, as at service of a notice; then the order's end on it.
@@ -185,6 +193,13 @@ def record(actor: User, details: ElsewhereOrder, order_copy, *, force_code: str,
                  requirements=len(details.requirements), document=copy.id, sha256=order_copy.sha256)
     db.session.commit()
     return case
+
+
+def _as_requirement_records(case: Case, requirements: list[Requirement]) -> list[RequirementRecord]:
+    known = [r.as_condition() for r in requirements if r.kind != OTHER_REQUIREMENT]
+    return order_requirements.from_conditions(case, known) + [
+        RequirementRecord(kind=RequirementKind.OTHER_PROHIBITION, wording=r.text.strip())
+        for r in requirements if r.kind == OTHER_REQUIREMENT]
 
 
 def order_copy(case: Case) -> Document | None:

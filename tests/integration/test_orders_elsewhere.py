@@ -76,6 +76,10 @@ def test_an_officer_records_an_order_made_elsewhere_and_the_case_starts_with_it_
     assert order.conditions == [
         {"kind": "no_contact", "distance_metres": None}, {"kind": "no_come_within", "distance_metres": 200},
         {"kind": "other", "text": "Attend a behaviour change programme, supervised by the probation service."}]
+    # The same requirement records as a DAPO granted on a police application.
+    assert [(r.kind.value, r.distance_metres) for r in order.requirements] == [
+        ("no_contact", None), ("not_near_v_home", 200), ("other_prohibition", None)]
+    assert order.requirements[2].wording == "Attend a behaviour change programme, supervised by the probation service."
     assert orders_elsewhere.order_copy(case).original_name == "order.pdf"
     # Service on P is due, V's referral awaits her consent, the text trial assessed P's number.
     assert order.service is not None and order.service.served_at is None
