@@ -273,3 +273,33 @@ def test_the_papers_helper_lists_requirements_with_supervisor_and_evidence(make_
     assert [(line.kind, line.in_force, line.supervisor) for line in lines] == [
         (RequirementKind.NO_ABUSE, True, None), (RequirementKind.BEHAVIOUR_PROGRAMME, True, "Northshire Probation")]
     assert lines[1].suitability_evidence.startswith("Assessed") and lines[1].citation.startswith("DAA 2021 s.35(1)")
+
+
+def test_the_breach_printout_words_every_requirement_of_a_dapo(client, login_as):
+    """Not only the five conditions the texts know: a requirement to do something and no contact too."""
+    from app.domain.dapo_requirements import Requirement, RequirementKind
+    from app.models import BreachSource, HearingOutcome
+    from app.services import breaches, court
+    from app.services.calendar import load_calendar
+    from app.services.order_records import OrderSettings
+    from app.services.reminders import TextSettings
+    from app.timeutil import utcnow
+    from tests.integration.factories import listed_case
+
+    officer, _ = login_as(Role.OFFICER)
+    case = listed_case(officer, regime=RegimeCode.DAPN)
+    made_on = utcnow().date()
+    court.record_outcome(
+        officer, case, court.pending_hearing(case), outcome=HearingOutcome.GRANTED, contested=False, notes="",
+        made_on=made_on, until_further_order=True, conditions=[{"kind": "no_molest"}],
+        requirements=[Requirement(RequirementKind.NO_ABUSE, "You must not be abusive towards V."),
+                      Requirement(RequirementKind.NO_CONTACT, "You must not contact V, directly or indirectly."),
+                      Requirement(RequirementKind.BEHAVIOUR_PROGRAMME, "You must attend the Change programme.",
+                                  supervisor="Probation", suitability_evidence="Assessed suitable.")],
+        calendar=load_calendar(), texts=TextSettings(), orders=OrderSettings())
+    breach = breaches.record_breach(officer, case, occurred_at=utcnow(), description="Texted V.",
+                                    source=BreachSource.VICTIM, arrested_at=None, arresting_officer="",
+                                    calendar=load_calendar())
+    html = client.get(f"/cases/{case.id}/breaches/{breach.id}/printout").get_data(as_text=True)
+    assert "You must not contact V, directly or indirectly." in html
+    assert "You must attend the Change programme." in html

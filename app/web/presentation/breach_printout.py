@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from app.domain import deadlines
-from app.domain.calendar import Calendar
+from app.domain.calendar import LONDON, Calendar
 from app.domain.regimes import RegimeCode, regime
 from app.services.clock_cache import court_deadline_and_reason
 from app.services.court import pending_hearing
 from app.services.court_bundle import preload_people
+from app.services.order_requirements import requirements_for_papers
 from app.web.presentation.printout_common import (
     LAW,
     NOT_PROVIDED,
@@ -29,7 +30,14 @@ def breach_context(case, breach, calendar: Calendar) -> dict:
     victim_name = victim.full_name if victim else "the person protected"
     premises = ", ".join(case.address_lines)
     order = case.order if breach.order_id is not None and case.order is not None and case.order.id == breach.order_id else None
-    if order is not None:
+    if order is not None and order.requirements:
+        # A DAPO's requirements as the court made them (every kind, not only the five the
+        # conditions mirror), those in force on the day of the breach.
+        day = breach.occurred_at.astimezone(LONDON).date()
+        conditions = [line for line in requirements_for_papers(order, day)
+                      if line.starts_on <= day and (line.ends_on is None or day <= line.ends_on)
+                      and (line.removed_on is None or day < line.removed_on)]
+    elif order is not None:
         conditions = conditions_in_words(order.conditions, None, victim_name, premises, the_regime.mandatory_prohibition,
                                          the_regime.distance_wording)
     elif "prohibitions" in data:
