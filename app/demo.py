@@ -384,6 +384,21 @@ def _dapo_with_programme(officer: User, superintendent: User, calendar: Calendar
             review_dates=[(now + timedelta(days=5)).astimezone(LONDON).date()],
             calendar=calendar, texts=current_settings().texts, orders=current_settings().orders)
     _order_records_done(officer, case, hearing_at, calendar)
+    # P attended the police station the next day with names and address (DAA 2021 s.41(2)-(3)).
+    _initial_notification(officer, case, hearing_at + timedelta(days=1), "Gareth Vaughan",
+                          "14 Mill Street, Westbridge, WB2 7HS", "Westbridge police station", calendar)
+
+
+def _initial_notification(officer: User, case, at: datetime, names: str, address: str, station: str,
+                          calendar: Calendar) -> None:
+    from app.domain.notification import NotificationKind, NotificationMethod
+    from app.services import notifications
+
+    with frozen_at(at + timedelta(minutes=30)):
+        notifications.record_notification(
+            officer, case, kind=NotificationKind.INITIAL, exemption=None, names=names, address=address,
+            changed_on=None, notified_at=at, method=NotificationMethod.POLICE_STATION, where=station,
+            taken_by="PS 1180 Reid", calendar=calendar)
 
 
 def _served_at_leaving(hours_left: float, now: datetime, calendar: Calendar, window: int) -> datetime:
@@ -475,3 +490,5 @@ def _order_made_elsewhere(officer: User, calendar: Calendar, now: datetime) -> N
         referral = referral_queries.referrals_for(case)[0]
         referrals.save_details(officer, referral, case, referrals.ReferralDetails(
             consent=Consent.DECLINES, consent_asked_at=recorded_at + timedelta(hours=2)))
+    _initial_notification(officer, case, recorded_at + timedelta(hours=26), "Martin Ashdown",
+                          "Flat 5, 40 Canal Walk, Eastbury, EB2 6NR", "Eastbury police station", calendar)
