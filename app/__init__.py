@@ -71,7 +71,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record):  # noqa: ARG001
 
 def _init_login(app: Flask) -> None:
     from app.models import User
-    from app.web.security import enforce_idle_timeout, unauthorized_response
+    from app.web.security import enforce_session_limits, session_is_current, unauthorized_response
 
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
@@ -80,11 +80,14 @@ def _init_login(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(user_id: str):
         try:
-            return db.session.get(User, int(user_id))
+            user = db.session.get(User, int(user_id))
         except (TypeError, ValueError):
             return None
+        # A session the server has ended (log-out, deactivation, password change) is refused
+        # here, so no view ever sees it as logged in.
+        return user if user is not None and session_is_current(user) else None
 
-    app.before_request(enforce_idle_timeout)
+    app.before_request(enforce_session_limits)
 
 
 def _register_blueprints(app: Flask) -> None:

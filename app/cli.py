@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from sqlalchemy import select
 from werkzeug.serving import run_simple
 
-from app.models import Role
+from app.extensions import db
+from app.models import Role, User
 from app.services import ValidationFailed
 from app.services import users as user_service
 
@@ -44,6 +46,38 @@ def create_user(email, full_name, role, area, rank, collar_number, password):
             click.echo(f"Error: {message}", err=True)
         raise SystemExit(1) from None
     click.echo(f"Created {user.role.value} account {user.email}")
+
+
+def _account(email: str):
+    user = db.session.scalar(select(User).where(User.email == user_service.normalise_email(email)))
+    if user is None:
+        click.echo(f"Error: no account with the email address {email}", err=True)
+        raise SystemExit(1)
+    return user
+
+
+@users_cli.command("deactivate")
+@click.option("--email", required=True)
+def deactivate_user(email):
+    """Disable an account: it cannot log in, and its sessions end now."""
+    user = _account(email)
+    user_service.deactivate(None, user)
+    click.echo(f"Deactivated {user.email}; its sessions have ended")
+
+
+@users_cli.command("set-password")
+@click.option("--email", required=True)
+@click.password_option(help="At least 12 characters. Prompted for if not given.")
+def set_password(email, password):
+    """Reset an account's password: every session it has ends."""
+    user = _account(email)
+    try:
+        user_service.set_password(None, user, password)
+    except ValidationFailed as exc:
+        for message in exc.errors.values():
+            click.echo(f"Error: {message}", err=True)
+        raise SystemExit(1) from None
+    click.echo(f"Set a new password for {user.email}; its sessions have ended")
 
 
 @click.command("seed-demo")

@@ -46,6 +46,7 @@ DEFAULTS: dict[str, object] = {
     "POLICE_CONTACT": "101",
     "SCHEDULER_IN_PROCESS": None,  # None: on in development, off elsewhere
     "SESSION_IDLE_MINUTES": 30,
+    "SESSION_ABSOLUTE_HOURS": 12,  # a session ends this long after log-in, however active
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_MINUTES": 15,
     "DASHBOARD_PAGE_SIZE": 100,
@@ -65,7 +66,7 @@ DEFAULTS: dict[str, object] = {
 
 _INT_SETTINGS = {
     "UPLOAD_MAX_MB", "COURT_FEE_UNCONTESTED_PENCE", "COURT_FEE_CONTESTED_PENCE", "ORDER_ENDING_SOON_DAYS",
-    "HEARING_WINDOW_HOURS", "SESSION_IDLE_MINUTES", "LOGIN_MAX_FAILURES",
+    "HEARING_WINDOW_HOURS", "SESSION_IDLE_MINUTES", "SESSION_ABSOLUTE_HOURS", "LOGIN_MAX_FAILURES",
     "LOGIN_LOCK_MINUTES", "DASHBOARD_PAGE_SIZE", "CLOCK_AMBER_HOURS", "CLOCK_RED_HOURS",
     "VONAGE_TIMEOUT_SECONDS", "SMS_RATE_PER_SECOND", "SMS_CLAIM_MINUTES", "SMS_EXPIRE_HOURS", "SMS_MAX_ATTEMPTS",
     "SMS_BATCH_SIZE", "REFERRAL_WORKING_DAYS", "REFERRAL_WARN_HOURS", "ORDER_SERVICE_HOURS",
@@ -110,6 +111,11 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
             "begin within 48 hours (Crime and Security Act 2010 s.27(3); Domestic Abuse Act 2021 s.29(2)). "
             "Name the enactment that changed this, or leave HEARING_WINDOW_HOURS at 48."
         )
+
+    if settings["SESSION_IDLE_MINUTES"] < 1:
+        raise ConfigError("SESSION_IDLE_MINUTES must be at least 1")
+    if not 1 <= settings["SESSION_ABSOLUTE_HOURS"] <= 24 * 7:
+        raise ConfigError("SESSION_ABSOLUTE_HOURS must be 1 to 168 (a session ends this long after log-in)")
 
     env = str(settings["DVPO_ENV"])
     if env not in {"development", "testing", "production"}:

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Role, User
 from app.services import ValidationFailed, audit
-from app.services.transaction import commits
+from app.services.transaction import commits, in_callers_transaction
 from app.timeutil import utcnow
 
 # Argon2id with the library's current recommended parameters (what PasswordHasher() uses):
@@ -182,6 +182,48 @@ def _verify(password_hash: str, password: str) -> bool:
 
 @commits
 def record_logout(actor: User) -> None:
-    """The user logs out: audited, before the session is cleared."""
+    """The user logs out: audited, and every session of theirs ends on the server.
+
+    A signed cookie cannot be taken back, so one copied before the log-out would otherwise
+    still work: the generation it was stamped with is now stale (app/web/security.py). This
+    ends the user's sessions on their other devices too.
+    """
+    _end_sessions(actor)
     audit.record(actor, "user.logout")
     db.session.commit()
+
+
+@commits
+def deactivate(actor: User, user: User) -> None:
+    """Disable an account: it can no longer log in, and its live sessions end now."""
+    user.active = False
+    _end_sessions(user)
+    audit.record(actor, "user.deactivated", target_user_id=user.id)
+    db.session.commit()
+
+
+@commits
+def set_password(actor: User | None, user: User, password: str) -> None:
+    """A new password (the user's own change, or a reset): every existing session ends.
+
+    A view for the user's own change would stamp its own session afresh afterwards
+    (security.start_session), so only the other sessions end.
+    """
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed({"password": f"The password must be at least {MIN_PASSWORD_LENGTH} characters"})
+    user.password_hash = password_hasher().hash(password)
+    _end_sessions(user)
+    action = "user.password_changed" if actor is not None and actor.id == user.id else "user.password_reset"
+    audit.record(actor, action, target_user_id=user.id)
+    db.session.commit()
+
+
+@in_callers_transaction
+def _end_sessions(user: User) -> None:
+    """Make every session stamped with the user's current generation stale.
+
+    Added in SQL, so two at once both count; any change from the stamped value ends a session.
+    """
+    user.session_generation = User.session_generation + 1
+    db.session.flush()
+    db.session.refresh(user, ["session_generation"])

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from functools import wraps
 
-from flask import abort, current_app, redirect, request, session, url_for
+from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 
 from app.models import Role
@@ -16,6 +16,8 @@ from app.timeutil import utcnow
 
 ALL_ROLES = tuple(Role)
 SESSION_SEEN_KEY = "last_seen"
+SESSION_LOGIN_KEY = "logged_in_at"
+SESSION_GENERATION_KEY = "session_generation"
 
 
 def roles_required(*roles: Role):
@@ -69,20 +71,48 @@ def unauthorized_response():
     return redirect(login_url)
 
 
-def enforce_idle_timeout():
-    """before_request: log out a session idle for longer than SESSION_IDLE_MINUTES.
+def start_session(user) -> None:
+    """Call right after login_user: stamp the session with the user's generation and the
+    log-in time, which the checks below compare against on every request."""
+    now = utcnow().isoformat()
+    session[SESSION_GENERATION_KEY] = user.session_generation
+    session[SESSION_LOGIN_KEY] = now
+    session[SESSION_SEEN_KEY] = now
 
-    Polling requests are checked but do not count as activity, so a dashboard left open
-    does not keep a session alive for ever.
+
+def session_is_current(user) -> bool:
+    """The user loader's check: the account is active and the session was stamped with its
+    current generation (log-out, deactivation and a password change move it on)."""
+    stamped = session.get(SESSION_GENERATION_KEY)
+    return bool(user.active) and type(stamped) is int and stamped == user.session_generation
+
+
+def enforce_session_limits():
+    """before_request: end a session the server has ended, or one too old or too idle.
+
+    - A session the user loader refused (stale generation, disabled account) is cleared.
+    - One idle for longer than SESSION_IDLE_MINUTES is logged out. Polling requests are
+      checked but do not count as activity, so a dashboard left open does not keep a
+      session alive for ever.
+    - One logged in more than SESSION_ABSOLUTE_HOURS ago is logged out, however active.
+
+    Each leaves a message for the log-in page; the view's own check then sends the request
+    there (htmx requests get HX-Redirect, as for anyone not logged in).
     """
     if not current_user.is_authenticated:
+        if session.get("_user_id") is not None:  # a user id the loader refused
+            _end_session("Your session has ended. Log in again.")
         return None
     now = utcnow()
-    idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+    idle_minutes = current_app.config["SESSION_IDLE_MINUTES"]
     last_seen = _parse(session.get(SESSION_SEEN_KEY))
-    if last_seen is None or now - last_seen > idle:
-        logout_user()
-        session.clear()
+    if last_seen is None or now - last_seen > timedelta(minutes=idle_minutes):
+        _end_session(f"You were logged out after {idle_minutes} minutes without activity. Log in again.")
+        return None
+    absolute_hours = current_app.config["SESSION_ABSOLUTE_HOURS"]
+    logged_in_at = _parse(session.get(SESSION_LOGIN_KEY))
+    if logged_in_at is None or now - logged_in_at > timedelta(hours=absolute_hours):
+        _end_session(f"You were logged out because a session lasts at most {absolute_hours} hours. Log in again.")
         return None
     view = current_app.view_functions.get(request.endpoint or "")
     if not getattr(view, "is_polling", False):
@@ -90,8 +120,10 @@ def enforce_idle_timeout():
     return None
 
 
-def mark_session_active() -> None:
-    session[SESSION_SEEN_KEY] = utcnow().isoformat()
+def _end_session(message: str) -> None:
+    logout_user()
+    session.clear()
+    flash(message, "info")
 
 
 def _parse(value) -> datetime | None:

@@ -6,7 +6,7 @@ from app.config import ConfigError, load_settings
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch):
     for key in ("DATABASE_URL", "SECRET_KEY", "HEARING_WINDOW_HOURS", "HEARING_WINDOW_LEGAL_BASIS", "FORCE_NAME", "DVPO_ENV", "SCHEDULER_IN_PROCESS",
-                "TRIAL_SEED", "SMS_BACKEND", "VONAGE_API_KEY", "VONAGE_API_SECRET", "VONAGE_FROM", "SMS_WINDOW_OPENS"):
+                "TRIAL_SEED", "SESSION_ABSOLUTE_HOURS", "SESSION_IDLE_MINUTES", "SMS_BACKEND", "VONAGE_API_KEY", "VONAGE_API_SECRET", "VONAGE_FROM", "SMS_WINDOW_OPENS"):
         monkeypatch.delenv(key, raising=False)
 
 
@@ -127,3 +127,13 @@ def test_the_72_hour_window_is_refused_without_the_enactment_that_allows_it(tmp_
 def test_the_default_window_is_the_statutory_48_hours_with_no_basis_needed(tmp_path):
     settings = load_settings(str(tmp_path))
     assert settings["HEARING_WINDOW_HOURS"] == 48 and settings["HEARING_WINDOW_LEGAL_BASIS"] == ""
+
+
+def test_sessions_last_at_most_twelve_hours_by_default_and_the_limit_is_checked(tmp_path):
+    assert load_settings(str(tmp_path))["SESSION_ABSOLUTE_HOURS"] == 12
+    assert load_settings(str(tmp_path), {"SESSION_ABSOLUTE_HOURS": "8"})["SESSION_ABSOLUTE_HOURS"] == 8
+    for bad in ("0", "169", "twelve"):
+        with pytest.raises(ConfigError, match="SESSION_ABSOLUTE_HOURS"):
+            load_settings(str(tmp_path), {"SESSION_ABSOLUTE_HOURS": bad})
+    with pytest.raises(ConfigError, match="SESSION_IDLE_MINUTES"):
+        load_settings(str(tmp_path), {"SESSION_IDLE_MINUTES": 0})

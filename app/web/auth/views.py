@@ -9,7 +9,7 @@ from flask_login import current_user, login_user, logout_user
 from app.services import users
 from app.web.auth.forms import LoginForm
 from app.web.navigation import home_url
-from app.web.security import ALL_ROLES, mark_session_active, public, roles_required
+from app.web.security import ALL_ROLES, public, roles_required, start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -34,7 +34,7 @@ def login():
         else:
             session.clear()  # a fresh session on log-in: no fixation
             login_user(user)
-            mark_session_active()
+            start_session(user)
             return redirect(_safe_next(request.args.get("next")) or home_url(user.role))
     return render_template("auth/login.html", form=form, error=error)
 
