@@ -24,6 +24,7 @@ import socket
 import ssl
 import tempfile
 import threading
+import time
 import uuid
 from collections import Counter, deque
 from datetime import datetime
@@ -42,7 +43,8 @@ NAMED_BEHAVIOURS = frozenset({"accept", "throttle", "http500", "http429", "hang"
 
 
 class FakeVonage:
-    """The fake server; see the module docstring.  `received` holds every request."""
+    """The fake server; see the module docstring.  `received` holds every request, each with
+    `received_at` (time.monotonic() once its body is read, before it is answered)."""
 
     def __init__(self, *, api_key: str = "fake-key-1234", api_secret: str = "fake-secret-5678abcd", hang_seconds: float = 3.0):
         self.api_key = api_key
@@ -225,6 +227,7 @@ class FakeVonage:
             "callback": form.get("callback"), "status_report_req": form.get("status-report-req"),
             "message_id": uuid.uuid4().hex if accepted else None,
             "accepted": accepted, "behaviour": behaviour,
+            "received_at": time.monotonic(),  # when the request was read, before any answer
         }
         with self._lock:
             self.received.append(record)

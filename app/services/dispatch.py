@@ -15,7 +15,11 @@ matched by ``client_ref``, settles it before the claim runs out, so it is not se
 from __future__ import annotations
 
 import logging
+import threading
 import time as walltime
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -65,18 +69,78 @@ class DispatchReport:
 
 
 class RateLimiter:
-    """Space sends so no more than `per_second` leave in any second (Vonage throttles above it)."""
+    """At most `per_second` sends in any sliding 1-second window, as the provider counts them.
 
-    def __init__(self, per_second: int, clock=walltime.monotonic, sleep=walltime.sleep):
-        self.interval, self.clock, self.sleep = 1.0 / per_second, clock, sleep
-        self.next_slot = 0.0
+    A true sliding window, not a schedule: it remembers when each of the last sends ended and
+    lets a new send start only when fewer than `per_second` sends are in flight or ended less
+    than `window` seconds ago. A send's slot is held from its start until its answer (not
+    just from its start) because the provider receives it somewhere in between: the send
+    that starts when the oldest slot turns 1 second old therefore reaches the provider more
+    than 1 second after that oldest one did, however the network's delay varies. There is
+    no "catching up" after oversleeping: every decision re-reads the clock.
 
-    def wait(self) -> None:
-        now = self.clock()
-        if now < self.next_slot:
-            self.sleep(self.next_slot - now)
-            now = self.next_slot
-        self.next_slot = now + self.interval
+    Thread-safe, so dispatchers in one process share one (see `shared_limiter`). The clock
+    (monotonic seconds) and sleep are injectable, so unit tests run on a fake clock.
+    Over a long run one sequential sender gets `per_second / (1 + latency)` sends a second.
+    """
+
+    def __init__(self, per_second: int, clock=walltime.monotonic, sleep=walltime.sleep, *, window: float = 1.0):
+        if per_second < 1:
+            raise ValueError("per_second must be at least 1")
+        self.per_second, self.window, self.clock, self.sleep = per_second, window, clock, sleep
+        self._ended: deque[float] = deque()  # when recent sends ended, oldest first
+        self._in_flight = 0
+        self._changed = threading.Condition()
+
+    def acquire(self) -> float:
+        """Wait for a slot and take it; returns the (monotonic) moment it was granted."""
+        with self._changed:
+            while True:
+                now = self.clock()
+                while self._ended and now - self._ended[0] >= self.window:
+                    self._ended.popleft()
+                if self._in_flight + len(self._ended) < self.per_second:
+                    self._in_flight += 1
+                    return now
+                if not self._ended:  # every slot is a send still waiting for its answer
+                    self._changed.wait()
+                    continue
+                until = self._ended[0] + self.window
+                self._changed.release()  # others may finish sends while we sleep
+                try:
+                    self.sleep(until - now)
+                finally:
+                    self._changed.acquire()
+
+    def release(self) -> None:
+        """The send that took a slot has been answered (or failed): its second starts now."""
+        with self._changed:
+            self._in_flight -= 1
+            self._ended.append(self.clock())
+            self._changed.notify()
+
+    @contextmanager
+    def slot(self) -> Iterator[float]:
+        """`with limiter.slot(): send(...)`: a slot for one send, held until it returns or raises."""
+        granted = self.acquire()
+        try:
+            yield granted
+        finally:
+            self.release()
+
+
+_shared: dict[int, RateLimiter] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_limiter(per_second: int) -> RateLimiter:
+    """The process's one limiter for this rate: every dispatcher pass and thread uses it, so the
+    cap holds across consecutive passes and concurrent dispatchers. (Production runs exactly
+    one scheduler process; separate processes would not share it.)"""
+    with _shared_lock:
+        if per_second not in _shared:
+            _shared[per_second] = RateLimiter(per_second)
+        return _shared[per_second]
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -89,7 +153,7 @@ def dispatch_due(transport: Transport, texts: TextSettings, settings: DispatchSe
     """One dispatcher pass: sweep, then claim and send due texts batch by batch."""
     report = DispatchReport()
     sweep(now_fn(), report)
-    limiter = limiter or RateLimiter(settings.rate_per_second)
+    limiter = limiter or shared_limiter(settings.rate_per_second)
     batches = 0
     while max_batches is None or batches < max_batches:
         ids = claim(now_fn(), settings)
@@ -218,8 +282,8 @@ def _send_one(job: _Job, transport: Transport, texts: TextSettings, settings: Di
     # of what went out survives a crash between the provider's acceptance and our reply.
     if not _claimed_update(job, body=body, to_e164=job.mobile, template_id=template_id, transport=transport.name):
         return
-    limiter.wait()
-    result = transport.send(to=job.mobile, text=body, client_ref=job.uuid, unicode=not is_gsm7(body))
+    with limiter.slot():
+        result = transport.send(to=job.mobile, text=body, client_ref=job.uuid, unicode=not is_gsm7(body))
     _record(job, result, now_fn(), settings, report, receipts=getattr(transport, "sends_receipts", True))
 
 
