@@ -2,7 +2,13 @@
 
 With no configuration at all the app runs in development on SQLite in instance/, with the
 outbox SMS transport and the scheduler inside the web process.  Outside development a
-missing SECRET_KEY stops start-up, because a guessable key lets anyone forge a session.
+missing or short SECRET_KEY stops start-up, because a guessable key lets anyone forge a
+session; so does the Vonage SMS backend without a signature secret for its delivery receipts.
+
+"Outside development" includes the testing configuration: the suites create their apps with
+DVPO_ENV=testing and a generated 64-character key, and set SMS settings on app.config after
+start-up, so nothing in them needs these guards relaxed (and HSTS sent over plain HTTP to a
+browser test is ignored by the browser, RFC 6797 s.8.1).
 """
 from __future__ import annotations
 
@@ -51,6 +57,7 @@ DEFAULTS: dict[str, object] = {
     "LOGIN_LOCK_MINUTES": 15,
     "DASHBOARD_PAGE_SIZE": 100,
     "UPLOAD_MAX_MB": 20,
+    "UPLOAD_DOCX_MAX_UNPACKED_MB": 50,  # a Word document that unpacks to more is refused (zip bombs)
     "COURT_FEE_UNCONTESTED_PENCE": 500_00,  # research: about £500 uncontested, £700 contested
     "COURT_FEE_CONTESTED_PENCE": 700_00,
     "ORDER_ENDING_SOON_DAYS": 3,
@@ -65,8 +72,8 @@ DEFAULTS: dict[str, object] = {
 }
 
 _INT_SETTINGS = {
-    "UPLOAD_MAX_MB", "COURT_FEE_UNCONTESTED_PENCE", "COURT_FEE_CONTESTED_PENCE", "ORDER_ENDING_SOON_DAYS",
-    "HEARING_WINDOW_HOURS", "SESSION_IDLE_MINUTES", "SESSION_ABSOLUTE_HOURS", "LOGIN_MAX_FAILURES",
+    "UPLOAD_MAX_MB", "UPLOAD_DOCX_MAX_UNPACKED_MB", "COURT_FEE_UNCONTESTED_PENCE", "COURT_FEE_CONTESTED_PENCE",
+    "ORDER_ENDING_SOON_DAYS", "HEARING_WINDOW_HOURS", "SESSION_IDLE_MINUTES", "SESSION_ABSOLUTE_HOURS", "LOGIN_MAX_FAILURES",
     "LOGIN_LOCK_MINUTES", "DASHBOARD_PAGE_SIZE", "CLOCK_AMBER_HOURS", "CLOCK_RED_HOURS",
     "VONAGE_TIMEOUT_SECONDS", "SMS_RATE_PER_SECOND", "SMS_CLAIM_MINUTES", "SMS_EXPIRE_HOURS", "SMS_MAX_ATTEMPTS",
     "SMS_BATCH_SIZE", "REFERRAL_WORKING_DAYS", "REFERRAL_WARN_HOURS", "ORDER_SERVICE_HOURS",
@@ -128,7 +135,7 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
     settings["SQLALCHEMY_DATABASE_URI"] = _database_url(settings, instance_path)
     settings["SECRET_KEY"] = _secret_key(settings, instance_path, development)
     settings["TRIAL_SEED"] = _trial_seed(settings, instance_path, development)
-    _check_sms(settings)
+    _check_sms(settings, development)
 
     if settings["REGIME"] not in ("dvpn", "dapn"):
         raise ConfigError("REGIME must be dvpn or dapn")
@@ -148,6 +155,9 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
     settings["TESTING"] = env == "testing" or bool(settings.get("TESTING"))
     settings.setdefault("UPLOAD_FOLDER", str(Path(instance_path) / "uploads"))
     settings.setdefault("UPLOAD_MAX_BYTES", settings["UPLOAD_MAX_MB"] * 1024 * 1024)
+    settings.setdefault("UPLOAD_DOCX_MAX_UNPACKED_BYTES", settings["UPLOAD_DOCX_MAX_UNPACKED_MB"] * 1024 * 1024)
+    # Browsers reached over HTTPS must never again try plain HTTP (cookies, personal data).
+    settings["HSTS"] = not development
     # Requests a little over the upload limit are cut off by Werkzeug before they are read.
     settings["MAX_CONTENT_LENGTH"] = (settings["UPLOAD_MAX_MB"] + 1) * 1024 * 1024
     return settings
@@ -193,9 +203,26 @@ def _database_url(settings: dict, instance_path: str) -> str:
     return url
 
 
+# secrets.token_urlsafe(32), 32 random bytes, is 43 characters; token_hex(32) is 64.
+SECRET_KEY_MIN_LENGTH = 43
+SECRET_KEY_MIN_DISTINCT = 8
+_MAKE_A_KEY = "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+
+
 def _secret_key(settings: dict, instance_path: str, development: bool) -> str:
-    return _secret(settings, "SECRET_KEY", "secret_key", instance_path, development,
-                   why="a guessable key lets anyone forge a session")
+    key = _secret(settings, "SECRET_KEY", "secret_key", instance_path, development,
+                  why="a guessable key lets anyone forge a session")
+    if development:
+        return key
+    # A length check on the raw value cannot prove randomness; it refuses the short and the
+    # padded (SECRET_KEY=x, or one character repeated) that a person types by hand.
+    if len(key) < SECRET_KEY_MIN_LENGTH or len(set(key)) < SECRET_KEY_MIN_DISTINCT:
+        raise ConfigError(
+            f"SECRET_KEY is too short or not random ({len(key)} characters): outside development it must be "
+            f"at least {SECRET_KEY_MIN_LENGTH} characters of random text, 32 random bytes, because a guessable "
+            f"key lets anyone forge a session. Make one with: {_MAKE_A_KEY}"
+        )
+    return key
 
 
 def _trial_seed(settings: dict, instance_path: str, development: bool) -> str:
@@ -230,13 +257,21 @@ def _secret(settings: dict, key: str, filename: str, instance_path: str, develop
     return path.read_text().strip()
 
 
-def _check_sms(settings: dict) -> None:
+def _check_sms(settings: dict, development: bool) -> None:
     if settings["SMS_BACKEND"] not in ("outbox", "vonage"):
         raise ConfigError("SMS_BACKEND must be outbox or vonage")
     if settings["SMS_BACKEND"] == "vonage":
         missing = [k for k in ("VONAGE_API_KEY", "VONAGE_API_SECRET", "VONAGE_FROM") if not settings.get(k)]
         if missing:
             raise ConfigError(f"SMS_BACKEND=vonage needs {', '.join(missing)}")
+        if not development and not str(settings.get("VONAGE_SIGNATURE_SECRET") or "").strip():
+            # Unsigned, anyone who finds the webhook can mark P's texts delivered or failed.
+            raise ConfigError(
+                "SMS_BACKEND=vonage needs VONAGE_SIGNATURE_SECRET outside development: without it anyone who "
+                "finds the delivery-receipt webhook can mark texts delivered or failed. Turn on signed "
+                "webhooks in the Vonage dashboard (Settings, API settings) and set VONAGE_SIGNATURE_SECRET "
+                "and VONAGE_SIGNATURE_METHOD to match."
+            )
     for key in ("SMS_WINDOW_OPENS", "SMS_WINDOW_CLOSES"):
         try:
             hours, minutes = (int(part) for part in str(settings[key]).split(":"))

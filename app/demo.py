@@ -473,7 +473,7 @@ def _order_made_elsewhere(officer: User, calendar: Calendar, now: datetime) -> N
                                                           "the probation service.")],
         phone={"has_mobile": False, "no_phone_reason": "none_known"},
     )
-    store = UploadStore(current_app.config["UPLOAD_FOLDER"], current_app.config["UPLOAD_MAX_BYTES"])
+    store = UploadStore.from_config(current_app.config)
     pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
     with frozen_at(recorded_at):
         copy = store.save(io.BytesIO(pdf), "family-court-order.pdf")

@@ -2,9 +2,12 @@
 
 What a file is comes from its content, never its name: only PDF, JPEG, PNG and Word (DOCX)
 are accepted, and a size limit is enforced while reading. Files are stored outside static/
-under random names (32 hex digits and the extension of the sniffed kind), with owner-only
-permissions. The name the officer's computer gave the file is kept only for display and as
-the download name, reduced to a safe base name.
+under random names (32 hex digits and the extension of the sniffed kind, whatever the
+uploaded name says), with owner-only permissions. A Word document that would unpack to more
+than a limit, or packs absurdly tight, is refused (a zip bomb). The name the officer's
+computer gave the file is kept only for display and as the download name, reduced to a safe
+base name whose extension is the sniffed kind's ("statement.html" holding a PDF is shown and
+downloaded as "statement.html.pdf").
 
 Who may see a file is decided by the views (the roles allowed to see the case), not here.
 `sniff`, `sanitise_name` and `is_stored_name` are pure; `UploadStore` touches only its root
@@ -36,6 +39,10 @@ ALLOWED = {
 # The extension a stored file gets for each kind.
 EXTENSIONS = {"pdf": "pdf", "jpeg": "jpg", "png": "png", "docx": "docx"}
 
+# The extensions a download name may already end with for each kind; otherwise one is added.
+NAME_EXTENSIONS = {"pdf": {"pdf"}, "jpeg": {"jpg", "jpeg"}, "png": {"png"}, "docx": {"docx"}}
+KIND_OF_EXTENSION = {extension: kind for kind, extension in EXTENSIONS.items()}
+
 # Kinds a browser may show in the page; anything else is always sent as a download.
 INLINE_TYPES = frozenset({ALLOWED["pdf"], ALLOWED["jpeg"], ALLOWED["png"]})
 
@@ -55,6 +62,12 @@ ZIP_MAGIC = b"PK\x03\x04"
 DOCX_MAIN_PART_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 MAX_CONTENT_TYPES_BYTES = 1024 * 1024
 
+# A Word document is deflated XML and images: 5 to 20 times smaller than it unpacks is usual.
+# A zip bomb is thousands of times; 100 leaves room for very repetitive documents.
+DOCX_MAX_RATIO = 100
+DOCX_MAX_ENTRIES = 10_000
+DEFAULT_DOCX_MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # the UPLOAD_DOCX_MAX_UNPACKED_MB default
+
 NOT_ALLOWED_MESSAGE = "The file is not a PDF, JPEG, PNG or Word (DOCX) document"
 EMPTY_MESSAGE = "The file is empty"
 
@@ -72,6 +85,10 @@ def _size_text(max_bytes: int) -> str:
     if max_bytes >= 1024:
         return f"{max_bytes / 1024:.0f} KB"
     return f"{max_bytes} bytes"
+
+
+def unpacks_too_large_message(max_bytes: int) -> str:
+    return f"The Word document unpacks to more than {_size_text(max_bytes)}, or is packed far tighter than a real document"
 
 
 def too_large_message(max_bytes: int) -> str:
@@ -100,6 +117,31 @@ def _is_docx(source: str | os.PathLike[str] | IO[bytes]) -> bool:
             return DOCX_MAIN_PART_TYPE in declared
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, OSError, ValueError):
         # Corrupt, encrypted, an unsupported compression method or truncated: not a document.
+        return False
+
+
+def docx_unpacks_within(path: str | os.PathLike[str], max_unpacked_bytes: int) -> bool:
+    """Whether a DOCX (already recognised by sniff) is no zip bomb: at most DOCX_MAX_ENTRIES
+    parts, unpacking to at most `max_unpacked_bytes` in all and at most DOCX_MAX_RATIO times
+    its size on disk. The sizes the zip declares are checked first (nothing unpacked); then
+    every part is unpacked, counting, to check they were true (zipfile stops each part at its
+    declared size and checks its CRC, so a lying header fails here too)."""
+    try:
+        packed = os.path.getsize(path)
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+            declared = sum(info.file_size for info in entries)
+            if len(entries) > DOCX_MAX_ENTRIES or declared > max_unpacked_bytes or declared > DOCX_MAX_RATIO * packed:
+                return False
+            unpacked = 0
+            for info in entries:
+                with archive.open(info) as member:
+                    while chunk := member.read(CHUNK_SIZE):
+                        unpacked += len(chunk)
+                        if unpacked > declared:
+                            return False
+            return True
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, OSError, ValueError):
         return False
 
 
@@ -144,7 +186,10 @@ def sanitise_name(original_name: str | None, kind: str) -> str:
     Keeps only the base name (after the last / or \\), drops control and invisible formatting
     characters (including the right-to-left override that can disguise an extension), turns
     other odd spacing into plain spaces, and limits the length to 150 characters, keeping the
-    extension. Falls back to "document.<ext>" (the stored extension) when nothing is left.
+    extension. The extension is the kind's: a name that ends otherwise ("statement.html"
+    holding a PDF) gets the kind's added ("statement.html.pdf"), so a downloaded copy is never
+    opened as something else. Falls back to "document.<ext>" (the stored extension) when nothing
+    is left.
     """
     fallback = f"document.{EXTENSIONS[kind]}"
     if not original_name:
@@ -159,6 +204,8 @@ def sanitise_name(original_name: str | None, kind: str) -> str:
     name = re.sub(r" {2,}", " ", "".join(cleaned)).strip()
     if not name.strip("."):
         return fallback
+    if name.rpartition(".")[2].lower() not in NAME_EXTENSIONS[kind] or "." not in name:
+        name = f"{name}.{EXTENSIONS[kind]}"
     if len(name) > MAX_NAME_LENGTH:
         stem, dot, extension = name.rpartition(".")
         if dot and stem and 0 < len(extension) <= 10:
@@ -191,11 +238,18 @@ class StoredFile:
 class UploadStore:
     """A folder of uploaded evidence (keep it outside static/, e.g. instance/uploads)."""
 
-    def __init__(self, root: str | Path, max_bytes: int):
-        if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes <= 0:
-            raise ValueError("max_bytes must be a positive whole number of bytes")
+    def __init__(self, root: str | Path, max_bytes: int, max_unpacked_bytes: int = DEFAULT_DOCX_MAX_UNPACKED_BYTES):
+        for name, value in (("max_bytes", max_bytes), ("max_unpacked_bytes", max_unpacked_bytes)):
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise ValueError(f"{name} must be a positive whole number of bytes")
         self.root = Path(root)
         self.max_bytes = max_bytes
+        self.max_unpacked_bytes = max_unpacked_bytes
+
+    @classmethod
+    def from_config(cls, config) -> UploadStore:
+        """The app's store: UPLOAD_FOLDER, UPLOAD_MAX_BYTES, UPLOAD_DOCX_MAX_UNPACKED_BYTES."""
+        return cls(config["UPLOAD_FOLDER"], config["UPLOAD_MAX_BYTES"], config["UPLOAD_DOCX_MAX_UNPACKED_BYTES"])
 
     def _ensure_root(self) -> None:
         if not self.root.is_dir():
@@ -235,6 +289,8 @@ class UploadStore:
             kind = sniff(head, temp_path)
             if kind is None:
                 raise UploadRejected(NOT_ALLOWED_MESSAGE)
+            if kind == "docx" and not docx_unpacks_within(temp_path, self.max_unpacked_bytes):
+                raise UploadRejected(unpacks_too_large_message(self.max_unpacked_bytes))
             stored_name = f"{secrets.token_hex(16)}.{EXTENSIONS[kind]}"
             os.chmod(temp_path, 0o600)
             os.replace(temp_path, self.root / stored_name)
@@ -277,6 +333,9 @@ class UploadStore:
 # Serving
 
 
+DOWNLOAD_CSP = "default-src 'none'; sandbox"
+
+
 class _StoredLike(Protocol):
     stored_name: str
     content_type: str
@@ -287,18 +346,21 @@ def send_stored(store: UploadStore, stored: _StoredLike, as_attachment: bool = F
     """A Flask response sending a stored file (call inside a request, after the view has
     checked the user's role may see the case).
 
-    The Content-Type is the stored one, never guessed from a name. DOCX (and anything not
-    a PDF or image) is always a download; PDF and images are inline unless as_attachment.
-    nosniff and a CSP sandbox stop an uploaded file running script in our origin, and the
-    response is not kept in shared or on-disk caches. Raises FileNotFoundError (make it a 404)
+    The Content-Type is the sniffed kind's, which the stored name's extension records (save()
+    names files by their content, never by the uploaded name); a row whose content_type says
+    otherwise is sent as application/octet-stream. DOCX (and anything not a PDF or image) is
+    always a download; PDF and images are inline unless as_attachment, as the court page opens
+    them. nosniff and a CSP of "default-src 'none'; sandbox" stop an uploaded file loading
+    anything or running script in our origin, and the response is not kept in shared or
+    on-disk caches. Raises FileNotFoundError (make it a 404)
     if the file is missing and ValueError if the stored name is malformed.
     """
     import flask
 
     path = store.path(stored.stored_name)
-    content_type = stored.content_type if stored.content_type in ALLOWED.values() else "application/octet-stream"
+    kind = KIND_OF_EXTENSION[stored.stored_name.rpartition(".")[2]]
+    content_type = ALLOWED[kind] if stored.content_type == ALLOWED[kind] else "application/octet-stream"
     attachment = as_attachment or content_type not in INLINE_TYPES
-    kind = next((k for k, v in ALLOWED.items() if v == content_type), "pdf")
     download_name = sanitise_name(stored.original_name, kind) if content_type != "application/octet-stream" else "document"
     response = flask.send_file(
         path,
@@ -311,7 +373,7 @@ def send_stored(store: UploadStore, stored: _StoredLike, as_attachment: bool = F
     # The sandbox header does not stop Chromium's own PDF viewer (tried with Chromium 156, top
     # level and in a plain iframe); an iframe *attribute* sandbox="..." would block it.
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox"
+    response.headers["Content-Security-Policy"] = DOWNLOAD_CSP
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
     return response

@@ -8,14 +8,14 @@ checks that every table with the one has the other. SQLite has no TRUNCATE (its
 `DELETE FROM` fires the row triggers already), so nothing is done there.
 
 Revision ID: 14b0truncate0
-Revises: 13f0window48
+Revises: 14a0sessions0
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '14b0truncate0'
-down_revision = '13f0window48'
+down_revision = '14a0sessions0'
 branch_labels = None
 depends_on = None
 

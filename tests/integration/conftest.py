@@ -149,6 +149,16 @@ def postgresql_session_app(postgres_migrated) -> SessionApp:
     return SessionApp(postgres_migrated)
 
 
+def keep_session_alive(client, now) -> None:
+    """A test that jumps the frozen clock ahead is testing something else: the jump is neither
+    idleness nor the session's age, so the session is stamped as if the officer had just
+    logged in again (tests/integration/test_sessions_end.py tests the limits themselves)."""
+    from app.web.security import SESSION_LOGIN_KEY, SESSION_SEEN_KEY
+
+    with client.session_transaction() as session:
+        session[SESSION_SEEN_KEY] = session[SESSION_LOGIN_KEY] = now.isoformat()
+
+
 def _truncate_postgres() -> None:
     tables = [t.name for t in db.metadata.sorted_tables]
     # The append-only tables refuse TRUNCATE (migration 14b0truncate0). Between tests the

@@ -164,7 +164,7 @@ def test_a_production_app_logs_in_a_cheaply_hashed_password_and_strengthens_it(a
     user = make_user(Role.OFFICER)  # hashed by the testing app: cheap parameters
     assert extract_parameters(user.password_hash).memory_cost == 8
     production = create_app({
-        "DVPO_ENV": "production", "SECRET_KEY": "s" * 64, "TRIAL_SEED": "ab" * 16,
+        "DVPO_ENV": "production", "SECRET_KEY": "tY8kQ2vN-r5xW0pLz7Hc_3mJfA9eUbKd6gSoVi1nEqR", "TRIAL_SEED": "ab" * 16,
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "UPLOAD_FOLDER": app.config["UPLOAD_FOLDER"],
     })
     try:

@@ -39,7 +39,7 @@ def test_bundle_ticks_uploads_and_progress(client, login_as):
     doc = db.session.scalars(select(Document)).one()
     assert doc.original_name == "statement.pdf" and doc.content_type == "application/pdf" and doc.uploaded_by_id == officer.id
     served = client.get(f"/documents/{doc.id}")
-    assert served.status_code == 200 and served.data == PDF and served.headers["Content-Security-Policy"] == "sandbox"
+    assert served.status_code == 200 and served.data == PDF and served.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert "2 of 10" in client.get(f"/cases/{case.id}/court").get_data(as_text=True)
     actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.case_id == case.id)).all()
     assert {"bundle.ticked", "bundle.document_added", "bundle.document_viewed"} <= set(actions)

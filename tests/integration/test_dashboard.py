@@ -4,7 +4,7 @@ from app import timeutil
 from app.domain.deadlines import hearing_deadline
 from app.domain.timefmt import format_instant
 from app.models import Role
-from tests.integration.conftest import DEFAULT_NOW, normalize_spaces
+from tests.integration.conftest import DEFAULT_NOW, keep_session_alive, normalize_spaces
 from tests.integration.factories import open_case, served_case
 from tests.support import count_queries
 
@@ -60,8 +60,7 @@ def test_clock_turns_amber_at_12_hours_and_red_at_4_hours_and_shows_overdue(clie
         (deadline + timedelta(minutes=90), "red", "Overdue by 1 h 30 min"),
     ]:
         timeutil.set_frozen(now)
-        with client.session_transaction() as session:
-            session["last_seen"] = now.isoformat()  # the jump in time is not idleness
+        keep_session_alive(client, now)  # the jump in time is not idleness
         rows = client_request.get("cases.dashboard_rows", _headers={"HX-Request": "true"})
         clock = row_of(rows, case.reference)["Clock"]
         assert clock["data-clock-status"] == status, (now, clock)

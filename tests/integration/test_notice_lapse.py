@@ -17,7 +17,7 @@ from app.services.clock_cache import hearing_deadline_for
 from app.services.order_records import OrderSettings
 from app.services.referral_queries import referrals_for
 from app.services.reminders import TextSettings
-from tests.integration.conftest import error_summary, flash_messages, heading, normalize_spaces
+from tests.integration.conftest import error_summary, flash_messages, heading, keep_session_alive, normalize_spaces
 from tests.integration.factories import listed_case, served_case
 from tests.integration.test_bad_input import GARBAGE
 from tests.integration.test_dashboard import row_of
@@ -27,8 +27,7 @@ from tests.support import count_queries
 def jump(client, now) -> None:
     """Move the frozen clock; the jump in time is not idleness."""
     timeutil.set_frozen(now)
-    with client.session_transaction() as session:
-        session["last_seen"] = now.isoformat()
+    keep_session_alive(client, now)
 
 
 def deadline_of(case):

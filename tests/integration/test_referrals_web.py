@@ -16,7 +16,7 @@ from app.models import AuditEntry, ConcernStatus, ReferralStatus, Role
 from app.services import casework, referral_queries, referral_sweep, referrals
 from app.services.calendar import load_calendar
 from app.timeutil import frozen_at, utcnow
-from tests.integration.conftest import csrf_token, login
+from tests.integration.conftest import csrf_token, keep_session_alive, login
 from tests.integration.factories import open_case, sent_referral, served_case, support_service
 from tests.support import count_queries
 
@@ -28,8 +28,7 @@ def L(text: str) -> datetime:
 def move_to(client, when: datetime) -> None:
     """Jump the frozen clock; the jump is not idleness."""
     timeutil.set_frozen(when)
-    with client.session_transaction() as session:
-        session["last_seen"] = when.isoformat()
+    keep_session_alive(client, when)
 
 
 def page(client, url: str) -> str:

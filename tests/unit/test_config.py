@@ -6,7 +6,9 @@ from app.config import ConfigError, load_settings
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch):
     for key in ("DATABASE_URL", "SECRET_KEY", "HEARING_WINDOW_HOURS", "HEARING_WINDOW_LEGAL_BASIS", "FORCE_NAME", "DVPO_ENV", "SCHEDULER_IN_PROCESS",
-                "TRIAL_SEED", "SESSION_ABSOLUTE_HOURS", "SESSION_IDLE_MINUTES", "SMS_BACKEND", "VONAGE_API_KEY", "VONAGE_API_SECRET", "VONAGE_FROM", "SMS_WINDOW_OPENS"):
+                "TRIAL_SEED", "SESSION_ABSOLUTE_HOURS", "SESSION_IDLE_MINUTES", "SMS_BACKEND", "VONAGE_API_KEY",
+                "VONAGE_API_SECRET", "VONAGE_FROM", "SMS_WINDOW_OPENS", "VONAGE_SIGNATURE_SECRET",
+                "UPLOAD_DOCX_MAX_UNPACKED_MB"):
         monkeypatch.delenv(key, raising=False)
 
 
@@ -28,7 +30,7 @@ def test_production_without_secret_key_is_a_clear_start_up_error(tmp_path, monke
 
 def test_production_settings_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("DVPO_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("SECRET_KEY", "tY8kQ2vN-r5xW0pLz7Hc_3mJfA9eUbKd6gSoVi1nEqR")
     monkeypatch.setenv("TRIAL_SEED", "ab" * 16)
     monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db.internal/dvpo")
     monkeypatch.setenv("HEARING_WINDOW_HOURS", "72")
@@ -64,7 +66,7 @@ def test_development_generates_and_keeps_a_trial_seed(tmp_path):
 
 def test_production_without_trial_seed_is_a_clear_start_up_error(tmp_path, monkeypatch):
     monkeypatch.setenv("DVPO_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("SECRET_KEY", "tY8kQ2vN-r5xW0pLz7Hc_3mJfA9eUbKd6gSoVi1nEqR")
     with pytest.raises(ConfigError, match="TRIAL_SEED is not set"):
         load_settings(str(tmp_path))
 
@@ -92,7 +94,7 @@ def test_sms_settings_are_checked_at_start_up(tmp_path, monkeypatch, key, value)
 
 
 def test_a_test_clock_is_refused_outside_the_testing_configuration(tmp_path, monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("SECRET_KEY", "tY8kQ2vN-r5xW0pLz7Hc_3mJfA9eUbKd6gSoVi1nEqR")
     monkeypatch.setenv("TRIAL_SEED", "ab" * 16)
     for env in ("development", "production"):
         with pytest.raises(ConfigError, match="CLOCK_STARTS_AT is for the test suites only"):
@@ -137,3 +139,61 @@ def test_sessions_last_at_most_twelve_hours_by_default_and_the_limit_is_checked(
             load_settings(str(tmp_path), {"SESSION_ABSOLUTE_HOURS": bad})
     with pytest.raises(ConfigError, match="SESSION_IDLE_MINUTES"):
         load_settings(str(tmp_path), {"SESSION_IDLE_MINUTES": 0})
+
+
+# -- issue 14, items 7 and 8: what production must have ---------------------------------------
+
+KEY = "tY8kQ2vN-r5xW0pLz7Hc_3mJfA9eUbKd6gSoVi1nEqR"  # 43 characters, as secrets.token_urlsafe(32)
+VONAGE = {"SMS_BACKEND": "vonage", "VONAGE_API_KEY": "key", "VONAGE_API_SECRET": "secret", "VONAGE_FROM": "DVPODesk"}
+
+
+def production(tmp_path, **overrides):
+    return load_settings(str(tmp_path), {"DVPO_ENV": "production", "SECRET_KEY": KEY, "TRIAL_SEED": "ab" * 16,
+                                         **overrides})
+
+
+@pytest.mark.parametrize("env", ["production", "testing"])
+def test_vonage_without_a_signature_secret_is_refused_outside_development(tmp_path, env):
+    # Unsigned receipts could mark P's texts delivered or failed.
+    for blank in ("", "  "):
+        with pytest.raises(ConfigError, match="SMS_BACKEND=vonage needs VONAGE_SIGNATURE_SECRET outside development"):
+            load_settings(str(tmp_path), {"DVPO_ENV": env, "SECRET_KEY": KEY, "TRIAL_SEED": "ab" * 16, **VONAGE,
+                                          "VONAGE_SIGNATURE_SECRET": blank})
+
+
+def test_vonage_with_a_signature_secret_starts_and_development_may_go_without(tmp_path):
+    assert production(tmp_path, **VONAGE, VONAGE_SIGNATURE_SECRET="sig")["SMS_BACKEND"] == "vonage"
+    assert load_settings(str(tmp_path), dict(VONAGE))["VONAGE_SIGNATURE_SECRET"] == ""
+    assert production(tmp_path)["SMS_BACKEND"] == "outbox"  # the outbox takes no receipts
+
+
+@pytest.mark.parametrize("key", ["x", "s" * 40, "s" * 64, KEY[:42], "ab" * 40, "abcdefg" * 7])
+def test_a_short_or_padded_secret_key_is_refused_outside_development(tmp_path, key):
+    for env in ("production", "testing"):
+        with pytest.raises(ConfigError, match="SECRET_KEY is too short or not random"):
+            load_settings(str(tmp_path), {"DVPO_ENV": env, "SECRET_KEY": key, "TRIAL_SEED": "ab" * 16})
+
+
+def test_random_secret_keys_of_32_bytes_start(tmp_path):
+    import secrets
+
+    for key in (KEY, secrets.token_urlsafe(32), secrets.token_hex(32)):
+        assert production(tmp_path, SECRET_KEY=key)["SECRET_KEY"] == key
+    # Development takes what it is given; testing without a key generates a long one.
+    assert load_settings(str(tmp_path), {"SECRET_KEY": "x"})["SECRET_KEY"] == "x"
+    assert len(load_settings(str(tmp_path), {"DVPO_ENV": "testing"})["SECRET_KEY"]) == 64
+
+
+def test_hsts_is_on_outside_development(tmp_path):
+    assert production(tmp_path)["HSTS"] is True
+    assert load_settings(str(tmp_path), {"DVPO_ENV": "testing"})["HSTS"] is True
+    assert load_settings(str(tmp_path))["HSTS"] is False
+
+
+def test_the_word_unpacked_limit_is_a_setting(tmp_path, monkeypatch):
+    assert load_settings(str(tmp_path))["UPLOAD_DOCX_MAX_UNPACKED_BYTES"] == 50 * 1024 * 1024
+    monkeypatch.setenv("UPLOAD_DOCX_MAX_UNPACKED_MB", "80")
+    assert load_settings(str(tmp_path))["UPLOAD_DOCX_MAX_UNPACKED_BYTES"] == 80 * 1024 * 1024
+    monkeypatch.setenv("UPLOAD_DOCX_MAX_UNPACKED_MB", "lots")
+    with pytest.raises(ConfigError, match="UPLOAD_DOCX_MAX_UNPACKED_MB must be a whole number"):
+        load_settings(str(tmp_path))

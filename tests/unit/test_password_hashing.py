@@ -6,7 +6,7 @@ from app import create_app
 from app.services import users
 
 CURRENT_STRONG = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4, "salt_len": 16, "hash_len": 32}
-SETTINGS = {"SECRET_KEY": "s" * 64, "TRIAL_SEED": "ab" * 16, "DATABASE_URL": "sqlite://"}
+SETTINGS = {"SECRET_KEY": "tY8kQ2vN-r5xW0pLz7Hc_3mJfA9eUbKd6gSoVi1nEqR", "TRIAL_SEED": "ab" * 16, "DATABASE_URL": "sqlite://"}
 
 
 def hasher_of(env: str) -> PasswordHasher:

@@ -276,27 +276,31 @@ def test_sniff_never_raises_on_arbitrary_bytes(data):
 
 
 @pytest.mark.parametrize(
-    ("content", "name", "kind", "extension"),
+    ("content", "name", "kind", "extension", "shown"),
     [
-        (PDF, "statement.pdf", "pdf", "pdf"),
-        (JPEG, "injury.jpeg", "jpeg", "jpg"),
-        (PNG, "screenshot.png", "png", "png"),
-        (DOCX, "MG11.docx", "docx", "docx"),
-        (PDF, "statement.txt", "pdf", "pdf"),  # the content decides, not the name
-        (PNG, "photo", "png", "png"),
+        (PDF, "statement.pdf", "pdf", "pdf", "statement.pdf"),
+        (JPEG, "injury.jpeg", "jpeg", "jpg", "injury.jpeg"),
+        (PNG, "screenshot.png", "png", "png", "screenshot.png"),
+        (DOCX, "MG11.docx", "docx", "docx", "MG11.docx"),
+        # The content decides, not the name: the stored name and the shown name both end in
+        # the sniffed kind's extension.
+        (PDF, "statement.txt", "pdf", "pdf", "statement.txt.pdf"),
+        (PDF, "statement.html", "pdf", "pdf", "statement.html.pdf"),
+        (PNG, "photo", "png", "png", "photo.png"),
+        (PNG, "photo.PNG", "png", "png", "photo.PNG"),
     ],
     # Named ids: the DOCX bytes hold the zip's timestamp, and under pytest-xdist every worker
     # must collect the same test ids.
-    ids=["pdf", "jpeg", "png", "docx", "pdf-named-txt", "png-without-extension"],
+    ids=["pdf", "jpeg", "png", "docx", "pdf-named-txt", "pdf-named-html", "png-without-extension", "png-upper-case"],
 )
-def test_save_stores_allowed_files(store, root, content, name, kind, extension):
+def test_save_stores_allowed_files(store, root, content, name, kind, extension, shown):
     stored = store.save(io.BytesIO(content), name)
     assert isinstance(stored, StoredFile)
     assert stored.kind == kind
     assert stored.content_type == ALLOWED[kind]
     assert stored.size == len(content)
     assert stored.sha256 == hashlib.sha256(content).hexdigest()
-    assert stored.original_name == name
+    assert stored.original_name == shown
     assert stored.stored_name.endswith("." + extension)
     assert is_stored_name(stored.stored_name)
     assert files_in(root) == [stored.stored_name]
@@ -445,10 +449,15 @@ def test_max_bytes_must_be_positive_int(tmp_path, max_bytes):
     [
         ("C:\\Users\\x\\statement.pdf", "pdf", "statement.pdf"),
         ("../../x.pdf", "pdf", "x.pdf"),
-        ("/etc/passwd", "pdf", "passwd"),
+        ("/etc/passwd", "pdf", "passwd.pdf"),
         ("a/b\\c/d.png", "png", "d.png"),
         ("state\x00ment\r\n.pdf", "pdf", "statement.pdf"),
-        ("photo\u202egnp.exe", "png", "photognp.exe"),  # right-to-left override removed
+        ("photo\u202egnp.exe", "png", "photognp.exe.png"),  # right-to-left override removed, and the kind's extension added
+        ("statement.html", "pdf", "statement.html.pdf"),
+        ("scan.JPG", "jpeg", "scan.JPG"),
+        ("scan.jpeg", "jpeg", "scan.jpeg"),
+        ("scan.png", "jpeg", "scan.png.jpg"),
+        ("pdf", "pdf", "pdf.pdf"),
         ("  witness   statement.docx  ", "docx", "witness statement.docx"),
         ("", "pdf", "document.pdf"),
         (None, "jpeg", "document.jpg"),
@@ -563,7 +572,7 @@ def test_send_pdf_inline(app, store):
     assert response.headers["Content-Type"] == "application/pdf"
     assert response.headers["Content-Disposition"] == 'inline; filename="Witness statement.pdf"'
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Content-Security-Policy"] == "sandbox"
+    assert response.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert "no-store" in response.headers["Cache-Control"]
     assert response.headers["Content-Length"] == str(len(PDF))
 
@@ -590,7 +599,7 @@ def test_send_docx_always_as_attachment(app, root):
     assert response.headers["Content-Type"] == ALLOWED["docx"]
     assert response.headers["Content-Disposition"] == 'attachment; filename="MG11 statement.docx"'
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Content-Security-Policy"] == "sandbox"
+    assert response.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
 
 
 def test_send_uses_the_stored_type_not_the_name(app, store):
@@ -632,3 +641,56 @@ def test_send_missing_file(app, store, root):
     missing = StoredFile("0" * 32 + ".pdf", "pdf", "application/pdf", 1, "0" * 64, "x.pdf")
     with app.test_request_context(), pytest.raises(FileNotFoundError):
         send_stored(store, missing)
+
+
+# ---------------------------------------------------------------------------------------------
+# Zip bombs dressed as Word documents (built here, small: nothing large is kept in the repository)
+
+
+def make_docx_with(extra: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES_DOCX)
+        archive.writestr("_rels/.rels", ROOT_RELS)
+        archive.writestr("word/document.xml", DOCUMENT_XML)
+        for name, data in extra.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_a_docx_unpacking_past_the_limit_is_refused(root):
+    store = UploadStore(root, max_bytes=1024 * 1024, max_unpacked_bytes=1024 * 1024)
+    bomb = make_docx_with({"word/media/image1.png": bytes(3 * 1024 * 1024)})
+    assert len(bomb) < 10_000
+    with pytest.raises(UploadRejected, match="unpacks to more than 1 MB"):
+        store.save(io.BytesIO(bomb), "statement.docx")
+    assert files_in(root) == []
+
+
+def test_a_docx_packed_absurdly_tight_is_refused_under_the_limit(root):
+    store = UploadStore(root, max_bytes=1024 * 1024, max_unpacked_bytes=50 * 1024 * 1024)
+    bomb = make_docx_with({"word/media/image1.png": bytes(2 * 1024 * 1024)})  # about 1000:1
+    with pytest.raises(UploadRejected, match="packed far tighter"):
+        store.save(io.BytesIO(bomb), "statement.docx")
+    assert files_in(root) == []
+
+
+def test_a_real_sized_docx_with_ordinary_compression_is_accepted(root):
+    store = UploadStore(root, max_bytes=1024 * 1024, max_unpacked_bytes=1024 * 1024)
+    text = "".join(f"<w:p><w:r><w:t>Paragraph {n} of the statement.</w:t></w:r></w:p>" for n in range(5000))
+    stored = store.save(io.BytesIO(make_docx_with({"word/extra.xml": text.encode()})), "statement.docx")
+    assert stored.kind == "docx" and stored.stored_name.endswith(".docx")
+
+
+def test_the_unpacked_limit_must_be_positive(tmp_path):
+    for bad in (0, -1, True, 1.5):
+        with pytest.raises(ValueError, match="max_unpacked_bytes"):
+            UploadStore(tmp_path, max_bytes=10, max_unpacked_bytes=bad)
+
+
+def test_send_a_row_whose_content_type_disagrees_with_the_stored_kind_as_an_octet_stream(app, store):
+    stored = store.save(io.BytesIO(PDF), "statement.pdf")
+    tampered = StoredFile(stored.stored_name, "png", "image/png", stored.size, stored.sha256, "x.png")
+    response, _ = served(app, store, tampered)
+    assert response.headers["Content-Type"] == "application/octet-stream"
+    assert response.headers["Content-Disposition"].startswith("attachment;")

@@ -48,7 +48,7 @@ def _calendar():
 
 
 def _store() -> UploadStore:
-    return UploadStore(current_app.config["UPLOAD_FOLDER"], current_app.config["UPLOAD_MAX_BYTES"])
+    return UploadStore.from_config(current_app.config)
 
 
 def _back(case):

@@ -28,7 +28,7 @@ ORDER_COPY_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 
 
 def _store() -> UploadStore:
-    return UploadStore(current_app.config["UPLOAD_FOLDER"], current_app.config["UPLOAD_MAX_BYTES"])
+    return UploadStore.from_config(current_app.config)
 
 
 def _details(form: ElsewhereOrderForm) -> orders_elsewhere.ElsewhereOrder:
