@@ -7,6 +7,7 @@ import io
 import logging
 import runpy
 import threading
+import time
 import urllib.error
 import urllib.request
 import zipfile
@@ -134,10 +135,19 @@ def access_log_lines(app, handler, caplog) -> list[str]:
             with pytest.raises(urllib.error.HTTPError) as refused:
                 urllib.request.urlopen(url, timeout=10)  # noqa: S310 - our own test server
             assert refused.value.code == 401
+            # The server's thread logs the request after it has sent the answer: wait for the
+            # line rather than race it (on a loaded machine the test read the log first).
+            deadline = time.monotonic() + 10
+            while not _lines(caplog) and time.monotonic() < deadline:
+                time.sleep(0.01)
     finally:
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
+    return _lines(caplog)
+
+
+def _lines(caplog) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.name == "werkzeug" and "/webhooks/vonage/delivery" in r.getMessage()]
 
 
