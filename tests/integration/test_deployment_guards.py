@@ -123,32 +123,44 @@ def test_a_zip_bomb_dressed_as_a_word_document_is_refused(client, login_as, app)
 
 # -- access logs -----------------------------------------------------------------------------
 
-def access_log_lines(app, handler, caplog) -> list[str]:
-    """Serve `app` on a real Werkzeug server with `handler` and send it a GET receipt."""
+def access_log_lines(app, handler, caplog) -> list[str]:  # noqa: ARG001 - caplog kept for the callers
+    """Serve `app` on a real Werkzeug server with `handler`, send it a GET receipt, and return
+    the access-log lines about it. The lines are collected by a handler on werkzeug's own
+    logger: an app configured earlier in the same process (logging.config, which disables the
+    loggers that already exist) must not hide them from the test."""
+    logger = logging.getLogger("werkzeug")
+    collected: list[logging.LogRecord] = []
+    collect = logging.Handler(logging.INFO)
+    collect.emit = collected.append
+    saved = (logger.level, logger.disabled)
+    logger.addHandler(collect)
+    logger.setLevel(logging.INFO)
+    logger.disabled = False
     app.config["VONAGE_SIGNATURE_SECRET"] = "not-this-one"  # answered 401 before any database work
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+
+    def lines() -> list[str]:
+        return [r.getMessage() for r in collected if "/webhooks/vonage/delivery" in r.getMessage()]
+
     try:
-        with caplog.at_level(logging.INFO, logger="werkzeug"):
-            url = f"http://127.0.0.1:{server.server_port}/webhooks/vonage/delivery?{RECEIPT_QUERY}"
-            with pytest.raises(urllib.error.HTTPError) as refused:
-                urllib.request.urlopen(url, timeout=10)  # noqa: S310 - our own test server
-            assert refused.value.code == 401
-            # The server's thread logs the request after it has sent the answer: wait for the
-            # line rather than race it (on a loaded machine the test read the log first).
-            deadline = time.monotonic() + 10
-            while not _lines(caplog) and time.monotonic() < deadline:
-                time.sleep(0.01)
+        url = f"http://127.0.0.1:{server.server_port}/webhooks/vonage/delivery?{RECEIPT_QUERY}"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(url, timeout=10)  # noqa: S310 - our own test server
+        assert refused.value.code == 401
+        # The server's thread logs the request after it has sent the answer: wait for the line.
+        deadline = time.monotonic() + 10
+        while not lines() and time.monotonic() < deadline:
+            time.sleep(0.01)
     finally:
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
-    return _lines(caplog)
-
-
-def _lines(caplog) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "werkzeug" and "/webhooks/vonage/delivery" in r.getMessage()]
+        logger.removeHandler(collect)
+        logger.setLevel(saved[0])
+        logger.disabled = saved[1]
+    return lines()
 
 
 def test_the_serve_access_log_leaves_out_a_get_receipts_query_string(app, caplog):
