@@ -307,19 +307,8 @@ def _order_granted_this_morning(officer: User, superintendent: User, calendar: C
         address_line_1="7 Orchard Row", town="Eastmoor", postcode="EM2 5TL",
         incident_at=incident, risk_level=RiskLevel.MEDIUM, officer_in_case_id=officer.id, area="East",
     )
-    with frozen_at(incident + timedelta(minutes=20)):
-        case = cases.open_case(officer, details, force_code=current_app.config["FORCE_CODE"])
-    with frozen_at(incident + timedelta(minutes=40)):
-        complete_application(officer, case, mobile=None)
-        authorisation.submit(officer, case)
-    with frozen_at(incident + timedelta(hours=1)):
-        authorisation.decide(superintendent, case, authorisation.current_application(case), outcome=DecisionOutcome.AUTHORISE,
-                             rationale=DEMO_RATIONALE, answers={i.code: (True, "") for i in regime(case.regime).checklist})
-    served_at = incident + timedelta(hours=2)
-    with frozen_at(served_at + timedelta(minutes=10)):
-        cases.record_dvpn_served(officer, case, served_at=served_at, window_hours=current_app.config["HEARING_WINDOW_HOURS"],
-                                 calendar=calendar, hearing_address_answer=HearingAddressAnswer.REFUSED,
-                                 referral_settings=current_settings().referrals)
+    case, served_at = _authorised_and_served(officer, superintendent, details, incident, calendar,
+                                             hearing_address_answer=HearingAddressAnswer.REFUSED)
     hearing_at = now - timedelta(hours=5)
     with frozen_at(served_at + timedelta(hours=6)):
         order_records.record_hearing_notice(
@@ -349,21 +338,10 @@ def _dapo_with_programme(officer: User, superintendent: User, calendar: Calendar
         incident_at=incident, risk_level=RiskLevel.MEDIUM, officer_in_case_id=officer.id, area="West",
         regime=RegimeCode.DAPN,
     )
-    with frozen_at(incident + timedelta(minutes=20)):
-        case = cases.open_case(officer, details, force_code=current_app.config["FORCE_CODE"])
-    with frozen_at(incident + timedelta(minutes=40)):
-        # No mobile: the demo's text-trial task stays Lee Carver's alone (tests/browser/test_texts_journey.py).
-        complete_application(officer, case, mobile=None)
-        authorisation.submit(officer, case)
-    with frozen_at(incident + timedelta(hours=1)):
-        authorisation.decide(superintendent, case, authorisation.current_application(case), outcome=DecisionOutcome.AUTHORISE,
-                             rationale=DEMO_RATIONALE, answers={i.code: (True, "") for i in regime(case.regime).checklist})
-    served_at = incident + timedelta(hours=2)
-    with frozen_at(served_at + timedelta(minutes=10)):
-        cases.record_dvpn_served(officer, case, served_at=served_at, window_hours=current_app.config["HEARING_WINDOW_HOURS"],
-                                 calendar=calendar, referral_settings=current_settings().referrals,
-                                 address_for_hearing_notice="c/o 40 Station Road, Westbridge WB1 2SR",
-                                 hearing_address_answer=HearingAddressAnswer.GIVEN)
+    # No mobile: the demo's text-trial task stays Lee Carver's alone (tests/browser/test_texts_journey.py).
+    case, served_at = _authorised_and_served(officer, superintendent, details, incident, calendar,
+                                             address_for_hearing_notice="c/o 40 Station Road, Westbridge WB1 2SR",
+                                             hearing_address_answer=HearingAddressAnswer.GIVEN)
     hearing_at = served_at + timedelta(hours=24)
     with frozen_at(served_at + timedelta(hours=3)):
         court.list_hearing(officer, case, court_name="Westbridge Magistrates' Court", starts_at=hearing_at,
@@ -401,6 +379,26 @@ def _initial_notification(officer: User, case, at: datetime, names: str, address
             taken_by="PS 1180 Reid", calendar=calendar)
 
 
+
+def _authorised_and_served(officer: User, superintendent: User, details, incident: datetime, calendar: Calendar,
+                           **served) -> tuple:
+    """A notice applied for 40 minutes after the incident (no mobile), authorised at one hour
+    and served at two: the demo's usual path to a served case. Returns (case, served_at);
+    `served` goes to cases.record_dvpn_served (the address answer for the hearing notice)."""
+    with frozen_at(incident + timedelta(minutes=20)):
+        case = cases.open_case(officer, details, force_code=current_app.config["FORCE_CODE"])
+    with frozen_at(incident + timedelta(minutes=40)):
+        complete_application(officer, case, mobile=None)
+        authorisation.submit(officer, case)
+    with frozen_at(incident + timedelta(hours=1)):
+        authorisation.decide(superintendent, case, authorisation.current_application(case), outcome=DecisionOutcome.AUTHORISE,
+                             rationale=DEMO_RATIONALE, answers={i.code: (True, "") for i in regime(case.regime).checklist})
+    served_at = incident + timedelta(hours=2)
+    with frozen_at(served_at + timedelta(minutes=10)):
+        cases.record_dvpn_served(officer, case, served_at=served_at, window_hours=current_app.config["HEARING_WINDOW_HOURS"],
+                                 calendar=calendar, referral_settings=current_settings().referrals, **served)
+    return case, served_at
+
 def _served_at_leaving(hours_left: float, now: datetime, calendar: Calendar, window: int) -> datetime:
     """A service time whose hearing deadline is about `hours_left` from now, whatever the
     day of the week, so the demo always shows a red, an amber and a green clock."""
@@ -421,18 +419,7 @@ def _dapo_awaiting_notification(officer: User, superintendent: User, calendar: C
         incident_at=incident, risk_level=RiskLevel.HIGH, officer_in_case_id=officer.id, area="North",
         regime=RegimeCode.DAPN,
     )
-    with frozen_at(incident + timedelta(minutes=20)):
-        case = cases.open_case(officer, details, force_code=current_app.config["FORCE_CODE"])
-    with frozen_at(incident + timedelta(minutes=40)):
-        complete_application(officer, case, mobile=None)
-        authorisation.submit(officer, case)
-    with frozen_at(incident + timedelta(hours=1)):
-        authorisation.decide(superintendent, case, authorisation.current_application(case), outcome=DecisionOutcome.AUTHORISE,
-                             rationale=DEMO_RATIONALE, answers={i.code: (True, "") for i in regime(case.regime).checklist})
-    served_at = incident + timedelta(hours=2)
-    with frozen_at(served_at + timedelta(minutes=10)):
-        cases.record_dvpn_served(officer, case, served_at=served_at, window_hours=current_app.config["HEARING_WINDOW_HOURS"],
-                                 calendar=calendar, referral_settings=current_settings().referrals)
+    case, served_at = _authorised_and_served(officer, superintendent, details, incident, calendar)
     made_on = (now - timedelta(days=1)).astimezone(LONDON).date()
     hearing_at = max(london_instant(made_on, time(10, 0)), served_at + timedelta(hours=1))
     with frozen_at(served_at + timedelta(minutes=30)):
