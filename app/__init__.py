@@ -7,10 +7,11 @@ import os
 from flask import Flask, current_app, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import cli, timeutil
 from app.config import load_settings
-from app.extensions import csrf, db, login_manager, migrate
+from app.extensions import csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -22,12 +23,19 @@ def create_app(config: dict | None = None) -> Flask:
     _configure_logging()
 
     from app import models  # noqa: F401 - registers the models with SQLAlchemy
-    from app.services import users
+    from app.services import login_throttle, users
 
     db.init_app(app)
     _init_sqlite(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
+    if app.config["RATELIMIT_STORAGE_URI"] != login_throttle.STORAGE_URI:  # the scheme importing it registered
+        raise RuntimeError("log-in throttling must count in the app's database")
+    limiter.init_app(app)  # log-in throttling: app/web/auth/throttle.py
+    if app.config["TRUSTED_PROXIES"]:
+        # The client's address from X-Forwarded-For, as many hops back as there are proxies
+        # that add to it; without proxies the header is ignored (anyone can send it).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])
     users.init_app(app)  # Argon2 parameters: cheap under testing only
     _init_login(app)
     _register_blueprints(app)

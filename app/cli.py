@@ -80,6 +80,17 @@ def set_password(email, password):
     click.echo(f"Set a new password for {user.email}; its sessions have ended")
 
 
+@users_cli.command("clear-throttles")
+def clear_throttles():
+    """End every log-in throttle now (audited). Throttles end by themselves when their window
+    does; this is for users all throttled behind one address, such as a proxy before
+    TRUSTED_PROXIES was set."""
+    from app.services import login_throttle
+
+    cleared = login_throttle.clear_all(None)
+    click.echo(f"Cleared the log-in throttles ({cleared} in force)")
+
+
 @click.command("seed-demo")
 def seed_demo():
     """Create demo users (one per role) and fictional demo cases. Development only."""

@@ -53,8 +53,13 @@ DEFAULTS: dict[str, object] = {
     "SCHEDULER_IN_PROCESS": None,  # None: on in development, off elsewhere
     "SESSION_IDLE_MINUTES": 30,
     "SESSION_ABSOLUTE_HOURS": 12,  # a session ends this long after log-in, however active
-    "LOGIN_MAX_FAILURES": 5,
-    "LOGIN_LOCK_MINUTES": 15,
+    # Failed log-ins allowed from one client address for one e-mail as typed, and from one
+    # address for all e-mails together, before that address waits for the window to end.
+    "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
+    "LOGIN_LIMIT_PER_ADDRESS": "50 per 15 minutes",
+    # Reverse proxies in front of the app that append the client's address to X-Forwarded-For
+    # (werkzeug's ProxyFix x_for); 0: the address the connection came from.
+    "TRUSTED_PROXIES": 0,
     "DASHBOARD_PAGE_SIZE": 100,
     "UPLOAD_MAX_MB": 20,
     "UPLOAD_DOCX_MAX_UNPACKED_MB": 50,  # a Word document that unpacks to more is refused (zip bombs)
@@ -73,8 +78,8 @@ DEFAULTS: dict[str, object] = {
 
 _INT_SETTINGS = {
     "UPLOAD_MAX_MB", "UPLOAD_DOCX_MAX_UNPACKED_MB", "COURT_FEE_UNCONTESTED_PENCE", "COURT_FEE_CONTESTED_PENCE",
-    "ORDER_ENDING_SOON_DAYS", "HEARING_WINDOW_HOURS", "SESSION_IDLE_MINUTES", "SESSION_ABSOLUTE_HOURS", "LOGIN_MAX_FAILURES",
-    "LOGIN_LOCK_MINUTES", "DASHBOARD_PAGE_SIZE", "CLOCK_AMBER_HOURS", "CLOCK_RED_HOURS",
+    "ORDER_ENDING_SOON_DAYS", "HEARING_WINDOW_HOURS", "SESSION_IDLE_MINUTES", "SESSION_ABSOLUTE_HOURS", "TRUSTED_PROXIES",
+    "DASHBOARD_PAGE_SIZE", "CLOCK_AMBER_HOURS", "CLOCK_RED_HOURS",
     "VONAGE_TIMEOUT_SECONDS", "SMS_RATE_PER_SECOND", "SMS_CLAIM_MINUTES", "SMS_EXPIRE_HOURS", "SMS_MAX_ATTEMPTS",
     "SMS_BATCH_SIZE", "REFERRAL_WORKING_DAYS", "REFERRAL_WARN_HOURS", "ORDER_SERVICE_HOURS",
 }
@@ -124,6 +129,8 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
     if not 1 <= settings["SESSION_ABSOLUTE_HOURS"] <= 24 * 7:
         raise ConfigError("SESSION_ABSOLUTE_HOURS must be 1 to 168 (a session ends this long after log-in)")
 
+    _check_login_limits(settings)
+
     env = str(settings["DVPO_ENV"])
     if env not in {"development", "testing", "production"}:
         raise ConfigError("DVPO_ENV must be development, testing or production")
@@ -161,6 +168,39 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
     # Requests a little over the upload limit are cut off by Werkzeug before they are read.
     settings["MAX_CONTENT_LENGTH"] = (settings["UPLOAD_MAX_MB"] + 1) * 1024 * 1024
     return settings
+
+
+# The account lock-out's settings, gone with it (migration 14d0throttle0).
+_LOCK_OUT_SETTINGS = ("LOGIN_MAX_FAILURES", "LOGIN_LOCK_MINUTES")
+
+
+def _check_login_limits(settings: dict) -> None:
+    """The log-in throttle's limits, and Flask-Limiter's fixed settings (app/web/auth/throttle.py)."""
+    import limits
+
+    stale = [key for key in _LOCK_OUT_SETTINGS if key in settings or key in os.environ]
+    if stale:
+        raise ConfigError(
+            f"{', '.join(stale)}: accounts are no longer locked after failed log-ins. Set LOGIN_LIMIT_PER_ACCOUNT "
+            "and LOGIN_LIMIT_PER_ADDRESS instead (for example '5 per 15 minutes' and '50 per 15 minutes')."
+        )
+    for key in ("LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_ADDRESS"):
+        value = str(settings[key]).strip()
+        try:
+            items = limits.parse_many(value)
+        except ValueError:
+            items = []
+        if not items or any(item.amount < 1 for item in items):
+            raise ConfigError(f"{key} must be a limit like '5 per 15 minutes', got {settings[key]!r}")
+        settings[key] = value
+    if not 0 <= settings["TRUSTED_PROXIES"] <= 5:
+        raise ConfigError("TRUSTED_PROXIES must be 0 to 5: how many proxies in front of the app set X-Forwarded-For")
+    # Not settings: counters in the app's own database, fixed windows (the storage supports
+    # that strategy only), no rate-limit headers (they would tell a guesser its allowance).
+    settings["RATELIMIT_ENABLED"] = True
+    settings["RATELIMIT_STORAGE_URI"] = "dvpo-database://"  # app/services/login_throttle.py
+    settings["RATELIMIT_STRATEGY"] = "fixed-window"
+    settings["RATELIMIT_HEADERS_ENABLED"] = False
 
 
 def _clock_starts_at(value: object, env: str) -> datetime | None:

@@ -1,4 +1,6 @@
 """Flask extensions, created unbound here and bound to the app in create_app."""
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -24,3 +26,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Log-in throttling (app/web/auth/throttle.py). Its storage, strategy and headers come from the
+# RATELIMIT_* settings that app/config.py fixes: counters in the app's database.
+limiter = Limiter(key_func=get_remote_address)

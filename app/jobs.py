@@ -86,6 +86,17 @@ def sweep_referrals(app: Flask) -> None:
             db.session.remove()
 
 
+def purge_login_throttles(app: Flask) -> None:
+    """Delete log-in throttle counters whose window has ended (services/login_throttle)."""
+    from app.services.login_throttle import purge_expired
+
+    with app.app_context():
+        try:
+            purge_expired()
+        finally:
+            db.session.remove()
+
+
 def build_scheduler(app: Flask, *, blocking: bool = False) -> BaseScheduler:
     scheduler_cls = BlockingScheduler if blocking else BackgroundScheduler
     scheduler = scheduler_cls(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
@@ -97,6 +108,8 @@ def build_scheduler(app: Flask, *, blocking: bool = False) -> BaseScheduler:
     scheduler.add_job(dispatch_texts, "interval", minutes=1, args=[app], id="dispatch_texts", replace_existing=True)
     scheduler.add_job(extend_text_plans, "interval", hours=6, args=[app], id="extend_text_plans", replace_existing=True)
     scheduler.add_job(sweep_referrals, "interval", minutes=15, args=[app], id="sweep_referrals", replace_existing=True)
+    scheduler.add_job(purge_login_throttles, "interval", minutes=15, args=[app], id="purge_login_throttles",
+                      replace_existing=True)
     return scheduler
 
 

@@ -39,6 +39,7 @@ from app.models.referral import (
     SupportService,
 )
 from app.models.system import SchedulerHeartbeat
+from app.models.throttle import LoginThrottle
 from app.models.trial import AllocationError, DapoTexts, EnrolmentStatus, TrialAllocation, TrialEnrolment, TrialSwitch
 from app.models.user import Role, User
 
@@ -46,7 +47,7 @@ __all__ = [
     "Breach", "BreachOutcome", "BreachSource", "BundleTick", "CourtSubmission", "Document", "Hearing", "HearingOutcome",
     "OrderEvent", "OrderEventKind", "OrderStatus", "ProtectionOrder", "Remand", "RemandKind",
     "Application", "ApplicationSection", "ApplicationStatus", "AuthorisationDecision", "DecisionOutcome",
-    "AssociatedRelationship", "AuditEntry", "Case", "CaseState", "ExtraBankHoliday", "Person",
+    "AssociatedRelationship", "AuditEntry", "Case", "CaseState", "ExtraBankHoliday", "LoginThrottle", "Person",
     "PersonKind", "RiskLevel", "Role", "SchedulerHeartbeat", "User",
     "MessageStatus", "TextCadenceVersion", "TextMessage", "TextPlanVersion", "TextTemplate",
     "ConcernStatus", "ContactAttempt", "Referral", "ReferralConcern", "ReferralStatus", "SupportService",

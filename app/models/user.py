@@ -53,8 +53,11 @@ class User(UserMixin, db.Model):
     service_id: Mapped[int | None] = mapped_column(ForeignKey("support_service.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Failed log-ins since the last successful one, and the last of them: told to the user
+    # at their next log-in. Nothing is locked: guessing is throttled by address instead
+    # (app/web/auth/throttle.py).
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_failed_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Stamped into each session at log-in; log-out, deactivation and a password change add

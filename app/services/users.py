@@ -1,8 +1,8 @@
-"""Accounts: creating them and logging in, with lock-out after repeated failures."""
+"""Accounts: creating them, logging in and out, deactivating them and their passwords."""
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -123,54 +123,60 @@ def _service_errors(role: Role, service_id: int | None) -> dict[str, str]:
     return {}
 
 
+REFUSED = "Enter a correct email address and password"
+
+
+@dataclass(frozen=True)
+class LoggedIn:
+    """A successful log-in, and the failed ones on the account since the last (for a notice)."""
+
+    user: User
+    failures_since_last_login: int
+    last_failure_at: datetime | None
+
+
 @commits
-def authenticate(email: str, password: str, *, max_failures: int, lock_minutes: int) -> User:
+def authenticate(email: str, password: str) -> LoggedIn:
     """Check a log-in; raise LoginRefused with a message for the user when it fails.
 
-    `max_failures` consecutive wrong passwords lock the account for `lock_minutes`; while
-    locked even the right password is refused, so guessing cannot continue.
+    Whether the account exists, is disabled or has another password, the answer is the same
+    and so is the work: exactly one Argon2 verification (against a dummy hash when there is
+    no account), then the same refusal. Nothing is locked: repeated guessing is throttled by
+    client address before this is called (app/web/auth/throttle.py). A failure on a real
+    account is audited (never the password) and counted on it, for a notice at its next
+    log-in; a failure on an unknown e-mail leaves no record.
     """
     now = utcnow()
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    verified = _verify(user.password_hash if user is not None else _passwords().dummy_hash, password)
     if user is None:
-        _verify(_passwords().dummy_hash, password)
-        raise LoginRefused("Enter a correct email address and password")
-    if user.locked_until is not None and user.locked_until > now:
-        audit.record(user, "user.login_refused_locked")
+        raise LoginRefused(REFUSED)
+    if not verified or not user.active:
+        _record_failure(user, now, "account disabled" if verified else "wrong password")
         db.session.commit()
-        raise LoginRefused(
-            "This account is locked after too many failed log-ins. "
-            f"Try again in {lock_minutes} minutes or ask an administrator to unlock it."
-        )
-    if not _verify(user.password_hash, password):
-        user.failed_logins += 1
-        audit.record(user, "user.login_failed", failures=user.failed_logins)
-        if user.failed_logins >= max_failures:
-            user.locked_until = now + timedelta(minutes=lock_minutes)
-            user.failed_logins = 0
-            audit.record(user, "user.locked", until=user.locked_until.isoformat())
-        db.session.commit()
-        raise LoginRefused("Enter a correct email address and password")
-    if not user.active:
-        raise LoginRefused("This account has been disabled. Ask an administrator.")
+        raise LoginRefused(REFUSED)
     # A hash made with other parameters (older defaults, another configuration) still
     # verifies, since Argon2 records them in the hash; it is then re-made with the app's.
     if password_hasher().check_needs_rehash(user.password_hash):
         user.password_hash = password_hasher().hash(password)
+    logged_in = LoggedIn(user, user.failed_logins, user.last_failed_login_at if user.failed_logins else None)
     user.failed_logins = 0
-    user.locked_until = None
+    user.last_failed_login_at = None
     user.last_login_at = now
-    audit.record(user, "user.login")
+    told = {"failed_logins_since_last": logged_in.failures_since_last_login,
+            "last_failed_at": logged_in.last_failure_at.isoformat()} if logged_in.failures_since_last_login else {}
+    audit.record(user, "user.login", **told)
     db.session.commit()
-    return user
+    return logged_in
 
 
-@commits
-def unlock(actor: User, user: User) -> None:
-    user.locked_until = None
-    user.failed_logins = 0
-    audit.record(actor, "user.unlocked", target_user_id=user.id)
-    db.session.commit()
+@in_callers_transaction
+def _record_failure(user: User, now: datetime, reason: str) -> None:
+    """Counted in SQL, so failures at the same moment all count. The actor is unknown: the
+    entry names the account tried, never the password or where the attempt came from."""
+    user.failed_logins = User.failed_logins + 1
+    user.last_failed_login_at = now
+    audit.record(None, "user.login_failed", target_user_id=user.id, reason=reason)
 
 
 def _verify(password_hash: str, password: str) -> bool:

@@ -8,6 +8,7 @@ from app.domain.timefmt import format_instant
 from app.extensions import db
 from app.models import AuditEntry, ExtraBankHoliday, Role, User
 from tests.integration.conftest import (
+    DEFAULT_NOW,
     PASSWORD,
     ClientRequest,
     error_summary,
@@ -87,14 +88,18 @@ def test_admin_creates_an_account_and_errors_keep_input(client_request):
     assert error_summary(page) == ["An account with this email address already exists"]
 
 
-def test_admin_unlocks_a_locked_account(client, client_request, login_as, make_user):
-    locked = make_user(Role.OFFICER)
+def test_admin_sees_failed_log_ins_since_the_last_and_there_is_no_lock_to_lift(client, client_request, login_as,
+                                                                              make_user):
+    tried = make_user(Role.OFFICER)
     other = client.application.test_client()
-    for _ in range(5):
-        login(other, locked, "wrong password!")
+    for _ in range(3):
+        login(other, tried, "wrong password!")
     admin, token = login_as(Role.ADMIN)
     accounts = table_rows(client_request.get("admin.users").select_one("table"))
-    [row] = [row for row in accounts if row["Email"] == locked.email]
-    assert row["Status"].startswith(f"Locked until {format_instant(locked.locked_until)}")
-    client.post(f"/admin/users/{locked.id}/unlock", data={"csrf_token": token})
-    assert login(other, locked, PASSWORD).status_code == 302
+    [row] = [row for row in accounts if row["Email"] == tried.email]
+    assert row["Status"] == f"Active 3 failed log-ins since the last log-in, the last on {format_instant(DEFAULT_NOW)}"
+    assert client.post(f"/admin/users/{tried.id}/unlock", data={"csrf_token": token}).status_code == 404
+    assert login(other, tried, PASSWORD).status_code == 302  # the right password gets in
+    accounts = table_rows(client_request.get("admin.users").select_one("table"))
+    [row] = [row for row in accounts if row["Email"] == tried.email]
+    assert row["Status"] == "Active"

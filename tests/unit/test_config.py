@@ -8,7 +8,8 @@ def clean_env(monkeypatch):
     for key in ("DATABASE_URL", "SECRET_KEY", "HEARING_WINDOW_HOURS", "HEARING_WINDOW_LEGAL_BASIS", "FORCE_NAME", "DVPO_ENV", "SCHEDULER_IN_PROCESS",
                 "TRIAL_SEED", "SESSION_ABSOLUTE_HOURS", "SESSION_IDLE_MINUTES", "SMS_BACKEND", "VONAGE_API_KEY",
                 "VONAGE_API_SECRET", "VONAGE_FROM", "SMS_WINDOW_OPENS", "VONAGE_SIGNATURE_SECRET",
-                "UPLOAD_DOCX_MAX_UNPACKED_MB"):
+                "UPLOAD_DOCX_MAX_UNPACKED_MB", "LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_ADDRESS", "TRUSTED_PROXIES",
+                "LOGIN_MAX_FAILURES", "LOGIN_LOCK_MINUTES"):
         monkeypatch.delenv(key, raising=False)
 
 
@@ -197,3 +198,23 @@ def test_the_word_unpacked_limit_is_a_setting(tmp_path, monkeypatch):
     monkeypatch.setenv("UPLOAD_DOCX_MAX_UNPACKED_MB", "lots")
     with pytest.raises(ConfigError, match="UPLOAD_DOCX_MAX_UNPACKED_MB must be a whole number"):
         load_settings(str(tmp_path))
+
+
+def test_login_limits_are_checked_and_the_lock_out_settings_are_refused(tmp_path, monkeypatch):
+    settings = load_settings(str(tmp_path))
+    assert (settings["LOGIN_LIMIT_PER_ACCOUNT"], settings["LOGIN_LIMIT_PER_ADDRESS"]) == (
+        "5 per 15 minutes", "50 per 15 minutes")
+    assert settings["RATELIMIT_STORAGE_URI"] == "dvpo-database://" and settings["TRUSTED_PROXIES"] == 0
+    for bad in ("five a minute", "0 per minute", ""):
+        with pytest.raises(ConfigError, match="LOGIN_LIMIT_PER_ACCOUNT must be a limit like '5 per 15 minutes'"):
+            load_settings(str(tmp_path), {"LOGIN_LIMIT_PER_ACCOUNT": bad})
+    with pytest.raises(ConfigError, match="TRUSTED_PROXIES must be 0 to 5"):
+        load_settings(str(tmp_path), {"TRUSTED_PROXIES": "-1"})
+    with pytest.raises(ConfigError, match="LOGIN_MAX_FAILURES: accounts are no longer locked"):
+        load_settings(str(tmp_path), {"LOGIN_MAX_FAILURES": 5})
+    monkeypatch.setenv("LOGIN_LOCK_MINUTES", "15")
+    with pytest.raises(ConfigError, match="LOGIN_LOCK_MINUTES: accounts are no longer locked"):
+        load_settings(str(tmp_path))
+    monkeypatch.delenv("LOGIN_LOCK_MINUTES")
+    monkeypatch.setenv("LOGIN_LIMIT_PER_ADDRESS", "100/hour")
+    assert load_settings(str(tmp_path))["LOGIN_LIMIT_PER_ADDRESS"] == "100/hour"

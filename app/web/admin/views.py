@@ -11,7 +11,6 @@ from app.services import ValidationFailed, referral_queries, support_services
 from app.services import calendar as calendar_service
 from app.services import users as user_service
 from app.settings import current_settings
-from app.timeutil import utcnow
 from app.web.admin.forms import ConfirmForm, ExtraBankHolidayForm, NewUserForm, ServiceActiveForm, SupportServiceForm
 from app.web.fields import yes_no_text, yes_no_value
 from app.web.forms_support import apply_errors
@@ -60,8 +59,7 @@ def remove_holiday(holiday_id: int):
 @roles_required(Role.ADMIN)
 def users():
     accounts = db.session.scalars(select(User).order_by(User.role, User.full_name)).all()
-    return render_template("admin/users.html", accounts=accounts, now=utcnow(), unlock_form=ConfirmForm(),
-                           service_names=support_services.service_names())
+    return render_template("admin/users.html", accounts=accounts, service_names=support_services.service_names())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -92,17 +90,6 @@ def _chosen_service(form: NewUserForm, services) -> int | None:
     """The active service picked, or None (create_user then asks for one)."""
     by_value = {str(s.id): s.id for s in services}
     return by_value.get((form.service_id.data or "").strip())
-
-
-@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
-@roles_required(Role.ADMIN)
-def unlock_user(user_id: int):
-    user = db.session.get(User, user_id) or abort(404)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        user_service.unlock(current_user, user)
-        flash(f"{user.full_name}'s account is unlocked.", "success")
-    return redirect(url_for("admin.users"))
 
 
 @bp.route("/services", methods=["GET", "POST"])
