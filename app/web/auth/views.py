@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from app.services import users
+from app.services import accounts, users
 from app.web.auth.forms import LoginForm
 from app.web.navigation import home_url
 from app.web.security import ALL_ROLES, public, roles_required, start_session
@@ -29,6 +29,7 @@ def login():
                 max_failures=current_app.config["LOGIN_MAX_FAILURES"],
                 lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"],
             )
+            accounts.check_temporary_password(user)  # an expired temporary password: LoginRefused
         except users.LoginRefused as exc:
             error = str(exc)
         else:
