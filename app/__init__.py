@@ -79,7 +79,12 @@ def _sqlite_pragmas(dbapi_connection, connection_record):  # noqa: ARG001
 
 def _init_login(app: Flask) -> None:
     from app.models import User
-    from app.web.security import enforce_session_limits, session_is_current, unauthorized_response
+    from app.web.security import (
+        enforce_session_limits,
+        require_password_change,
+        session_is_current,
+        unauthorized_response,
+    )
 
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
@@ -96,6 +101,7 @@ def _init_login(app: Flask) -> None:
         return user if user is not None and session_is_current(user) else None
 
     app.before_request(enforce_session_limits)
+    app.before_request(require_password_change)  # after the limits: only a live session is sent on
 
 
 def _register_blueprints(app: Flask) -> None:

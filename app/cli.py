@@ -1,13 +1,15 @@
 """`flask` commands: users, demo data, the server and the scheduler."""
 from __future__ import annotations
 
+from typing import NoReturn
+
 import click
 from flask import Flask, current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.serving import run_simple
 
 from app.extensions import db
-from app.models import Role, User
+from app.models import Role, SupportService, User
 from app.services import ValidationFailed
 from app.services import users as user_service
 
@@ -33,19 +35,44 @@ def users_cli():
 @click.option("--area", default=None, help="Officers: the area whose cases they see (default: force-wide).")
 @click.option("--rank", default=None)
 @click.option("--collar-number", default=None)
+@click.option("--service", default=None,
+              help="Caseworkers (required for them): the support service they work for, by its name or id.")
 @click.password_option(help="At least 12 characters. Prompted for if not given.")
-def create_user(email, full_name, role, area, rank, collar_number, password):
+def create_user(email, full_name, role, area, rank, collar_number, service, password):
     """Create an account."""
     try:
         user = user_service.create_user(
             email=email, full_name=full_name, role=Role(role), password=password,
-            area=area, rank=rank, collar_number=collar_number,
+            area=area, rank=rank, collar_number=collar_number, service_id=_service_id(service),
         )
     except ValidationFailed as exc:
-        for message in exc.errors.values():
-            click.echo(f"Error: {message}", err=True)
-        raise SystemExit(1) from None
-    click.echo(f"Created {user.role.value} account {user.email}")
+        _fail(exc)
+    service = db.session.get(SupportService, user.service_id) if user.service_id else None
+    click.echo(f"Created {user.role.value} account {user.email}" + (f" at {service.name}" if service else ""))
+
+
+def _service_id(chosen: str | None) -> int | None:
+    """The support service named by `--service` (its id, or its name in any case); whether a
+    caseworker may have it (one, active) is create_user's rule."""
+    if chosen is None or not chosen.strip():
+        return None
+    chosen = chosen.strip()
+    if chosen.isdigit() and len(chosen) < 10 and db.session.get(SupportService, int(chosen)) is not None:
+        return int(chosen)
+    service_id = db.session.scalar(select(SupportService.id).where(func.lower(SupportService.name) == chosen.lower()))
+    if service_id is None:
+        names = db.session.scalars(select(SupportService.name).where(SupportService.active.is_(True))
+                                   .order_by(SupportService.name)).all()
+        click.echo(f"Error: no support service called {chosen!r}. Active services: "
+                   + (", ".join(names) if names else "none (an admin adds them on the Support services page)"), err=True)
+        raise SystemExit(1)
+    return service_id
+
+
+def _fail(exc: ValidationFailed) -> NoReturn:
+    for message in exc.errors.values():
+        click.echo(f"Error: {message}", err=True)
+    raise SystemExit(1) from None
 
 
 def _account(email: str):
@@ -61,8 +88,24 @@ def _account(email: str):
 def deactivate_user(email):
     """Disable an account: it cannot log in, and its sessions end now."""
     user = _account(email)
-    user_service.deactivate(None, user)
+    try:
+        user_service.deactivate(None, user)
+    except ValidationFailed as exc:
+        _fail(exc)
     click.echo(f"Deactivated {user.email}; its sessions have ended")
+
+
+@users_cli.command("reactivate")
+@click.option("--email", required=True)
+def reactivate_user(email):
+    """Let a deactivated account log in again."""
+    from app.services import accounts
+
+    user = _account(email)
+    if accounts.reactivate(None, user):
+        click.echo(f"Reactivated {user.email}; it can log in with its password")
+    else:
+        click.echo(f"{user.email} is already active")
 
 
 @users_cli.command("set-password")
@@ -74,9 +117,7 @@ def set_password(email, password):
     try:
         user_service.set_password(None, user, password)
     except ValidationFailed as exc:
-        for message in exc.errors.values():
-            click.echo(f"Error: {message}", err=True)
-        raise SystemExit(1) from None
+        _fail(exc)
     click.echo(f"Set a new password for {user.email}; its sessions have ended")
 
 

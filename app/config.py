@@ -60,6 +60,7 @@ DEFAULTS: dict[str, object] = {
     # Reverse proxies in front of the app that append the client's address to X-Forwarded-For
     # (werkzeug's ProxyFix x_for); 0: the address the connection came from.
     "TRUSTED_PROXIES": 0,
+    "TEMPORARY_PASSWORD_HOURS": 72,  # a password an administrator reset stops working this long after
     "DASHBOARD_PAGE_SIZE": 100,
     "UPLOAD_MAX_MB": 20,
     "UPLOAD_DOCX_MAX_UNPACKED_MB": 50,  # a Word document that unpacks to more is refused (zip bombs)
@@ -82,6 +83,7 @@ _INT_SETTINGS = {
     "DASHBOARD_PAGE_SIZE", "CLOCK_AMBER_HOURS", "CLOCK_RED_HOURS",
     "VONAGE_TIMEOUT_SECONDS", "SMS_RATE_PER_SECOND", "SMS_CLAIM_MINUTES", "SMS_EXPIRE_HOURS", "SMS_MAX_ATTEMPTS",
     "SMS_BATCH_SIZE", "REFERRAL_WORKING_DAYS", "REFERRAL_WARN_HOURS", "ORDER_SERVICE_HOURS",
+    "TEMPORARY_PASSWORD_HOURS",
 }
 _ENV_SETTINGS = set(DEFAULTS) | {"DATABASE_URL", "SECRET_KEY", "TRIAL_SEED"}
 
@@ -128,6 +130,8 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         raise ConfigError("SESSION_IDLE_MINUTES must be at least 1")
     if not 1 <= settings["SESSION_ABSOLUTE_HOURS"] <= 24 * 7:
         raise ConfigError("SESSION_ABSOLUTE_HOURS must be 1 to 168 (a session ends this long after log-in)")
+    if not 1 <= settings["TEMPORARY_PASSWORD_HOURS"] <= 24 * 30:
+        raise ConfigError("TEMPORARY_PASSWORD_HOURS must be 1 to 720 (a reset password stops working this long after)")
 
     _check_login_limits(settings)
 

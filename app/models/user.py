@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -63,6 +63,11 @@ class User(UserMixin, db.Model):
     # Stamped into each session at log-in; log-out, deactivation and a password change add
     # one, so every session stamped before then is refused (app/web/security.py).
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A password an administrator reset: a temporary one, shown to them once. Until the user
+    # sets their own, every page sends them to the change-password page; after
+    # `temporary_password_expires_at` it no longer logs in (TEMPORARY_PASSWORD_HOURS).
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    temporary_password_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def is_active(self) -> bool:  # Flask-Login: inactive users cannot log in

@@ -200,12 +200,29 @@ def record_logout(actor: User) -> None:
 
 
 @commits
-def deactivate(actor: User, user: User) -> None:
-    """Disable an account: it can no longer log in, and its live sessions end now."""
+def deactivate(actor: User | None, user: User) -> None:
+    """Disable an account: it can no longer log in, and its live sessions end now. The last
+    active admin cannot be deactivated."""
+    keep_an_admin(user)
+    was_active = bool(user.active)
     user.active = False
     _end_sessions(user)
-    audit.record(actor, "user.deactivated", target_user_id=user.id)
+    audit.record(actor, "user.deactivated", target_user_id=user.id,
+                 changes={"active": {"before": was_active, "after": False}})
     db.session.commit()
+
+
+def keep_an_admin(user: User) -> None:
+    """Refuse (ValidationFailed) a change that would leave no active admin; call it before
+    `user` stops being one. It locks the active admins' rows (PostgreSQL; SQLite writes one
+    at a time), so two admins demoting each other at once cannot both succeed: the second
+    waits, then sees the first's change."""
+    admins = db.session.scalars(
+        select(User).where(User.role == Role.ADMIN, User.active.is_(True)).order_by(User.id)
+        .with_for_update().execution_options(populate_existing=True)
+    ).all()
+    if admins == [user]:
+        raise ValidationFailed({"": "This is the only active admin account: make another account an admin first"})
 
 
 @commits
@@ -218,6 +235,8 @@ def set_password(actor: User | None, user: User, password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed({"password": f"The password must be at least {MIN_PASSWORD_LENGTH} characters"})
     user.password_hash = password_hasher().hash(password)
+    user.must_change_password = False  # a password chosen for the account, not a temporary one
+    user.temporary_password_expires_at = None
     _end_sessions(user)
     action = "user.password_changed" if actor is not None and actor.id == user.id else "user.password_reset"
     audit.record(actor, action, target_user_id=user.id)

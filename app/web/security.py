@@ -12,6 +12,7 @@ from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 
 from app.models import Role
+from app.services.accounts import temporary_password_expired
 from app.timeutil import utcnow
 
 ALL_ROLES = tuple(Role)
@@ -118,6 +119,30 @@ def enforce_session_limits():
     if not getattr(view, "is_polling", False):
         session[SESSION_SEEN_KEY] = now.isoformat()
     return None
+
+
+# What a user who must change their password may still reach.
+PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.logout", "static"})
+
+
+def require_password_change():
+    """before_request, after enforce_session_limits: a user logged in with a temporary
+    password (an administrator reset it) is sent to the change-password page from every
+    other page until they choose their own. Once the temporary password's lifetime is over
+    the session ends, as the password no longer logs in."""
+    if not current_user.is_authenticated or not current_user.must_change_password:
+        return None
+    if temporary_password_expired(current_user, utcnow()):
+        _end_session("Your temporary password has expired. Ask an administrator to reset your password again.")
+        return None
+    view = current_app.view_functions.get(request.endpoint or "")
+    if request.endpoint in PASSWORD_CHANGE_ENDPOINTS or getattr(view, "is_public", False):
+        return None
+    if is_htmx():
+        response = current_app.response_class(status=204)
+        response.headers["HX-Redirect"] = url_for("auth.change_password")
+        return response
+    return redirect(url_for("auth.change_password"))
 
 
 def _end_session(message: str) -> None:

@@ -88,7 +88,8 @@ def test_deactivation_ends_a_live_session(app, client, login_as, make_user):
 
     assert_sent_to_login(client, f"/cases/{case.id}", ENDED)
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "user.deactivated")).one()
-    assert (entry.user_id, entry.detail) == (admin.id, {"target_user_id": officer.id})
+    assert (entry.user_id, entry.detail) == (
+        admin.id, {"target_user_id": officer.id, "changes": {"active": {"before": True, "after": False}}})
 
 
 def test_a_disabled_account_is_refused_even_if_its_generation_was_not_moved_on(client, login_as):

@@ -49,3 +49,20 @@ class ServiceActiveForm(CleanForm):
     submission of the same page cannot undo the first."""
 
     active = HiddenField()
+
+
+class UserDetailsForm(CleanForm):
+    # Required, the email's format and uniqueness are the service's rules: its messages come
+    # back on these fields with what was typed.
+    full_name = StringField("Full name", validators=[Length(max=120)])
+    rank = StringField("Rank (optional)", validators=[Optional(), Length(max=60)])
+    collar_number = StringField("Collar number (optional)", validators=[Optional(), Length(max=20)])
+    email = EmailField("Email address", validators=[Length(max=254)])
+
+
+class UserAccessForm(CleanForm):
+    role = SelectField("Role", choices=[(r.value, r.label) for r in Role], validators=[InputRequired("Choose a role")])
+    # Area and service are checked by the view and the service, so a stale or forged value
+    # comes back as an error on the field rather than "Not a valid choice".
+    area = SelectField("Area (officers: force-wide sees every area)", validate_choice=False)
+    service_id = SelectField("Support service (caseworkers only)", validate_choice=False)

@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user, login_user, logout_user
 
 from app.domain.timefmt import format_instant
-from app.services import users
+from app.services import accounts, users
 from app.web.auth import throttle
 from app.web.auth.forms import LoginForm
 from app.web.navigation import home_url
@@ -28,6 +28,7 @@ def login():
     if form.validate_on_submit():
         try:
             result = users.authenticate(form.email.data, form.password.data)
+            accounts.check_temporary_password(result.user)  # an expired temporary password: LoginRefused
         except users.LoginRefused as exc:
             error = str(exc)  # the attempt stays counted against the throttle
         else:
