@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from app.domain.search_terms import SearchDocument, document
-from app.services.transaction import in_callers_transaction
+from app.services.transaction import commits, in_callers_transaction
 
 TABLE = "case_search"
 CHUNK = 500
@@ -131,6 +131,16 @@ def rebuild(conn: Connection) -> int:
     conn.execute(sa.text("DELETE FROM case_search"))
     ids = conn.execute(sa.select(_case.c.id).order_by(_case.c.id)).scalars().all()
     return write(conn, ids)
+
+
+@commits
+def rebuild_index() -> int:
+    """`flask search rebuild`: the whole index again, in one transaction; the number of cases."""
+    from app.extensions import db
+
+    indexed = rebuild(db.session.connection())
+    db.session.commit()
+    return indexed
 
 
 @in_callers_transaction

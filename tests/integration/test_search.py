@@ -263,3 +263,13 @@ def test_the_header_search_box_is_a_labelled_get_form_to_the_search(client_reque
     assert form["method"] == "get" and form["action"] == "/search"
     field = form.select_one("input[name=q]")
     assert page.select_one(f"label[for={field['id']}]").get_text(strip=True).startswith("Search cases")
+
+
+def test_flask_search_rebuild_restores_an_emptied_index(app, client_request, officer_and_case):
+    _officer, case = officer_and_case
+    db.session.execute(sa.text("DELETE FROM case_search"))
+    db.session.commit()
+    assert found(client_request.get("search.search", q="John Smith")) == []
+    result = app.test_cli_runner().invoke(args=["search", "rebuild"])
+    assert result.exit_code == 0 and "Cases indexed: 2" in result.output, result.output
+    assert found(client_request.get("search.search", q="John Smith")) == [case.reference]
