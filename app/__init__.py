@@ -23,9 +23,10 @@ def create_app(config: dict | None = None) -> Flask:
     _configure_logging()
 
     from app import models  # noqa: F401 - registers the models with SQLAlchemy
-    from app.services import login_throttle, users
+    from app.services import login_throttle, search_index, users
 
     db.init_app(app)
+    search_index.listen(db.session)  # the search index follows every commit that changes what it holds
     _init_sqlite(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
@@ -117,12 +118,13 @@ def _register_blueprints(app: Flask) -> None:
         lapse,
         loaders,
         referrals,
+        search,
         texts,
         texts_admin,
     )
 
     app.url_value_preprocessor(loaders.pull_ids)
-    for module in (auth, cases, elsewhere, authorisation, court, lapse, texts, referrals, casework, admin, texts_admin,
+    for module in (auth, cases, search, elsewhere, authorisation, court, lapse, texts, referrals, casework, admin, texts_admin,
                    health):
         app.register_blueprint(module.bp)
 

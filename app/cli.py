@@ -21,6 +21,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(scheduler)
     app.cli.add_command(referrals_cli)
     app.cli.add_command(clocks_cli)
+    app.cli.add_command(search_cli)
 
 
 @click.group("users", help="Manage accounts.")
@@ -202,3 +203,17 @@ def refresh_clocks():
     from app.services.clock_refresh import refresh_live_cases
 
     click.echo(f"Live cases whose clocks were recomputed: {refresh_live_cases(load_calendar())}")
+
+
+@click.group("search", help="The index the search for cases reads.")
+def search_cli():
+    pass
+
+
+@search_cli.command("rebuild")
+def rebuild_search_index():
+    """Make the search index again from the cases (it follows every change by itself; this is
+    for after rows were written outside the app, or after the indexing rules change)."""
+    from app.services.search_index import rebuild_index
+
+    click.echo(f"Cases indexed: {rebuild_index()}")

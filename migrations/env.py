@@ -103,6 +103,9 @@ def run_migrations_online():
     conf_args.setdefault("compare_type", True)
     # SQLite cannot ALTER most things; batch mode lets later revisions change columns there.
     conf_args.setdefault("render_as_batch", True)
+    # The search index (migration 15a0search000) is no ORM model: autogenerate leaves it be.
+    from app.services.search_index import outside_the_models
+    conf_args.setdefault("include_name", outside_the_models)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -101,7 +101,7 @@ class Person(db.Model):
     kind: Mapped[PersonKind] = mapped_column(enum_column(PersonKind))
     position: Mapped[int] = mapped_column(Integer, default=0)
     full_name: Mapped[str] = mapped_column(String(120))
-    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    date_of_birth: Mapped[date | None] = mapped_column(Date, index=True)  # found by search
     # Victims: the associated-person relationship to P. Children: free text ("P's son").
     relationship_to_perpetrator: Mapped[str | None] = mapped_column(String(120))
 
@@ -120,7 +120,7 @@ class Case(db.Model):
     state: Mapped[CaseState] = mapped_column(enum_column(CaseState), default=CaseState.DRAFT)
     area: Mapped[str] = mapped_column(String(60), index=True)
     risk_level: Mapped[RiskLevel] = mapped_column(enum_column(RiskLevel))
-    incident_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    incident_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)  # the case list's filter and sort
     address_line_1: Mapped[str] = mapped_column(String(120))
     address_line_2: Mapped[str | None] = mapped_column(String(120))
     town: Mapped[str] = mapped_column(String(80))
@@ -130,7 +130,7 @@ class Case(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     # Service of the DVPN (CSA 2010 s.25): the fact that starts the hearing clock.
-    served_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    served_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)  # the case list's filter and sort
     served_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     hearing_window_hours: Mapped[int | None] = mapped_column(Integer)
     # What a case served under the unlawful 72-hour window had before migration 13f0window48

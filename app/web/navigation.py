@@ -13,6 +13,7 @@ from flask import current_app, url_for
 from app.models import Role
 
 FALLBACK_ENDPOINT = "auth.account"
+SEARCH_ENDPOINT = "search.search"
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class NavEntry:
 NAV: tuple[NavEntry, ...] = (
     NavEntry("authorisation.queue", "Awaiting decision"),
     NavEntry("cases.dashboard", "Dashboard"),
+    NavEntry("search.case_list", "All cases"),
     NavEntry("cases.new_case", "New case"),
     NavEntry("referrals.code_breaches", "Referral breaches"),
     # Admins may open the trial page too, but reach it from their Texts and Administration pages.
@@ -51,6 +53,11 @@ def entries_for(role: Role) -> list[NavEntry]:
 def nav_items(role: Role) -> list[tuple[str, str]]:
     """(url, label) for each header link `role` sees, in order."""
     return [(url_for(entry.endpoint), entry.label) for entry in entries_for(role) if entry.label]
+
+
+def may_search(role: Role) -> bool:
+    """Whether the header shows the search box: the roles the search page lets in."""
+    return role in current_app.view_functions[SEARCH_ENDPOINT].allowed_roles
 
 
 def home_endpoint(role: Role) -> str:

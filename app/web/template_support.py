@@ -14,7 +14,7 @@ from app.domain.referrals import ContactOutcome
 from app.domain.regimes import regime
 from app.domain.timefmt import format_date, format_instant, format_remaining
 from app.models import AssociatedRelationship, AuditEntry
-from app.web.navigation import nav_items
+from app.web.navigation import may_search, nav_items
 from app.web.presentation.application_summary import summarise
 from app.web.presentation.order_records import hearing_address_summary
 
@@ -153,6 +153,7 @@ def register(app: Flask) -> None:
             "summarise": summarise,
             "current_user": current_user,
             "nav_items": nav_items,
+            "may_search": may_search,
             "hearing_notice_basis": hearing_notice_basis,
             "hearing_address_summary": hearing_address_summary,
             "order_copy": order_copy,

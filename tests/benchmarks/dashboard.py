@@ -16,7 +16,8 @@ Results are printed as a table and written to bench-results/dashboard.json.
 Run as a module (`make bench`) it then runs the authorisation benchmark too
 (tests/benchmarks/authorisation.py: the queue and approval pages) and the court benchmark
 (tests/benchmarks/court.py: the dashboard with court data, the court page and the court
-printout), with the same sizes, then the reminder texts (tests/benchmarks/texts.py) and the
+printout), with the same sizes, then the reminder texts (tests/benchmarks/texts.py), search
+and the case list at 100 and 10,000 cases (tests/benchmarks/search.py) and the
 Victims' Code referral sweep (tests/benchmarks/referrals.py: no history against 1,000,000
 historic referrals); the exit status is 1 if any finds a page whose statement count
 changes, or a claim or sweep that grows with history.
@@ -265,12 +266,13 @@ def main() -> int:
 
 def main_all() -> int:
     """`make bench`: this benchmark, then the authorisation queue and approval pages, the
-    court pages (tests/benchmarks/court.py), the reminder texts (tests/benchmarks/texts.py)
+    court pages (tests/benchmarks/court.py), the reminder texts (tests/benchmarks/texts.py),
+    search and the case list (tests/benchmarks/search.py)
     and the Victims' Code referral sweep (tests/benchmarks/referrals.py)."""
-    from tests.benchmarks import authorisation, court, referrals, texts
+    from tests.benchmarks import authorisation, court, referrals, search, texts
 
     status = main()
-    for other in (authorisation, court, texts, referrals):
+    for other in (authorisation, court, texts, search, referrals):
         print()
         status = other.main() or status
     return status

@@ -5,13 +5,17 @@ from sqlalchemy import func, select
 from app.demo import DEMO_USERS
 from app.extensions import db
 from app.models import Case, CaseState, Role, User
+from app.services.search_index import outside_the_models
 from tests.integration.conftest import login
 
 
 def test_migrations_produce_exactly_the_models_schema(app):
     """Every schema change is a migration: the migrated database matches the models."""
     with db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
+        # The search index is made by its migration in each database's own way (an FTS5 table,
+        # a tsvector table) and is no model: it is left out, and tested in test_search.py.
+        opts = {"compare_type": True, "include_name": outside_the_models}
+        diff = compare_metadata(MigrationContext.configure(conn, opts=opts), db.metadata)
     assert diff == []
 
 

@@ -127,6 +127,8 @@ def test_expected_access_for_key_pages(app, ids, make_user):
     readers = {Role.OFFICER, Role.INSPECTOR, Role.SUPERINTENDENT, Role.SUPERVISOR}
     expected = {
         "/dashboard": readers,
+        "/cases": readers,
+        "/search?q=Testperson": readers,
         f"/cases/{ids['case_id']}": readers,
         f"/cases/{ids['case_id']}/application": readers,
         "/cases/new": {Role.OFFICER},

@@ -1,0 +1,3 @@
+from app.web.search.views import bp
+
+__all__ = ["bp"]
