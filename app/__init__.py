@@ -11,6 +11,7 @@ from sqlalchemy import event
 from app import cli, timeutil
 from app.config import load_settings
 from app.extensions import csrf, db, login_manager, migrate
+from app.mailer import mail
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -28,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     _init_sqlite(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
+    mail.init_app(app)  # Flask-Mailman, for EMAIL_BACKEND=smtp (app/mailer.py)
     users.init_app(app)  # Argon2 parameters: cheap under testing only
     _init_login(app)
     _register_blueprints(app)

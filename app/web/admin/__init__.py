@@ -1,3 +1,4 @@
+from app.web.admin import emails  # noqa: F401 - registers the Emails page on the blueprint
 from app.web.admin.views import bp
 
 __all__ = ["bp"]
