@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app import cli, timeutil
 from app.config import load_settings
 from app.extensions import csrf, db, limiter, login_manager, migrate
+from app.mailer import mail
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -37,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
         # The client's address from X-Forwarded-For, as many hops back as there are proxies
         # that add to it; without proxies the header is ignored (anyone can send it).
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])
+    mail.init_app(app)  # Flask-Mailman, for EMAIL_BACKEND=smtp (app/mailer.py)
     users.init_app(app)  # Argon2 parameters: cheap under testing only
     _init_login(app)
     _register_blueprints(app)

@@ -50,6 +50,17 @@ DEFAULTS: dict[str, object] = {
     "SMS_BATCH_SIZE": 500,
     "SMS_HELPLINE": "the Respect Phoneline on 0808 802 4040",
     "POLICE_CONTACT": "101",
+    "EMAIL_BACKEND": "outbox",  # outbox (records on the admin Emails page, sends nothing) or smtp
+    "MAIL_SERVER": "localhost",
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,  # STARTTLS on MAIL_PORT (usually 587)
+    "MAIL_USE_SSL": False,  # TLS from the start (usually port 465)
+    "MAIL_USERNAME": "",
+    "MAIL_PASSWORD": "",
+    "MAIL_DEFAULT_SENDER": "",  # required with EMAIL_BACKEND=smtp
+    "MAIL_TIMEOUT": 10,  # seconds to wait for the SMTP server
+    "EMAIL_MAX_ATTEMPTS": 8,  # sends tried before an email is failed
+    "BASE_URL": "",  # e.g. https://dvpo.example.police.uk: emails' links; required with smtp outside development
     "SCHEDULER_IN_PROCESS": None,  # None: on in development, off elsewhere
     "SESSION_IDLE_MINUTES": 30,
     "SESSION_ABSOLUTE_HOURS": 12,  # a session ends this long after log-in, however active
@@ -84,6 +95,7 @@ _INT_SETTINGS = {
     "VONAGE_TIMEOUT_SECONDS", "SMS_RATE_PER_SECOND", "SMS_CLAIM_MINUTES", "SMS_EXPIRE_HOURS", "SMS_MAX_ATTEMPTS",
     "SMS_BATCH_SIZE", "REFERRAL_WORKING_DAYS", "REFERRAL_WARN_HOURS", "ORDER_SERVICE_HOURS",
     "TEMPORARY_PASSWORD_HOURS",
+    "MAIL_PORT", "MAIL_TIMEOUT", "EMAIL_MAX_ATTEMPTS",
 }
 _ENV_SETTINGS = set(DEFAULTS) | {"DATABASE_URL", "SECRET_KEY", "TRIAL_SEED"}
 
@@ -147,6 +159,7 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
     settings["SECRET_KEY"] = _secret_key(settings, instance_path, development)
     settings["TRIAL_SEED"] = _trial_seed(settings, instance_path, development)
     _check_sms(settings, development)
+    _check_email(settings, development)
 
     if settings["REGIME"] not in ("dvpn", "dapn"):
         raise ConfigError("REGIME must be dvpn or dapn")
@@ -327,3 +340,37 @@ def _check_sms(settings: dict, development: bool) -> None:
         raise ConfigError("VONAGE_SIGNATURE_METHOD must be md5hash, md5, sha1, sha256 or sha512")
     if settings["SMS_RATE_PER_SECOND"] < 1:
         raise ConfigError("SMS_RATE_PER_SECOND must be at least 1")
+
+
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
+
+
+def _check_email(settings: dict, development: bool) -> None:
+    """EMAIL_BACKEND and the SMTP settings Flask-Mailman reads (MAIL_*), and BASE_URL, the
+    start of every link an email carries (emails are sent by the scheduler, outside any request)."""
+    backend = str(settings["EMAIL_BACKEND"] or "outbox").strip().lower()
+    if backend not in ("outbox", "smtp"):
+        raise ConfigError("EMAIL_BACKEND must be outbox or smtp")
+    settings["EMAIL_BACKEND"] = backend
+    # Flask-Mailman's own backend setting: our outbox never calls it, and smtp is smtp (its
+    # default under TESTING would be an in-memory backend that sends nothing).
+    settings["MAIL_BACKEND"] = "smtp"
+    for key in ("MAIL_USE_TLS", "MAIL_USE_SSL"):
+        settings[key] = _as_bool(settings[key])
+    if settings["MAIL_USE_TLS"] and settings["MAIL_USE_SSL"]:
+        raise ConfigError("MAIL_USE_TLS and MAIL_USE_SSL cannot both be on: STARTTLS (587) or TLS from the start (465)")
+    if not 1 <= settings["MAIL_PORT"] <= 65535:
+        raise ConfigError("MAIL_PORT must be 1 to 65535")
+    if settings["MAIL_TIMEOUT"] < 1 or settings["EMAIL_MAX_ATTEMPTS"] < 1:
+        raise ConfigError("MAIL_TIMEOUT and EMAIL_MAX_ATTEMPTS must be at least 1")
+    base = str(settings["BASE_URL"] or "").strip().rstrip("/")
+    if base and not base.startswith(("https://", "http://")):
+        raise ConfigError(f"BASE_URL must start with https:// (or http://), got {base!r}")
+    if backend == "smtp":
+        if not str(settings["MAIL_DEFAULT_SENDER"] or "").strip():
+            raise ConfigError("EMAIL_BACKEND=smtp needs MAIL_DEFAULT_SENDER, e.g. DVPO Desk <dvpo-desk@force.police.uk>")
+        if not base and not development and settings["DVPO_ENV"] != "testing":
+            raise ConfigError("EMAIL_BACKEND=smtp needs BASE_URL outside development: the address staff open the "
+                              "app at, e.g. https://dvpo.example.police.uk, for the links in emails")
+    settings["BASE_URL"] = base or DEVELOPMENT_BASE_URL
+    settings["MAIL_DEFAULT_SENDER"] = str(settings["MAIL_DEFAULT_SENDER"] or "").strip() or "DVPO Desk <dvpo-desk@localhost>"

@@ -97,6 +97,21 @@ def purge_login_throttles(app: Flask) -> None:
             db.session.remove()
 
 
+def dispatch_emails(app: Flask) -> None:
+    """Send the queued emails to staff, retrying those the SMTP server did not take."""
+    from app.mailer import build_mailer
+    from app.services.email_dispatch import dispatch_due
+    from app.settings import settings_for
+
+    with app.app_context():
+        try:
+            report = dispatch_due(build_mailer(app.config), settings_for(app).emails)
+            if report.claimed or report.reclaimed:
+                log.info("emails: %s", report)
+        finally:
+            db.session.remove()
+
+
 def build_scheduler(app: Flask, *, blocking: bool = False) -> BaseScheduler:
     scheduler_cls = BlockingScheduler if blocking else BackgroundScheduler
     scheduler = scheduler_cls(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
@@ -106,6 +121,7 @@ def build_scheduler(app: Flask, *, blocking: bool = False) -> BaseScheduler:
     )
     scheduler.add_job(expire_orders, "interval", minutes=1, args=[app], id="expire_orders", replace_existing=True)
     scheduler.add_job(dispatch_texts, "interval", minutes=1, args=[app], id="dispatch_texts", replace_existing=True)
+    scheduler.add_job(dispatch_emails, "interval", minutes=1, args=[app], id="dispatch_emails", replace_existing=True)
     scheduler.add_job(extend_text_plans, "interval", hours=6, args=[app], id="extend_text_plans", replace_existing=True)
     scheduler.add_job(sweep_referrals, "interval", minutes=15, args=[app], id="sweep_referrals", replace_existing=True)
     scheduler.add_job(purge_login_throttles, "interval", minutes=15, args=[app], id="purge_login_throttles",

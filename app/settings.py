@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from flask import Flask, current_app
 
 from app.services.dispatch import DispatchSettings
+from app.services.email_dispatch import EmailSettings
 from app.services.order_records import OrderSettings
 from app.services.referrals import ReferralSettings
 from app.services.reminders import TextSettings
@@ -23,6 +24,7 @@ class Settings:
     dispatch: DispatchSettings
     referrals: ReferralSettings
     orders: OrderSettings
+    emails: EmailSettings
 
     @classmethod
     def from_config(cls, config) -> Settings:
@@ -31,6 +33,7 @@ class Settings:
             dispatch=DispatchSettings.from_config(config),
             referrals=ReferralSettings.from_config(config),
             orders=OrderSettings.from_config(config),
+            emails=EmailSettings.from_config(config),
         )
 
 

@@ -298,3 +298,33 @@ def follow_up_call_due(order_ends_at: datetime, working_days: int = 2, calendar:
                 return london_midnight(day)
         day -= _ONE_DAY
     raise ValueError("no working day found in the year before the order's end")
+
+
+# A service is expected to accept a referral it was sent within one working day (practice,
+# not statute: the Victims' Code times the referral, not the service's answer).
+ACCEPT_WORKING_DAYS = 1
+
+
+def acceptance_due(sent_at: datetime, calendar: Calendar | None = None) -> datetime:
+    """The first instant a referral sent at `sent_at` counts as not accepted in time: as the
+    Code's referral clock (`referral_due`) with one working day. The day it was sent does not
+    count; sent Monday 15:00 with no holidays, it is due by the end of Tuesday (Wednesday 00:00);
+    sent Friday, by the end of Monday, or of Tuesday after a bank-holiday Monday."""
+    return referral_due(sent_at, ACCEPT_WORKING_DAYS, calendar)
+
+
+def not_accepted_cutoff(now: datetime, calendar: Calendar | None = None) -> datetime:
+    """The instant C such that a referral sent before C, and only such a referral, is past
+    `acceptance_due` at `now`: one comparison a query can make on the sent time.
+
+    `acceptance_due(sent)` is 00:00 after N, the first working day after the sent day D; it
+    has passed when N is before today T, that is when D is before P, the last working day
+    before T. So C is 00:00 London at the start of P."""
+    now = _require_aware(now, "now")
+    calendar = DEFAULT_CALENDAR if calendar is None else calendar
+    day = now.astimezone(LONDON).date() - _ONE_DAY
+    for _ in range(366):
+        if calendar.is_working_day(day):
+            return london_midnight(day)
+        day -= _ONE_DAY
+    raise ValueError("no working day found in the year before now")

@@ -38,7 +38,7 @@ from app.models import (
     Role,
     User,
 )
-from app.services import ValidationFailed, audit, referrals
+from app.services import ValidationFailed, audit, emails, referrals
 from app.services.access import visible_cases
 from app.services.referrals import ReferralSettings
 from app.services.transaction import commits
@@ -149,6 +149,7 @@ def submit(actor: User, case: Case) -> Application:
     application.submitted_at = utcnow()
     case.state = CaseState.AWAITING_AUTHORISATION
     audit.record(actor, "application.submitted", case, application=application.number)
+    emails.application_waiting(actor, case, application)
     db.session.commit()
     return application
 
@@ -263,6 +264,7 @@ def decide(
     if outcome is DecisionOutcome.REFUSE:
         # Support does not depend on the authoriser (seed 003): V is referred all the same.
         referrals.create_for_refused(actor, case, decision.decided_at, calendar, referral_settings)
+    emails.decision_made(actor, case, application, outcome.value)
     db.session.commit()
     return decision
 

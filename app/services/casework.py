@@ -28,8 +28,8 @@ from app.domain.referrals import (
     suggest_next_attempt,
 )
 from app.extensions import db
-from app.models import ContactAttempt, Referral, ReferralConcern, ReferralStatus, User
-from app.services import ValidationFailed, audit, change_once
+from app.models import Case, ContactAttempt, Referral, ReferralConcern, ReferralStatus, User
+from app.services import ValidationFailed, audit, change_once, emails
 from app.services.access import visible_referrals
 from app.services.referrals import MAX_TEXT, refresh_follow_up
 from app.services.transaction import commits
@@ -153,6 +153,7 @@ def report_concern(actor: User, referral: Referral, *, observed_at: datetime | N
     referral.concerns.append(concern)
     db.session.flush()
     _audit(actor, "referral.concern_reported", referral, concern=concern.id)
+    emails.concern_reported(actor, db.session.get(Case, referral.case_id), concern)
     db.session.commit()
     return concern
 
@@ -171,6 +172,7 @@ def return_to_police(actor: User, referral: Referral, reason: str) -> None:
         "This referral has already been returned",
     )
     _audit(actor, "referral.returned", referral, attempts=len(referral.attempts), by="caseworker")
+    emails.referral_returned(actor, db.session.get(Case, referral.case_id), referral)
     db.session.commit()
 
 

@@ -15,8 +15,8 @@ from sqlalchemy import func, select, update
 from app.domain.referral_end import EndOfOrder, at_order_end
 from app.domain.referrals import Attempt
 from app.extensions import db
-from app.models import ContactAttempt, Referral, ReferralStatus
-from app.services import audit
+from app.models import Case, ContactAttempt, Referral, ReferralStatus
+from app.services import audit, emails
 from app.services.transaction import commits, in_callers_transaction
 from app.timeutil import utcnow
 
@@ -116,6 +116,7 @@ def _at_order_end(now: datetime, limit: int) -> tuple[int, int, int]:
             continue  # changed meanwhile: the next sweep decides on the new log
         if action is EndOfOrder.RETURN:
             _system_audit("referral.returned", referral_id, case_id, attempts=tried, by="sweep")
+            emails.referral_returned(None, db.session.get(Case, case_id), db.session.get(Referral, referral_id))
         elif action is EndOfOrder.CLOSE:
             _system_audit("referral.closed", referral_id, case_id, by="sweep", reason="declined")
         else:

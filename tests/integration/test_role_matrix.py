@@ -149,6 +149,7 @@ def test_expected_access_for_key_pages(app, ids, make_user):
         "/admin/calendar": {Role.ADMIN},
         "/admin/services": {Role.ADMIN},
         "/admin/texts/cadence": {Role.ADMIN},
+        "/admin/emails": {Role.ADMIN},
         f"/cases/{ids['case_id']}/referrals": readers,
         f"/cases/{ids['case_id']}/referrals/{ids['referral_id']}/send": {Role.OFFICER},
         "/referrals/breaches": {Role.OFFICER, Role.SUPERVISOR},

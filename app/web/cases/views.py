@@ -13,7 +13,7 @@ from app.domain.order_records import HearingAddressAnswer
 from app.domain.regimes import regime
 from app.extensions import db
 from app.models import AuditEntry, Case, CaseState, Role, User
-from app.services import ValidationFailed, notifications, order_records, order_requirements, referral_queries
+from app.services import ValidationFailed, dashboard_tasks, notifications, order_records, order_requirements, referral_queries
 from app.services import cases as case_service
 from app.services.access import CASE_READER_ROLES, visible_cases
 from app.services.authorisation import current_application
@@ -27,6 +27,7 @@ from app.web.cases.forms import NewCaseForm, ServeForm
 from app.web.fields import chosen, combine_london
 from app.web.forms_support import apply_errors, details_from_form
 from app.web.loaders import load_case
+from app.web.presentation import dashboard_tasks as tasks
 from app.web.request_cache import request_calendar
 from app.web.security import polling, roles_required
 
@@ -57,20 +58,36 @@ def _dashboard_page():
 @roles_required(*CASE_READER_ROLES)
 def dashboard():
     now = utcnow()
-    ending = orders_ending_soon(
-        visible_cases(current_user).where(Case.state == CaseState.ORDER_IN_FORCE), now,
-        timedelta(days=current_app.config["ORDER_ENDING_SOON_DAYS"]),
+    return render_template("cases/dashboard.html", page=_dashboard_page(), now=now, task_groups=_task_groups(now))
+
+
+def _task_groups(now) -> list[tasks.TaskGroup]:
+    """Every task on the dashboard, one list of groups; each kind is one or two queries over
+    the cases the user may read, so the page's statements do not grow with the tasks."""
+    cases = visible_cases(current_user)
+    officer = dashboard_tasks.acts_on_tasks(current_user)
+    concerns = referral_queries.open_concerns(cases)
+    ending_within = timedelta(days=current_app.config["ORDER_ENDING_SOON_DAYS"])
+    return tasks.groups(
+        tasks.TaskGroup("application-tasks", "Applications returned or refused", tasks.application_lines(
+            dashboard_tasks.application_tasks(cases, now) if officer else [])),
+        tasks.TaskGroup("referral-tasks", "Victim referrals: to do",
+                        tasks.referral_lines(referral_queries.referral_tasks(cases, now))),
+        tasks.TaskGroup("referral-concerns", "Possible breaches reported by caseworkers", tasks.concern_lines(
+            concerns, referral_queries.cases_by_id(c.case_id for c in concerns), now, can_act=officer)),
+        tasks.TaskGroup("unaccepted-referrals", "Referrals not accepted by their service", tasks.unaccepted_lines(
+            dashboard_tasks.unaccepted_referrals(cases, now, _calendar()) if officer else [])),
+        tasks.TaskGroup("victim-told-tasks", "Tell the victim of the order",
+                        tasks.victim_told_lines(order_records.victim_told_tasks(cases))),
+        tasks.TaskGroup("notification-tasks", "Notification requirements (DAA 2021 s.41): to do",
+                        tasks.notification_lines(notifications.notification_tasks(cases, now))),
+        tasks.TaskGroup("order-tasks", "DAPO requirements and reviews", tasks.order_lines(
+            order_requirements.officer_tasks(cases, now.astimezone(LONDON).date()))),
+        tasks.TaskGroup("text-tasks", "Reminder texts: to do", tasks.text_lines(text_tasks(cases))),
+        tasks.TaskGroup("orders-ending", f"Orders ending within {current_app.config['ORDER_ENDING_SOON_DAYS']} days",
+                        tasks.ending_lines(orders_ending_soon(cases.where(Case.state == CaseState.ORDER_IN_FORCE),
+                                                              now, ending_within))),
     )
-    tasks = text_tasks(visible_cases(current_user))
-    referral_tasks = referral_queries.referral_tasks(visible_cases(current_user), now)
-    concerns = referral_queries.open_concerns(visible_cases(current_user))
-    return render_template("cases/dashboard.html", page=_dashboard_page(), now=now, ending=ending, text_tasks=tasks,
-                           referral_tasks=referral_tasks, concerns=concerns,
-                           victim_told_tasks=order_records.victim_told_tasks(visible_cases(current_user)),
-                           notification_tasks=notifications.notification_tasks(visible_cases(current_user), now),
-                           order_tasks=order_requirements.officer_tasks(visible_cases(current_user),
-                                                                        now.astimezone(LONDON).date()),
-                           concern_cases=referral_queries.cases_by_id(c.case_id for c in concerns))
 
 
 @bp.route("/dashboard/rows")
