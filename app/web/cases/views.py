@@ -61,7 +61,7 @@ def dashboard():
         visible_cases(current_user).where(Case.state == CaseState.ORDER_IN_FORCE), now,
         timedelta(days=current_app.config["ORDER_ENDING_SOON_DAYS"]),
     )
-    tasks = text_tasks(visible_cases(current_user))
+    tasks = text_tasks(visible_cases(current_user), unknown_before=now - current_settings().dispatch.decide_after)
     referral_tasks = referral_queries.referral_tasks(visible_cases(current_user), now)
     concerns = referral_queries.open_concerns(visible_cases(current_user))
     return render_template("cases/dashboard.html", page=_dashboard_page(), now=now, ending=ending, text_tasks=tasks,
