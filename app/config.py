@@ -39,12 +39,15 @@ DEFAULTS: dict[str, object] = {
     "VONAGE_SIGNATURE_SECRET": "",  # when set, delivery receipts must be signed with it
     "VONAGE_SIGNATURE_METHOD": "md5hash",  # Vonage dashboard default; or md5 (HMAC), sha1, sha256, sha512
     "VONAGE_REST_HOST": "rest.nexmo.com",
+    "VONAGE_API_HOST": "api.nexmo.com",  # the Reports API's host, searched to settle texts whose outcome is unknown
     "VONAGE_TIMEOUT_SECONDS": 10,
     "VONAGE_CALLBACK_URL": "",  # the delivery-receipt webhook, if not set in Vonage's dashboard
     "SMS_WINDOW_OPENS": "09:00",  # texts go only between these London times (quiet hours outside)
     "SMS_WINDOW_CLOSES": "20:00",
     "SMS_RATE_PER_SECOND": 30,  # Vonage's default throughput per account
-    "SMS_CLAIM_MINUTES": 10,  # a claimed text unconfirmed this long is reconciled, then retried
+    "SMS_CLAIM_MINUTES": 10,  # a claim this old with no answer: planned again if never handed over, else unknown
+    "SMS_RECONCILE_MINUTES": 10,  # an unknown text's records are searched after this long (they lag), then as often
+    "SMS_UNKNOWN_DECIDE_HOURS": 24,  # an unknown text neither receipt nor records settle by then: a person decides
     "SMS_EXPIRE_HOURS": 72,  # sent but no delivery receipt this long: expired
     "SMS_MAX_ATTEMPTS": 8,
     "SMS_BATCH_SIZE": 500,
@@ -96,6 +99,7 @@ _INT_SETTINGS = {
     "SMS_BATCH_SIZE", "REFERRAL_WORKING_DAYS", "REFERRAL_WARN_HOURS", "ORDER_SERVICE_HOURS",
     "TEMPORARY_PASSWORD_HOURS",
     "MAIL_PORT", "MAIL_TIMEOUT", "EMAIL_MAX_ATTEMPTS",
+    "SMS_RECONCILE_MINUTES", "SMS_UNKNOWN_DECIDE_HOURS",
 }
 _ENV_SETTINGS = set(DEFAULTS) | {"DATABASE_URL", "SECRET_KEY", "TRIAL_SEED"}
 
@@ -340,6 +344,10 @@ def _check_sms(settings: dict, development: bool) -> None:
         raise ConfigError("VONAGE_SIGNATURE_METHOD must be md5hash, md5, sha1, sha256 or sha512")
     if settings["SMS_RATE_PER_SECOND"] < 1:
         raise ConfigError("SMS_RATE_PER_SECOND must be at least 1")
+    if not 1 <= settings["SMS_RECONCILE_MINUTES"] <= 1440:
+        raise ConfigError("SMS_RECONCILE_MINUTES must be 1 to 1440")
+    if not 1 <= settings["SMS_UNKNOWN_DECIDE_HOURS"] <= 168:
+        raise ConfigError("SMS_UNKNOWN_DECIDE_HOURS must be 1 to 168")
 
 
 DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"

@@ -52,8 +52,26 @@ def dispatch_texts(app: Flask) -> None:
         try:
             settings = settings_for(app)
             report = dispatch_due(build_transport(app.config), settings.texts, settings.dispatch)
-            if report.claimed or report.reclaimed or report.expired:
+            if report.claimed or report.reclaimed or report.became_unknown or report.expired:
                 log.info("texts: %s", report)
+        finally:
+            db.session.remove()
+
+
+def reconcile_texts(app: Flask) -> None:
+    """Settle texts whose outcome is unknown from the provider's records (Vonage's Reports API,
+    or the outbox's own note); never sends anything (services/text_outcomes.py)."""
+    from app.services.text_outcomes import reconcile_unknown
+    from app.settings import settings_for
+    from app.sms import build_reconciler, build_transport
+    from app.timeutil import utcnow
+
+    with app.app_context():
+        try:
+            receipts = getattr(build_transport(app.config), "sends_receipts", True)
+            report = reconcile_unknown(build_reconciler(app.config), settings_for(app).dispatch, utcnow(), receipts=receipts)
+            if report.searched:
+                log.info("texts reconciled: %s", report)
         finally:
             db.session.remove()
 
@@ -122,6 +140,7 @@ def build_scheduler(app: Flask, *, blocking: bool = False) -> BaseScheduler:
     scheduler.add_job(expire_orders, "interval", minutes=1, args=[app], id="expire_orders", replace_existing=True)
     scheduler.add_job(dispatch_texts, "interval", minutes=1, args=[app], id="dispatch_texts", replace_existing=True)
     scheduler.add_job(dispatch_emails, "interval", minutes=1, args=[app], id="dispatch_emails", replace_existing=True)
+    scheduler.add_job(reconcile_texts, "interval", minutes=1, args=[app], id="reconcile_texts", replace_existing=True)
     scheduler.add_job(extend_text_plans, "interval", hours=6, args=[app], id="extend_text_plans", replace_existing=True)
     scheduler.add_job(sweep_referrals, "interval", minutes=15, args=[app], id="sweep_referrals", replace_existing=True)
     scheduler.add_job(purge_login_throttles, "interval", minutes=15, args=[app], id="purge_login_throttles",

@@ -4,7 +4,18 @@ The SDK always speaks HTTPS to `rest_host`, so the fake serves TLS with a certif
 127.0.0.1/localhost from a throwaway `trustme` CA; point requests at it with
 REQUESTS_CA_BUNDLE=fake.ca_path.  It answers POST /sms/json the way Vonage does (a form
 body, Basic auth or api_key/api_secret form fields) and can be scripted to throttle,
-refuse, fail, hang after taking a message, or drop the connection after taking it.
+refuse, fail, hang after taking a message, hold it until the test releases it, or drop the
+connection after taking it.
+
+It also answers Vonage's Reports API synchronous records search, GET /v2/reports/records
+(developer.vonage.com/en/api/reports, "Load records synchronously"): an SMS record for every
+message it accepted (`account_id`, `message_id`, `client_ref`, `direction`, `from`, `to`,
+`date_received`, `status`), searched by `date_start` (inclusive) and `date_end` (exclusive,
+at most 24 hours apart), `to`, `from`, `status`, or by `id` (message ids, up to 20, not with
+dates; the missing ones in `ids_not_found`), paged with `cursor` and `iv` and a `_links.next`.
+It refuses what the real one refuses (no Basic auth 401; missing `product`, `account_id` or,
+for SMS, `direction`, a parameter it does not know, dates more than 24 hours apart, `id` with
+dates: 422), and its records can lag behind the sends (`records_lag`), as Vonage's do.
 
     with FakeVonage() as fake:
         fake.script("throttle", ("status", "7", "Number barred"), "hang")
@@ -27,11 +38,11 @@ import threading
 import time
 import uuid
 from collections import Counter, deque
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import trustme
 from vonage_http_client import Auth
@@ -39,18 +50,28 @@ from vonage_http_client import Auth
 from app.timeutil import utcnow
 
 THROTTLE_TEXT = "Throughput Rate Exceeded - please wait [ 1000 ] and retry"
-NAMED_BEHAVIOURS = frozenset({"accept", "throttle", "http500", "http429", "hang", "drop"})
+NAMED_BEHAVIOURS = frozenset({"accept", "throttle", "http500", "http429", "hang", "hold", "drop"})
+REPORTS_PATH = "/v2/reports/records"
+REPORTS_PARAMS = frozenset({"product", "account_id", "date_start", "date_end", "cursor", "iv", "id", "direction", "status",
+                            "from", "to", "country", "network", "include_message", "show_concatenated", "account_ref"})
+LONGEST_SEARCH = timedelta(hours=24)
 
 
 class FakeVonage:
     """The fake server; see the module docstring.  `received` holds every request, each with
     `received_at` (time.monotonic() once its body is read, before it is answered)."""
 
-    def __init__(self, *, api_key: str = "fake-key-1234", api_secret: str = "fake-secret-5678abcd", hang_seconds: float = 3.0):
+    def __init__(self, *, api_key: str = "fake-key-1234", api_secret: str = "fake-secret-5678abcd", hang_seconds: float = 3.0,
+                 records_lag: timedelta = timedelta(0), page_size: int = 100):
         self.api_key = api_key
         self.api_secret = api_secret
         self.hang_seconds = hang_seconds
+        self.records_lag = records_lag  # a record is searchable this long after its message was accepted
+        self.page_size = page_size
         self.received: list[dict[str, Any]] = []
+        self.report_requests: list[dict[str, str]] = []  # the query of every records search
+        self.holding = threading.Event()  # set while a "hold" request is waiting
+        self._released = threading.Event()
         self.rest_host = ""
         self.ca_path = ""
         self._lock = threading.Lock()
@@ -83,8 +104,9 @@ class FakeVonage:
         self._thread.start()
 
     def close(self) -> None:
-        """Stop serving, end hangs and open connections, delete the CA file."""
+        """Stop serving, end hangs, holds and open connections, delete the CA file."""
         self._stopping.set()
+        self._released.set()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -106,7 +128,8 @@ class FakeVonage:
         """Queue behaviours, one per request, before the default "accept".
 
         "accept", "throttle", "http500", "http429", "hang", "drop", ("status", code, text),
-        ("http", status) and ("parts", status, status, ...) for a multi-part answer.
+        ("http", status) and ("parts", status, status, ...) for a multi-part answer. "hold"
+        takes the message and answers only when the test calls `release()` (or after 30 s).
         """
         for behaviour in behaviours:
             name = behaviour[0] if isinstance(behaviour, tuple) else behaviour
@@ -114,6 +137,10 @@ class FakeVonage:
                 raise ValueError(f"unknown behaviour {behaviour!r}")
         with self._lock:
             self._script.extend(behaviours)
+
+    def release(self) -> None:
+        """Let every "hold" request answer."""
+        self._released.set()
 
     def accepted_refs(self) -> Counter[str]:
         """How many times each client-ref was accepted (exactly-once checks)."""
@@ -187,7 +214,7 @@ class FakeVonage:
         with self._lock:
             behaviour = self._script.popleft() if self._script else "accept"
         name = behaviour[0] if isinstance(behaviour, tuple) else behaviour
-        if name in ("accept", "hang", "drop"):
+        if name in ("accept", "hang", "hold", "drop"):
             record = self._record(form, name, accepted=True)
             if name == "drop":  # took it, then the line goes dead: no answer at all
                 handler.close_connection = True
@@ -195,6 +222,11 @@ class FakeVonage:
                 return
             if name == "hang" and self._stopping.wait(self.hang_seconds):
                 return
+            if name == "hold":
+                self.holding.set()
+                self._released.wait(30)
+                if self._stopping.is_set():
+                    return
             handler.reply(200, _accept_body([record["message_id"]], record))
         elif name == "throttle":
             self._record(form, name, accepted=False)
@@ -228,12 +260,138 @@ class FakeVonage:
             "message_id": uuid.uuid4().hex if accepted else None,
             "accepted": accepted, "behaviour": behaviour,
             "received_at": time.monotonic(),  # when the request was read, before any answer
+            "date_received": utcnow(),  # the same moment on the app's clock, for the records search
         }
         with self._lock:
             self.received.append(record)
             if accepted and record["client_ref"]:
                 self._accepted[record["client_ref"]] = record
         return record
+
+
+    # -- the Reports API --------------------------------------------------------------------
+
+    def _reports(self, handler: _Handler, query: dict[str, list[str]]) -> None:
+        """Answer GET /v2/reports/records as Vonage's synchronous records search does."""
+        if not self._basic_auth_ok(handler.headers.get("Authorization", "")):
+            handler.reply(401, _problem("You did not provide correct credentials."))
+            return
+        params = {key: values[0] for key, values in query.items()}
+        with self._lock:
+            self.report_requests.append(params)
+        problem = _reports_problem(params)
+        if problem:
+            handler.reply(422, _problem(problem))
+            return
+        if params["account_id"] != self.api_key:
+            handler.reply(403, _problem("You may not read that account's records."))
+            return
+        now = utcnow()
+        with self._lock:
+            accepted = [r for r in self.received if r["accepted"] and r["date_received"] + self.records_lag <= now]
+        if "id" in params:
+            wanted = params["id"].split(",")
+            found = [r for r in accepted if r["message_id"] in wanted]
+            body = self._records_body(params, found, 0)
+            missing = [i for i in wanted if i not in {r["message_id"] for r in found}]
+            if missing:
+                body["ids_not_found"] = ",".join(missing)
+            handler.reply(200, body)
+            return
+        start, end = _instant(params.get("date_start")) or now - timedelta(days=7), _instant(params.get("date_end")) or now
+        matching = [r for r in accepted if start <= r["date_received"] < end and params["direction"] == "outbound"
+                    and params.get("to", r["to"]) == r["to"] and params.get("from", r["from"]) == r["from"]
+                    and params.get("status", "accepted") == "accepted"]
+        offset = int(base64.urlsafe_b64decode(params["cursor"]).decode()) if "cursor" in params else 0
+        handler.reply(200, self._records_body(params, matching, offset))
+
+    def _basic_auth_ok(self, authorization: str) -> bool:
+        if not authorization.startswith("Basic "):
+            return False
+        try:
+            key, _, secret = base64.b64decode(authorization[6:]).decode().partition(":")
+        except (ValueError, UnicodeDecodeError):
+            return False
+        return hmac.compare_digest(key, self.api_key) and hmac.compare_digest(secret, self.api_secret)
+
+    def _records_body(self, params: dict[str, str], records: list[dict[str, Any]], offset: int) -> dict[str, Any]:
+        page = records[offset:offset + self.page_size]
+        query = {k: v for k, v in params.items() if k not in ("cursor", "iv")}
+        body: dict[str, Any] = {
+            "request_id": str(uuid.uuid4()), "request_status": "SUCCESS", "received_at": _iso(utcnow()),
+            "items_count": len(page), "product": "SMS",
+            "_links": {"self": {"href": f"https://{self.rest_host}{REPORTS_PATH}?{urlencode(params)}"}},
+            "records": [self._sms_record(r, params.get("include_message") == "true") for r in page],
+        }
+        if offset + self.page_size < len(records):
+            cursor = base64.urlsafe_b64encode(str(offset + self.page_size).encode()).decode()
+            iv = str(uuid.uuid4())
+            body |= {"cursor": cursor, "iv": iv}
+            body["_links"]["next"] = {"href": f"https://{self.rest_host}{REPORTS_PATH}?{urlencode(query | {'cursor': cursor, 'iv': iv})}"}
+        return body
+
+    def _sms_record(self, record: dict[str, Any], include_message: bool) -> dict[str, Any]:
+        out = {
+            "account_id": self.api_key, "message_id": record["message_id"], "client_ref": record["client_ref"] or "",
+            "direction": "outbound", "from": record["from"], "to": record["to"], "network": "23410",
+            "country": "GB", "date_received": _iso(record["date_received"]), "status": "accepted", "error_code": "0",
+            "currency": "", "total_price": "0.04", "id": record["message_id"],
+        }
+        if include_message:
+            out["message_body"] = record["text"]
+        return out
+
+
+def _reports_problem(params: dict[str, str]) -> str | None:
+    """Why the real records search would refuse this query (422), or None."""
+    unknown = set(params) - REPORTS_PARAMS
+    if unknown:
+        return f"Unknown parameter(s): {', '.join(sorted(unknown))}"
+    for required in ("product", "account_id"):
+        if not params.get(required):
+            return f"{required} is required"
+    if params["product"] != "SMS":
+        return "this fake knows only product SMS"
+    if params.get("direction") not in ("inbound", "outbound"):
+        return "direction is required for SMS: inbound or outbound"
+    if "id" in params:
+        if set(params) & {"date_start", "date_end", "status", "to", "from", "cursor"}:
+            return "with id only product, account_id, direction, include_message and show_concatenated are accepted"
+        if len(params["id"].split(",")) > 20:
+            return "at most 20 ids"
+        return None
+    start, end = params.get("date_start"), params.get("date_end")
+    for name, value in (("date_start", start), ("date_end", end)):
+        if value is not None and _instant(value) is None:
+            return f"{name} must be an ISO 8601 instant with a zone"
+    if start and end and _instant(end) - _instant(start) > LONGEST_SEARCH:
+        return "date_start and date_end may be at most 24 hours apart"
+    if ("cursor" in params) != ("iv" in params):
+        return "cursor and iv go together"
+    if "cursor" in params:
+        try:
+            int(base64.urlsafe_b64decode(params["cursor"]).decode())
+        except (ValueError, UnicodeDecodeError):
+            return "invalid cursor"
+    return None
+
+
+def _instant(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.astimezone(UTC) if parsed.tzinfo else None
+
+
+def _iso(instant: datetime) -> str:
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def _problem(title: str) -> dict[str, str]:
+    return {"type": "https://developer.vonage.com/api-errors", "title": title, "instance": str(uuid.uuid4())}
 
 
 def sign_params(params: dict[str, str], signature_secret: str, method: str, *, api_key: str) -> str:
@@ -270,8 +428,20 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
 
+    def do_GET(self) -> None:
+        url = urlsplit(self.path)
+        if url.path != REPORTS_PATH:
+            self.reply(404, {"title": "Not found"})
+            return
+        self.server.fake._reports(self, parse_qs(url.query, keep_blank_values=True))
+
     def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length)
+        if len(raw) < length:  # the client went away mid-request (a killed dispatcher): Vonage takes nothing
+            self.close_connection = True
+            return
+        body = raw.decode()
         if self.path.split("?", 1)[0] != "/sms/json":
             self.reply(404, {"title": "Not found"})
             return

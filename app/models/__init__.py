@@ -28,7 +28,7 @@ from app.models.court import (
 from app.models.dapo import ComplianceReport, ComplianceReview, ElectronicMonitoring, OrderRequirement
 from app.models.dapo_records import BreachCriminalStep, OrderNotification
 from app.models.email import EmailKind, EmailStatus, OutgoingEmail
-from app.models.message import MessageStatus, TextCadenceVersion, TextMessage, TextPlanVersion, TextTemplate
+from app.models.message import MessageStatus, OutboxRecord, TextCadenceVersion, TextMessage, TextPlanVersion, TextTemplate
 from app.models.order_records import HearingNotice, OrderService, VictimToldOfOrder
 from app.models.order_sought import OrderSought
 from app.models.referral import (
@@ -50,7 +50,7 @@ __all__ = [
     "Application", "ApplicationSection", "ApplicationStatus", "AuthorisationDecision", "DecisionOutcome",
     "AssociatedRelationship", "AuditEntry", "Case", "CaseState", "ExtraBankHoliday", "LoginThrottle", "Person",
     "PersonKind", "RiskLevel", "Role", "SchedulerHeartbeat", "User",
-    "MessageStatus", "TextCadenceVersion", "TextMessage", "TextPlanVersion", "TextTemplate",
+    "MessageStatus", "OutboxRecord", "TextCadenceVersion", "TextMessage", "TextPlanVersion", "TextTemplate",
     "ConcernStatus", "ContactAttempt", "Referral", "ReferralConcern", "ReferralStatus", "SupportService",
     "AllocationError", "DapoTexts", "EnrolmentStatus", "TrialAllocation", "TrialEnrolment", "TrialSwitch",
     "HearingNotice", "OrderService", "OrderSought", "VictimToldOfOrder",

@@ -1,14 +1,17 @@
 """Reminder texts: the outbox (one row per planned text), the plan and the templates.
 
 The message table is the queue. `wake_at` is when a row next needs the dispatcher, whatever
-its status: a planned text's send time (or retry time), a claimed text's claim expiry, a
-sent text's expiry for want of a delivery receipt. One index on (status, wake_at) serves
-every sweep, so the cost of a sweep grows with what is due, not with the history.
+its status: a planned text's send time (or retry time), a claimed or sending text's claim
+expiry, an outcome-unknown text's next search of the provider's records (None once a person
+must decide), a sent text's expiry for want of a delivery receipt. One index on (status,
+wake_at) serves every sweep, so the cost of a sweep grows with what is due, not with the
+history.
 """
 from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -19,15 +22,32 @@ from app.models.audit import append_only
 from app.models.types import UTCDateTime
 from app.models.user import User, enum_column
 
+if TYPE_CHECKING:
+    from app.models.case import Case
+
 
 class MessageStatus(enum.StrEnum):
+    """A text's state in the queue (docs/architecture.md, "The reminder texts' queue").
+
+    CLAIMED: a dispatcher has it but has not handed it to the provider; if the claim runs
+    out it is planned again (certainly never sent). SENDING: handed to the provider, answer
+    awaited. UNKNOWN: perhaps sent (the dispatcher stopped or the answer never came): never
+    sent again automatically; a receipt or the provider's records settle it, else a person.
+    """
+
     PLANNED = "planned"
+    CLAIMED = "claimed"
     SENDING = "sending"
+    UNKNOWN = "unknown"
     SENT = "sent"
     DELIVERED = "delivered"
     FAILED = "failed"
     CANCELLED = "cancelled"
     EXPIRED = "expired"
+
+    @property
+    def label(self) -> str:
+        return "Outcome unknown" if self is MessageStatus.UNKNOWN else self.value.capitalize()
 
 
 class TextPlanVersion(db.Model):
@@ -94,6 +114,12 @@ class TextMessage(db.Model):
     status: Mapped[MessageStatus] = mapped_column(enum_column(MessageStatus), default=MessageStatus.PLANNED)
     wake_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # When the latest attempt was handed to the transport (committed before the request):
+    # the provider's records are searched from here.
+    handed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the outcome became unknown, and when the provider's records were last searched.
+    unknown_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     transport: Mapped[str | None] = mapped_column(String(16))
     provider_id: Mapped[str | None] = mapped_column(String(100))
     error: Mapped[str | None] = mapped_column(String(200))
@@ -108,6 +134,20 @@ class TextMessage(db.Model):
     cancelled_reason: Mapped[str | None] = mapped_column(String(200))
 
     template: Mapped[TextTemplate | None] = relationship()
+    case: Mapped[Case] = relationship("Case", viewonly=True)
+
+
+class OutboxRecord(db.Model):
+    """What the outbox transport "sent" (app/sms/outbox.py), written in its own transaction
+    before it answers, so that a text whose dispatcher stopped before recording the answer
+    can be reconciled in development as against Vonage's records. No number, no text."""
+
+    __tablename__ = "outbox_record"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_ref: Mapped[str] = mapped_column(String(100), index=True)
+    provider_id: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 append_only(TextPlanVersion, "message plans")

@@ -1,16 +1,23 @@
 """Sending the reminder texts: the scheduler's dispatcher and the delivery receipts.
 
 The message table is the queue (app/models/message.py). One pass:
-1. sweep: claims that ran out with no answer and no receipt go back to planned (the
-   provider never took them, or the receipt would have said so); sent texts with no receipt
-   for 72 hours become expired;
-2. claim due rows in one UPDATE (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two
-   dispatchers never claim the same row; SQLite serialises writers, and runs one scheduler);
-3. for each: re-check the order and the window, store the exact text, send with the row's
-   UUID as ``client_ref``, and record the result only if the row is still ours.
+1. sweep: a claim that ran out before its text was handed to the provider goes back to
+   planned (certainly never sent); one that ran out after the hand-over becomes "unknown"
+   (perhaps sent) and is NEVER sent again automatically; sent texts with no receipt for 72
+   hours become expired;
+2. claim due rows: select them (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), then mark them
+   claimed only where they are still planned (a compare-and-set: a second dispatcher that
+   selected the same rows claims none of them; on SQLite, which has no row locks, this is
+   the whole guard);
+3. for each: re-check the order and the window, then, in one compare-and-set from claimed
+   to sending, store the exact text and the moment of the hand-over (committed before the
+   request), send with the row's UUID as ``client_ref``, and record the answer only if the
+   row is still that attempt's.
 
-A crash between the provider's acceptance and step 3 leaves the row claimed; the receipt,
-matched by ``client_ref``, settles it before the claim runs out, so it is not sent again.
+A crash between the provider's acceptance and step 3's record leaves the row sending; when
+its claim runs out it becomes unknown, and a delivery receipt (matched by ``client_ref``),
+Vonage's records (services/text_outcomes.py) or a person settle it. So does an answer that
+never came (Outcome.UNKNOWN).
 """
 from __future__ import annotations
 
@@ -18,7 +25,7 @@ import logging
 import threading
 import time as walltime
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -47,12 +54,16 @@ class DispatchSettings:
     max_attempts: int = 8
     batch_size: int = 500
     rate_per_second: int = 30
+    reconcile_every: timedelta = timedelta(minutes=10)  # an unknown text's records: first search, then as often
+    decide_after: timedelta = timedelta(hours=24)  # unknown this long with no answer: a person decides
 
     @classmethod
     def from_config(cls, config) -> DispatchSettings:
         return cls(claim=timedelta(minutes=config["SMS_CLAIM_MINUTES"]), expire_after=timedelta(hours=config["SMS_EXPIRE_HOURS"]),
                    max_attempts=config["SMS_MAX_ATTEMPTS"], batch_size=config["SMS_BATCH_SIZE"],
-                   rate_per_second=config["SMS_RATE_PER_SECOND"])
+                   rate_per_second=config["SMS_RATE_PER_SECOND"],
+                   reconcile_every=timedelta(minutes=config["SMS_RECONCILE_MINUTES"]),
+                   decide_after=timedelta(hours=config["SMS_UNKNOWN_DECIDE_HOURS"]))
 
 
 @dataclass
@@ -64,7 +75,8 @@ class DispatchReport:
     failed: int = 0
     cancelled: int = 0
     deferred: int = 0
-    reclaimed: int = 0
+    reclaimed: int = 0  # claims that ran out before the hand-over: planned again
+    became_unknown: int = 0  # claims that ran out after the hand-over
     expired: int = 0
 
 
@@ -149,14 +161,18 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def dispatch_due(transport: Transport, texts: TextSettings, settings: DispatchSettings, *,
-                 now_fn=utcnow, limiter: RateLimiter | None = None, max_batches: int | None = None) -> DispatchReport:
-    """One dispatcher pass: sweep, then claim and send due texts batch by batch."""
+                 now_fn=utcnow, limiter: RateLimiter | None = None, max_batches: int | None = None,
+                 after_select: Callable[[list[int]], None] | None = None) -> DispatchReport:
+    """One dispatcher pass: sweep, then claim and send due texts batch by batch.
+
+    `after_select` (tests only) runs between selecting due rows and claiming them, so a test
+    can make two dispatchers select the same rows before either claims them."""
     report = DispatchReport()
     sweep(now_fn(), report)
     limiter = limiter or shared_limiter(settings.rate_per_second)
     batches = 0
     while max_batches is None or batches < max_batches:
-        ids = claim(now_fn(), settings)
+        ids = claim(now_fn(), settings, after_select=after_select)
         if not ids:
             break
         batches += 1
@@ -169,10 +185,20 @@ def dispatch_due(transport: Transport, texts: TextSettings, settings: DispatchSe
 
 @commits
 def sweep(now: datetime, report: DispatchReport | None = None) -> None:
+    """Claims that ran out, and sent texts whose receipt never came."""
     report = report or DispatchReport()
+    # Never handed to the provider (the hand-over is committed before the request): the
+    # attempt did not happen, so planning it again cannot send it twice.
     report.reclaimed += db.session.execute(
+        update(TextMessage).where(TextMessage.status == MessageStatus.CLAIMED, TextMessage.wake_at <= now)
+        .values(status=MessageStatus.PLANNED, wake_at=now, attempts=TextMessage.attempts - 1,
+                error="The dispatcher stopped before sending it: planned again")
+    ).rowcount
+    # Handed over with no answer recorded: perhaps sent. Never sent again automatically.
+    report.became_unknown += db.session.execute(
         update(TextMessage).where(TextMessage.status == MessageStatus.SENDING, TextMessage.wake_at <= now)
-        .values(status=MessageStatus.PLANNED, wake_at=now, error="No answer or receipt from the provider: sending again")
+        .values(status=MessageStatus.UNKNOWN, unknown_since=now, wake_at=now,
+                error="No answer from the provider: perhaps sent, so not sent again until settled")
     ).rowcount
     report.expired += db.session.execute(
         update(TextMessage).where(TextMessage.status == MessageStatus.SENT, TextMessage.wake_at <= now)
@@ -182,20 +208,30 @@ def sweep(now: datetime, report: DispatchReport | None = None) -> None:
 
 
 @commits
-def claim(now: datetime, settings: DispatchSettings) -> list[int]:
-    """Claim up to a batch of due planned texts; returns their ids. The claim runs out at
-    now + settings.claim, after which an unanswered text is reconciled (see sweep)."""
-    due = (
+def claim(now: datetime, settings: DispatchSettings, *, after_select: Callable[[list[int]], None] | None = None) -> list[int]:
+    """Claim up to a batch of due planned texts; returns the ids this call claimed. The claim
+    runs out at now + settings.claim (see sweep).
+
+    Two steps in one transaction: select the due rows (locked and skipping locked rows on
+    PostgreSQL; SQLite ignores the locking clause), then claim them only where they are still
+    planned. Another dispatcher may have selected the same rows (always possible on SQLite);
+    the status compare-and-set gives each row to exactly one of them."""
+    due = db.session.scalars(
         select(TextMessage.id)
         .where(TextMessage.status == MessageStatus.PLANNED, TextMessage.wake_at <= now)
         .order_by(TextMessage.wake_at)
         .limit(settings.batch_size)
         .with_for_update(skip_locked=True)
-    )
+    ).all()
+    if after_select is not None:
+        after_select(list(due))
+    if not due:
+        db.session.commit()
+        return []
     ids = db.session.scalars(
         update(TextMessage)
-        .where(TextMessage.id.in_(due.scalar_subquery()), TextMessage.status == MessageStatus.PLANNED)
-        .values(status=MessageStatus.SENDING, wake_at=now + settings.claim, attempts=TextMessage.attempts + 1)
+        .where(TextMessage.id.in_(due), TextMessage.status == MessageStatus.PLANNED)
+        .values(status=MessageStatus.CLAIMED, wake_at=now + settings.claim, attempts=TextMessage.attempts + 1)
         .returning(TextMessage.id)
         .execution_options(synchronize_session=False)
     ).all()
@@ -209,6 +245,7 @@ class _Job:
 
     id: int
     uuid: str
+    attempt: int  # the row's attempts once claimed: which attempt this is
     kind: object
     mobile: str | None
     gets_texts: bool
@@ -232,7 +269,7 @@ def _load(ids: list[int], texts: TextSettings) -> list[_Job]:
         case, enrolment = cases[message.case_id], enrolments[message.enrolment_id]
         order = case.order
         in_force = case.order_in_force is not None
-        jobs.append(_Job(id=message.id, uuid=message.uuid, kind=message.kind, mobile=enrolment.mobile_e164,
+        jobs.append(_Job(id=message.id, uuid=message.uuid, attempt=message.attempts, kind=message.kind, mobile=enrolment.mobile_e164,
                          gets_texts=enrolment.gets_texts, order_in_force=in_force, ends_at=order.ends_at if order else None,
                          values=texts.placeholder_values(order.conditions, order.ends_at) if in_force else {}))
     db.session.commit()
@@ -240,18 +277,25 @@ def _load(ids: list[int], texts: TextSettings) -> list[_Job]:
 
 
 @commits
-def _claimed_update(job: _Job, **values) -> bool:
-    """Change a row only if it is still claimed by us: a receipt may have settled it meanwhile."""
+def _claimed_update(job: _Job, *, held: tuple[MessageStatus, ...] = (MessageStatus.CLAIMED,), **values) -> bool:
+    """Change a row only if it is still this attempt's, in one of the `held` statuses: a
+    receipt may have settled it, or the sweep moved it on, meanwhile."""
     done = db.session.execute(
-        update(TextMessage).where(TextMessage.id == job.id, TextMessage.status == MessageStatus.SENDING)
+        update(TextMessage).where(TextMessage.id == job.id, TextMessage.status.in_(held), TextMessage.attempts == job.attempt)
         .values(**values).execution_options(synchronize_session=False)
     ).rowcount == 1
     db.session.commit()
     return done
 
 
-def _finish(job: _Job, report: DispatchReport, counter: str, **values) -> None:
-    if _claimed_update(job, **values):
+# An answer is recorded while the row is sending, or already unknown because the claim ran
+# out while the provider kept us waiting: the answer is better knowledge than the sweep's.
+ANSWERED = (MessageStatus.SENDING, MessageStatus.UNKNOWN)
+
+
+def _finish(job: _Job, report: DispatchReport, counter: str, *, held: tuple[MessageStatus, ...] = (MessageStatus.CLAIMED,),
+            **values) -> None:
+    if _claimed_update(job, held=held, **values):
         setattr(report, counter, getattr(report, counter) + 1)
 
 
@@ -278,9 +322,11 @@ def _send_one(job: _Job, transport: Transport, texts: TextSettings, settings: Di
     except TemplateError as exc:
         _finish(job, report, "failed", status=MessageStatus.FAILED, wake_at=None, error=f"Template: {exc}"[:200])
         return
-    # The exact text, number and wording version are stored before the send, so the record
-    # of what went out survives a crash between the provider's acceptance and our reply.
-    if not _claimed_update(job, body=body, to_e164=job.mobile, template_id=template_id, transport=transport.name):
+    # The hand-over, committed before the request: from here on the text is perhaps sent. The
+    # exact text, number and wording version are stored with it, so the record of what went
+    # out survives a crash between the provider's acceptance and our reply.
+    if not _claimed_update(job, status=MessageStatus.SENDING, handed_at=now_fn(), body=body, to_e164=job.mobile,
+                           template_id=template_id, transport=transport.name):
         return
     with limiter.slot():
         result = transport.send(to=job.mobile, text=body, client_ref=job.uuid, unicode=not is_gsm7(body))
@@ -290,28 +336,30 @@ def _send_one(job: _Job, transport: Transport, texts: TextSettings, settings: Di
 def _record(job: _Job, result: SendResult, now: datetime, settings: DispatchSettings, report: DispatchReport, *,
             receipts: bool = True) -> None:
     if result.outcome is Outcome.ACCEPTED:
-        _finish(job, report, "sent", status=MessageStatus.SENT, provider_id=result.provider_id, sent_at=now,
-                wake_at=now + settings.expire_after if receipts else None, error=None)
+        _finish(job, report, "sent", held=ANSWERED, status=MessageStatus.SENT, provider_id=result.provider_id, sent_at=now,
+                wake_at=now + settings.expire_after if receipts else None, error=None, unknown_since=None)
     elif result.outcome is Outcome.REJECTED:
-        _finish(job, report, "failed", status=MessageStatus.FAILED, wake_at=None, error=result.error)
+        _finish(job, report, "failed", held=ANSWERED, status=MessageStatus.FAILED, wake_at=None, error=result.error,
+                unknown_since=None)
     elif result.outcome is Outcome.UNKNOWN:
-        # Perhaps accepted: leave it claimed, so only a receipt or the claim's end decides.
-        _finish(job, report, "unknown", wake_at=now + settings.claim,
-                error=f"{result.error}: waiting for a delivery receipt before sending again"[:200])
-        return
-    attempts = db.session.scalar(select(TextMessage.attempts).where(TextMessage.id == job.id))
-    if result.outcome is not Outcome.RETRY:
-        return
-    if attempts >= settings.max_attempts:
-        _finish(job, report, "failed", status=MessageStatus.FAILED, wake_at=None,
-                error=f"{result.error} (gave up after {attempts} attempts)"[:200])
+        # Perhaps accepted: never sent again automatically. A receipt, the provider's records
+        # (searched from `reconcile_every` on) or, in the end, a person settle it.
+        _finish(job, report, "unknown", held=ANSWERED, status=MessageStatus.UNKNOWN, unknown_since=now,
+                wake_at=now + settings.reconcile_every, provider_id=result.provider_id,
+                error=f"{result.error}: perhaps sent, so not sent again until settled"[:200])
+    elif job.attempt >= settings.max_attempts:  # RETRY: certainly not taken
+        _finish(job, report, "failed", held=ANSWERED, status=MessageStatus.FAILED, wake_at=None, unknown_since=None,
+                error=f"{result.error} (gave up after {job.attempt} attempts)"[:200])
     else:
-        _finish(job, report, "retrying", status=MessageStatus.PLANNED, wake_at=now + retry_delay(attempts), error=result.error)
+        _finish(job, report, "retrying", held=ANSWERED, status=MessageStatus.PLANNED, unknown_since=None,
+                wake_at=now + retry_delay(job.attempt), error=result.error)
 
 
 # -- delivery receipts ----------------------------------------------------------------------
 
-RECEIPT_CAN_SETTLE = (MessageStatus.PLANNED, MessageStatus.SENDING, MessageStatus.SENT, MessageStatus.EXPIRED)
+# Not yet sent, or perhaps sent: what a receipt (the provider took it) can settle.
+RECEIPT_CAN_SEND = (MessageStatus.PLANNED, MessageStatus.CLAIMED, MessageStatus.SENDING, MessageStatus.UNKNOWN)
+RECEIPT_CAN_SETTLE = (*RECEIPT_CAN_SEND, MessageStatus.SENT, MessageStatus.EXPIRED)
 
 
 @commits
@@ -328,9 +376,10 @@ def record_receipt(receipt: Receipt, now: datetime, expire_after: timedelta = Di
     elif receipt.status is ReceiptStatus.EXPIRED:
         values |= {"status": MessageStatus.EXPIRED, "wake_at": None, "error": "The network could not deliver it in time"}
     else:
-        # Accepted or buffered: the provider has it. A claimed or re-planned row is settled as sent.
+        # Accepted or buffered: the provider has it. A planned, claimed, sending or unknown row is settled as sent.
         values |= {"status": MessageStatus.SENT}
-    settles = RECEIPT_CAN_SETTLE if values["status"] is not MessageStatus.SENT else (MessageStatus.PLANNED, MessageStatus.SENDING)
+    settles = RECEIPT_CAN_SETTLE if values["status"] is not MessageStatus.SENT else RECEIPT_CAN_SEND
+    values["unknown_since"] = None
     changed = db.session.execute(
         update(TextMessage).where(TextMessage.uuid == receipt.client_ref, TextMessage.status.in_(settles))
         .values(**values).execution_options(synchronize_session=False)

@@ -274,9 +274,11 @@ class TextTask:
     what: str
 
 
-def text_tasks(case_query, limit: int = 20) -> list[TextTask]:
+def text_tasks(case_query, limit: int = 20, *, unknown_before: datetime | None = None) -> list[TextTask]:
     """Dashboard tasks for the cases in `case_query` (already scoped to the user): orders
-    waiting for trial allocation, and texts that failed to P's current number. Two queries."""
+    waiting for trial allocation, texts that failed to P's current number, and, with
+    `unknown_before`, texts whose outcome has been unknown since before it (a person decides
+    whether to send them again: services/text_outcomes.py). Three queries."""
     from sqlalchemy.orm import selectinload
 
     live = case_query.where(Case.order.has(status=OrderStatus.IN_FORCE))
@@ -292,5 +294,13 @@ def text_tasks(case_query, limit: int = 20) -> list[TextTask]:
                                             TextMessage.to_e164 == TrialEnrolment.mobile_e164).exists())
         .options(selectinload(Case.perpetrator)).order_by(Case.id).limit(limit)
     ).all()
-    return ([TextTask(c, "Texts to P failed: check the number") for c in failed]
+    unknown = [] if unknown_before is None else db.session.scalars(
+        case_query.where(select(TextMessage.id).where(TextMessage.case_id == Case.id,
+                                                      TextMessage.status == MessageStatus.UNKNOWN,
+                                                      TextMessage.unknown_since <= unknown_before).exists())
+        .options(selectinload(Case.perpetrator)).order_by(Case.id).limit(limit)
+    ).all()
+    return ([TextTask(c, "A text to P may or may not have gone: a supervisor or admin decides whether to send it again")
+             for c in unknown]
+            + [TextTask(c, "Texts to P failed: check the number") for c in failed]
             + [TextTask(c, "Order granted: check eligibility for the text trial and allocate") for c in waiting])

@@ -9,8 +9,8 @@ is not one thing when a text must reach a perpetrator exactly once:
   fault, or we never got through); sending it again later cannot duplicate it.
 * UNKNOWN: the request may have reached the provider (a read timeout, a connection that
   dropped after the request went out).  Resending could deliver it twice, so the message
-  must wait until it is reconciled (a delivery receipt arrives for its `client_ref`, or
-  the reconciliation window passes).
+  is never sent again automatically: a delivery receipt for its `client_ref`, or the
+  provider's own records (a `Reconciler`), settle it, or else a person decides.
 * REJECTED: the provider will never take this message (bad or barred number, too long,
   ...); retrying is pointless.
 
@@ -22,11 +22,13 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from app.domain.sms_encoding import is_gsm7
 
-__all__ = ["Outcome", "SendResult", "Transport", "build_transport", "needs_unicode"]
+__all__ = ["Outcome", "ProviderRecord", "Reconciler", "RecordsUnavailable", "SendResult", "Transport", "build_reconciler",
+           "build_transport", "needs_unicode"]
 
 
 class Outcome(enum.StrEnum):
@@ -57,6 +59,46 @@ class Transport(Protocol):
     name: str
 
     def send(self, *, to: str, text: str, client_ref: str, unicode: bool) -> SendResult: ...
+
+
+@dataclass(frozen=True)
+class ProviderRecord:
+    """The provider's own record of a text it accepted, found by our `client_ref`."""
+
+    client_ref: str
+    provider_id: str | None
+    received_at: datetime | None
+    status: str | None = None
+
+
+class RecordsUnavailable(Exception):
+    """The provider's records could not be searched (or not completely): nothing is known.
+    The message is a short reason with no personal data."""
+
+
+class Reconciler(Protocol):
+    """Searches the provider's records for a text whose outcome is unknown.
+
+    `find` answers the record whose client_ref is `client_ref`, among the texts to `to` that
+    the provider received in [since, until), or None when there is none (yet: records can
+    lag). It raises RecordsUnavailable when it cannot tell.
+    """
+
+    def find(self, *, client_ref: str, to: str, since: datetime, until: datetime) -> ProviderRecord | None: ...
+
+
+def build_reconciler(settings: Mapping) -> Reconciler:
+    """The reconciler for SMS_BACKEND: the outbox's own record, or Vonage's Reports API."""
+    backend = settings.get("SMS_BACKEND") or "outbox"
+    if backend == "outbox":
+        from app.sms.outbox import OutboxTransport
+
+        return OutboxTransport()
+    if backend == "vonage":
+        from app.sms.vonage_reports import VonageReports
+
+        return VonageReports.from_settings(settings)
+    raise ValueError(f"unknown SMS_BACKEND {backend!r}: use 'outbox' or 'vonage'")
 
 
 def build_transport(settings: Mapping) -> Transport:

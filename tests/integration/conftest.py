@@ -25,8 +25,9 @@ from sqlalchemy import create_engine, event, make_url, text
 from app import create_app, settings, timeutil
 from app.extensions import db
 from app.models import Role
-from app.services import users
-from tests.integration.factories import support_service
+from app.services import trial, users
+from tests.fake_vonage import FakeVonage
+from tests.integration.factories import granted_case, support_service
 from tests.support import migrated_app
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -368,3 +369,25 @@ def table_rows(table) -> list[dict[str, str]]:
 def client_request(client, login_as) -> ClientRequest:
     """Like notifications-admin's: client_request.get(...) and .post(...) return BeautifulSoup."""
     return ClientRequest(client, login_as)
+
+
+# -- reminder texts through the loopback fake Vonage ---------------------------------------------
+
+VONAGE_SIGNATURE = "dlr-signature-secret-0123456789"
+
+
+@pytest.fixture
+def fake(app, monkeypatch):
+    with FakeVonage(hang_seconds=2) as server:
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", server.ca_path)
+        app.config.update(SMS_BACKEND="vonage", VONAGE_API_KEY=server.api_key, VONAGE_API_SECRET=server.api_secret,
+                          VONAGE_FROM="DemoPolice", VONAGE_REST_HOST=server.rest_host, VONAGE_API_HOST=server.rest_host,
+                          VONAGE_TIMEOUT_SECONDS=1,
+                          VONAGE_SIGNATURE_SECRET=VONAGE_SIGNATURE, VONAGE_SIGNATURE_METHOD="md5hash")
+        yield server
+
+
+@pytest.fixture
+def texting_case(app, make_user):
+    trial.switch(make_user(Role.ADMIN), running=False, stratified=False, reason="Texts for everyone eligible")
+    return granted_case(make_user(Role.OFFICER), days=14)

@@ -59,7 +59,8 @@ def test_healthz_reports_database_and_scheduler(app, client):
 def test_scheduler_has_the_heartbeat_job(app):
     scheduler = build_scheduler(app)
     assert [job.id for job in scheduler.get_jobs()] == ["heartbeat", "expire_orders", "dispatch_texts", "dispatch_emails",
-                                                          "extend_text_plans", "sweep_referrals", "purge_login_throttles"]
+                                                       "reconcile_texts", "extend_text_plans", "sweep_referrals",
+                                                       "purge_login_throttles"]
 
 
 def test_security_headers_on_every_page(client):

@@ -60,7 +60,8 @@ def ids(app, make_user):
     return {"referral_id": referral.id, "concern_id": concern.id, "service_id": service.id,
             "case_id": case.id, "holiday_id": holiday.id, "user_id": officer.id, "section": "grounds",
             "application_id": application.id, "key": "breach_statement", "doc_id": document.id, "breach_id": breach.id,
-            "kind": "conditions", "victim_id": case.victims[0].id}
+            "kind": "conditions", "victim_id": case.victims[0].id,
+            "message_id": 999_999}  # no such unknown text: allowed roles are sent back to the list
 
 
 def test_every_route_declares_who_may_use_it(app):

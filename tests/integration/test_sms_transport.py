@@ -16,9 +16,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from app.sms import Outcome, SendResult, build_transport, needs_unicode
+from app.sms import Outcome, SendResult, build_reconciler, build_transport, needs_unicode
 from app.sms.outbox import OutboxTransport
 from app.sms.vonage_transport import VONAGE_STATUSES, VonageTransport
+from app.timeutil import utcnow
 from tests.fake_vonage import FakeVonage
 
 NUMBER = "+447700900123"
@@ -219,12 +220,16 @@ def test_concurrent_senders_each_get_exactly_one_acceptance(fake):
 
 # -- build_transport and the outbox ----------------------------------------------------------
 
-def test_the_outbox_is_the_default_and_sends_nothing():
+def test_the_outbox_is_the_default_and_sends_nothing(app):
     transport = build_transport({})
     assert isinstance(transport, OutboxTransport) and transport.name == "outbox"
     assert isinstance(build_transport({"SMS_BACKEND": "outbox"}), OutboxTransport)
+    assert isinstance(build_reconciler({}), OutboxTransport)
     result = transport.send(to=NUMBER, text=GSM_TEXT, client_ref="abc-123", unicode=False)
     assert result == SendResult(Outcome.ACCEPTED, provider_id="outbox-abc-123")
+    # It notes what it took (no number, no text), committed at once, for reconciliation.
+    found = transport.find(client_ref="abc-123", to=NUMBER, since=utcnow(), until=utcnow())
+    assert found.provider_id == "outbox-abc-123" and found.received_at == utcnow()
 
 
 def test_build_transport_chooses_vonage():

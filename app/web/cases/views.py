@@ -83,7 +83,8 @@ def _task_groups(now) -> list[tasks.TaskGroup]:
                         tasks.notification_lines(notifications.notification_tasks(cases, now))),
         tasks.TaskGroup("order-tasks", "DAPO requirements and reviews", tasks.order_lines(
             order_requirements.officer_tasks(cases, now.astimezone(LONDON).date()))),
-        tasks.TaskGroup("text-tasks", "Reminder texts: to do", tasks.text_lines(text_tasks(cases))),
+        tasks.TaskGroup("text-tasks", "Reminder texts: to do", tasks.text_lines(
+            text_tasks(cases, unknown_before=now - current_settings().dispatch.decide_after))),
         tasks.TaskGroup("orders-ending", f"Orders ending within {current_app.config['ORDER_ENDING_SOON_DAYS']} days",
                         tasks.ending_lines(orders_ending_soon(cases.where(Case.state == CaseState.ORDER_IN_FORCE),
                                                               now, ending_within))),

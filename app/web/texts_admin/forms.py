@@ -94,3 +94,18 @@ class CadenceForm(CleanForm):
 
     def values(self) -> dict:
         return {name: getattr(self, name).data or "" for name in self.FIELDS}
+
+
+class UnknownDecisionForm(CleanForm):
+    """A person's decision on a text whose outcome is unknown (services/text_outcomes.decide)."""
+
+    decision = RadioField(
+        "What should happen to this text?",
+        choices=[("send_again", "Send it again: P may get it twice if the first one did arrive"),
+                 ("not_sent", "Mark it not sent: it will not be sent (if the first one did not arrive, P never gets it)")],
+        validate_choice=False, validators=[InputRequired("Choose whether to send the text again or mark it not sent")],
+    )
+    reason = TextAreaField("Why?", validators=[
+        DataRequired("Enter the reason for the decision"), Length(max=200, message="Keep the reason to 200 characters or fewer"),
+    ])
+    save = SubmitField("Save the decision")

@@ -20,7 +20,7 @@ from app.domain.sms_encoding import GSM7, TextInfo, analyse
 from app.domain.timefmt import to_london
 from app.extensions import db
 from app.models import Case, DapoTexts, EnrolmentStatus, Role, TextMessage, TextTemplate
-from app.services import ValidationFailed, reminders
+from app.services import ValidationFailed, reminders, text_outcomes
 from app.services import cadence as cadence_service
 from app.services import trial as trial_service
 from app.settings import current_settings
@@ -28,7 +28,7 @@ from app.timeutil import utcnow
 from app.web.fields import yes_no_text, yes_no_value
 from app.web.forms_support import apply_errors
 from app.web.security import roles_required
-from app.web.texts_admin.forms import BLANK_ROWS, CadenceForm, PlanForm, TemplateForm, TrialSwitchForm
+from app.web.texts_admin.forms import BLANK_ROWS, CadenceForm, PlanForm, TemplateForm, TrialSwitchForm, UnknownDecisionForm
 
 bp = Blueprint("texts_admin", __name__, url_prefix="/admin/texts")
 
@@ -51,6 +51,7 @@ def index():
     return render_template(
         "texts_admin/index.html", steps=_in_order(steps), counts=_counts(steps), wording=wording,
         backend=current_app.config["SMS_BACKEND"], when=when_words,
+        unknown=text_outcomes.unknown_count(current_settings().dispatch, utcnow()),
         cadence=cadence, cadence_year=cadence_rules.texts_in_first_year(cadence),
     )
 
@@ -297,6 +298,41 @@ def outbox():
     ]
     return render_template("texts_admin/outbox.html", rows=rows, page=page, pages=pages, total=total,
                            backend=current_app.config["SMS_BACKEND"])
+
+
+# -- texts whose outcome is unknown -----------------------------------------------------------
+
+@bp.route("/unknown")
+@roles_required(Role.ADMIN, Role.SUPERVISOR)
+def unknown():
+    settings = current_settings().dispatch
+    rows = text_outcomes.unknown_texts(settings, utcnow())
+    return render_template("texts_admin/unknown.html", rows=[(row, *mask_number(row.message.to_e164)) for row in rows],
+                           settings=settings, backend=current_app.config["SMS_BACKEND"])
+
+
+@bp.route("/unknown/<int:message_id>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN, Role.SUPERVISOR)
+def decide_unknown(message_id: int):
+    message = text_outcomes.unknown_text(message_id)
+    if message is None:
+        flash("That text is not waiting for a decision: it has been settled.", "info")
+        return redirect(url_for("texts_admin.unknown"))
+    settings, now = current_settings().dispatch, utcnow()
+    form = UnknownDecisionForm()
+    if form.validate_on_submit():
+        try:
+            text_outcomes.decide(current_user, message, form.decision.data, form.reason.data or "", settings, now)
+        except ValidationFailed as exc:
+            apply_errors(form, exc.errors)
+        else:
+            flash("Decision saved: the text will be sent again within a minute." if form.decision.data == "send_again"
+                  else "Decision saved: the text is marked not sent and will not be sent.", "success")
+            return redirect(url_for("texts_admin.unknown"))
+    return render_template("texts_admin/decide_unknown.html", form=form, message=message,
+                           reference=message.case.reference or f"Case {message.case_id}", number=mask_number(message.to_e164),
+                           decide_from=message.unknown_since + settings.decide_after,
+                           due=text_outcomes.decision_due(message, settings, now))
 
 
 # -- the trial --------------------------------------------------------------------------------
