@@ -242,6 +242,8 @@ def listing():
 def outcome():
     case = load_case()
     hearing = court_service.pending_hearing(case)
+    if hearing is None and not case.hearings:
+        return render_template("court/no_hearing_listed.html", case=case, regime=regime(case.regime))
     if hearing is None:
         # Shown here, not flashed: a second tab must not pick up the first tab's message.
         return render_template("court/nothing_pending.html", case=case,
