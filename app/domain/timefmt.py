@@ -38,6 +38,11 @@ def format_date(d: date) -> str:
     return f"{_DAY_NAMES[d.weekday()]} {d.day} {_MONTH_NAMES[d.month - 1]} {d.year}"
 
 
+def format_birth_date(d: date) -> str:
+    """A date of birth, with no weekday: '1 Mar 1985'."""
+    return f"{d.day} {_MONTH_NAMES[d.month - 1]} {d.year}"
+
+
 def format_instant(dt: datetime) -> str:
     """'Tue 10 Nov 2026, 09:00' in London time.
 

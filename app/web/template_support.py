@@ -13,7 +13,7 @@ from app.domain.phones import display_uk
 from app.domain.referrals import ContactOutcome
 from app.domain.referrals import marac_status as marac_words
 from app.domain.regimes import regime
-from app.domain.timefmt import format_date, format_instant, format_remaining, format_soon
+from app.domain.timefmt import format_birth_date, format_date, format_instant, format_remaining, format_soon
 from app.models import AssociatedRelationship, AuditEntry
 from app.web.navigation import nav_items
 from app.web.presentation.application_summary import summarise
@@ -133,7 +133,7 @@ def register(app: Flask) -> None:
     @app.template_filter("birth_date")
     def birth_date(value: date | None) -> str:
         # A date of birth needs no weekday: "14 Mar 1990".
-        return f"{value.day} {value:%b %Y}" if value else ""
+        return format_birth_date(value) if value else ""
 
     @app.template_filter("uk_mobile")
     def uk_mobile(value: str | None) -> str:

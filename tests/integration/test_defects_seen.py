@@ -157,3 +157,151 @@ def test_a_deadline_at_midnight_reads_as_the_end_of_the_day_on_the_page_and_the_
     response = client.get(f"/cases/{case.id}/court/printout.pdf")
     text = normalize_spaces(" ".join(pdf_pages(response.get_data(), tmp_path)))
     assert "midnight at the end of Tue 17 Nov 2026" in text and "24:00" not in text
+
+
+# -- 5. The approval page shows P's age and V's relationship to P -------------------------------
+
+
+def _people(page) -> dict[str, str]:
+    return {normalize_spaces(row.dt.get_text()): normalize_spaces(row.dd.get_text())
+            for row in page.select("#people .govuk-summary-list__row")}
+
+
+def test_the_approval_page_shows_ps_age_on_the_day_of_the_decision_and_vs_relationship(client, client_request, make_user):
+    from app.models import DecisionOutcome
+    from app.services import authorisation
+    from tests.integration.factories import all_met, make_authoriser, submitted_case
+
+    case = submitted_case(make_user(Role.OFFICER))  # P born 1 Mar 1985; V is P's spouse
+    application = authorisation.current_application(case)
+    client_request.login_as(Role.SUPERINTENDENT, rank="Supt")
+    people = _people(client_request.get("authorisation.decide", application_id=application.id))
+    assert people == {
+        "Perpetrator (P)": "Adam Testperson",
+        "P's date of birth": "1 Mar 1985 (aged 41 on Mon 16 Nov 2026)",
+        "Person to be protected (V)": "Beth Testperson",
+        "V's relationship to P": "Spouse",
+    }
+    authorisation.decide(make_authoriser(), case, application, outcome=DecisionOutcome.AUTHORISE,
+                         answers=all_met(case), rationale="Necessary.")
+    _jump(client, datetime(2027, 3, 2, 10, 0, tzinfo=UTC))  # after P's next birthday: still the age when decided
+    people = _people(client_request.get("authorisation.decide", application_id=application.id))
+    assert people["P's date of birth"] == "1 Mar 1985 (aged 41 on Mon 16 Nov 2026)"
+
+
+def test_a_dapn_approval_shows_vs_age_too(app, client_request, make_user):
+    from datetime import date
+
+    from app.services import authorisation
+    from app.services.cases import PersonDetails
+    from tests.integration.factories import submitted_case
+
+    app.config["DAPN_PILOT"] = True
+    case = submitted_case(make_user(Role.OFFICER), regime=RegimeCode.DAPN,
+                          victims=[PersonDetails("Cara Young", date(2009, 11, 17), "intimate_partner")])
+    application = authorisation.current_application(case)
+    client_request.login_as(Role.INSPECTOR, rank="Insp")
+    people = _people(client_request.get("authorisation.decide", application_id=application.id))
+    assert people["V's date of birth"] == "17 Nov 2009 (aged 16 on Mon 16 Nov 2026)"
+    assert people["V's relationship to P"] not in ("", "Not recorded")
+
+
+# -- 6. Upload errors beside the field that failed ---------------------------------------------
+
+
+def _upload(client, token, url, content: bytes, name: str):
+    import io
+
+    return client.post(url, data={"csrf_token": token, "file": (io.BytesIO(content), name)},
+                       content_type="multipart/form-data")
+
+
+def test_a_refused_upload_is_shown_beside_its_file_input(client, client_request):
+    from bs4 import BeautifulSoup
+
+    from tests.integration.conftest import csrf_token, flash_messages
+
+    officer = client_request.login_as(Role.OFFICER)
+    case = served_case(officer)
+    token = csrf_token(client)
+    response = _upload(client, token, f"/cases/{case.id}/court/items/dash_form/upload", b"<html></html>", "dash.pdf")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/cases/{case.id}/court#file-dash_form")
+    page = BeautifulSoup(client.get(f"/cases/{case.id}/court").get_data(as_text=True), "html.parser")
+    error = page.select_one("#file-dash_form-error")
+    assert "dash.pdf: The file is not a PDF, JPEG, PNG or Word" in error.get_text()
+    assert page.select_one("#file-dash_form")["aria-describedby"] == "file-dash_form-error"
+    assert page.select_one("#item-dash_form #file-dash_form-error") is not None  # in the item's own row
+    assert [a["href"] for a in page.select(".govuk-error-summary__list a")] == ["#file-dash_form"]
+    assert not [m for m in flash_messages(page) if "dash.pdf" in m]  # no banner
+    assert page.select_one("#file-officer_statement-error") is None
+    # Shown once: the next visit is clean.
+    assert "file-dash_form-error" not in client.get(f"/cases/{case.id}/court").get_data(as_text=True)
+
+    # No file chosen for a breach's statement.
+    from app.models import BreachSource
+    from app.services import breaches
+
+    breach = breaches.record_breach(officer, case, occurred_at=DEFAULT_NOW - timedelta(minutes=20), description="At the door.",
+                                    source=BreachSource.VICTIM, arrested_at=None, arresting_officer="",
+                                    calendar=load_calendar())
+    client.post(f"/cases/{case.id}/breaches/{breach.id}/upload/breach_statement", data={"csrf_token": token},
+                content_type="multipart/form-data")
+    page = BeautifulSoup(client.get(f"/cases/{case.id}/court").get_data(as_text=True), "html.parser")
+    field = f"breach-{breach.id}-breach_statement"
+    assert "Choose a file to upload" in page.select_one(f"#{field}-error").get_text()
+    assert page.select_one(f"#{field}")["aria-describedby"] == f"{field}-error"
+
+
+def test_a_refused_fee_receipt_is_shown_beside_it_and_the_fee_typed_is_kept(client, client_request):
+    import io
+
+    from tests.integration.conftest import csrf_token
+
+    officer = client_request.login_as(Role.OFFICER)
+    case = served_case(officer)
+    response = client.post(f"/cases/{case.id}/court/fee", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(client), "contested": "no", "amount": "500.00", "reference": "FEE-9", "paid_on": "2026-11-16",
+        "receipt": (io.BytesIO(b"<html></html>"), "receipt.pdf")})
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert response.status_code == 200
+    assert "receipt.pdf: The file is not a PDF, JPEG, PNG or Word" in page.select_one("#receipt-error").get_text()
+    assert page.select_one("#receipt")["aria-describedby"] == "receipt-error"
+    assert page.select_one("#reference")["value"] == "FEE-9" and page.select_one("#amount")["value"] == "500.00"
+    assert case.submission is None or case.submission.fee_pence is None
+
+
+# -- 8. A breach from a caseworker's concern is pre-filled from it ------------------------------
+
+
+def test_a_breach_started_from_a_concern_is_prefilled_from_it(client, client_request, make_user):
+    from app.services import casework
+    from tests.integration.factories import sent_referral, support_service
+
+    service = support_service()
+    officer = client_request.login_as(Role.OFFICER)
+    case, referral = sent_referral(officer, service)
+    caseworker = make_user(Role.CASEWORKER, service_id=service.id)
+    concern = casework.report_concern(caseworker, referral, observed_at=datetime(2026, 11, 16, 9, 40, tzinfo=UTC),
+                                      what="V says P was outside the house at 09:40 shouting.")
+    page = client_request.get("referrals.concern", case_id=case.id, referral_id=referral.id, concern_id=concern.id)
+    [link] = [a for a in page.select("main a") if "record a breach" in a.get_text()]
+    form = client_request.get(link["href"])
+    assert form.select_one("#occurred_date")["value"] == "2026-11-16" and form.select_one("#occurred_time")["value"] == "09:40"
+    assert form.select_one("#description").get_text().strip() == "V says P was outside the house at 09:40 shouting."
+    assert form.select_one("input[name=source][value=caseworker]").has_attr("checked")
+    assert "Pre-filled from the caseworker's concern" in form.select_one("#from-concern").get_text()
+    # Recorded from there, the officer is taken back to say what was done about the concern.
+    data = {"occurred_date": "2026-11-16", "occurred_time": "09:40", "description": "P outside the house, shouting.",
+            "source": "caseworker", "arrested": "no"}
+    concern_url = client_request.url("referrals.concern", case_id=case.id, referral_id=referral.id, concern_id=concern.id)
+    client_request.post(link["href"], _data=data, _expected_redirect=concern_url)
+    assert case.breaches[0].source.value == "caseworker"
+
+    # Without a concern (or with another case's), the form starts empty.
+    plain = client_request.get("court.new_breach", case_id=case.id)
+    assert not plain.select_one("#description").get_text().strip() and plain.select_one("#from-concern") is None
+    other = served_case(officer)
+    elsewhere = client_request.get(f"/cases/{other.id}/breaches/new?concern={concern.id}")
+    assert not elsewhere.select_one("#description").get_text().strip()
