@@ -141,3 +141,18 @@ def test_format_remaining_properties(delta):
     for n, u in zip(tokens[::2], tokens[1::2], strict=True):
         if u.startswith("day"):
             assert (u == "day") is (n == "1")
+
+
+@pytest.mark.parametrize(("dt", "now", "expected"), [
+    (datetime(2026, 11, 17, 9, 0, tzinfo=LONDON), datetime(2026, 11, 17, 7, 30, tzinfo=LONDON), "09:00"),
+    (datetime(2026, 11, 18, 9, 0, tzinfo=LONDON), datetime(2026, 11, 17, 21, 0, tzinfo=LONDON), "09:00 tomorrow"),
+    (datetime(2026, 11, 19, 9, 0, tzinfo=LONDON), datetime(2026, 11, 17, 21, 0, tzinfo=LONDON), "Thu 19 Nov 2026, 09:00"),
+    # The London day decides, not UTC's: 23:30 UTC on 30 Jun is 00:30 BST on 1 Jul.
+    (datetime(2026, 7, 1, 8, 0, tzinfo=UTC), datetime(2026, 6, 30, 23, 30, tzinfo=UTC), "09:00"),
+    (datetime(2026, 11, 18, 0, 0, tzinfo=LONDON), datetime(2026, 11, 17, 9, 0, tzinfo=LONDON),
+     "midnight at the end of Tue 17 Nov 2026"),
+])
+def test_format_soon(dt, now, expected):
+    from app.domain.timefmt import format_soon
+
+    assert format_soon(dt, now) == expected
