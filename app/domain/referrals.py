@@ -18,6 +18,7 @@ from datetime import datetime, time, timedelta
 
 from app.domain.calendar import LONDON, Calendar, london_midnight
 from app.domain.reminders import last_day_in_force
+from app.domain.timefmt import format_instant
 
 
 class Consent(enum.StrEnum):
@@ -97,6 +98,21 @@ def day_part(at: datetime) -> DayPart | None:
         if start <= local < end:
             return part
     return None
+
+
+def outside_safe_times(at: datetime, safe_parts: Iterable[DayPart | str]) -> bool:
+    """Whether `at` falls outside the times of day V said are safe to call. With no safe times
+    recorded nothing is known, so nothing is outside them. A warning, never a refusal: the
+    caseworker records what happened."""
+    parts = {DayPart(p) for p in safe_parts}
+    return bool(parts) and day_part(at) not in parts
+
+
+def safe_times_words(safe_parts: Iterable[DayPart | str]) -> str:
+    """'morning (09:00 to 12:00) or evening (17:00 to 20:00)', in the day's order."""
+    parts = {DayPart(p) for p in safe_parts}
+    words = [p.label[0].lower() + p.label[1:] for p in DayPart if p in parts]
+    return " or ".join(words)
 
 
 def allowed_methods(agreed: Iterable[ContactMethod | str]) -> list[ContactMethod]:
@@ -234,6 +250,15 @@ def days_left(ends_at: datetime | None, now: datetime) -> int | None:
     if ends_at is None:
         return None
     return (last_day_in_force(ends_at) - now.astimezone(LONDON).date()).days
+
+
+def marac_status(high_risk: bool, referred_at: datetime | None) -> str:
+    """Whether police have referred the case to MARAC, from the one fact that says so
+    (`Referral.marac_done_at`), in the same words for police and the caseworker; "" when the
+    risk is not high (no MARAC referral is asked for)."""
+    if referred_at is not None:
+        return f"MARAC referral made by police (recorded {format_instant(referred_at)})"
+    return "MARAC referral not yet made by police" if high_risk else ""
 
 
 def needs_marac(risk_level: str) -> bool:

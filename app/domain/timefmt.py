@@ -17,6 +17,9 @@ _MONTH_NAMES = (
 )  # fmt: skip
 
 
+MIDNIGHT_AT_THE_END_OF = "midnight at the end of"
+
+
 def to_london(dt: datetime) -> datetime:
     """The same instant in Europe/London (tzinfo=LONDON). Naive datetimes are refused:
     guessing their zone is how an hour goes missing at a clock change."""
@@ -35,18 +38,35 @@ def format_date(d: date) -> str:
     return f"{_DAY_NAMES[d.weekday()]} {d.day} {_MONTH_NAMES[d.month - 1]} {d.year}"
 
 
+def format_birth_date(d: date) -> str:
+    """A date of birth, with no weekday: '1 Mar 1985'."""
+    return f"{d.day} {_MONTH_NAMES[d.month - 1]} {d.year}"
+
+
 def format_instant(dt: datetime) -> str:
     """'Tue 10 Nov 2026, 09:00' in London time.
 
-    An instant exactly at London midnight is shown as 24:00 of the day before
-    ("Mon 9 Nov 2026, 24:00"): a deadline at midnight ends that day, and "00:00 Tue"
-    reads as if the whole Tuesday were available. Seconds are dropped, not rounded, so
-    a deadline is never shown later than it is.
+    An instant exactly at London midnight is shown in words as the end of the day before,
+    "midnight at the end of Mon 9 Nov 2026": a deadline at midnight ends that day, "00:00,
+    Tue 10 Nov" reads a day late to the eye, and "24:00" is not how people read times.
+    Seconds are dropped, not rounded, so a deadline is never shown later than it is.
     """
     local = to_london(dt)
     if local.time() == time(0):
-        return f"{format_date(local.date() - timedelta(days=1))}, 24:00"
+        return f"{MIDNIGHT_AT_THE_END_OF} {format_date(local.date() - timedelta(days=1))}"
     return f"{format_date(local.date())}, {local.hour:02d}:{local.minute:02d}"
+
+
+def format_soon(dt: datetime, now: datetime) -> str:
+    """An instant close to `now`, short enough for a button: '09:00' later the same London
+    day, '09:00 tomorrow' on the next, otherwise in full (format_instant)."""
+    local, today = to_london(dt), to_london(now).date()
+    clock = f"{local.hour:02d}:{local.minute:02d}"
+    if local.time() != time(0) and local.date() == today:
+        return clock
+    if local.time() != time(0) and local.date() == today + timedelta(days=1):
+        return f"{clock} tomorrow"
+    return format_instant(dt)
 
 
 def format_span(delta: timedelta) -> str:

@@ -23,6 +23,7 @@ from app.domain.prohibitions import (
     premises_refusal,
 )
 from app.domain.regimes import regime
+from app.domain.timefmt import format_instant
 from app.extensions import db
 from app.models import (
     Breach,
@@ -210,6 +211,33 @@ def pending_hearing(case: Case) -> Hearing | None:
     return next((h for h in reversed(case.hearings) if h.outcome is None), None)
 
 
+# The court's decisions on the application, made when the hearing sits. An adjournment (the
+# listing moved) or a withdrawal may come before the listed start: clock_cache._sits.
+DECIDED_AT_HEARING = (HearingOutcome.GRANTED, HearingOutcome.REFUSED)
+
+
+def decision_timing_errors(hearing: Hearing, outcome: HearingOutcome | None, made_on: date | None,
+                           now: datetime) -> dict[str, str]:
+    """An order granted or refused is decided at the hearing: not before it begins, and an order
+    is not made on a day before its hearing nor on a day still to come. Otherwise the case would
+    be "Order in force" before the order was made, and a breach in between would be taken as a
+    breach of an order that did not yet exist."""
+    if outcome not in DECIDED_AT_HEARING:
+        return {}
+    errors: dict[str, str] = {}
+    starts = format_instant(hearing.starts_at)
+    if now < hearing.starts_at:
+        errors["outcome"] = (f"The hearing is listed for {starts}: the court's decision can be recorded once it has "
+                             "begun. An adjournment or a withdrawal can be recorded before then")
+    if outcome is HearingOutcome.GRANTED and made_on is not None:
+        hearing_day = hearing.starts_at.astimezone(LONDON).date()
+        if made_on < hearing_day:
+            errors["made_on"] = f"The order cannot have been made before its hearing ({starts})"
+        elif made_on > now.astimezone(LONDON).date():
+            errors["made_on"] = "The date the order was made cannot be in the future"
+    return errors
+
+
 def order_length_errors(case: Case, days: int | None, until_further_order: bool = False) -> dict[str, str]:
     """CSA 2010 s.28(10): a DVPO lasts 14 to 28 days; a DAPO has no fixed minimum or maximum
     and may have effect until further order (DAA 2021 s.38), when no number of days is given."""
@@ -263,6 +291,7 @@ def record_outcome(
         errors["outcome"] = "Choose the outcome"
     if contested is None:
         errors["contested"] = "Say whether the application was contested"
+    errors |= decision_timing_errors(hearing, outcome, made_on, utcnow())
     if outcome is HearingOutcome.GRANTED:
         errors |= order_length_errors(case, days, until_further_order)
         if made_on is None:

@@ -111,10 +111,9 @@ def hearing_notice_status(case: Case) -> HearingNotice | None:
 def start_order_service(case: Case, order: ProtectionOrder, hearing: Hearing, settings: OrderSettings) -> OrderService:
     """At the grant, in the caller's transaction: the order is to be served on P within the
     practice target, fixed now so that changing the setting never moves a running target.
-    It counts from the start of the hearing at which the order was made, or from now if the
-    grant is recorded before the listed start (the court sat earlier than listed): the
-    earlier instant, so the target shown is never later than the practice asks."""
-    service = OrderService(case_id=case.id, order=order, granted_at=min(hearing.starts_at, utcnow()),
+    It counts from the start of the hearing at which the order was made (a grant is never
+    recorded before it: court.decision_timing_errors)."""
+    service = OrderService(case_id=case.id, order=order, granted_at=hearing.starts_at,
                            target_hours=settings.service_hours)
     db.session.add(service)
     return service

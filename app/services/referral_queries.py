@@ -108,6 +108,16 @@ def cases_by_id(case_ids) -> dict[int, Case]:
         .options(selectinload(Case.perpetrator), selectinload(Case.officer_in_case)))}
 
 
+def open_concern_on(case: Case, concern_id) -> ReferralConcern | None:
+    """An open concern reported on `case` (a case the caller may read), or None: a breach
+    recorded from it is pre-filled from what the caseworker reported."""
+    if not str(concern_id or "").isdigit():
+        return None
+    return db.session.scalar(select(ReferralConcern).where(
+        ReferralConcern.id == int(concern_id), ReferralConcern.case_id == case.id,
+        ReferralConcern.status == ConcernStatus.OPEN))
+
+
 def open_concerns(case_query, limit: int = 50) -> list[ReferralConcern]:
     """Possible breaches reported by caseworkers and not yet acted on (one query, plus one for cases)."""
     visible = case_query.with_only_columns(Case.id).scalar_subquery()

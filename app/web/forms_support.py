@@ -121,3 +121,25 @@ def form_page(place: FormPlace, template: str, form: FlaskForm, save, **context)
         "form_action": request.path if place.post_to_path else None,
     }
     return render_template(template, form=form, **{**page, **place.context(case, referral), **context})
+
+
+FIELD_ERROR = "field:"  # a flashed message's category prefix: an error for the field it names
+
+
+def flash_field_errors(errors: dict[str, str]) -> str | None:
+    """Carry a refused POST's errors across its redirect, each to be shown beside the field
+    it names (by the field's id) rather than as a banner; returns the first field's id."""
+    from flask import flash
+
+    for field, message in errors.items():
+        flash(message, FIELD_ERROR + field)
+    return next(iter(errors), None)
+
+
+def field_errors_flashed() -> dict[str, str]:
+    """The field errors flash_field_errors carried to this page (base.html leaves them out of
+    its banners)."""
+    from flask import get_flashed_messages
+
+    return {category.removeprefix(FIELD_ERROR): message
+            for category, message in get_flashed_messages(with_categories=True) if category.startswith(FIELD_ERROR)}

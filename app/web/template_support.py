@@ -11,8 +11,9 @@ from app.domain.application import SECTIONS
 from app.domain.order_records import hearing_notice_basis
 from app.domain.phones import display_uk
 from app.domain.referrals import ContactOutcome
+from app.domain.referrals import marac_status as marac_words
 from app.domain.regimes import regime
-from app.domain.timefmt import format_date, format_instant, format_remaining
+from app.domain.timefmt import format_birth_date, format_date, format_instant, format_remaining, format_soon
 from app.models import AssociatedRelationship, AuditEntry
 from app.web.navigation import may_search, nav_items
 from app.web.presentation.application_summary import summarise
@@ -79,6 +80,11 @@ def relationship_label(value: str | None) -> str:
         return value
 
 
+def marac_status(referral) -> str:
+    """Police's MARAC referral, the same words on the police and the caseworker's side."""
+    return marac_words(referral.high_risk, referral.marac_done_at)
+
+
 def _vendor_file(static_folder: str, pattern: str) -> str:
     """The one vendored file matching `pattern`: its version lives in its name."""
     matches = sorted(Path(static_folder, "vendor").glob(pattern))
@@ -116,6 +122,10 @@ def register(app: Flask) -> None:
     def instant(value: datetime | None) -> str:
         return format_instant(value) if value else ""
 
+    @app.template_filter("soon")
+    def soon(value: datetime | None, now: datetime) -> str:
+        return format_soon(value, now) if value else ""
+
     @app.template_filter("day")
     def day(value: date | None) -> str:
         return format_date(value) if value else ""
@@ -123,7 +133,7 @@ def register(app: Flask) -> None:
     @app.template_filter("birth_date")
     def birth_date(value: date | None) -> str:
         # A date of birth needs no weekday: "14 Mar 1990".
-        return f"{value.day} {value:%b %Y}" if value else ""
+        return format_birth_date(value) if value else ""
 
     @app.template_filter("uk_mobile")
     def uk_mobile(value: str | None) -> str:
@@ -150,6 +160,7 @@ def register(app: Flask) -> None:
             "assets": assets,
             "describe_entry": describe_entry,
             "relationship_label": relationship_label,
+            "marac_status": marac_status,
             "summarise": summarise,
             "current_user": current_user,
             "nav_items": nav_items,

@@ -96,9 +96,16 @@ def listed_case(officer: User, starts_in: timedelta = timedelta(hours=20), **kwa
     return case
 
 
+def heard_case(officer: User, **kwargs):
+    """A listed case whose hearing began half an hour after service, before now, so the court's
+    decision can be recorded (court.decision_timing_errors refuses one before the hearing)."""
+    kwargs.setdefault("starts_in", timedelta(minutes=30))
+    return listed_case(officer, **kwargs)
+
+
 def granted_case(officer: User, *, days: int = 28, made_on=None, conditions=None, texts=None, **kwargs):
     """A case whose order the court granted at the hearing (assessed for the text trial)."""
-    case = listed_case(officer, **kwargs)
+    case = heard_case(officer, **kwargs)
     court.record_outcome(
         officer, case, court.pending_hearing(case), outcome=HearingOutcome.GRANTED, contested=False, notes="",
         days=days, made_on=made_on or utcnow().astimezone(LONDON).date(),

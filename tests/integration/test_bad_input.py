@@ -34,7 +34,7 @@ def test_garbage_posted_to_every_route_never_gives_a_500(app, client, login_as, 
     ids = {"referral_id": referral.id, "concern_id": concern.id, "service_id": service.id,
            "case_id": case.id, "holiday_id": 1, "user_id": officer.id, "section": "grounds", "key": "officer_statement",
            "doc_id": 1, "breach_id": 1, "application_id": submitted.applications[-1].id, "kind": "conditions",
-           "victim_id": case.victims[0].id}
+           "victim_id": case.victims[0].id, "message_id": 1}
     _, token = login_as(role, **({"service_id": service.id} if role is Role.CASEWORKER else {}))
     fields = ["perpetrator_name", "perpetrator_dob", "incident_date", "incident_time", "served_date", "served_time", "conduct",
               "victim_id", "occurred_date", "occurred_time", "score", "risk_level", "kinds", "distance_metres", "has_mobile",

@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from app.domain.calendar import LONDON
@@ -16,7 +17,7 @@ from app.models import AuditEntry, Case, ContactAttempt, ReferralStatus, Role
 from app.services import casework, referral_queries, referrals
 from app.services.calendar import load_calendar
 from app.timeutil import frozen_at, utcnow
-from tests.integration.conftest import csrf_token, login
+from tests.integration.conftest import csrf_token, login, normalize_spaces
 from tests.integration.factories import granted_case, served_case, support_service
 
 
@@ -273,13 +274,31 @@ def test_opening_a_referral_is_audited_against_the_case(client, caseworker, offi
     assert entry.case_id == case.id and entry.user_id == caseworker[0].id and entry.detail["referral"] == referral.id
 
 
-def test_high_risk_shows_the_marac_line(client, caseworker, officer, service):
-    _case, referral = sent_referral(officer, service)
+def test_high_risk_shows_the_marac_line_from_what_police_recorded(client, caseworker, officer, service):
+    """The caseworker's inbox and referral say what the police side says, from one fact
+    (Referral.marac_done_at): not "MARAC referral by police" while police show "not yet"."""
+    case, referral = sent_referral(officer, service)
     referral.high_risk = True
     db.session.commit()
-    page = client.get(f"/referrals/{referral.id}").get_data(as_text=True)
-    assert "High risk: MARAC referral task for police" in page
-    assert "MARAC" in client.get("/referrals/inbox").get_data(as_text=True)
+
+    police_client = client.application.test_client()  # an officer in another browser
+    assert login(police_client, officer).status_code == 302
+
+    def lines() -> tuple[str, str, str]:
+        inbox = BeautifulSoup(client.get("/referrals/inbox").get_data(as_text=True), "html.parser")
+        show = BeautifulSoup(client.get(f"/referrals/{referral.id}").get_data(as_text=True), "html.parser")
+        police = BeautifulSoup(police_client.get(f"/cases/{case.id}/referrals").get_data(as_text=True), "html.parser")
+        risk = inbox.select_one(f"#referral-{referral.id}").find("dt", string="Risk").find_next_sibling("dd")
+        return (normalize_spaces(risk.get_text()), normalize_spaces(show.select_one("#marac").get_text()),
+                normalize_spaces(police.select_one(f"#marac-{referral.id} dd").get_text()))
+
+    inbox, show, police = lines()
+    assert inbox == "High risk MARAC referral not yet made by police"
+    assert show == police == "MARAC referral not yet made by police"
+    referrals.record_marac(officer, referral, case)
+    inbox, show, police = lines()
+    made = "MARAC referral made by police (recorded Mon 16 Nov 2026, 10:00)"
+    assert inbox == f"High risk {made}" and show == police == made
 
 
 @pytest.mark.parametrize("fields, message", [
@@ -309,3 +328,36 @@ def test_nul_characters_are_dropped(client, caseworker, officer, service):
     assert response.status_code == 302
     [attempt] = db.session.scalars(select(ContactAttempt)).all()
     assert attempt.notes == "Rang out"
+
+
+def test_an_attempt_outside_the_victims_safe_times_is_warned_not_refused(client, caseworker, officer, service):
+    from app.domain.referrals import DayPart
+    from app.timeutil import set_frozen
+    from tests.integration.conftest import keep_session_alive
+
+    _case, referral = sent_referral(officer, service, safe_times=[DayPart.EVENING])
+    token = caseworker[1]
+    form = BeautifulSoup(client.get(f"/referrals/{referral.id}/attempts/new").get_data(as_text=True), "html.parser")
+    assert normalize_spaces(form.select_one("#safe-times").get_text()) == "Safe times to call: evening (17:00 to 20:00)."
+    assert "outside the victim's safe times now" in form.select_one("#outside-safe-times").get_text()
+
+    # Mon 10:00, a morning call: recorded, with a warning.
+    page = BeautifulSoup(client.post(f"/referrals/{referral.id}/attempts/new", data=attempt_form(token),
+                                     follow_redirects=True).get_data(as_text=True), "html.parser")
+    banners = [normalize_spaces(b.get_text()) for b in page.select(".govuk-notification-banner__heading")]
+    assert ("Mon 16 Nov 2026, 10:00 was outside the times the victim said are safe to call (evening (17:00 to "
+            "20:00)). Keep to those times: a call at another time may not be safe for them.") in banners
+    assert any(b.startswith("Attempt recorded") for b in banners) and len(referral.attempts) == 1
+    tags = [normalize_spaces(t.get_text()) for t in page.select("#attempts ~ ol .govuk-tag")]
+    assert tags == ["Outside the victim's safe times"]
+
+    # Mon 18:00, in the evening: no warning.
+    evening = utcnow().replace(hour=18, minute=30)
+    set_frozen(evening)
+    keep_session_alive(client, evening)
+    assert client.get(f"/referrals/{referral.id}/attempts/new").get_data(as_text=True).count("outside-safe-times") == 0
+    page = BeautifulSoup(client.post(f"/referrals/{referral.id}/attempts/new", data=attempt_form(token, attempted_time="18:00"),
+                                     follow_redirects=True).get_data(as_text=True), "html.parser")
+    assert not [b for b in page.select(".govuk-notification-banner__heading") if "outside" in b.get_text()]
+    assert len(referral.attempts) == 2
+    assert len(page.select("#attempts ~ ol .govuk-tag")) == 1  # only the morning call is marked

@@ -15,8 +15,8 @@ from app.services.calendar import load_calendar
 from app.services.clock_cache import hearing_deadline_for
 from app.services.order_records import OrderSettings
 from app.services.reminders import TextSettings
-from tests.integration.conftest import DEFAULT_NOW, login
-from tests.integration.factories import listed_case, served_case
+from tests.integration.conftest import DEFAULT_NOW, keep_session_alive, login
+from tests.integration.factories import heard_case, listed_case, served_case
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -93,7 +93,7 @@ def test_listing_after_the_deadline_needs_a_reason_and_the_case_warns(client, lo
 
 def test_granting_the_order_starts_the_order_clock_and_warns_when_removal_is_dropped(client, login_as):
     officer, token = login_as(Role.OFFICER)
-    case = listed_case(officer)
+    case = heard_case(officer)
     hearing = court.pending_hearing(case)
     data = {"csrf_token": token, "hearing_id": str(hearing.id), "outcome": "granted", "contested": "yes",
             "made_on": "2026-11-16", "days": "28", "conditions": ["no_molest"], "notes": ""}
@@ -135,6 +135,8 @@ def test_adjournment_lists_the_next_hearing_and_refusal_ends_the_notice(client, 
     with pytest.raises(ValidationFailed):
         court.record_outcome(officer, case, first, outcome=HearingOutcome.REFUSED, contested=True, notes="", calendar=load_calendar(),
                              texts=TextSettings(), orders=OrderSettings())
+    timeutil.set_frozen(next_at + timedelta(hours=1))  # the court refuses the order at the adjourned hearing
+    keep_session_alive(client, next_at + timedelta(hours=1))
     court.record_outcome(officer, case, second, outcome=HearingOutcome.REFUSED, contested=True, notes="", calendar=load_calendar(),
                              texts=TextSettings(), orders=OrderSettings())
     assert case.state is CaseState.ORDER_REFUSED
@@ -167,7 +169,7 @@ def test_orders_expire_by_themselves_and_the_case_closes(app, make_user):
     from app.jobs import expire_orders
 
     officer = make_user(Role.OFFICER)
-    case = listed_case(officer)
+    case = heard_case(officer)
     court.record_outcome(officer, case, court.pending_hearing(case), outcome=HearingOutcome.GRANTED, contested=False, notes="",
                          days=14, made_on=date(2026, 11, 16), conditions=[{"kind": "no_molest"}], calendar=load_calendar(),
                          texts=TextSettings(), orders=OrderSettings())
@@ -184,7 +186,7 @@ def test_orders_expire_by_themselves_and_the_case_closes(app, make_user):
 
 def test_variation_and_discharge_are_recorded_with_the_courts_date(client, login_as):
     officer, token = login_as(Role.OFFICER)
-    case = listed_case(officer)
+    case = heard_case(officer)
     court.record_outcome(officer, case, court.pending_hearing(case), outcome=HearingOutcome.GRANTED, contested=False, notes="",
                          days=14, made_on=date(2026, 11, 16), conditions=[{"kind": "no_molest"}], calendar=load_calendar(),
                          texts=TextSettings(), orders=OrderSettings())

@@ -11,7 +11,9 @@ from datetime import timedelta
 
 import pytest
 
+from app import timeutil
 from app.domain.bundle import ITEMS
+from app.domain.calendar import LONDON
 from app.domain.deadlines import breach_court_deadline
 from app.domain.regimes import RegimeCode
 from app.domain.timefmt import format_instant
@@ -24,7 +26,7 @@ from app.services.order_records import OrderSettings
 from app.services.reminders import TextSettings
 from app.timeutil import utcnow
 from app.uploads import UploadStore
-from tests.integration.conftest import login
+from tests.integration.conftest import keep_session_alive, login
 from tests.integration.factories import open_case, served_case
 from tests.support import count_queries, pdf_pages
 
@@ -263,8 +265,10 @@ def test_breach_of_an_order_prints_the_order_and_the_sanction(client, login_as, 
     officer, _ = login_as(Role.OFFICER)
     case = _listed_case(officer, tmp_path)
     hearing = case.hearings[0]
+    timeutil.set_frozen(hearing.starts_at + timedelta(hours=1))  # the order is made at the hearing
+    keep_session_alive(client, utcnow())
     court.record_outcome(officer, case, hearing, outcome=HearingOutcome.GRANTED, contested=False, notes="",
-                         days=28, made_on=utcnow().date(), conditions=[{"kind": "no_molest"}, {"kind": "no_enter"}],
+                         days=28, made_on=hearing.starts_at.astimezone(LONDON).date(), conditions=[{"kind": "no_molest"}, {"kind": "no_enter"}],
                          calendar=load_calendar(), texts=TextSettings(), orders=OrderSettings())
     breach = _breach(officer, case)
     assert breach.order_id == case.order.id

@@ -17,7 +17,7 @@ from app.services.calendar import load_calendar
 from app.services.order_records import OrderSettings
 from app.services.reminders import TextSettings
 from tests.integration.conftest import DEFAULT_NOW, error_summary, normalize_spaces
-from tests.integration.factories import granted_case, listed_case
+from tests.integration.factories import granted_case, heard_case
 
 TODAY = DEFAULT_NOW.date()
 PROGRAMME = Requirement(RequirementKind.BEHAVIOUR_PROGRAMME, supervisor="Northshire Probation",
@@ -25,7 +25,7 @@ PROGRAMME = Requirement(RequirementKind.BEHAVIOUR_PROGRAMME, supervisor="Northsh
 
 
 def _dapo(officer, requirements=None, days=None, review_dates=None, **kwargs):
-    case = listed_case(officer, regime=RegimeCode.DAPN, **kwargs)
+    case = heard_case(officer, regime=RegimeCode.DAPN, **kwargs)
     court.record_outcome(officer, case, court.pending_hearing(case), outcome=HearingOutcome.GRANTED, contested=False,
                          notes="", made_on=TODAY, days=days, until_further_order=days is None,
                          conditions=[{"kind": "no_molest"}],
@@ -46,18 +46,18 @@ def _grant_data(case, token, rows, **extra):
 def test_the_dapo_grant_form_is_prefilled_with_the_notices_provisions(client_request, app):
     app.config["DAPN_PILOT"] = True
     officer = client_request.login_as(Role.OFFICER)
-    case = listed_case(officer, regime=RegimeCode.DAPN)
+    case = heard_case(officer, regime=RegimeCode.DAPN)
     page = client_request.get("court.outcome", case_id=case.id)
     assert page.select_one("#requirements-0-kind option[selected]")["value"] == "no_abuse"
     assert page.select_one("#requirements-0-wording").get_text().strip().startswith("You must not be abusive towards")
     assert page.select_one("#conditions") is None  # a DAPO's form has requirements instead
-    dvpo = listed_case(officer)
+    dvpo = heard_case(officer)
     assert client_request.get("court.outcome", case_id=dvpo.id).select_one("#requirements-0-kind") is None
 
 
 def test_granting_a_dapo_records_its_requirements_with_supervisor_and_review_dates(client, login_as):
     officer, token = login_as(Role.OFFICER)
-    case = listed_case(officer, regime=RegimeCode.DAPN)
+    case = heard_case(officer, regime=RegimeCode.DAPN)
     rows = [{"kind": "no_abuse", "wording": "You must not be abusive towards V."},
             {"kind": "not_near_v_home", "distance_metres": "200"},
             {"kind": "behaviour_programme", "supervisor": "Northshire Probation",
@@ -81,7 +81,7 @@ def test_granting_a_dapo_records_its_requirements_with_supervisor_and_review_dat
 
 def test_an_invalid_grant_keeps_what_was_typed_and_says_what_is_missing(client_request):
     officer = client_request.login_as(Role.OFFICER)
-    case = listed_case(officer, regime=RegimeCode.DAPN)
+    case = heard_case(officer, regime=RegimeCode.DAPN)
     token = client_request.get("court.outcome", case_id=case.id)  # a session token
     del token
     from tests.integration.conftest import csrf_token
@@ -284,10 +284,10 @@ def test_the_breach_printout_words_every_requirement_of_a_dapo(client, login_as)
     from app.services.order_records import OrderSettings
     from app.services.reminders import TextSettings
     from app.timeutil import utcnow
-    from tests.integration.factories import listed_case
+    from tests.integration.factories import heard_case
 
     officer, _ = login_as(Role.OFFICER)
-    case = listed_case(officer, regime=RegimeCode.DAPN)
+    case = heard_case(officer, regime=RegimeCode.DAPN)
     made_on = utcnow().date()
     court.record_outcome(
         officer, case, court.pending_hearing(case), outcome=HearingOutcome.GRANTED, contested=False, notes="",

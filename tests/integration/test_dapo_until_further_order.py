@@ -14,7 +14,7 @@ from app.services.order_records import OrderSettings
 from app.services.reminders import TextSettings
 from app.timeutil import utcnow
 from tests.integration.conftest import DEFAULT_NOW
-from tests.integration.factories import listed_case
+from tests.integration.factories import heard_case
 
 
 def _grant(officer, case, **kwargs):
@@ -28,7 +28,7 @@ def test_a_dapo_until_further_order_has_no_end_and_never_expires(app, make_user)
     from app.jobs import expire_orders
 
     officer = make_user(Role.OFFICER)
-    case = listed_case(officer, regime=RegimeCode.DAPN)
+    case = heard_case(officer, regime=RegimeCode.DAPN)
     _grant(officer, case, until_further_order=True)
     order = case.order
     assert (order.days, order.ends_at, order.until_further_order) == (None, None, True)
@@ -41,14 +41,14 @@ def test_a_dapo_until_further_order_has_no_end_and_never_expires(app, make_user)
 
 def test_only_a_dapo_may_be_until_further_order(make_user):
     officer = make_user(Role.OFFICER)
-    dvpo = listed_case(officer)
+    dvpo = heard_case(officer)
     try:
         _grant(officer, dvpo, until_further_order=True)
     except court.ValidationFailed as failed:
         assert "cannot be until further order" in failed.errors["days"]
     else:
         raise AssertionError("a DVPO until further order was accepted")
-    dapo = listed_case(officer, regime=RegimeCode.DAPN)
+    dapo = heard_case(officer, regime=RegimeCode.DAPN)
     try:
         _grant(officer, dapo, days=30, until_further_order=True)
     except court.ValidationFailed as failed:
@@ -59,7 +59,7 @@ def test_only_a_dapo_may_be_until_further_order(make_user):
 
 def test_the_court_page_says_until_further_order(client, login_as):
     officer, token = login_as(Role.OFFICER)
-    case = listed_case(officer, regime=RegimeCode.DAPN)
+    case = heard_case(officer, regime=RegimeCode.DAPN)
     hearing = court.pending_hearing(case)
     response = client.post(f"/cases/{case.id}/court/outcome", data={
         "csrf_token": token, "hearing_id": str(hearing.id), "outcome": "granted", "contested": "no",

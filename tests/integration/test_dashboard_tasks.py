@@ -109,7 +109,7 @@ def test_a_referral_not_accepted_after_one_working_day(client, client_request, m
     at(client, L("2026-11-18 00:00"))
     [line] = group(client_request.get("cases.dashboard"), "unaccepted-referrals")
     assert line == (f"Not accepted {case.reference} Beth Testperson: Sent to Northshire Women's Aid Mon 16 Nov 2026, "
-                    "10:00 and not accepted within a working day (by Tue 17 Nov 2026, 24:00): contact the service")
+                    "10:00 and not accepted within a working day (by midnight at the end of Tue 17 Nov 2026): contact the service")
     casework.accept(make_user(Role.CASEWORKER, service_id=service.id), referral)
     assert group(client_request.get("cases.dashboard"), "unaccepted-referrals") == []
 

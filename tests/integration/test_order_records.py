@@ -92,12 +92,12 @@ def test_a_grant_starts_the_practice_clock_which_stops_when_the_order_is_served(
     case = granted_case(officer)
     service = case.order.service
     hearing = case.hearings[0]
-    # Recorded before the listed start (the court sat early): the target counts from the recording.
-    assert service.granted_at == min(hearing.starts_at, DEFAULT_NOW) == DEFAULT_NOW and service.target_hours == 24
+    # The target counts from the start of the hearing at which the order was made, half an hour ago.
+    assert service.granted_at == hearing.starts_at == DEFAULT_NOW - timedelta(minutes=30) and service.target_hours == 24
     set_frozen(DEFAULT_NOW + timedelta(hours=2))
     client_request.login_as(Role.OFFICER)  # the first session has idled out
     dashboard = normalize_spaces(client_request.get("cases.dashboard").get_text())
-    assert ORDER_SERVICE_CLOCK in dashboard and "22 h" in dashboard
+    assert ORDER_SERVICE_CLOCK in dashboard and "21 h 30 min" in dashboard
     day, at = _local(DEFAULT_NOW + timedelta(hours=1))
     client_request.post("court.order_served", case_id=case.id, _data={
         "served_date": day, "served_time": at, "served_by": "PC 4410 Brennan", "method": "in_person"})

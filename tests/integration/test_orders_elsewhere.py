@@ -319,10 +319,10 @@ def test_a_dvpn_application_does_not_offer_no_contact_but_a_dapn_does(client_req
 def test_a_dvpo_cannot_be_granted_with_no_contact(make_user):
     from app.models import HearingOutcome
     from app.services import court
-    from tests.integration.factories import listed_case
+    from tests.integration.factories import heard_case
 
     officer = make_user(Role.OFFICER)
-    case = listed_case(officer)
+    case = heard_case(officer)
     with pytest.raises(ValidationFailed) as failed:
         court.record_outcome(officer, case, court.pending_hearing(case), outcome=HearingOutcome.GRANTED, contested=False,
                              notes="", days=28, made_on=DEFAULT_NOW.date(),

@@ -155,7 +155,7 @@ def _served_without_shared_premises(officer, regime=RegimeCode.DVPN, kinds=("no_
     _authorise(case, make_authoriser())
     cases.record_dvpn_served(officer, case, served_at=timeutil.utcnow() - timedelta(minutes=30), window_hours=48,
                              calendar=load_calendar(), referral_settings=ReferralSettings())
-    court.list_hearing(officer, case, court_name="Northfield Magistrates", starts_at=timeutil.utcnow() + timedelta(hours=3),
+    court.list_hearing(officer, case, court_name="Northfield Magistrates", starts_at=timeutil.utcnow() - timedelta(minutes=15),
                        late_reason="", calendar=load_calendar())
     return case
 

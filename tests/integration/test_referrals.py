@@ -17,7 +17,7 @@ from app.services.order_records import OrderSettings
 from app.services.referrals import ReferralSettings
 from app.services.reminders import TextSettings
 from app.timeutil import frozen_at, utcnow
-from tests.integration.factories import consenting, granted_case, listed_case, served_case, support_service
+from tests.integration.factories import consenting, granted_case, heard_case, served_case, support_service
 
 
 def L(text: str) -> datetime:
@@ -101,7 +101,7 @@ def test_order_end_follows_grant_variation_and_expiry(app, make_user):
 
 def test_refused_order_does_not_cancel_the_referral(app, make_user):
     officer = make_user(Role.OFFICER)
-    case = listed_case(officer)
+    case = heard_case(officer)
     court.record_outcome(officer, case, court.pending_hearing(case), outcome=HearingOutcome.REFUSED, contested=True,
                          notes="", calendar=load_calendar(), texts=TextSettings(), orders=OrderSettings())
     [referral] = referral_queries.referrals_for(case)

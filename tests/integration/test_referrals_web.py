@@ -79,7 +79,7 @@ def test_an_officer_completes_checks_and_sends_a_referral(client, login_as):
 
     html = page(client, u["case"])
     assert "Beth Testperson" in html and "To send" in html and "Complete the referral" in html
-    assert "Due by Wed 18 Nov 2026, 24:00" in html  # two working days after Monday's service
+    assert "Due by midnight at the end of Wed 18 Nov 2026" in html  # two working days after Monday's service
 
     form = page(client, u["edit"])
     assert "Notice served on the perpetrator" in form  # what police have done, filled in from the case
@@ -247,11 +247,11 @@ def test_dashboard_lists_referrals_due_soon_overdue_returned_and_marac(client, l
     assert "Victim referrals: to do" in html
     lines = task_lines(html)
     assert lines[0].startswith(f"Code breach {overdue.reference} Beth Testperson: Referral overdue by 2 days 14 h: a breach of the Victims' Code")
-    assert f"{due_soon.reference} Beth Testperson: Referral due soon: send by Mon 16 Nov 2026, 24:00" in lines
+    assert f"{due_soon.reference} Beth Testperson: Referral due soon: send by midnight at the end of Mon 16 Nov 2026" in lines
     assert f"{returned_case.reference} Beth Testperson: Referral returned by the service: no contact made" in lines
     assert f"{high.reference} Beth Testperson: High risk: refer to MARAC" in lines
     # The task is there from the moment the notice is served, not only when it is nearly due.
-    assert f"{high.reference} Beth Testperson: Refer the victim to support: due by Wed 18 Nov 2026, 24:00" in lines
+    assert f"{high.reference} Beth Testperson: Refer the victim to support: due by midnight at the end of Wed 18 Nov 2026" in lines
     assert len(lines) == 5
     assert "Code breach" not in " ".join(lines[1:])
     # Urgent first: the breach, then due soon and returned, then the rest.
@@ -259,7 +259,7 @@ def test_dashboard_lists_referrals_due_soon_overdue_returned_and_marac(client, l
 
     # The case page shows the same clock, cheaply.
     case_page = page(client, f"/cases/{due_soon.id}")
-    assert "Victim referral" in case_page and "Due soon: by Mon 16 Nov 2026, 24:00, 10 h left." in case_page
+    assert "Victim referral" in case_page and "Due soon: by midnight at the end of Mon 16 Nov 2026, 10 h left." in case_page
 
     # Recording the MARAC referral clears that task.
     u = urls(high, high_referral)
@@ -312,7 +312,7 @@ def test_the_breach_list_counts_a_referral_sent_late(client, login_as, make_user
     row = html[html.index(f'id="breach-{referral.id}"'):]
     row = row[:row.index("</tr>")]
     assert late.reference in row and f"/cases/{late.id}/referrals" in row and "Beth Testperson" in row
-    assert "Fri 13 Nov 2026, 24:00" in row and "Sent Mon 16 Nov 2026, 10:00" in row and "2 days 10 h" in row
+    assert "midnight at the end of Fri 13 Nov 2026" in row and "Sent Mon 16 Nov 2026, 10:00" in row and "2 days 10 h" in row
     assert officer.display_name in row
     assert on_time.reference not in html
 

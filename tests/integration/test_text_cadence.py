@@ -30,14 +30,14 @@ from app.services.order_records import OrderSettings
 from app.services.reminders import TextSettings
 from app.timeutil import utcnow
 from tests.integration.conftest import DEFAULT_NOW, login
-from tests.integration.factories import granted_case, listed_case
+from tests.integration.factories import granted_case, heard_case
 
 FORM = {"early_every_days": "7", "early_until_day": "28", "later_every_days": "28", "send_at": "10:00",
         "review_lead_days": "2", "end_lead_days": "0", "horizon_days": "56"}
 
 
 def grant_dapo(officer, *, days=None, reviews=()):
-    case = listed_case(officer, regime=RegimeCode.DAPN)
+    case = heard_case(officer, regime=RegimeCode.DAPN)
     court.record_outcome(officer, case, court.pending_hearing(case), outcome=HearingOutcome.GRANTED, contested=False,
                          notes="", made_on=DEFAULT_NOW.date(), conditions=[{"kind": "no_molest"}], days=days,
                          until_further_order=days is None, calendar=load_calendar(), texts=TextSettings(),

@@ -20,7 +20,7 @@ from app.services.calendar import load_calendar
 from app.services.order_records import OrderSettings
 from app.services.reminders import TextSettings
 from tests.integration.conftest import DEFAULT_NOW
-from tests.integration.factories import listed_case
+from tests.integration.factories import heard_case
 
 ONE_DAY = timedelta(days=1)
 
@@ -55,7 +55,7 @@ def run_until(app, case_id: int, start: datetime, until: datetime, check=lambda:
 def test_a_year_of_a_dapo_until_further_order_then_an_end(app, make_user):
     started = walltime.monotonic()
     officer = make_user(Role.OFFICER)
-    case = listed_case(officer, regime=RegimeCode.DAPN)
+    case = heard_case(officer, regime=RegimeCode.DAPN)
     court.record_outcome(officer, case, court.pending_hearing(case), outcome=HearingOutcome.GRANTED, contested=False,
                          notes="", made_on=DEFAULT_NOW.date(), conditions=[{"kind": "no_molest"}], until_further_order=True,
                          calendar=load_calendar(), texts=TextSettings(), orders=OrderSettings())

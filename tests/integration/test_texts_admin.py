@@ -38,7 +38,7 @@ ADMIN_AND_SUPERVISOR = [("GET", "/admin/texts/trial"), ("GET", "/admin/texts/tri
 def granted_case(officer, days: int = 28):
     """A case whose order has been granted, so it has a trial enrolment (P has a mobile)."""
     case = served_case(officer)
-    court.list_hearing(officer, case, court_name="Northfield Magistrates", starts_at=case.served_at + timedelta(hours=20),
+    court.list_hearing(officer, case, court_name="Northfield Magistrates", starts_at=case.served_at + timedelta(minutes=30),
                        late_reason="", calendar=load_calendar())
     court.record_outcome(officer, case, court.pending_hearing(case), outcome=HearingOutcome.GRANTED, contested=False,
                          notes="", days=days, made_on=date(2026, 11, 16), conditions=[{"kind": "no_molest"}],
@@ -340,7 +340,7 @@ def test_trial_page_counts_arms_and_orders_not_randomised(client, login_as, make
     officer = make_user(Role.OFFICER)
     granted_case(officer)  # a mobile: waiting for allocation
     no_phone = served_case(officer, mobile=None)
-    court.list_hearing(officer, no_phone, court_name="Northfield Magistrates", starts_at=no_phone.served_at + timedelta(hours=20),
+    court.list_hearing(officer, no_phone, court_name="Northfield Magistrates", starts_at=no_phone.served_at + timedelta(minutes=30),
                        late_reason="", calendar=load_calendar())
     court.record_outcome(officer, no_phone, court.pending_hearing(no_phone), outcome=HearingOutcome.GRANTED, contested=False,
                          notes="", days=14, made_on=date(2026, 11, 16), conditions=[{"kind": "no_molest"}], calendar=load_calendar(),

@@ -359,3 +359,36 @@ def test_code_check_says_how_long_is_left_only_while_open_and_not_overdue():
     assert code_check(due, warn, None, due - timedelta(hours=2)).left == timedelta(hours=2)
     assert code_check(due, warn, None, due).left is None
     assert code_check(due, warn, due - timedelta(hours=30), due - timedelta(hours=1)).left is None
+
+
+# -- safe times and MARAC, as both sides see them (issue 15, section 5) ------------------------
+
+
+@pytest.mark.parametrize(("london", "parts", "outside"), [
+    ("2026-11-16 10:00", [], False),  # no safe times recorded: nothing to warn about
+    ("2026-11-16 10:00", ["evening"], True),
+    ("2026-11-16 17:00", ["evening"], False),
+    ("2026-11-16 20:00", ["evening"], True),  # calling hours end at 20:00
+    ("2026-11-16 21:30", ["morning", "evening"], True),
+    ("2026-11-16 11:59", ["morning", "evening"], False),
+])
+def test_outside_safe_times(london, parts, outside):
+    from app.domain.referrals import outside_safe_times
+
+    at = datetime.fromisoformat(london).replace(tzinfo=LONDON)
+    assert outside_safe_times(at, parts) is outside
+
+
+def test_safe_times_words_in_the_days_order():
+    from app.domain.referrals import safe_times_words
+
+    assert safe_times_words(["evening", "morning"]) == "morning (09:00 to 12:00) or evening (17:00 to 20:00)"
+
+
+def test_marac_status_from_the_one_fact():
+    from app.domain.referrals import marac_status
+
+    assert marac_status(False, None) == ""
+    assert marac_status(True, None) == "MARAC referral not yet made by police"
+    at = datetime(2026, 11, 16, 10, 0, tzinfo=LONDON)
+    assert marac_status(True, at) == "MARAC referral made by police (recorded Mon 16 Nov 2026, 10:00)"

@@ -1,4 +1,4 @@
-"""How times are shown: London time, day names, midnight as 24:00 of the day before."""
+"""How times are shown: London time, day names, midnight in words as the end of the day before."""
 
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -15,16 +15,16 @@ NEW_YORK = ZoneInfo("America/New_York")
 INSTANT_CASES = [
     (datetime(2026, 11, 10, 9, 0, tzinfo=LONDON), "Tue 10 Nov 2026, 09:00", "plain GMT morning"),
     (datetime(2026, 11, 10, 9, 0, tzinfo=UTC), "Tue 10 Nov 2026, 09:00", "UTC = GMT in November"),
-    (datetime(2026, 11, 10, 0, 0, tzinfo=LONDON), "Mon 9 Nov 2026, 24:00", "midnight ends the day before"),
+    (datetime(2026, 11, 10, 0, 0, tzinfo=LONDON), "midnight at the end of Mon 9 Nov 2026", "midnight ends the day before"),
     (datetime(2026, 11, 10, 0, 0, 1, tzinfo=LONDON), "Tue 10 Nov 2026, 00:00", "one second past is Tue"),
     (datetime(2026, 11, 9, 23, 59, 59, tzinfo=LONDON), "Mon 9 Nov 2026, 23:59", "seconds dropped, not rounded up"),
     (datetime(2026, 7, 1, 8, 5, tzinfo=UTC), "Wed 1 Jul 2026, 09:05", "08:05 UTC = 09:05 BST"),
     (datetime(2026, 7, 1, 4, 5, tzinfo=NEW_YORK), "Wed 1 Jul 2026, 09:05", "04:05 EDT = 09:05 BST"),
-    (datetime(2026, 6, 30, 23, 0, tzinfo=UTC), "Tue 30 Jun 2026, 24:00", "23:00 UTC = London midnight in BST"),
-    (datetime(2027, 1, 1, 0, 0, tzinfo=LONDON), "Thu 31 Dec 2026, 24:00", "24:00 crosses the year back"),
-    (datetime(2026, 3, 1, 0, 0, tzinfo=LONDON), "Sat 28 Feb 2026, 24:00", "crosses the month back"),
-    (datetime(2028, 3, 1, 0, 0, tzinfo=LONDON), "Tue 29 Feb 2028, 24:00", "leap day"),
-    (datetime(2026, 3, 29, 0, 0, tzinfo=LONDON), "Sat 28 Mar 2026, 24:00", "midnight before spring forward"),
+    (datetime(2026, 6, 30, 23, 0, tzinfo=UTC), "midnight at the end of Tue 30 Jun 2026", "23:00 UTC = London midnight in BST"),
+    (datetime(2027, 1, 1, 0, 0, tzinfo=LONDON), "midnight at the end of Thu 31 Dec 2026", "midnight crosses the year back"),
+    (datetime(2026, 3, 1, 0, 0, tzinfo=LONDON), "midnight at the end of Sat 28 Feb 2026", "crosses the month back"),
+    (datetime(2028, 3, 1, 0, 0, tzinfo=LONDON), "midnight at the end of Tue 29 Feb 2028", "leap day"),
+    (datetime(2026, 3, 29, 0, 0, tzinfo=LONDON), "midnight at the end of Sat 28 Mar 2026", "midnight before spring forward"),
     (datetime(2026, 3, 29, 1, 30, tzinfo=UTC), "Sun 29 Mar 2026, 02:30", "just after spring forward: BST"),
     (datetime(2026, 3, 29, 0, 30, tzinfo=UTC), "Sun 29 Mar 2026, 00:30", "just before: GMT"),
     (datetime(2026, 10, 25, 0, 30, tzinfo=UTC), "Sun 25 Oct 2026, 01:30", "first 01:30 (BST)"),
@@ -109,12 +109,14 @@ def test_naive_rejected(fn):
 def test_format_instant_properties(dt):
     text = format_instant(dt)
     local = dt.astimezone(LONDON)
-    day_part, clock = text.split(", ")
-    hh, mm = clock.split(":")
-    if clock == "24:00":
+    assert "24:00" not in text
+    if text.startswith("midnight at the end of "):
         assert local.hour == local.minute == local.second == local.microsecond == 0
+        day_part = text.removeprefix("midnight at the end of ")
         assert day_part == format_date(local.date() - timedelta(days=1))
     else:
+        day_part, clock = text.split(", ")
+        hh, mm = clock.split(":")
         assert (int(hh), int(mm)) == (local.hour, local.minute)
         assert day_part == format_date(local.date())
     assert not day_part.split(" ")[1].startswith("0")
@@ -139,3 +141,18 @@ def test_format_remaining_properties(delta):
     for n, u in zip(tokens[::2], tokens[1::2], strict=True):
         if u.startswith("day"):
             assert (u == "day") is (n == "1")
+
+
+@pytest.mark.parametrize(("dt", "now", "expected"), [
+    (datetime(2026, 11, 17, 9, 0, tzinfo=LONDON), datetime(2026, 11, 17, 7, 30, tzinfo=LONDON), "09:00"),
+    (datetime(2026, 11, 18, 9, 0, tzinfo=LONDON), datetime(2026, 11, 17, 21, 0, tzinfo=LONDON), "09:00 tomorrow"),
+    (datetime(2026, 11, 19, 9, 0, tzinfo=LONDON), datetime(2026, 11, 17, 21, 0, tzinfo=LONDON), "Thu 19 Nov 2026, 09:00"),
+    # The London day decides, not UTC's: 23:30 UTC on 30 Jun is 00:30 BST on 1 Jul.
+    (datetime(2026, 7, 1, 8, 0, tzinfo=UTC), datetime(2026, 6, 30, 23, 30, tzinfo=UTC), "09:00"),
+    (datetime(2026, 11, 18, 0, 0, tzinfo=LONDON), datetime(2026, 11, 17, 9, 0, tzinfo=LONDON),
+     "midnight at the end of Tue 17 Nov 2026"),
+])
+def test_format_soon(dt, now, expected):
+    from app.domain.timefmt import format_soon
+
+    assert format_soon(dt, now) == expected

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from app.domain.application import SECTION_KEYS, SECTIONS
+from app.domain.calendar import LONDON
 from app.domain.prohibitions import ProhibitionKind, prohibitions_from_data
 from app.domain.prohibitions import available as available_provisions
 from app.domain.prohibitions import label as prohibition_label
@@ -22,6 +23,7 @@ from app.web.authorisation.forms import SECTION_FORMS, GroundsForm, Prohibitions
 from app.web.fields import chosen
 from app.web.forms_support import apply_errors
 from app.web.loaders import load_case
+from app.web.presentation.application_summary import people_to_confirm
 from app.web.request_cache import request_calendar
 from app.web.security import is_htmx, polling, redirect_to, roles_required
 
@@ -208,8 +210,10 @@ def decide(application_id: int):
                        "completes the referral.") if application.status is ApplicationStatus.REFUSED else ""
             flash(f"Decision recorded: {application.status.label.lower()}.{refused}", "success")
             return redirect(url_for("authorisation.decide", application_id=application.id))
+    decided_at = application.decision.decided_at if application.decision else utcnow()
     return render_template(
         "authorisation/decide.html", application=application, case=case, form=form, regime=the_regime,
+        people=people_to_confirm(case, application, decided_at.astimezone(LONDON).date(), the_regime),
         made_by_me=service.made_by(current_user, application), now=utcnow(),
         turns_18=service.perpetrator_turns_18_on(case) if application.decision is None else None,
     )

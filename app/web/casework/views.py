@@ -14,7 +14,14 @@ from flask_login import current_user
 
 from app.domain.calendar import LONDON
 from app.domain.referral_end import support_continues
-from app.domain.referrals import ContactMethod, ContactOutcome, allowed_methods, days_left
+from app.domain.referrals import (
+    ContactMethod,
+    ContactOutcome,
+    allowed_methods,
+    days_left,
+    outside_safe_times,
+    safe_times_words,
+)
 from app.domain.reminders import last_day_in_force
 from app.domain.timefmt import format_date, format_instant
 from app.models import Referral, ReferralStatus, Role
@@ -84,6 +91,7 @@ def show():
         "casework/show.html", referral=referral, content=referral.content or {}, snapshot=read_snapshot(referral.content or {}),
         now=now, stage=stage_words(referral), days_left=days_left(referral.order_ends_at, now),
         suggestion=casework.next_attempt(referral, now, request_calendar()), attempts=attempts, made_contact=made_contact,
+        outside_safe={a.id for a in attempts if outside_safe_times(a.attempted_at, referral.safe_times or ())},
         failed_attempts=sum(1 for a in attempts if not a.outcome.made_contact), usual_attempts=USUAL_ATTEMPTS,
         follow_up_day=follow_up.astimezone(LONDON).date() if follow_up else None,
         follow_up_is_due=bool(follow_up and follow_up <= now),
@@ -133,10 +141,15 @@ def new_attempt():
             call_near_end_agreed=bool(form.call_near_end_agreed.data), notes=form.notes.data or "",
         )
         attempt = casework.log_attempt(current_user, referral, details, calendar)
+        if outside_safe_times(attempt.attempted_at, referral.safe_times or ()):
+            flash(f"{format_instant(attempt.attempted_at)} was outside the times the victim said are safe to call "
+                  f"({safe_times_words(referral.safe_times)}). Keep to those times: a call at another time may "
+                  "not be safe for them.", "warning")
         return _after_attempt(referral, attempt, calendar)
 
     return form_page(CASEWORK_PAGES, "casework/attempt.html", form, save,
-                     agreed=[m for m in methods if m.leaves_a_trace])
+                     agreed=[m for m in methods if m.leaves_a_trace], safe_times=safe_times_words(referral.safe_times or ()),
+                     outside_now=outside_safe_times(utcnow(), referral.safe_times or ()))
 
 
 def _after_attempt(referral: Referral, attempt, calendar) -> str:

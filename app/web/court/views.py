@@ -15,7 +15,7 @@ from app.domain.regimes import regime
 from app.extensions import db
 from app.models import Breach, BreachSource, Document, HearingOutcome, OrderEventKind, RemandKind, Role
 from app.printing import pdf_response, render_printout
-from app.services import ValidationFailed, court_bundle, order_requirements
+from app.services import ValidationFailed, court_bundle, order_requirements, referral_queries
 from app.services import breaches as breach_service
 from app.services import court as court_service
 from app.services.access import CASE_READER_ROLES
@@ -33,7 +33,7 @@ from app.web.court.forms import (
     UploadForm,
 )
 from app.web.fields import chosen, combine_london, yes_no_value
-from app.web.forms_support import COURT_PAGES, form_page
+from app.web.forms_support import COURT_PAGES, field_errors_flashed, flash_field_errors, form_page
 from app.web.loaders import case_or_404, load_case
 from app.web.presentation.breach_printout import breach_context
 from app.web.presentation.court_printout import court_context
@@ -58,7 +58,12 @@ def _back(case):
 @bp.route("/cases/<int:case_id>/court")
 @roles_required(*CASE_READER_ROLES)
 def show():
-    case = load_case()
+    return _court_page(load_case())
+
+
+def _court_page(case):
+    """The court page. A refused upload comes back (after the redirect) as a field error,
+    shown beside the file input that chose it (forms_support.field_errors_flashed)."""
     people = court_bundle.preload_people(case)  # noqa: F841 - kept alive while the page renders
     items = court_bundle.bundle(case)
     done, total = progress({i.key for i in items if i.done})
@@ -70,6 +75,7 @@ def show():
         late=any(h.late_reason for h in case.hearings),
         requirement_lines=order_requirements.requirements_for_papers(case.order) if case.order_kind == "dapo" else [],
         review_dates=[date.fromisoformat(d) for d in (case.order.review_dates or [])] if case.order else [],
+        upload_errors=field_errors_flashed(),
     )
 
 
@@ -102,7 +108,10 @@ def upload(key: str):
         abort(404)
     form = UploadForm()
     if form.validate_on_submit():
-        _save_upload(case, key, form.file.data)
+        try:
+            _save_upload(case, key, form.file.data, field=f"file-{key}")
+        except ValidationFailed as exc:
+            return _back_to_field(case, exc)
     return _back(case)
 
 
@@ -119,19 +128,29 @@ def breach_upload(breach_id: int, key: str):
         abort(404)
     form = UploadForm()
     if form.validate_on_submit():
-        _save_upload(case, key, form.file.data, breach=breach)
+        try:
+            _save_upload(case, key, form.file.data, breach=breach, field=f"breach-{breach.id}-{key}")
+        except ValidationFailed as exc:
+            return _back_to_field(case, exc)
     return _back(case)
 
 
-def _save_upload(case, key, file, breach=None, announce=True) -> Document | None:
+def _back_to_field(case, exc: ValidationFailed):
+    """Back to the court page (POST/redirect/GET), at the file input whose upload was refused,
+    with the message beside it."""
+    field = flash_field_errors(exc.errors)
+    return redirect_to(url_for("court.show", case_id=case.id, _anchor=field))
+
+
+def _save_upload(case, key, file, *, field: str, breach=None, announce=True) -> Document:
+    """Store a chosen file and add it to the bundle; ValidationFailed on `field` (the file
+    input's id) if none was chosen or it is refused."""
     if file is None or not getattr(file, "filename", ""):
-        flash("Choose a file to upload.", "error")
-        return None
+        raise ValidationFailed({field: "Choose a file to upload"})
     try:
         stored = _store().save(file.stream, file.filename)
     except UploadRejected as exc:
-        flash(f"{file.filename}: {exc}", "error")
-        return None
+        raise ValidationFailed({field: f"{file.filename}: {exc}"}) from None
     try:
         doc = court_service.add_document(current_user, case, key, stored, breach=breach)
     except Exception:
@@ -195,7 +214,8 @@ def fee():
         pence = court_service.fee_to_record(
             entered_pence=form.amount.data, contested=contested, paid_on=form.paid_on.data,
             uncontested_pence=cfg["COURT_FEE_UNCONTESTED_PENCE"], contested_pence=cfg["COURT_FEE_CONTESTED_PENCE"])
-        receipt = _save_upload(case, "fee_receipt", form.receipt.data, announce=False) if form.receipt.data else None
+        receipt = (_save_upload(case, "fee_receipt", form.receipt.data, field="receipt", announce=False)
+                   if form.receipt.data else None)
         court_service.record_fee(current_user, case, pence=pence, contested=contested,
                                  reference=form.reference.data or "", paid_on=form.paid_on.data, receipt=receipt)
         return "Court fee recorded."
@@ -242,6 +262,8 @@ def listing():
 def outcome():
     case = load_case()
     hearing = court_service.pending_hearing(case)
+    if hearing is None and not case.hearings:
+        return render_template("court/no_hearing_listed.html", case=case, regime=regime(case.regime))
     if hearing is None:
         # Shown here, not flashed: a second tab must not pick up the first tab's message.
         return render_template("court/nothing_pending.html", case=case,
@@ -326,6 +348,9 @@ def change_order():
 def new_breach():
     case = load_case()
     form = BreachForm()
+    concern = referral_queries.open_concern_on(case, request.args.get("concern"))
+    if request.method == "GET" and concern is not None:
+        _prefill_from_concern(form, concern)
 
     def save():
         arrested = yes_no_value(form.arrested.data)
@@ -337,9 +362,21 @@ def new_breach():
             description=form.description.data or "", source=chosen(BreachSource, form.source.data),
             arrested_at=arrested_at, arresting_officer=form.arresting_officer.data or "", calendar=_calendar(),
         )
-        return "Breach recorded." + (" The 24-hour court clock is running." if arrested else "")
+        message = "Breach recorded." + (" The 24-hour court clock is running." if arrested else "")
+        if concern is None:
+            return message
+        return (f"{message} Now say what was done about the caseworker's concern.",
+                url_for("referrals.concern", case_id=case.id, referral_id=concern.referral_id, concern_id=concern.id))
 
-    return form_page(COURT_PAGES, "court/breach.html", form, save)
+    return form_page(COURT_PAGES, "court/breach.html", form, save, concern=concern)
+
+
+def _prefill_from_concern(form: BreachForm, concern) -> None:
+    """What the caseworker reported: when it happened, what happened, and that it came from them."""
+    observed = concern.observed_at.astimezone(LONDON)
+    form.occurred_date.data, form.occurred_time.data = observed.date(), observed.time().replace(second=0, microsecond=0)
+    form.description.data = concern.what
+    form.source.data = BreachSource.CASEWORKER.value
 
 
 def _breach_or_404(case, breach_id: int) -> Breach:

@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from app.domain.application import SECTIONS, Evidence, VictimView
+from app.domain.people import age_on
 from app.domain.phones import NoPhoneReason, display_uk
 from app.domain.prohibitions import LABELS, prohibitions_from_data
 from app.domain.regimes import Conduct
 from app.domain.risk import RiskLevel, risk_from_dash_score
-from app.domain.timefmt import format_instant
+from app.domain.timefmt import format_birth_date, format_date, format_instant
+from app.models import AssociatedRelationship
 
 
 @dataclass(frozen=True)
@@ -90,3 +92,37 @@ def summarise(case, application) -> list[SummarySection]:
         SummarySection(s.key, s.title, _rows(s.key, data[s.key], victims) if s.key in data else [])
         for s in SECTIONS
     ]
+
+
+def _born(person, on: date) -> str:
+    if person is None or person.date_of_birth is None:
+        return "Not recorded"
+    dob = person.date_of_birth
+    return f"{format_birth_date(dob)} (aged {age_on(dob, on)} on {format_date(on)})"
+
+
+def _relationship(value: str | None) -> str:
+    if not value:
+        return "Not recorded"
+    try:
+        return AssociatedRelationship(value).label
+    except ValueError:
+        return value
+
+
+def people_to_confirm(case, application, on: date, the_regime) -> list[tuple[str, str]]:
+    """What the authorising officer's checklist asks them to confirm about the people: P's age
+    (18 or over) and V's relationship to P (associated or personally connected), and for a
+    DAPN V's age (16 or over), on `on`, the London day of the decision."""
+    data = application.section_data if application else {}
+    victim_id = data.get("grounds", {}).get("victim_id")
+    victim = next((v for v in case.victims if v.id == victim_id), None)
+    p = case.perpetrator
+    rows = [("Perpetrator (P)", p.full_name if p else "Not recorded"), ("P's date of birth", _born(p, on))]
+    if victim is None:
+        return rows + [("Person to be protected (V)", "Not chosen yet (grounds)")]
+    rows += [("Person to be protected (V)", victim.full_name),
+             ("V's relationship to P", _relationship(victim.relationship_to_perpetrator))]
+    if the_regime.min_victim_age:
+        rows.append(("V's date of birth", _born(victim, on)))
+    return rows

@@ -20,6 +20,25 @@ class Point:
     lines: tuple[str, ...] = field(default_factory=tuple)
 
 
+def _victim_opinion(opinion: dict, victim_name: str, the_regime, law: dict) -> Point:
+    """What was recorded, in its own words: the application records V's view of the notice,
+    asked before it was authorised, and nothing records V's view of the order itself."""
+    view = VictimView(opinion["view"]) if opinion.get("view") else None
+    consent_law = f" ({the_regime.act} {law['consent']})" if law["consent"] else ""
+    heading = f"{victim_name}'s opinion"
+    of_order = (f"Their view of the {the_regime.order} itself is not recorded: ask them before the hearing, "
+                "and tell the court.")
+    if view is VictimView.OPPOSES:
+        return Point(heading, f"Opposed the {the_regime.notice} when asked before it was authorised. {of_order} "
+                              f"Their consent is not required{consent_law}: the court may make the order to protect "
+                              "them even against their wishes.", flag=True)
+    recorded = {VictimView.SUPPORTS: f"Supported the {the_regime.notice} when asked before it was authorised.",
+                VictimView.NOT_KNOWN: f"Not known when the {the_regime.notice} was applied for."}.get(view)
+    if recorded is None:
+        return Point(heading, f"{NOT_PROVIDED}. Their consent is not required{consent_law}.")
+    return Point(heading, f"{recorded} {of_order} Their consent is not required{consent_law}.")
+
+
 def points_to_make(case, data: dict, victim_name: str, conditions: list[Condition], the_regime,
                    law: dict) -> list[Point]:
     points: list[Point] = []
@@ -43,16 +62,7 @@ def points_to_make(case, data: dict, victim_name: str, conditions: list[Conditio
     points.append(Point("Why other means do not protect the victim",
                         excerpt(necessity.get("why_not_other_means"), _POINT_CHARS) or NOT_PROVIDED))
 
-    opinion = data.get("victim_opinion", {})
-    view = VictimView(opinion["view"]) if opinion.get("view") else None
-    consent_law = f" ({the_regime.act} {law['consent']})" if law["consent"] else ""
-    if view is VictimView.OPPOSES:
-        points.append(Point(f"{victim_name}'s opinion",
-                            f"Opposes the order. Their consent is not required{consent_law}: the court may make the "
-                            f"order to protect them even against their wishes.", flag=True))
-    else:
-        text = {VictimView.SUPPORTS: "Supports the order.", VictimView.NOT_KNOWN: "Not known."}.get(view, NOT_PROVIDED)
-        points.append(Point(f"{victim_name}'s opinion", f"{text} Their consent is not required{consent_law}."))
+    points.append(_victim_opinion(data.get("victim_opinion", {}), victim_name, the_regime, law))
 
     children = data.get("children", {})
     if children.get("any_relevant"):

@@ -269,7 +269,8 @@ def concern(concern_id: int):
         referral_service.action_concern(current_user, item, case, form.note.data or "")
         return "Recorded what was done about the caseworker's concern."
 
-    breach_url = url_for("court.new_breach", case_id=case.id) if case.state in BREACHABLE_STATES else None
+    breach_url = (url_for("court.new_breach", case_id=case.id, concern=item.id)
+                  if case.state in BREACHABLE_STATES and item.status is ConcernStatus.OPEN else None)
     return form_page(REFERRAL_PAGES, "referrals/concern.html", form, save, concern=item,
                      breach_url=breach_url, stage=stage_words(referral), ConcernStatus=ConcernStatus)
 
