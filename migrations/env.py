@@ -42,6 +42,9 @@ def grant_runtime_role(connection):
 
     runtime_role = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).username
     owner = connection.execute(text("SELECT current_user")).scalar()
+    if runtime_role is None and get_engine() is _migration_engine:
+        raise RuntimeError("DATABASE_URL must name its user (the app's role), e.g. "
+                           "postgresql://dvpo_app@/dvpo?host=/run/postgresql: the migrations grant that role its privileges")
     if runtime_role is None or runtime_role == owner:
         logger.info("The app connects as %s, the migrations' own role: no separate role to grant to.", owner)
         return
