@@ -10,6 +10,8 @@ PORT   ?= 5000
 venv:
 	@scripts/ensure-venv
 
+# On PostgreSQL set MIGRATION_DATABASE_URL (the tables' owner) as well as DATABASE_URL (the
+# app's role, which the migrations then grant its privileges): README, "Production: database roles".
 migrate: venv
 	@mkdir -p instance
 	@$(FLASK) db upgrade

@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     search_index.listen(db.session)  # the search index follows every commit that changes what it holds
     _init_sqlite(app)
+    _check_database_role(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
     if app.config["RATELIMIT_STORAGE_URI"] != login_throttle.STORAGE_URI:  # the scheme importing it registered
@@ -67,6 +68,16 @@ def _init_sqlite(app: Flask) -> None:
     with app.app_context():
         if db.engine.url.get_backend_name() == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
+
+
+def _check_database_role(app: Flask) -> None:
+    """In production on PostgreSQL, refuse to start as a superuser or the tables' owner
+    (app/database_roles.py): such a role could disable the append-only triggers."""
+    from app import database_roles
+
+    if app.config["DVPO_ENV"] == "production":
+        with app.app_context():
+            database_roles.check_runtime_role(db.engine)
 
 
 def _sqlite_pragmas(dbapi_connection, connection_record):  # noqa: ARG001

@@ -4,6 +4,8 @@ With no configuration at all the app runs in development on SQLite in instance/,
 outbox SMS transport and the scheduler inside the web process.  Outside development a
 missing or short SECRET_KEY stops start-up, because a guessable key lets anyone forge a
 session; so does the Vonage SMS backend without a signature secret for its delivery receipts.
+In production on PostgreSQL `create_app` also refuses a database role that could alter tables
+or their triggers (app/database_roles.py): the migrations use MIGRATION_DATABASE_URL instead.
 
 "Outside development" includes the testing configuration: the suites create their apps with
 DVPO_ENV=testing and a generated 64-character key, and set SMS settings on app.config after
@@ -101,7 +103,7 @@ _INT_SETTINGS = {
     "MAIL_PORT", "MAIL_TIMEOUT", "EMAIL_MAX_ATTEMPTS",
     "SMS_RECONCILE_MINUTES", "SMS_UNKNOWN_DECIDE_HOURS",
 }
-_ENV_SETTINGS = set(DEFAULTS) | {"DATABASE_URL", "SECRET_KEY", "TRIAL_SEED"}
+_ENV_SETTINGS = set(DEFAULTS) | {"DATABASE_URL", "MIGRATION_DATABASE_URL", "SECRET_KEY", "TRIAL_SEED"}
 
 
 def _as_bool(value: object) -> bool:
@@ -160,6 +162,9 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         settings["AREAS"] = [a.strip() for a in str(settings["AREAS"]).split(",") if a.strip()]
 
     settings["SQLALCHEMY_DATABASE_URI"] = _database_url(settings, instance_path)
+    # The migrations connect as the tables' owner; the app as a role that owns nothing
+    # (app/database_roles.py). One URL where there are no roles (SQLite, development).
+    settings["MIGRATION_DATABASE_URI"] = _migration_url(settings)
     settings["SECRET_KEY"] = _secret_key(settings, instance_path, development)
     settings["TRIAL_SEED"] = _trial_seed(settings, instance_path, development)
     _check_sms(settings, development)
@@ -256,6 +261,31 @@ def _database_url(settings: dict, instance_path: str) -> str:
     url = str(settings.get("DATABASE_URL") or "")
     if not url:
         return "sqlite:///" + str(Path(instance_path) / "dvpo.sqlite3")
+    return _driver_url(url)
+
+
+def _migration_url(settings: dict) -> str:
+    """The owner's URL for the migrations: the same database as DATABASE_URL, another user."""
+    from sqlalchemy import make_url
+
+    app_url = settings["SQLALCHEMY_DATABASE_URI"]
+    url = str(settings.get("MIGRATION_DATABASE_URL") or "")
+    if not url:
+        return app_url
+    url = _driver_url(url)
+    try:
+        owner, app = make_url(url), make_url(app_url)
+    except ValueError:
+        raise ConfigError("MIGRATION_DATABASE_URL is not a database URL") from None
+    where = lambda u: (u.get_backend_name(), u.host, u.port, u.database)  # noqa: E731
+    if where(owner) != where(app):
+        raise ConfigError(
+            "MIGRATION_DATABASE_URL must name the same database as DATABASE_URL (the same host, port and "
+            "database; only the user differs): the migrations grant the app's role its privileges there")
+    return url
+
+
+def _driver_url(url: str) -> str:
     # Heroku-style URLs name the old driver; we ship psycopg 3.
     if url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://"):]

@@ -2,6 +2,8 @@ import logging
 from logging.config import fileConfig
 
 from flask import current_app
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.pool import NullPool
 
 from alembic import context
 
@@ -15,8 +17,39 @@ fileConfig(config.config_file_name)
 logger = logging.getLogger('alembic.env')
 
 
+_migration_engine = None
+
+
 def get_engine():
-    return current_app.extensions['migrate'].db.engine
+    """The engine the migrations run on: the tables' owner (MIGRATION_DATABASE_URL), or the
+    app's own engine where both are the same URL (SQLite, development)."""
+    global _migration_engine
+    app_engine = current_app.extensions['migrate'].db.engine
+    owner_url = current_app.config.get("MIGRATION_DATABASE_URI")
+    if not owner_url or owner_url == current_app.config["SQLALCHEMY_DATABASE_URI"]:
+        return app_engine
+    if _migration_engine is None:
+        _migration_engine = create_engine(owner_url, poolclass=NullPool)
+    return _migration_engine
+
+
+def grant_runtime_role(connection):
+    """After the migrations, in their transaction: the app's role (the user in DATABASE_URL)
+    gets exactly its privileges (app/database_roles.py), whatever tables exist now."""
+    if connection.dialect.name != "postgresql":
+        return
+    from app.database_roles import grant_runtime_privileges
+
+    runtime_role = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).username
+    owner = connection.execute(text("SELECT current_user")).scalar()
+    if runtime_role is None and get_engine() is _migration_engine:
+        raise RuntimeError("DATABASE_URL must name its user (the app's role), e.g. "
+                           "postgresql://dvpo_app@/dvpo?host=/run/postgresql: the migrations grant that role its privileges")
+    if runtime_role is None or runtime_role == owner:
+        logger.info("The app connects as %s, the migrations' own role: no separate role to grant to.", owner)
+        return
+    grant_runtime_privileges(connection, runtime_role)
+    logger.info("Granted the app's database role %s its privileges (the migrations ran as %s).", runtime_role, owner)
 
 
 def get_engine_url():
@@ -125,6 +158,9 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+            grant_runtime_role(connection)
+    if connectable is _migration_engine:
+        connectable.dispose()
 
 
 if context.is_offline_mode():

@@ -20,16 +20,21 @@ from app.domain.calendar import LONDON
 ORDINARY_MOMENT = datetime(2026, 11, 17, 10, 0, tzinfo=LONDON)
 
 
-def migrated_app(database_url: str, *, demo_data: bool = False, **settings) -> Flask:
+def migrated_app(database_url: str, *, migration_url: str | None = None, demo_data: bool = False,
+                 **settings) -> Flask:
     """An app in testing mode whose database has been built by the real migrations.
 
+    On PostgreSQL the app connects with `database_url` (the role that owns nothing) and the
+    migrations with `migration_url` (the tables' owner), which then grants the app's role
+    its privileges (app/database_roles.py); without it both are `database_url`.
     A new SQLite file is a copy of one this process migrated earlier (the migrations run
     once per process, not once per browser test); any other database is migrated in place.
     """
     import tempfile
 
     settings.setdefault("UPLOAD_FOLDER", tempfile.mkdtemp(prefix="dvpo-uploads-"))
-    config = {"DVPO_ENV": "testing", "DATABASE_URL": database_url, "SCHEDULER_IN_PROCESS": "false", **settings}
+    config = {"DVPO_ENV": "testing", "DATABASE_URL": database_url, "MIGRATION_DATABASE_URL": migration_url or database_url,
+              "SCHEDULER_IN_PROCESS": "false", **settings}
     sqlite_file = _new_sqlite_file(database_url)
     if sqlite_file is not None:
         shutil.copy(_migrated_sqlite_template(), sqlite_file)
@@ -62,7 +67,8 @@ def _migrated_sqlite_template() -> Path:
     import tempfile
 
     path = Path(tempfile.mkdtemp(prefix="dvpo-migrated-")) / "template.sqlite3"
-    app = create_app({"DVPO_ENV": "testing", "DATABASE_URL": f"sqlite:///{path}", "SCHEDULER_IN_PROCESS": "false",
+    url = f"sqlite:///{path}"
+    app = create_app({"DVPO_ENV": "testing", "DATABASE_URL": url, "MIGRATION_DATABASE_URL": url, "SCHEDULER_IN_PROCESS": "false",
                       "UPLOAD_FOLDER": str(path.parent / "uploads")})
     with app.app_context():
         upgrade()

@@ -33,11 +33,18 @@ class AppendOnlyError(RuntimeError):
     pass
 
 
+# The tables of every model made append-only below and in the other model modules.
+APPEND_ONLY_TABLES: set[str] = set()
+
+
 def append_only(model, what: str) -> None:
     """Make the ORM refuse to update or delete rows of `model` (records that are evidence).
 
-    The migrations add database triggers that refuse the same for anything else.
+    The migrations add database triggers that refuse the same for anything else, and on
+    PostgreSQL the app's database role is granted only SELECT and INSERT on the table
+    (app/database_roles.py).
     """
+    APPEND_ONLY_TABLES.add(model.__tablename__)
 
     def refuse(verb):
         def listener(mapper, connection, target):  # noqa: ARG001

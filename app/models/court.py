@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.breach_law import BreachOutcome, RemandKind
 from app.extensions import db
+from app.models.audit import append_only
 from app.models.types import UTCDateTime
 from app.models.user import User, enum_column
 
@@ -273,3 +274,6 @@ class Remand(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     recorded_by: Mapped[User] = relationship()
+
+
+append_only(Remand, "remands")

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.dapo_requirements import KINDS, MonitoringKind, ReportKind, RequirementKind
 from app.extensions import db
+from app.models.audit import append_only
 from app.models.types import UTCDateTime
 from app.models.user import User, enum_column
 
@@ -112,3 +113,7 @@ class ComplianceReview(db.Model):
     action: Mapped[str] = mapped_column(Text)
     reviewed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+append_only(ComplianceReport, "compliance reports")
+append_only(ComplianceReview, "compliance reviews")

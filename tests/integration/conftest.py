@@ -2,6 +2,12 @@
 
 Every test runs on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL too. Under
 CI=true a missing PostgreSQL fails the run instead of skipping it.
+
+On PostgreSQL the roles are production's (app/database_roles.py): the app connects as
+TEST_DATABASE_URL's role, which owns nothing; the migrations, and emptying the tables between
+tests, run as the owner, TEST_MIGRATION_DATABASE_URL; TEST_SUPERUSER_DATABASE_URL, where set,
+only creates each worker's database (else the owner does, and needs CREATEDB).
+scripts/with-postgres sets all three.
 """
 from __future__ import annotations
 
@@ -13,14 +19,16 @@ import shutil
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from bs4 import BeautifulSoup
-from flask import Flask, url_for
+from flask import Flask, current_app, url_for
 from flask.ctx import RequestContext
 from flask.testing import EnvironBuilder, FlaskClient
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import create_engine, event, make_url, text
+from sqlalchemy.exc import DatabaseError
 
 from app import create_app, settings, timeutil
 from app.extensions import db
@@ -30,7 +38,9 @@ from tests.fake_vonage import FakeVonage
 from tests.integration.factories import granted_case, support_service
 from tests.support import migrated_app
 
-PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")  # the app's role
+PG_OWNER_URL = os.environ.get("TEST_MIGRATION_DATABASE_URL") or PG_URL
+PG_SUPERUSER_URL = os.environ.get("TEST_SUPERUSER_DATABASE_URL") or PG_OWNER_URL
 IN_CI = os.environ.get("CI") == "true"
 BACKENDS = ["sqlite", "postgresql"]
 PASSWORD = "correct horse battery"
@@ -49,43 +59,53 @@ def sqlite_template(tmp_path_factory):
     return path
 
 
+OWNER_ENGINE = "tests.owner_engine"  # app.extensions: the tables' owner's engine (PostgreSQL)
+
+
+class PostgresDatabase(NamedTuple):
+    url: str  # the app's role
+    owner_url: str  # the tables' owner: migrations and emptying tables
+
+
 @pytest.fixture(scope="session")
-def postgres_migrated():
+def postgres_migrated() -> PostgresDatabase:
     if not PG_URL:
         message = "TEST_DATABASE_URL is not set: PostgreSQL integration tests are SKIPPED"
         if IN_CI:
             pytest.fail(f"{message}, which CI does not allow")
         print(f"\n!!! {message} !!!", file=sys.stderr)
         pytest.skip(message)
-    url = _worker_database(PG_URL)
-    app = create_app({"DVPO_ENV": "testing", "DATABASE_URL": url})
-    with app.app_context():
-        with db.engine.begin() as conn:  # a clean schema, whatever an earlier run left
+    database = _worker_database(PG_URL, PG_OWNER_URL, PG_SUPERUSER_URL)
+    owner = create_engine(database.owner_url)
+    try:
+        with owner.begin() as conn:  # a clean schema, whatever an earlier run left
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
-        db.engine.dispose()
-    app = migrated_app(url)
+    finally:
+        owner.dispose()
+    app = migrated_app(database.url, migration_url=database.owner_url)
     with app.app_context():
         db.engine.dispose()
-    return url
+    return database
 
 
-def _worker_database(url: str) -> str:
+def _worker_database(url: str, owner_url: str, admin_url: str) -> PostgresDatabase:
     """Under pytest-xdist each worker gets a database of its own on the same server
-    (dvpo_test_gw0, dvpo_test_gw1, ...); without xdist, the database of the URL."""
+    (dvpo_test_gw0, dvpo_test_gw1, ...), owned by the owner's role and made by `admin_url`'s;
+    without xdist, the database of the URLs."""
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if not worker:
-        return url
-    server = make_url(url)
-    name = f"{server.database}_{worker}"
-    engine = create_engine(server, isolation_level="AUTOCOMMIT")
+        return PostgresDatabase(url, owner_url)
+    app, owner = make_url(url), make_url(owner_url)
+    name = f"{app.database}_{worker}"
+    engine = create_engine(make_url(admin_url), isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}" OWNER "{owner.username}"'))
     finally:
         engine.dispose()
-    return server.set(database=name).render_as_string(hide_password=False)
+    return PostgresDatabase(*(u.set(database=name).render_as_string(hide_password=False) for u in (app, owner)))
 
 
 class SessionApp:
@@ -97,9 +117,14 @@ class SessionApp:
     PostgreSQL tables), pristine settings and app attributes, and its own upload folder.
     """
 
-    def __init__(self, url: str, sqlite_template=None):
+    def __init__(self, url: str, sqlite_template=None, owner_url: str | None = None):
         self.sqlite_template = sqlite_template
-        self.app = create_app({"DVPO_ENV": "testing", "DATABASE_URL": url, "SCHEDULER_IN_PROCESS": "false"})
+        self.app = create_app({"DVPO_ENV": "testing", "DATABASE_URL": url, "MIGRATION_DATABASE_URL": owner_url or url,
+                               "SCHEDULER_IN_PROCESS": "false"})
+        # PostgreSQL: the owner's connection that empties the tables before each test.
+        self.owner_engine = create_engine(owner_url, pool_size=1) if owner_url else None
+        self.app.extensions[OWNER_ENGINE] = self.owner_engine
+        self._truncate_triggers: list | None = None
         self.app.test_client_class = RequestScopedClient
         self.app.jinja_env  # noqa: B018 - made now, so the attribute snapshot keeps it (and its templates)
         if sqlite_template is not None:
@@ -131,6 +156,24 @@ class SessionApp:
             os.replace(fresh, path)  # a new file: a connection left open elsewhere keeps the old one
         return app
 
+    def truncate_postgres(self) -> None:
+        """Empty every table as the owner. The append-only tables refuse TRUNCATE (migration
+        14b0truncate0): their owner suspends those triggers for this transaction only, which
+        the app's role, owning nothing, never can."""
+        tables = ", ".join(t.name for t in db.metadata.sorted_tables)
+        with self.owner_engine.begin() as conn:
+            if self._truncate_triggers is None:
+                # Bit 32 of tgtype is TRUNCATE.
+                self._truncate_triggers = conn.execute(text(
+                    "SELECT quote_ident(c.relname), quote_ident(t.tgname) FROM pg_trigger t "
+                    "JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE n.nspname = current_schema() AND (t.tgtype & 32) <> 0 AND NOT t.tgisinternal")).all()
+            triggers = self._truncate_triggers
+            conn.exec_driver_sql(";\n".join(
+                [f"ALTER TABLE {table} DISABLE TRIGGER {trigger}" for table, trigger in triggers]
+                + [f"TRUNCATE {tables} RESTART IDENTITY CASCADE"]
+                + [f"ALTER TABLE {table} ENABLE TRIGGER {trigger}" for table, trigger in triggers]))
+
 
 def _sqlite_without_fsync(dbapi_connection, _connection_record) -> None:
     cursor = dbapi_connection.cursor()
@@ -147,7 +190,9 @@ def sqlite_session_app(sqlite_template, tmp_path_factory) -> SessionApp:
 
 @pytest.fixture(scope="session")
 def postgresql_session_app(postgres_migrated) -> SessionApp:
-    return SessionApp(postgres_migrated)
+    shared = SessionApp(postgres_migrated.url, owner_url=postgres_migrated.owner_url)
+    yield shared
+    shared.owner_engine.dispose()
 
 
 def keep_session_alive(client, now) -> None:
@@ -160,14 +205,32 @@ def keep_session_alive(client, now) -> None:
         session[SESSION_SEEN_KEY] = session[SESSION_LOGIN_KEY] = now.isoformat()
 
 
-def _truncate_postgres() -> None:
-    tables = [t.name for t in db.metadata.sorted_tables]
-    # The append-only tables refuse TRUNCATE (migration 14b0truncate0). Between tests the
-    # fixture, connected as the database's owner, empties them with triggers suspended for
-    # this transaction only (replica mode fires no ordinary trigger); the app never can.
-    db.session.execute(text("SET LOCAL session_replication_role = replica"))
-    db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-    db.session.commit()
+def owner_engine(app: Flask):
+    """The engine connected as the tables' owner (PostgreSQL only): for what the app's role may
+    not do, such as testing that the append-only triggers refuse even the owner."""
+    engine = app.extensions.get(OWNER_ENGINE)
+    assert engine is not None, "the owner's engine exists on PostgreSQL only"
+    return engine
+
+
+def assert_append_only(statement: str) -> None:
+    """`statement`, an UPDATE or DELETE of committed rows of an append-only table, is refused
+    by the database, and changes nothing.
+
+    SQLite: the row triggers refuse it. PostgreSQL: the app's role has no UPDATE or DELETE on
+    the table at all (app/database_roles.py), and behind that the row triggers refuse even the
+    table's owner, who has: both are tried.
+    """
+    app = current_app
+    postgresql = db.engine.dialect.name == "postgresql"
+    with pytest.raises(DatabaseError, match="permission denied" if postgresql else "append-only"):
+        db.session.execute(text(statement))
+        db.session.flush()
+    db.session.rollback()
+    if postgresql:
+        with pytest.raises(DatabaseError, match="append-only"), owner_engine(app).begin() as conn:
+            result = conn.execute(text(statement))
+            pytest.fail(f"the owner's {statement!r} was not refused ({result.rowcount} rows): were they committed?")
 
 
 class RequestScopedClient(FlaskClient):
@@ -190,7 +253,7 @@ def app(request, tmp_path):
     application = shared.reset(upload_folder=str(tmp_path / "uploads"))
     with application.app_context():
         if request.param == "postgresql":
-            _truncate_postgres()
+            shared.truncate_postgres()
         with timeutil.frozen_at(DEFAULT_NOW):
             yield application
         db.session.remove()

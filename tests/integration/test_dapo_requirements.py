@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import text
 
 from app import timeutil
 from app.domain.dapo_requirements import Applicant, Requirement, RequirementKind, Variation, VariationOutcome
@@ -16,7 +15,7 @@ from app.services import ValidationFailed, court, dapo_variation, order_requirem
 from app.services.calendar import load_calendar
 from app.services.order_records import OrderSettings
 from app.services.reminders import TextSettings
-from tests.integration.conftest import DEFAULT_NOW, error_summary, normalize_spaces
+from tests.integration.conftest import DEFAULT_NOW, assert_append_only, error_summary, normalize_spaces
 from tests.integration.factories import granted_case, heard_case
 
 TODAY = DEFAULT_NOW.date()
@@ -147,10 +146,7 @@ def test_reports_are_append_only(make_user):
     order_requirements.record_report(officer, case, target=f"requirement-{case.order.requirements[1].id}",
                                      outcome=order_requirements.ReportKind.COMPLIED, reported_on=TODAY,
                                      reported_by="Probation", summary="")
-    with pytest.raises(Exception, match="append-only"):
-        db.session.execute(text("UPDATE compliance_report SET reported_by = 'x'"))
-        db.session.flush()
-    db.session.rollback()
+    assert_append_only("UPDATE compliance_report SET reported_by = 'x'")
     assert db.session.query(ComplianceReport).count() == 1
 
 

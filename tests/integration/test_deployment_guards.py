@@ -20,6 +20,7 @@ from sqlalchemy import select
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from app import create_app
+from app.config import ConfigError
 from app.extensions import db
 from app.models import Document, Role
 from app.serving import AccessLogWithoutQuery
@@ -76,6 +77,15 @@ def test_production_sends_hsts_and_development_does_not(tmp_path):
     response = production.test_client().get("/login", base_url="https://localhost")
     assert hsts_is_strict(response.headers.get("Strict-Transport-Security"))
     assert "Strict-Transport-Security" not in development.test_client().get("/login").headers
+
+
+def test_production_on_postgresql_that_cannot_check_its_role_does_not_start():
+    """The role check (app/database_roles.py, tests in test_database_roles.py) cannot be
+    skipped by a database that does not answer: start-up stops with the reason."""
+    settings = {"SECRET_KEY": KEY, "TRIAL_SEED": "ab" * 16, "DATABASE_URL": "postgresql://dvpo_app@127.0.0.1:1/dvpo"}
+    with pytest.raises(ConfigError, match="could not check the database role DATABASE_URL connects as"):
+        create_app({"DVPO_ENV": "production", **settings})
+    create_app({"DVPO_ENV": "development", **settings})  # development does not check
 
 
 # -- serving uploaded documents --------------------------------------------------------------

@@ -5,7 +5,7 @@ from app.config import ConfigError, load_settings
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch):
-    for key in ("DATABASE_URL", "SECRET_KEY", "HEARING_WINDOW_HOURS", "HEARING_WINDOW_LEGAL_BASIS", "FORCE_NAME", "DVPO_ENV", "SCHEDULER_IN_PROCESS",
+    for key in ("DATABASE_URL", "MIGRATION_DATABASE_URL", "SECRET_KEY", "HEARING_WINDOW_HOURS", "HEARING_WINDOW_LEGAL_BASIS", "FORCE_NAME", "DVPO_ENV", "SCHEDULER_IN_PROCESS",
                 "TRIAL_SEED", "SESSION_ABSOLUTE_HOURS", "SESSION_IDLE_MINUTES", "SMS_BACKEND", "VONAGE_API_KEY",
                 "VONAGE_API_SECRET", "VONAGE_FROM", "SMS_WINDOW_OPENS", "VONAGE_SIGNATURE_SECRET",
                 "UPLOAD_DOCX_MAX_UNPACKED_MB", "LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_ADDRESS", "TRUSTED_PROXIES",
@@ -218,3 +218,21 @@ def test_login_limits_are_checked_and_the_lock_out_settings_are_refused(tmp_path
     monkeypatch.delenv("LOGIN_LOCK_MINUTES")
     monkeypatch.setenv("LOGIN_LIMIT_PER_ADDRESS", "100/hour")
     assert load_settings(str(tmp_path))["LOGIN_LIMIT_PER_ADDRESS"] == "100/hour"
+
+
+def test_migrations_connect_as_the_owner_of_the_same_database(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://dvpo_app:a@db.internal:5432/dvpo")
+    assert load_settings(str(tmp_path))["MIGRATION_DATABASE_URI"] == "postgresql+psycopg://dvpo_app:a@db.internal:5432/dvpo"
+    monkeypatch.setenv("MIGRATION_DATABASE_URL", "postgresql://dvpo_owner:b@db.internal:5432/dvpo")
+    settings = load_settings(str(tmp_path))
+    assert settings["MIGRATION_DATABASE_URI"] == "postgresql+psycopg://dvpo_owner:b@db.internal:5432/dvpo"
+    assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://dvpo_app:a@db.internal:5432/dvpo"
+
+
+@pytest.mark.parametrize("other", ["postgresql://dvpo_owner:b@db.internal:5432/elsewhere",
+                                   "postgresql://dvpo_owner:b@other.internal:5432/dvpo", "sqlite:///x.sqlite3"])
+def test_migrations_on_another_database_are_a_start_up_error(tmp_path, monkeypatch, other):
+    monkeypatch.setenv("DATABASE_URL", "postgres://dvpo_app:a@db.internal:5432/dvpo")
+    monkeypatch.setenv("MIGRATION_DATABASE_URL", other)
+    with pytest.raises(ConfigError, match="MIGRATION_DATABASE_URL must name the same database as DATABASE_URL"):
+        load_settings(str(tmp_path))
