@@ -125,8 +125,10 @@ def _register_blueprints(app: Flask) -> None:
         authorisation,
         cases,
         casework,
+        corrections,
         court,
         elsewhere,
+        handovers,
         health,
         lapse,
         loaders,
@@ -138,7 +140,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.url_value_preprocessor(loaders.pull_ids)
     for module in (auth, cases, search, elsewhere, authorisation, court, lapse, texts, referrals, casework, admin, texts_admin,
-                   health):
+                   health, corrections, handovers):
         app.register_blueprint(module.bp)
 
 

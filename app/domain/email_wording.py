@@ -11,6 +11,7 @@ APPLICATION_WAITING = "application_waiting"
 DECISION_MADE = "decision_made"
 CONCERN_REPORTED = "concern_reported"
 REFERRAL_RETURNED = "referral_returned"
+CASE_HANDED_OVER = "case_handed_over"
 
 _DECISIONS = {
     "authorise": "authorised",
@@ -40,6 +41,10 @@ def compose(kind: str, *, reference: str, url: str, force: str, outcome: str | N
     elif kind == REFERRAL_RETURNED:
         subject = f"{reference}: a victim referral was returned"
         lead = f"A support service returned a victim referral on case {reference} to police."
+    elif kind == CASE_HANDED_OVER:
+        subject = f"{reference}: this case was handed over to you"
+        lead = (f"Case {reference} was handed over to you: you are now its officer in the case. "
+                "The handover note is on the case.")
     else:
         raise ValueError(f"unknown email kind {kind!r}")
     body = (f"{lead}\n\nOpen it in DVPO Desk (log in first):\n{url}\n\n"

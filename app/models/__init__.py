@@ -28,6 +28,7 @@ from app.models.court import (
 from app.models.dapo import ComplianceReport, ComplianceReview, ElectronicMonitoring, OrderRequirement
 from app.models.dapo_records import BreachCriminalStep, OrderNotification
 from app.models.email import EmailKind, EmailStatus, OutgoingEmail
+from app.models.handover import CaseHandover
 from app.models.message import MessageStatus, OutboxRecord, TextCadenceVersion, TextMessage, TextPlanVersion, TextTemplate
 from app.models.order_records import HearingNotice, OrderService, VictimToldOfOrder
 from app.models.order_sought import OrderSought
@@ -54,6 +55,6 @@ __all__ = [
     "ConcernStatus", "ContactAttempt", "Referral", "ReferralConcern", "ReferralStatus", "SupportService",
     "AllocationError", "DapoTexts", "EnrolmentStatus", "TrialAllocation", "TrialEnrolment", "TrialSwitch",
     "HearingNotice", "OrderService", "OrderSought", "VictimToldOfOrder",
-    "BreachCriminalStep", "OrderNotification", "EmailKind", "EmailStatus", "OutgoingEmail",
+    "BreachCriminalStep", "OrderNotification", "EmailKind", "EmailStatus", "OutgoingEmail", "CaseHandover",
     "ComplianceReport", "ComplianceReview", "ElectronicMonitoring", "OrderRequirement",
 ]

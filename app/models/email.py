@@ -24,6 +24,7 @@ class EmailKind(enum.StrEnum):
     DECISION_MADE = "decision_made"  # to the officer who submitted the application
     CONCERN_REPORTED = "concern_reported"  # to the officer in the case
     REFERRAL_RETURNED = "referral_returned"  # to the officer who sent the referral
+    CASE_HANDED_OVER = "case_handed_over"  # to the new officer in the case
 
     @property
     def label(self) -> str:
@@ -32,6 +33,7 @@ class EmailKind(enum.StrEnum):
             EmailKind.DECISION_MADE: "Decision on an application",
             EmailKind.CONCERN_REPORTED: "Concern reported by a caseworker",
             EmailKind.REFERRAL_RETURNED: "Referral returned by a service",
+            EmailKind.CASE_HANDED_OVER: "Case handed over",
         }[self]
 
 

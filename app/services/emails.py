@@ -1,5 +1,5 @@
 """Emails to staff, queued in the caller's transaction: an application waiting for a decision,
-the decision, a caseworker's concern, a referral returned.
+the decision, a caseworker's concern, a referral returned, a case handed over.
 
 Why a queue and not a send after commit: the row commits or rolls back with the change it
 tells of (no email about an action that failed, none lost for one that succeeded), and the
@@ -70,3 +70,9 @@ def referral_returned(actor: User | None, case: Case, referral: Referral) -> lis
     sender = db.session.get(User, referral.settled_by_id) if referral.settled_by_id else None
     to = sender if sender is not None and sender.active else case.officer_in_case
     return _queue(actor, EmailKind.REFERRAL_RETURNED, case, [to], f"/cases/{case.id}/referrals")
+
+
+@in_callers_transaction
+def case_handed_over(actor: User, case: Case, to: User) -> list[OutgoingEmail]:
+    """To the new officer in the case (services.handovers): the reference and a link to the case."""
+    return _queue(actor, EmailKind.CASE_HANDED_OVER, case, [to], f"/cases/{case.id}")

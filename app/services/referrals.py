@@ -99,6 +99,35 @@ def create_for_order_made_elsewhere(actor: User, case: Case, calendar: Calendar,
     return _create(actor, case, utcnow(), calendar, settings, stage="order", trigger="order_made_elsewhere")
 
 
+@in_callers_transaction
+def create_for_added_victim(actor: User, case: Case, calendar: Calendar, settings: ReferralSettings) -> list[Referral]:
+    """A victim added to the case by a correction (services.corrections) once its referrals
+    exist: referred like the others, the Code's clock starting now, when police record them
+    (the day not counting), at the stage the case's protection has reached."""
+    made = _create(actor, case, utcnow(), calendar, settings, stage=protection_stage(case)[0], trigger="victim_added")
+    sync_with_order(case, calendar, actor)
+    return made
+
+
+@in_callers_transaction
+def follow_corrected_service(case: Case, wrong_served_at: datetime, calendar: Calendar,
+                             settings: ReferralSettings) -> list[int]:
+    """The time of service was corrected (services.service_correction): referrals made at
+    service and still with police start from the corrected time; their due and warning
+    instants are recomputed. Sent or declined referrals keep theirs, and a flagged breach of
+    the Code is history and stays. Returns the ids moved."""
+    moved = []
+    for referral in db.session.scalars(
+        select(Referral).where(Referral.case_id == case.id, Referral.status == ReferralStatus.AWAITING,
+                               Referral.trigger_at == wrong_served_at)
+    ):
+        referral.trigger_at = case.served_at
+        referral.due_at = deadlines.referral_due(case.served_at, referral.working_days, calendar)
+        referral.warn_at = deadlines.referral_warning(referral.due_at, settings.warn_hours, calendar)
+        moved.append(referral.id)
+    return moved
+
+
 def _create(actor: User, case: Case, start: datetime, calendar: Calendar, settings: ReferralSettings,
             *, stage: str, trigger: str | None = None) -> list[Referral]:
     made = []

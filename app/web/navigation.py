@@ -26,6 +26,7 @@ class NavEntry:
 NAV: tuple[NavEntry, ...] = (
     NavEntry("authorisation.queue", "Awaiting decision"),
     NavEntry("cases.dashboard", "Dashboard"),
+    NavEntry("handovers.my_cases", "My cases"),
     NavEntry("search.case_list", "All cases"),
     NavEntry("cases.new_case", "New case"),
     NavEntry("referrals.code_breaches", "Referral breaches"),
@@ -34,6 +35,8 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("casework.inbox", "Referrals"),
     NavEntry("admin.index", None),  # the administration page: admins land there (and the header's name takes them there)
     NavEntry("admin.users", "Users"),
+    # Admins may use it too, but reach it from their Administration page.
+    NavEntry("handovers.leaver", "Hand over cases", only_for=frozenset({Role.SUPERVISOR})),
     NavEntry("admin.calendar", "Bank holidays"),
     NavEntry("texts_admin.index", "Texts"),
     NavEntry("admin.services", "Support services"),

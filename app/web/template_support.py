@@ -51,7 +51,17 @@ TIMELINE_WORDING = {
     "hearing_notice.recorded": "Notice of the hearing to the perpetrator recorded",
     "order.served_on_p": "Order served on the perpetrator",
     "order.victim_told": "Victim told of the order",
+    "person.corrected": "Details of a person corrected",
+    "person.added": "Person added to the case",
+    "person.removed": "Person removed from the case",
+    "case.address_corrected": "Address to be protected corrected",
+    "case.area_corrected": "Area corrected",
+    "case.served_at_corrected": "Time of service corrected: the hearing deadline recomputed",
+    "case.handed_over": "Case handed over to another officer",
 }
+# Corrections say why on the timeline (the values before and after are in the audit detail).
+REASONED = {"person.corrected", "person.added", "person.removed", "case.address_corrected", "case.area_corrected",
+            "case.served_at_corrected"}
 
 
 SECTION_TITLES = {s.key: s.title.split(":")[0].lower() for s in SECTIONS}
@@ -65,6 +75,9 @@ def describe_entry(entry: AuditEntry) -> str:
     served_at = (entry.detail or {}).get("served_at")
     if entry.action == "case.dvpn_served" and served_at:
         text += f" at {format_instant(datetime.fromisoformat(served_at))}"
+    reason = (entry.detail or {}).get("reason")
+    if entry.action in REASONED and isinstance(reason, str):
+        text += f" ({reason})"
     outcome = (entry.detail or {}).get("outcome")
     if entry.action == "referral.attempt_logged" and outcome in set(ContactOutcome):
         text += f": {ContactOutcome(outcome).label.lower()}"

@@ -60,7 +60,7 @@ def ids(app, make_user):
     return {"referral_id": referral.id, "concern_id": concern.id, "service_id": service.id,
             "case_id": case.id, "holiday_id": holiday.id, "user_id": officer.id, "section": "grounds",
             "application_id": application.id, "key": "breach_statement", "doc_id": document.id, "breach_id": breach.id,
-            "kind": "conditions", "victim_id": case.victims[0].id,
+            "kind": "conditions", "victim_id": case.victims[0].id, "person_id": case.victims[0].id,
             "message_id": 999_999}  # no such unknown text: allowed roles are sent back to the list
 
 
@@ -163,6 +163,18 @@ def test_expected_access_for_key_pages(app, ids, make_user):
         f"/cases/{ids['case_id']}/court/notifications/new": {Role.OFFICER},
         f"/cases/{ids['case_id']}/breaches/{ids['breach_id']}/criminal": {Role.OFFICER},
         f"/referrals/{ids['referral_id']}/close": {Role.CASEWORKER},
+        # Corrections and handovers (issue 15, section 2): officers and supervisors; all of a
+        # leaver's cases: supervisors and admins; "My cases": officers.
+        f"/cases/{ids['case_id']}/people/{ids['person_id']}/change": {Role.OFFICER, Role.SUPERVISOR},
+        f"/cases/{ids['case_id']}/people/{ids['person_id']}/remove": {Role.OFFICER, Role.SUPERVISOR},
+        f"/cases/{ids['case_id']}/people/add-victim": {Role.OFFICER, Role.SUPERVISOR},
+        f"/cases/{ids['case_id']}/people/add-child": {Role.OFFICER, Role.SUPERVISOR},
+        f"/cases/{ids['case_id']}/address/change": {Role.OFFICER, Role.SUPERVISOR},
+        f"/cases/{ids['case_id']}/area/change": {Role.OFFICER, Role.SUPERVISOR},
+        f"/cases/{ids['case_id']}/served-at/change": {Role.OFFICER, Role.SUPERVISOR},
+        f"/cases/{ids['case_id']}/handover": {Role.OFFICER, Role.SUPERVISOR},
+        "/handovers/leaver": {Role.SUPERVISOR, Role.ADMIN},
+        "/my-cases": {Role.OFFICER},
         f"/referrals/{ids['referral_id']}/follow-up": {Role.CASEWORKER},
     }
     for role in ROLES:

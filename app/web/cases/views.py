@@ -13,7 +13,16 @@ from app.domain.order_records import HearingAddressAnswer
 from app.domain.regimes import regime
 from app.extensions import db
 from app.models import AuditEntry, Case, CaseState, Role, User
-from app.services import ValidationFailed, dashboard_tasks, notifications, order_records, order_requirements, referral_queries
+from app.services import (
+    ValidationFailed,
+    corrections,
+    dashboard_tasks,
+    handovers,
+    notifications,
+    order_records,
+    order_requirements,
+    referral_queries,
+)
 from app.services import cases as case_service
 from app.services.access import CASE_READER_ROLES, visible_cases
 from app.services.authorisation import current_application
@@ -159,6 +168,7 @@ def show():
         application=current_application(case),
         lapsed_clock=next((c for c in clocks if c.name == LAPSED_CLOCK), None),
         can_serve=current_user.role is Role.OFFICER and case.state in case_service.SERVABLE_STATES,
+        can_correct=corrections.may_correct(current_user), handovers=handovers.for_case(case),
     )
 
 
