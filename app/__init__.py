@@ -119,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
         health,
         lapse,
         loaders,
+        people,
         referrals,
         search,
         texts,
@@ -126,7 +127,7 @@ def _register_blueprints(app: Flask) -> None:
     )
 
     app.url_value_preprocessor(loaders.pull_ids)
-    for module in (auth, cases, search, elsewhere, authorisation, court, lapse, texts, referrals, casework, admin, texts_admin,
+    for module in (auth, cases, search, people, elsewhere, authorisation, court, lapse, texts, referrals, casework, admin, texts_admin,
                    health):
         app.register_blueprint(module.bp)
 

@@ -28,6 +28,13 @@ from app.models.court import (
 from app.models.dapo import ComplianceReport, ComplianceReview, ElectronicMonitoring, OrderRequirement
 from app.models.dapo_records import BreachCriminalStep, OrderNotification
 from app.models.email import EmailKind, EmailStatus, OutgoingEmail
+from app.models.identity import (
+    MatchDecision,
+    PersonIdentity,
+    PersonIdentityLink,
+    PersonMatchDecision,
+    PersonMatchKey,
+)
 from app.models.message import MessageStatus, TextCadenceVersion, TextMessage, TextPlanVersion, TextTemplate
 from app.models.order_records import HearingNotice, OrderService, VictimToldOfOrder
 from app.models.order_sought import OrderSought
@@ -55,5 +62,6 @@ __all__ = [
     "AllocationError", "DapoTexts", "EnrolmentStatus", "TrialAllocation", "TrialEnrolment", "TrialSwitch",
     "HearingNotice", "OrderService", "OrderSought", "VictimToldOfOrder",
     "BreachCriminalStep", "OrderNotification", "EmailKind", "EmailStatus", "OutgoingEmail",
+    "MatchDecision", "PersonIdentity", "PersonIdentityLink", "PersonMatchDecision", "PersonMatchKey",
     "ComplianceReport", "ComplianceReview", "ElectronicMonitoring", "OrderRequirement",
 ]

@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from app.domain.search_terms import SearchDocument, document
+from app.services import person_keys
 from app.services.transaction import commits, in_callers_transaction
 
 TABLE = "case_search"
@@ -135,18 +136,32 @@ def rebuild(conn: Connection) -> int:
 
 @commits
 def rebuild_index() -> int:
-    """`flask search rebuild`: the whole index again, in one transaction; the number of cases."""
+    """`flask search rebuild`: the whole index, and every person's match keys, again, in one
+    transaction; the number of cases."""
     from app.extensions import db
 
-    indexed = rebuild(db.session.connection())
+    conn = db.session.connection()
+    indexed = rebuild(conn)
+    conn.execute(sa.text("DELETE FROM person_match_key"))
+    write_keys(conn, conn.execute(sa.select(_case.c.id)).scalars())
     db.session.commit()
     return indexed
 
 
 @in_callers_transaction
 def refresh(session: Session, case_ids: Iterable[int]) -> int:
-    """Rewrite these cases' rows in the session's transaction (after Core writes to the tables)."""
-    return write(session.connection(), case_ids)
+    """Rewrite these cases' rows and their people's match keys in the session's transaction
+    (after Core writes to the tables)."""
+    conn = session.connection()
+    ids = sorted(set(case_ids))
+    write_keys(conn, ids)
+    return write(conn, ids)
+
+
+def write_keys(conn: Connection, case_ids: Iterable[int]) -> int:
+    """Rewrite the match keys of the people on these cases (person_keys), a chunk at a time."""
+    ids = sorted(set(case_ids))
+    return sum(person_keys.write(conn, ids[start:start + CHUNK]) for start in range(0, len(ids), CHUNK))
 
 
 # ------------------------------------------------------------------ keeping it in sync
@@ -211,6 +226,7 @@ def _write_before_commit(session: Session) -> None:
         stale |= set(conn.execute(sa.select(_application.c.case_id).where(_application.c.id.in_(applications)))
                      .scalars())
     write(conn, stale)
+    write_keys(conn, stale)
 
 
 def _forget(session: Session, *_args) -> None:

@@ -50,6 +50,9 @@ TIMELINE_WORDING = {
     "hearing_notice.recorded": "Notice of the hearing to the perpetrator recorded",
     "order.served_on_p": "Order served on the perpetrator",
     "order.victim_told": "Victim told of the order",
+    "person.linked": "A person linked as the same person on another case",
+    "person.match_rejected": "A suggested match recorded as not the same person",
+    "person.unlinked": "A person unlinked from the same person on other cases",
 }
 
 
