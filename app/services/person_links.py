@@ -100,8 +100,8 @@ class CaseLinks:
 
 
 def _visible_ids(user: User):
-    """The ids of the cases `user` may read, as a subquery that never correlates with a query
-    it is put in (where `case_file` may be in the FROM list too)."""
+    """The ids of the cases `user` may read, as a subquery of its own: uncorrelated even where
+    the enclosing query also selects from `case_file` (appearances)."""
     return visible_cases(user).with_only_columns(Case.id).correlate(None)
 
 

@@ -15,6 +15,11 @@ bypass the ORM (bulk Core inserts, as the benchmarks make) must call `refresh` o
 
 On SQLite the table is an FTS5 virtual table (rowid = case id); on PostgreSQL an ordinary
 table with a weighted tsvector and a trigram index over the names (migration 15a0search000).
+
+The same cases' people's match keys (`person_match_key`, services/person_keys: possible
+matches of the same person on other cases) are derived from the same facts and rewritten
+alongside, in the same transaction, by the listener, `refresh` and `rebuild_index`
+(`rebuild` alone is the index of migration 15a0search000's time, before the keys existed).
 """
 from __future__ import annotations
 

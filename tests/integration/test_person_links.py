@@ -20,8 +20,8 @@ from app.models import (
     PersonMatchKey,
     Role,
 )
-from app.services import person_links, search_index
 from app.services import cases as case_service
+from app.services import person_links, search_index
 from tests.integration.conftest import error_summary, flash_messages, normalize_spaces
 from tests.integration.factories import case_details, sent_referral, submitted_case, support_service
 from tests.support import count_queries
