@@ -132,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
         health,
         lapse,
         loaders,
+        people,
         referrals,
         search,
         texts,
@@ -139,7 +140,7 @@ def _register_blueprints(app: Flask) -> None:
     )
 
     app.url_value_preprocessor(loaders.pull_ids)
-    for module in (auth, cases, search, elsewhere, authorisation, court, lapse, texts, referrals, casework, admin, texts_admin,
+    for module in (auth, cases, search, people, elsewhere, authorisation, court, lapse, texts, referrals, casework, admin, texts_admin,
                    health, corrections, handovers):
         app.register_blueprint(module.bp)
 

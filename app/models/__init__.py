@@ -29,6 +29,13 @@ from app.models.dapo import ComplianceReport, ComplianceReview, ElectronicMonito
 from app.models.dapo_records import BreachCriminalStep, OrderNotification
 from app.models.email import EmailKind, EmailStatus, OutgoingEmail
 from app.models.handover import CaseHandover
+from app.models.identity import (
+    MatchDecision,
+    PersonIdentity,
+    PersonIdentityLink,
+    PersonMatchDecision,
+    PersonMatchKey,
+)
 from app.models.message import MessageStatus, OutboxRecord, TextCadenceVersion, TextMessage, TextPlanVersion, TextTemplate
 from app.models.order_records import HearingNotice, OrderService, VictimToldOfOrder
 from app.models.order_sought import OrderSought
@@ -56,5 +63,6 @@ __all__ = [
     "AllocationError", "DapoTexts", "EnrolmentStatus", "TrialAllocation", "TrialEnrolment", "TrialSwitch",
     "HearingNotice", "OrderService", "OrderSought", "VictimToldOfOrder",
     "BreachCriminalStep", "OrderNotification", "EmailKind", "EmailStatus", "OutgoingEmail", "CaseHandover",
+    "MatchDecision", "PersonIdentity", "PersonIdentityLink", "PersonMatchDecision", "PersonMatchKey",
     "ComplianceReport", "ComplianceReview", "ElectronicMonitoring", "OrderRequirement",
 ]

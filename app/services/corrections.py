@@ -190,7 +190,13 @@ def add_person(actor: User, case: Case, kind: PersonKind, facts: PersonFacts, *,
 _WHAT_NAMES_THEM = {
     "referral": "a victim referral to support was made for them; it is kept as a record of the Victims' Code duty",
     "victim_told_of_order": "they were told of the order, a record that cannot be erased",
+    "person_identity_link": "they are linked as the same person on another case: unlink them there first",
+    "person_match_decision": "an officer decided whether they are the same person as someone on another case, "
+                             "a record that cannot be erased",
 }
+# Tables derived from the person and rebuilt from them (deleted with them by the foreign key's
+# ON DELETE CASCADE): they never stop a removal.
+_DERIVED_FROM_PERSON = {"person_match_key"}
 
 
 def removal_blockers(case: Case, person: Person) -> list[str]:
@@ -218,6 +224,8 @@ def _tables_naming(person_id: int) -> list[str]:
     the models' metadata, so a table added later is never missed."""
     found = []
     for table in db.metadata.sorted_tables:
+        if table.name in _DERIVED_FROM_PERSON:
+            continue
         for fk in table.foreign_keys:
             if fk.column.table.name == "person" and table.name not in found and db.session.scalar(
                     select(select(table).where(fk.parent == person_id).exists())):

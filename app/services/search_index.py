@@ -15,6 +15,11 @@ bypass the ORM (bulk Core inserts, as the benchmarks make) must call `refresh` o
 
 On SQLite the table is an FTS5 virtual table (rowid = case id); on PostgreSQL an ordinary
 table with a weighted tsvector and a trigram index over the names (migration 15a0search000).
+
+The same cases' people's match keys (`person_match_key`, services/person_keys: possible
+matches of the same person on other cases) are derived from the same facts and rewritten
+alongside, in the same transaction, by the listener, `refresh` and `rebuild_index`
+(`rebuild` alone is the index of migration 15a0search000's time, before the keys existed).
 """
 from __future__ import annotations
 
@@ -26,6 +31,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from app.domain.search_terms import SearchDocument, document
+from app.services import person_keys
 from app.services.transaction import commits, in_callers_transaction
 
 TABLE = "case_search"
@@ -135,18 +141,32 @@ def rebuild(conn: Connection) -> int:
 
 @commits
 def rebuild_index() -> int:
-    """`flask search rebuild`: the whole index again, in one transaction; the number of cases."""
+    """`flask search rebuild`: the whole index, and every person's match keys, again, in one
+    transaction; the number of cases."""
     from app.extensions import db
 
-    indexed = rebuild(db.session.connection())
+    conn = db.session.connection()
+    indexed = rebuild(conn)
+    conn.execute(sa.text("DELETE FROM person_match_key"))
+    write_keys(conn, conn.execute(sa.select(_case.c.id)).scalars())
     db.session.commit()
     return indexed
 
 
 @in_callers_transaction
 def refresh(session: Session, case_ids: Iterable[int]) -> int:
-    """Rewrite these cases' rows in the session's transaction (after Core writes to the tables)."""
-    return write(session.connection(), case_ids)
+    """Rewrite these cases' rows and their people's match keys in the session's transaction
+    (after Core writes to the tables)."""
+    conn = session.connection()
+    ids = sorted(set(case_ids))
+    write_keys(conn, ids)
+    return write(conn, ids)
+
+
+def write_keys(conn: Connection, case_ids: Iterable[int]) -> int:
+    """Rewrite the match keys of the people on these cases (person_keys), a chunk at a time."""
+    ids = sorted(set(case_ids))
+    return sum(person_keys.write(conn, ids[start:start + CHUNK]) for start in range(0, len(ids), CHUNK))
 
 
 # ------------------------------------------------------------------ keeping it in sync
@@ -211,6 +231,7 @@ def _write_before_commit(session: Session) -> None:
         stale |= set(conn.execute(sa.select(_application.c.case_id).where(_application.c.id.in_(applications)))
                      .scalars())
     write(conn, stale)
+    write_keys(conn, stale)
 
 
 def _forget(session: Session, *_args) -> None:

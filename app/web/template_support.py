@@ -58,6 +58,9 @@ TIMELINE_WORDING = {
     "case.area_corrected": "Area corrected",
     "case.served_at_corrected": "Time of service corrected: the hearing deadline recomputed",
     "case.handed_over": "Case handed over to another officer",
+    "person.linked": "A person linked as the same person on another case",
+    "person.match_rejected": "A suggested match recorded as not the same person",
+    "person.unlinked": "A person unlinked from the same person on other cases",
 }
 # Corrections say why on the timeline (the values before and after are in the audit detail).
 REASONED = {"person.corrected", "person.added", "person.removed", "case.address_corrected", "case.area_corrected",

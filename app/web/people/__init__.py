@@ -1,0 +1,3 @@
+from app.web.people.views import bp
+
+__all__ = ["bp"]
