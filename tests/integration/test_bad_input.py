@@ -20,8 +20,37 @@ GARBAGE = [
 ]
 
 
-@pytest.mark.parametrize("role", [Role.OFFICER, Role.SUPERINTENDENT, Role.ADMIN, Role.CASEWORKER])
-def test_garbage_posted_to_every_route_never_gives_a_500(app, client, login_as, make_user, role):
+FIELDS = ["perpetrator_name", "perpetrator_dob", "incident_date", "incident_time", "served_date", "served_time", "conduct",
+          "victim_id", "occurred_date", "occurred_time", "score", "risk_level", "kinds", "distance_metres", "has_mobile",
+          "mobile", "outcome", "rationale", "contested", "days", "made_on", "conditions", "next_date", "amount", "paid_on",
+          "starts_date", "starts_time", "court_name", "arrested", "arrested_date", "fine", "custody_days", "kind",
+          "court_date", "new_days", "day", "name", "email", "role", "password", "hearing_id", "done", "source", "page",
+          "eligible", "not_eligible_reason", "order_days", "age_band", "reason", "number", "no_phone_reason", "no_phone_other",
+          "running", "stratified", "body",
+          # Referrals: the police form, the send page, the caseworker's forms, admin services.
+          "consent", "consent_asked_date", "consent_asked_time", "safe_number", "safe_to_call", "safe_times",
+          "safe_times_notes", "agreed_methods", "language", "interpreter", "other_needs", "police_summary",
+          "service_id", "attempted_date", "attempted_time", "method", "call_near_end_agreed", "notes",
+          "observed_date", "observed_time", "what", "note", "area", "active",
+          # The notice of the hearing, the order served on P, V told of the order.
+          "hearing_address_answer", "address_for_hearing_notice", "at_date", "at_time", "details", "by", "efforts",
+          "served_by", "told_date", "told_time", "told_by", "explained", "copy_given",
+          # A notice shown as lapsed (test_notice_lapse posts these to a lapsed case too).
+          "began_date", "began_time", "confirm",
+          # A caseworker's follow-up call after the order.
+          "follow_up_date",
+          # The cadence for long orders; what DAPOs get in the trial.
+          "early_every_days", "early_until_day", "later_every_days", "send_at", "review_lead_days",
+          "end_lead_days", "horizon_days", "dapo_texts",
+          # A DAPO: P's notifications (s.41) and a breach's criminal path (s.39).
+          "exemption", "names", "address", "changed_on", "notified_date", "notified_time", "where", "taken_by",
+          "step", "charge", "remand", "plea", "verdict", "route", "sentence", "term", "term_unit", "until_date",
+          "until_time", "fine"]
+
+
+def post_targets(app, make_user):
+    """Every POST route with ids that reach its form (cases in the states each form needs), the
+    form field names any of them reads, and the support service a caseworker works for."""
     officer = make_user(Role.OFFICER)
     case = served_case(officer)
     submitted = submitted_case(officer)
@@ -34,34 +63,7 @@ def test_garbage_posted_to_every_route_never_gives_a_500(app, client, login_as, 
     ids = {"referral_id": referral.id, "concern_id": concern.id, "service_id": service.id,
            "case_id": case.id, "holiday_id": 1, "user_id": officer.id, "section": "grounds", "key": "officer_statement",
            "doc_id": 1, "breach_id": 1, "application_id": submitted.applications[-1].id, "kind": "conditions",
-           "victim_id": case.victims[0].id, "message_id": 1}
-    _, token = login_as(role, **({"service_id": service.id} if role is Role.CASEWORKER else {}))
-    fields = ["perpetrator_name", "perpetrator_dob", "incident_date", "incident_time", "served_date", "served_time", "conduct",
-              "victim_id", "occurred_date", "occurred_time", "score", "risk_level", "kinds", "distance_metres", "has_mobile",
-              "mobile", "outcome", "rationale", "contested", "days", "made_on", "conditions", "next_date", "amount", "paid_on",
-              "starts_date", "starts_time", "court_name", "arrested", "arrested_date", "fine", "custody_days", "kind",
-              "court_date", "new_days", "day", "name", "email", "role", "password", "hearing_id", "done", "source", "page",
-              "eligible", "not_eligible_reason", "order_days", "age_band", "reason", "number", "no_phone_reason", "no_phone_other",
-              "running", "stratified", "body",
-              # Referrals: the police form, the send page, the caseworker's forms, admin services.
-              "consent", "consent_asked_date", "consent_asked_time", "safe_number", "safe_to_call", "safe_times",
-              "safe_times_notes", "agreed_methods", "language", "interpreter", "other_needs", "police_summary",
-              "service_id", "attempted_date", "attempted_time", "method", "call_near_end_agreed", "notes",
-              "observed_date", "observed_time", "what", "note", "area", "active",
-              # The notice of the hearing, the order served on P, V told of the order.
-              "hearing_address_answer", "address_for_hearing_notice", "at_date", "at_time", "details", "by", "efforts",
-              "served_by", "told_date", "told_time", "told_by", "explained", "copy_given",
-              # A notice shown as lapsed (test_notice_lapse posts these to a lapsed case too).
-              "began_date", "began_time", "confirm",
-              # A caseworker's follow-up call after the order.
-              "follow_up_date",
-              # The cadence for long orders; what DAPOs get in the trial.
-              "early_every_days", "early_until_day", "later_every_days", "send_at", "review_lead_days",
-              "end_lead_days", "horizon_days", "dapo_texts",
-              # A DAPO: P's notifications (s.41) and a breach's criminal path (s.39).
-              "exemption", "names", "address", "changed_on", "notified_date", "notified_time", "where", "taken_by",
-              "step", "charge", "remand", "plea", "verdict", "route", "sentence", "term", "term_unit", "until_date",
-              "until_time", "fine"]
+           "victim_id": case.victims[0].id, "message_id": 1, "person_id": case.victims[0].id}
     awaiting = {**ids, "case_id": awaiting_case.id, "referral_id": referrals_for(awaiting_case)[0].id}
     # Police referral forms again, on a referral still with police, so the garbage reaches the form.
     targets = [(rule, method, ids) for rule, method, _view in _routes(app)]
@@ -79,12 +81,19 @@ def test_garbage_posted_to_every_route_never_gives_a_500(app, client, login_as, 
     with_dapo = {**ids, "case_id": dapo.id, "breach_id": dapo_breach.id}
     targets += [(rule, method, with_dapo) for rule, method, _view in _routes(app)
                 if rule.endpoint in ("court.new_notification", "court.breach_criminal", "court.breach_outcome")]
-    for rule, method, values in targets:
-        if method != "POST" or rule.endpoint in ("auth.logout", "auth.login"):
-            continue
+    posts = [(rule, values) for rule, method, values in targets
+             if method == "POST" and rule.endpoint not in ("auth.logout", "auth.login")]
+    return posts, service
+
+
+@pytest.mark.parametrize("role", [Role.OFFICER, Role.SUPERINTENDENT, Role.ADMIN, Role.CASEWORKER])
+def test_garbage_posted_to_every_route_never_gives_a_500(app, client, login_as, make_user, role):
+    targets, service = post_targets(app, make_user)
+    _, token = login_as(role, **({"service_id": service.id} if role is Role.CASEWORKER else {}))
+    for rule, values in targets:
         url = rule.build({arg: values[arg] for arg in rule.arguments})[1]
         for value in GARBAGE:
-            data = {name: value for name in fields}
+            data = {name: value for name in FIELDS}
             data["csrf_token"] = token
             data["file"] = (io.BytesIO(value.encode("utf-8", "surrogatepass")), value or "x")
             response = client.post(url, data=data, content_type="multipart/form-data")
