@@ -171,6 +171,25 @@ def test_a_report_sent_again_is_stored_once(client, phone):
     assert len(positions()) == 1
 
 
+def test_a_report_stored_by_a_concurrent_request_is_not_stored_again(app, phone, monkeypatch):
+    """Two requests with the same report at once: both find nothing stored, the second's
+    insert breaks the unique index, and it answers with the first's position."""
+    identifier, device, _officer = phone
+    settings_ = app.extensions["dvpo_settings"].locations
+    first = locations.record(device, _report(identifier), settings_)
+    real = locations._stored
+    calls = []
+
+    def not_yet_seen(device_id, recorded_at):  # the check ran before the other request committed
+        calls.append(recorded_at)
+        return None if len(calls) == 1 else real(device_id, recorded_at)
+
+    monkeypatch.setattr(locations, "_stored", not_yet_seen)
+    second = locations.record(device, _report(identifier), settings_)
+    assert second.id == first.id and len(calls) == 2
+    assert len(positions()) == 1
+
+
 # ------------------------------------------------------------------ devices refused
 
 
@@ -249,6 +268,10 @@ def _garbage(identifier: str) -> list[tuple[str, dict]]:
             "coords": coords | {"latitude": "53.4"}}}), "content_type": "application/json"}),
         ("JSON latitude NaN", {"data": json.dumps(body | {"location": body["location"] | {
             "coords": coords | {"latitude": float("nan")}}}), "content_type": "application/json"}),
+        ("JSON accuracy NaN", {"data": json.dumps(body | {"location": body["location"] | {
+            "coords": coords | {"accuracy": float("nan")}}}), "content_type": "application/json"}),
+        ("JSON altitude infinite", {"data": json.dumps(body | {"location": body["location"] | {
+            "coords": coords | {"altitude": float("inf")}}}), "content_type": "application/json"}),
         ("JSON latitude a huge integer", {"data": json.dumps(body | {"location": body["location"] | {
             "coords": coords | {"latitude": 10**400}}}), "content_type": "application/json"}),
         ("JSON without timestamp", {"data": json.dumps(body | {"location": {

@@ -92,7 +92,7 @@ def test_any_parameters_are_a_report_or_a_bad_report(values):
     except BadReport:
         return
     assert -90 <= report.latitude <= 90 and -180 <= report.longitude <= 180
-    assert all(math.isfinite(v) for v in (report.latitude, report.longitude))
+    _all_finite(report)
 
 
 @given(st.dictionaries(st.sampled_from(["device_id", "location"]) | st.text(max_size=5), _any, max_size=3)
@@ -105,6 +105,22 @@ def test_any_json_is_a_report_or_a_bad_report(body):
     except BadReport:
         return
     assert -90 <= report.latitude <= 90 and -180 <= report.longitude <= 180
+    _all_finite(report)
+
+
+def _all_finite(report) -> None:
+    for value in (report.latitude, report.longitude, report.accuracy_m, report.speed_mps, report.heading_deg,
+                  report.altitude_m, report.battery_percent):
+        assert value is None or math.isfinite(value), report
+
+
+@pytest.mark.parametrize("field", ["accuracy", "speed", "heading", "altitude"])
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_json_numbers_that_are_not_finite_are_refused(field, value):
+    body = {"device_id": "d", "location": {"timestamp": "2026-11-16T09:00:00Z", "coords": {
+        "latitude": 53.4, "longitude": -2.2, field: value}}}
+    with pytest.raises(BadReport):
+        parse_json(body)
 
 
 @given(latitude=st.floats(-90, 90), longitude=st.floats(-180, 180), seconds=st.integers(1, 2**31 - 2))
