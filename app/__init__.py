@@ -132,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
         health,
         lapse,
         loaders,
+        locations,
         people,
         referrals,
         search,
@@ -141,7 +142,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.url_value_preprocessor(loaders.pull_ids)
     for module in (auth, cases, search, people, elsewhere, authorisation, court, lapse, texts, referrals, casework, admin, texts_admin,
-                   health, corrections, handovers):
+                   health, corrections, handovers, locations):
         app.register_blueprint(module.bp)
 
 

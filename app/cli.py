@@ -22,6 +22,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(referrals_cli)
     app.cli.add_command(clocks_cli)
     app.cli.add_command(search_cli)
+    app.cli.add_command(devices_cli)
 
 
 @click.group("users", help="Manage accounts.")
@@ -144,6 +145,17 @@ def seed_demo():
     click.echo("Demo log-ins (development only):" if created else "Demo data already present. Log-ins:")
     for role, email, password in logins:
         click.echo(f"  {role:<15} {email:<32} {password}")
+    _echo_demo_device()
+
+
+def _echo_demo_device() -> None:
+    from app.demo import DEMO_DEVICE_IDENTIFIER, DEMO_DEVICE_NAME
+    from app.services import devices
+
+    url = devices.server_url(current_app.config["BASE_URL"])
+    click.echo(f"The demo officer's work device ({DEMO_DEVICE_NAME}): Traccar Client with Server URL {url} and "
+               f"Device identifier {DEMO_DEVICE_IDENTIFIER}; or by hand:")
+    click.echo(f"  curl -d 'id={DEMO_DEVICE_IDENTIFIER}&lat=53.4794&lon=-2.2453' {url}")
 
 
 @click.command("serve")
@@ -217,3 +229,63 @@ def rebuild_search_index():
     from app.services.search_index import rebuild_index
 
     click.echo(f"Cases indexed: {rebuild_index()}")
+
+
+@click.group("devices", help="Officers' work devices, which report where they are (Traccar Client).")
+def devices_cli():
+    pass
+
+
+@devices_cli.command("register")
+@click.option("--email", required=True, help="The officer's account.")
+@click.option("--name", required=True, help="The device's name, e.g. 'Work phone, Samsung A54'.")
+def register_device(email, name):
+    """Register a work device for an officer and print its identifier, once (audited)."""
+    from app.services import devices
+
+    officer = _account(email)
+    try:
+        registered = devices.register(None, officer, name)
+    except ValidationFailed as exc:
+        _fail(exc)
+    base_url = current_app.config["BASE_URL"]
+    click.echo(f"Registered device {registered.device.id}, {registered.device.name}, for {officer.email}")
+    click.echo(f"Device identifier (shown this once; only its hash is kept): {registered.identifier}")
+    click.echo("Traccar Client settings:")
+    click.echo(f"  Server URL:        {devices.server_url(base_url)}")
+    click.echo(f"  Device identifier: {registered.identifier}")
+    click.echo(f"Or open on the phone: {devices.setup_link(base_url, registered.identifier)}")
+
+
+@devices_cli.command("list")
+def list_devices():
+    """Every work device: id, officer, name, registered, latest position kept, status."""
+    from app.domain.timefmt import format_instant
+    from app.services import devices
+
+    rows = devices.device_rows()
+    if not rows:
+        click.echo("No work devices are registered.")
+    for row in rows:
+        status = ("revoked " + format_instant(row.device.revoked_at)) if row.device.revoked else (
+            "active" if row.officer.active else "account deactivated")
+        last = format_instant(row.last_report_at) if row.last_report_at else "none kept"
+        click.echo(f"{row.device.id:>5}  {row.officer.email:<32} {row.device.name:<30} "
+                   f"registered {format_instant(row.device.registered_at)}; latest position {last}; {status}")
+
+
+@devices_cli.command("revoke")
+@click.option("--id", "device_id", required=True, type=int, help="The device's id, from `flask devices list`.")
+def revoke_device(device_id):
+    """Refuse a work device's positions from now on (audited)."""
+    from app.models import WorkDevice
+    from app.services import devices
+
+    device = db.session.get(WorkDevice, device_id) if 0 < device_id < 2**31 else None
+    if device is None:
+        click.echo(f"Error: no work device with the id {device_id}", err=True)
+        raise SystemExit(1)
+    if devices.revoke(None, device):
+        click.echo(f"Revoked device {device.id}, {device.name}: its positions are refused from now on")
+    else:
+        click.echo(f"Device {device.id}, {device.name}, was already revoked")

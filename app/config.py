@@ -87,6 +87,8 @@ DEFAULTS: dict[str, object] = {
     "ORDER_SERVICE_HOURS": 24,
     "REFERRAL_WORKING_DAYS": 2,  # Victims' Code Right 4: 2 working days for enhanced rights (5 otherwise)
     "REFERRAL_WARN_HOURS": 4,  # "due soon" within this many working hours (09:00-17:00) of the due time
+    # Positions reported by officers' work devices are personal data: kept this long, then deleted.
+    "LOCATION_RETENTION_HOURS": 72,
     "CLOCK_AMBER_HOURS": 12,
     "CLOCK_RED_HOURS": 4,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
@@ -99,7 +101,7 @@ _INT_SETTINGS = {
     "DASHBOARD_PAGE_SIZE", "CLOCK_AMBER_HOURS", "CLOCK_RED_HOURS",
     "VONAGE_TIMEOUT_SECONDS", "SMS_RATE_PER_SECOND", "SMS_CLAIM_MINUTES", "SMS_EXPIRE_HOURS", "SMS_MAX_ATTEMPTS",
     "SMS_BATCH_SIZE", "REFERRAL_WORKING_DAYS", "REFERRAL_WARN_HOURS", "ORDER_SERVICE_HOURS",
-    "TEMPORARY_PASSWORD_HOURS",
+    "TEMPORARY_PASSWORD_HOURS", "LOCATION_RETENTION_HOURS",
     "MAIL_PORT", "MAIL_TIMEOUT", "EMAIL_MAX_ATTEMPTS",
     "SMS_RECONCILE_MINUTES", "SMS_UNKNOWN_DECIDE_HOURS",
 }
@@ -150,6 +152,9 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         raise ConfigError("SESSION_ABSOLUTE_HOURS must be 1 to 168 (a session ends this long after log-in)")
     if not 1 <= settings["TEMPORARY_PASSWORD_HOURS"] <= 24 * 30:
         raise ConfigError("TEMPORARY_PASSWORD_HOURS must be 1 to 720 (a reset password stops working this long after)")
+
+    if not 1 <= settings["LOCATION_RETENTION_HOURS"] <= 24 * 30:
+        raise ConfigError("LOCATION_RETENTION_HOURS must be 1 to 720 (positions of officers' devices are kept this long)")
 
     _check_login_limits(settings)
 

@@ -36,6 +36,7 @@ from app.services import (
     cases,
     casework,
     court,
+    devices,
     order_records,
     referral_queries,
     referral_sweep,
@@ -184,7 +185,14 @@ def seed() -> tuple[list[tuple[str, str, str]], bool]:
     _dapo_awaiting_notification(officer, superintendent, calendar, now)
     _dapo_with_programme(officer, superintendent, calendar, now)
     _order_made_elsewhere(officer, calendar, now)
+    devices.register(made[DEMO_USERS[-1][1]], officer, DEMO_DEVICE_NAME, identifier=DEMO_DEVICE_IDENTIFIER)
     return logins, True
+
+
+# The demo officer's work phone. Its identifier is fixed, as the demo passwords are, so every
+# `make run` can print it: a real device's identifier is random and shown once.
+DEMO_DEVICE_NAME = "Demo work phone"
+DEMO_DEVICE_IDENTIFIER = "demo-work-phone-sam-okafor-4471-not-a-secret"
 
 
 DEMO_SERVICES = [("Northshire Domestic Abuse Service", None), ("Southgate Women's Aid", "South")]

@@ -115,6 +115,21 @@ def purge_login_throttles(app: Flask) -> None:
             db.session.remove()
 
 
+def purge_positions(app: Flask) -> None:
+    """Delete the positions of officers' devices whose retention has ended
+    (services/locations.purge_expired: batches from the oldest end of an index)."""
+    from app.services.locations import purge_expired
+    from app.settings import settings_for
+
+    with app.app_context():
+        try:
+            removed = purge_expired(settings_for(app).locations)
+            if removed:
+                log.info("device positions past retention deleted: %d", removed)
+        finally:
+            db.session.remove()
+
+
 def dispatch_emails(app: Flask) -> None:
     """Send the queued emails to staff, retrying those the SMTP server did not take."""
     from app.mailer import build_mailer
@@ -145,6 +160,7 @@ def build_scheduler(app: Flask, *, blocking: bool = False) -> BaseScheduler:
     scheduler.add_job(sweep_referrals, "interval", minutes=15, args=[app], id="sweep_referrals", replace_existing=True)
     scheduler.add_job(purge_login_throttles, "interval", minutes=15, args=[app], id="purge_login_throttles",
                       replace_existing=True)
+    scheduler.add_job(purge_positions, "interval", minutes=15, args=[app], id="purge_positions", replace_existing=True)
     return scheduler
 
 

@@ -11,6 +11,7 @@ from flask import Flask, current_app
 
 from app.services.dispatch import DispatchSettings
 from app.services.email_dispatch import EmailSettings
+from app.services.locations import LocationSettings
 from app.services.order_records import OrderSettings
 from app.services.referrals import ReferralSettings
 from app.services.reminders import TextSettings
@@ -25,6 +26,7 @@ class Settings:
     referrals: ReferralSettings
     orders: OrderSettings
     emails: EmailSettings
+    locations: LocationSettings
 
     @classmethod
     def from_config(cls, config) -> Settings:
@@ -34,6 +36,7 @@ class Settings:
             referrals=ReferralSettings.from_config(config),
             orders=OrderSettings.from_config(config),
             emails=EmailSettings.from_config(config),
+            locations=LocationSettings.from_config(config),
         )
 
 

@@ -19,8 +19,10 @@ Run as a module (`make bench`) it then runs the authorisation benchmark too
 printout), with the same sizes, then the reminder texts (tests/benchmarks/texts.py), search
 and the case list at 100 and 10,000 cases (tests/benchmarks/search.py) and the
 Victims' Code referral sweep (tests/benchmarks/referrals.py: no history against 1,000,000
-historic referrals); the exit status is 1 if any finds a page whose statement count
-changes, or a claim or sweep that grows with history.
+historic referrals) and the location reports of officers' work devices
+(tests/benchmarks/locations.py: reports per second with no positions stored against
+1,000,000, interleaved); the exit status is 1 if any finds a page whose statement count
+changes, or a claim, sweep or report that grows with history.
 """
 from __future__ import annotations
 
@@ -267,12 +269,13 @@ def main() -> int:
 def main_all() -> int:
     """`make bench`: this benchmark, then the authorisation queue and approval pages, the
     court pages (tests/benchmarks/court.py), the reminder texts (tests/benchmarks/texts.py),
-    search and the case list (tests/benchmarks/search.py)
-    and the Victims' Code referral sweep (tests/benchmarks/referrals.py)."""
-    from tests.benchmarks import authorisation, court, referrals, search, texts
+    search and the case list (tests/benchmarks/search.py),
+    the Victims' Code referral sweep (tests/benchmarks/referrals.py) and the location reports
+    of officers' work devices (tests/benchmarks/locations.py)."""
+    from tests.benchmarks import authorisation, court, locations, referrals, search, texts
 
     status = main()
-    for other in (authorisation, court, texts, search, referrals):
+    for other in (authorisation, court, texts, search, referrals, locations):
         print()
         status = other.main() or status
     return status

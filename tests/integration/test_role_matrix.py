@@ -10,6 +10,7 @@ import pytest
 
 from app.domain.regimes import RegimeCode
 from app.models import BreachSource, Role
+from app.services import devices
 from app.services.breaches import record_breach
 from app.services.calendar import add_extra_bank_holiday, load_calendar
 from app.services.casework import report_concern
@@ -57,11 +58,12 @@ def ids(app, make_user):
     _, referral = sent_referral(officer, service, case=case)
     concern = report_concern(make_user(Role.CASEWORKER, service_id=service.id), referral,
                              observed_at=case.served_at, what="P heard during the call.")
+    device = devices.register(admin, officer, "Matrix work phone").device
     return {"referral_id": referral.id, "concern_id": concern.id, "service_id": service.id,
             "case_id": case.id, "holiday_id": holiday.id, "user_id": officer.id, "section": "grounds",
             "application_id": application.id, "key": "breach_statement", "doc_id": document.id, "breach_id": breach.id,
             "kind": "conditions", "victim_id": case.victims[0].id, "person_id": case.victims[0].id,
-            "message_id": 999_999}  # no such unknown text: allowed roles are sent back to the list
+            "message_id": 999_999, "device_id": device.id}  # no such unknown text: allowed roles are sent back to the list
 
 
 def test_every_route_declares_who_may_use_it(app):
@@ -104,9 +106,10 @@ def test_anonymous_users_reach_only_public_routes(app, ids):
     for rule, method, view in _routes(app):
         client = app.test_client()
         response = client.open(_url(rule, ids), method=method)
-        if rule.endpoint == "texts.delivery_receipt":
-            # Vonage's webhook: public and without CSRF (a machine posts it), so an empty
-            # request is a bad receipt, refused with a 4xx before anything changes.
+        if rule.endpoint in ("texts.delivery_receipt", "locations.osmand"):
+            # Vonage's webhook and the devices' location reports: public and without CSRF (a
+            # machine posts them, authenticated by a signature or the device's identifier), so
+            # an empty request is refused with a 4xx before anything changes.
             assert 400 <= response.status_code < 500, rule.rule
             continue
         if getattr(view, "is_public", False):
@@ -151,6 +154,10 @@ def test_expected_access_for_key_pages(app, ids, make_user):
         "/admin/services": {Role.ADMIN},
         "/admin/texts/cadence": {Role.ADMIN},
         "/admin/emails": {Role.ADMIN},
+        # Officers' work devices (issue 16): admins register and revoke them.
+        "/admin/devices": {Role.ADMIN},
+        "/admin/devices/new": {Role.ADMIN},
+        f"/admin/devices/{ids['device_id']}/revoke": {Role.ADMIN},
         f"/cases/{ids['case_id']}/referrals": readers,
         f"/cases/{ids['case_id']}/referrals/{ids['referral_id']}/send": {Role.OFFICER},
         "/referrals/breaches": {Role.OFFICER, Role.SUPERVISOR},

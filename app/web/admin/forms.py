@@ -66,3 +66,11 @@ class UserAccessForm(CleanForm):
     # comes back as an error on the field rather than "Not a valid choice".
     area = SelectField("Area (officers: force-wide sees every area)", validate_choice=False)
     service_id = SelectField("Support service (caseworkers only)", validate_choice=False)
+
+
+class DeviceForm(CleanForm):
+    # Choices are the active officers; the view and the service check the choice, so a stale
+    # or forged value comes back as an error on the field.
+    user_id = SelectField("Officer", validate_choice=False)
+    name = StringField("Device name", validators=[Length(max=200)])
+    save = SubmitField("Register device")

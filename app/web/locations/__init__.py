@@ -1,0 +1,3 @@
+from app.web.locations.views import bp
+
+__all__ = ["bp"]
