@@ -22,6 +22,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(referrals_cli)
     app.cli.add_command(clocks_cli)
     app.cli.add_command(search_cli)
+    from app.geofence_cli import geofences_cli
+
+    app.cli.add_command(geofences_cli)
 
 
 @click.group("users", help="Manage accounts.")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 
+from app.geocoding import GeocoderSettings
 from app.services.dispatch import DispatchSettings
 from app.services.email_dispatch import EmailSettings
 from app.services.order_records import OrderSettings
@@ -25,6 +26,7 @@ class Settings:
     referrals: ReferralSettings
     orders: OrderSettings
     emails: EmailSettings
+    geocoder: GeocoderSettings
 
     @classmethod
     def from_config(cls, config) -> Settings:
@@ -34,6 +36,7 @@ class Settings:
             referrals=ReferralSettings.from_config(config),
             orders=OrderSettings.from_config(config),
             emails=EmailSettings.from_config(config),
+            geocoder=GeocoderSettings.from_config(config),
         )
 
 

@@ -28,6 +28,7 @@ from app.models.court import (
 from app.models.dapo import ComplianceReport, ComplianceReview, ElectronicMonitoring, OrderRequirement
 from app.models.dapo_records import BreachCriminalStep, OrderNotification
 from app.models.email import EmailKind, EmailStatus, OutgoingEmail
+from app.models.geofence import Geofence, GeofenceCell
 from app.models.handover import CaseHandover
 from app.models.identity import (
     MatchDecision,
@@ -65,4 +66,5 @@ __all__ = [
     "BreachCriminalStep", "OrderNotification", "EmailKind", "EmailStatus", "OutgoingEmail", "CaseHandover",
     "MatchDecision", "PersonIdentity", "PersonIdentityLink", "PersonMatchDecision", "PersonMatchKey",
     "ComplianceReport", "ComplianceReview", "ElectronicMonitoring", "OrderRequirement",
+    "Geofence", "GeofenceCell",
 ]

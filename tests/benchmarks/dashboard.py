@@ -268,11 +268,12 @@ def main_all() -> int:
     """`make bench`: this benchmark, then the authorisation queue and approval pages, the
     court pages (tests/benchmarks/court.py), the reminder texts (tests/benchmarks/texts.py),
     search and the case list (tests/benchmarks/search.py)
-    and the Victims' Code referral sweep (tests/benchmarks/referrals.py)."""
-    from tests.benchmarks import authorisation, court, referrals, search, texts
+    the Victims' Code referral sweep (tests/benchmarks/referrals.py) and geofence matching
+    (tests/benchmarks/geofences.py)."""
+    from tests.benchmarks import authorisation, court, geofences, referrals, search, texts
 
     status = main()
-    for other in (authorisation, court, texts, search, referrals):
+    for other in (authorisation, court, texts, search, referrals, geofences):
         print()
         status = other.main() or status
     return status
