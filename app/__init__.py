@@ -128,6 +128,7 @@ def _register_blueprints(app: Flask) -> None:
         corrections,
         court,
         elsewhere,
+        geofences,
         handovers,
         health,
         lapse,
@@ -142,7 +143,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.url_value_preprocessor(loaders.pull_ids)
     for module in (auth, cases, search, people, elsewhere, authorisation, court, lapse, texts, referrals, casework, admin, texts_admin,
-                   health, corrections, handovers, locations):
+                   health, corrections, handovers, locations, geofences):
         app.register_blueprint(module.bp)
 
 

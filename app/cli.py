@@ -23,6 +23,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(clocks_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(devices_cli)
+    from app.geofence_cli import geofences_cli
+
+    app.cli.add_command(geofences_cli)
 
 
 @click.group("users", help="Manage accounts.")

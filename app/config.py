@@ -85,6 +85,16 @@ DEFAULTS: dict[str, object] = {
     "ORDER_ENDING_SOON_DAYS": 3,
     # Practice, not statute: Greater Manchester serves every order on P within 24 hours of the grant.
     "ORDER_SERVICE_HOURS": 24,
+    # Practice, not statute (seed 002): a geofence around V's address for every order, live
+    # this many hours after the order is made (the district visits first) until it ends.
+    "GEOFENCE_RADIUS_METRES": 200,
+    "GEOFENCE_START_HOURS": 72,
+    # Where the geofence's coordinates come from: none (officers enter them), nominatim (the
+    # force's own server at GEOCODER_URL) or os_places (Ordnance Survey, GEOCODER_KEY).
+    "GEOCODER": "none",
+    "GEOCODER_URL": "",
+    "GEOCODER_KEY": "",
+    "GEOCODER_TIMEOUT_SECONDS": 10,
     "REFERRAL_WORKING_DAYS": 2,  # Victims' Code Right 4: 2 working days for enhanced rights (5 otherwise)
     "REFERRAL_WARN_HOURS": 4,  # "due soon" within this many working hours (09:00-17:00) of the due time
     # Positions reported by officers' work devices are personal data: kept this long, then deleted.
@@ -104,6 +114,7 @@ _INT_SETTINGS = {
     "TEMPORARY_PASSWORD_HOURS", "LOCATION_RETENTION_HOURS",
     "MAIL_PORT", "MAIL_TIMEOUT", "EMAIL_MAX_ATTEMPTS",
     "SMS_RECONCILE_MINUTES", "SMS_UNKNOWN_DECIDE_HOURS",
+    "GEOFENCE_RADIUS_METRES", "GEOFENCE_START_HOURS", "GEOCODER_TIMEOUT_SECONDS",
 }
 _ENV_SETTINGS = set(DEFAULTS) | {"DATABASE_URL", "MIGRATION_DATABASE_URL", "SECRET_KEY", "TRIAL_SEED"}
 
@@ -134,6 +145,7 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         raise ConfigError("REFERRAL_WARN_HOURS must be 1 to 24")
     if not 1 <= settings["ORDER_SERVICE_HOURS"] <= 168:
         raise ConfigError("ORDER_SERVICE_HOURS must be 1 to 168 (a practice target for serving the order on P)")
+    _check_geofences(settings)
     if settings["HEARING_WINDOW_HOURS"] not in (48, 72):
         raise ConfigError("HEARING_WINDOW_HOURS must be 48 or 72 (Crime and Security Act 2010 s.27)")
     settings["HEARING_WINDOW_LEGAL_BASIS"] = str(settings["HEARING_WINDOW_LEGAL_BASIS"] or "").strip()
@@ -199,6 +211,42 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
     # Requests a little over the upload limit are cut off by Werkzeug before they are read.
     settings["MAX_CONTENT_LENGTH"] = (settings["UPLOAD_MAX_MB"] + 1) * 1024 * 1024
     return settings
+
+
+# Public geocoders: a victim's address must not leave the force for a service it does not run.
+_PUBLIC_GEOCODER_HOSTS = ("nominatim.openstreetmap.org",)
+
+
+def _check_geofences(settings: dict) -> None:
+    """GEOFENCE_* and GEOCODER* (app/geocoding.py, services/geofences.py)."""
+    from urllib.parse import urlsplit
+
+    if not 25 <= settings["GEOFENCE_RADIUS_METRES"] <= 2000:
+        raise ConfigError("GEOFENCE_RADIUS_METRES must be 25 to 2000 (metres around the victim's address)")
+    if not 0 <= settings["GEOFENCE_START_HOURS"] <= 336:
+        raise ConfigError("GEOFENCE_START_HOURS must be 0 to 336 (hours after the order is made)")
+    if not 1 <= settings["GEOCODER_TIMEOUT_SECONDS"] <= 60:
+        raise ConfigError("GEOCODER_TIMEOUT_SECONDS must be 1 to 60")
+    kind = str(settings["GEOCODER"] or "none").strip().lower()
+    settings["GEOCODER"] = kind
+    url = str(settings["GEOCODER_URL"] or "").strip()
+    settings["GEOCODER_URL"] = url
+    if kind not in ("none", "nominatim", "os_places"):
+        raise ConfigError("GEOCODER must be none, nominatim or os_places")
+    if kind == "none":
+        return
+    if kind == "nominatim" and not url:
+        raise ConfigError("GEOCODER=nominatim needs GEOCODER_URL: the force's own Nominatim server, "
+                          "e.g. https://nominatim.internal.example.police.uk")
+    if kind == "os_places" and not str(settings["GEOCODER_KEY"] or "").strip():
+        raise ConfigError("GEOCODER=os_places needs GEOCODER_KEY: the force's OS Data Hub API key")
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ConfigError(f"GEOCODER_URL must be an http or https address, got {url!r}")
+        if (parts.hostname or "").lower() in _PUBLIC_GEOCODER_HOSTS:
+            raise ConfigError("GEOCODER_URL must be the force's own Nominatim server: the public one is not for "
+                              "victims' addresses (and its usage policy forbids systematic use)")
 
 
 # The account lock-out's settings, gone with it (migration 14d0throttle0).

@@ -37,6 +37,7 @@ from app.services import (
     casework,
     court,
     devices,
+    geofences,
     order_records,
     referral_queries,
     referral_sweep,
@@ -282,6 +283,10 @@ def _order_with_breach(officer: User, superintendent: User, calendar: Calendar, 
                              conditions=[{"kind": "no_molest"}, {"kind": "no_enter"}], calendar=calendar,
                              texts=current_settings().texts, orders=current_settings().orders)
     _order_records_done(officer, case, hearing.starts_at, calendar)
+    with frozen_at(hearing.starts_at + timedelta(hours=5, minutes=10)):
+        # Live: the order was made more than 72 hours ago (issue 16).
+        geofences.set_location(officer, case, latitude="53.480950", longitude="-2.236850")
+        geofences.record_wishes(officer, case, wants="yes")
     _late_referral_with_casework(officer, caseworker, case, service, calendar)
     breaches.record_breach(officer, case, occurred_at=now - timedelta(hours=4),
                            description="Seen at the front door by V; left before police arrived.",
@@ -330,6 +335,8 @@ def _order_granted_this_morning(officer: User, superintendent: User, calendar: C
                              notes="", days=28, made_on=hearing_at.astimezone(LONDON).date(),
                              conditions=[{"kind": "no_molest"}], calendar=calendar,
                              texts=current_settings().texts, orders=current_settings().orders)
+        # Waiting to go live: made this morning, live 72 hours after (issue 16).
+        geofences.set_location(officer, case, grid_reference="SJ 84150 97950")
 
 
 def _dapo_with_programme(officer: User, superintendent: User, calendar: Calendar, now: datetime) -> None:
@@ -485,5 +492,8 @@ def _order_made_elsewhere(officer: User, calendar: Calendar, now: datetime) -> N
         referral = referral_queries.referrals_for(case)[0]
         referrals.save_details(officer, referral, case, referrals.ReferralDetails(
             consent=Consent.DECLINES, consent_asked_at=recorded_at + timedelta(hours=2)))
+        # Live (made six days ago); V said she does want the extra visits.
+        geofences.set_location(officer, case, latitude="53.472300", longitude="-2.298400")
+        geofences.record_wishes(officer, case, wants="yes")
     _initial_notification(officer, case, recorded_at + timedelta(hours=26), "Martin Ashdown",
                           "Flat 5, 40 Canal Walk, Eastbury, EB2 6NR", "Eastbury police station", calendar)

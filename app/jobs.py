@@ -145,6 +145,23 @@ def dispatch_emails(app: Flask) -> None:
             db.session.remove()
 
 
+def geocode_geofences(app: Flask) -> None:
+    """Find the coordinates of geofences still without them, with the force's geocoder."""
+    from app.geocoding import build_geocoder
+    from app.services.geofences import geocode_due
+    from app.settings import settings_for
+
+    with app.app_context():
+        try:
+            geocoder = build_geocoder(settings_for(app).geocoder)
+            if geocoder is not None:
+                report = geocode_due(geocoder)
+                if report.located or report.not_found or report.unavailable:
+                    log.info("geofences geocoded: %s", report)
+        finally:
+            db.session.remove()
+
+
 def build_scheduler(app: Flask, *, blocking: bool = False) -> BaseScheduler:
     scheduler_cls = BlockingScheduler if blocking else BackgroundScheduler
     scheduler = scheduler_cls(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
@@ -157,6 +174,9 @@ def build_scheduler(app: Flask, *, blocking: bool = False) -> BaseScheduler:
     scheduler.add_job(dispatch_emails, "interval", minutes=1, args=[app], id="dispatch_emails", replace_existing=True)
     scheduler.add_job(reconcile_texts, "interval", minutes=1, args=[app], id="reconcile_texts", replace_existing=True)
     scheduler.add_job(extend_text_plans, "interval", hours=6, args=[app], id="extend_text_plans", replace_existing=True)
+    if app.config["GEOCODER"] != "none":
+        scheduler.add_job(geocode_geofences, "interval", minutes=1, args=[app], id="geocode_geofences",
+                          replace_existing=True)
     scheduler.add_job(sweep_referrals, "interval", minutes=15, args=[app], id="sweep_referrals", replace_existing=True)
     scheduler.add_job(purge_login_throttles, "interval", minutes=15, args=[app], id="purge_login_throttles",
                       replace_existing=True)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 
+from app.geocoding import GeocoderSettings
 from app.services.dispatch import DispatchSettings
 from app.services.email_dispatch import EmailSettings
 from app.services.locations import LocationSettings
@@ -27,6 +28,7 @@ class Settings:
     orders: OrderSettings
     emails: EmailSettings
     locations: LocationSettings
+    geocoder: GeocoderSettings
 
     @classmethod
     def from_config(cls, config) -> Settings:
@@ -37,6 +39,7 @@ class Settings:
             orders=OrderSettings.from_config(config),
             emails=EmailSettings.from_config(config),
             locations=LocationSettings.from_config(config),
+            geocoder=GeocoderSettings.from_config(config),
         )
 
 

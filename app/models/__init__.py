@@ -29,6 +29,7 @@ from app.models.dapo import ComplianceReport, ComplianceReview, ElectronicMonito
 from app.models.dapo_records import BreachCriminalStep, OrderNotification
 from app.models.device import DevicePosition, WorkDevice
 from app.models.email import EmailKind, EmailStatus, OutgoingEmail
+from app.models.geofence import Geofence, GeofenceCell
 from app.models.handover import CaseHandover
 from app.models.identity import (
     MatchDecision,
@@ -67,4 +68,5 @@ __all__ = [
     "MatchDecision", "PersonIdentity", "PersonIdentityLink", "PersonMatchDecision", "PersonMatchKey",
     "ComplianceReport", "ComplianceReview", "ElectronicMonitoring", "OrderRequirement",
     "DevicePosition", "WorkDevice",
+    "Geofence", "GeofenceCell",
 ]

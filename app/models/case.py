@@ -168,10 +168,18 @@ class Case(db.Model):
     p_in_service_accommodation: Mapped[bool | None] = mapped_column(Boolean)
     commanding_officer_informed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     commanding_officer_informed_how: Mapped[str | None] = mapped_column(Text)
+    # V's wishes about extra welfare visits while the order is in force (issue 16, seed 002:
+    # some victims do not want them): True, False, or None when not asked; who recorded the
+    # answer and when (the audit entry keeps every answer). False keeps the geofence from
+    # going live.
+    welfare_visits_wanted: Mapped[bool | None] = mapped_column(Boolean)
+    welfare_wishes_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    welfare_wishes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     officer_in_case: Mapped[User] = relationship(foreign_keys=[officer_in_case_id])
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     served_by: Mapped[User | None] = relationship(foreign_keys=[served_by_id])
+    welfare_wishes_by: Mapped[User | None] = relationship(foreign_keys=[welfare_wishes_by_id])
     people: Mapped[list[Person]] = relationship(
         order_by=(Person.kind, Person.position), cascade="all, delete-orphan"
     )

@@ -30,7 +30,7 @@ from app.models import (
     Role,
     User,
 )
-from app.services import ValidationFailed, audit, referrals
+from app.services import ValidationFailed, audit, geofences, referrals
 from app.services.referrals import ReferralSettings
 from app.services.transaction import commits
 from app.timeutil import utcnow
@@ -292,6 +292,9 @@ def correct_address(actor: User, case: Case, *, address_line_1: str, address_lin
     for name, value in after.items():
         setattr(case, name, value)
     audit.record(actor, "case.address_corrected", case, before=before, after=after, reason=why)
+    # The geofence protects the address: a corrected one ends it and makes another, whose
+    # place is to be found again.
+    geofences.sync_with_order(case, utcnow(), orders=None, actor=actor)
     db.session.commit()
     return case
 

@@ -353,7 +353,7 @@ def record_outcome(
     # the urgency it refreshes includes the court deadlines of open breaches of the notice, which
     # follow the next listing.
     after_order_change(case, calendar=calendar, texts=texts, now=now, actor=actor,
-                       order_made=outcome is HearingOutcome.GRANTED)
+                       order_made=outcome is HearingOutcome.GRANTED, orders=orders)
     audit.record(actor, "court.outcome_recorded", case, **detail)
     db.session.commit()
     return hearing

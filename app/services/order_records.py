@@ -13,6 +13,7 @@ from sqlalchemy import and_, exists, update
 from sqlalchemy.orm import selectinload
 
 from app.domain.calendar import Calendar, london_midnight
+from app.domain.geofence_rules import DEFAULT_RADIUS_METRES, DEFAULT_START_HOURS
 from app.domain.order_records import (
     DEFAULT_ORDER_SERVICE_HOURS,
     EXPLAINED,
@@ -48,13 +49,19 @@ from app.timeutil import utcnow
 
 @dataclass(frozen=True)
 class OrderSettings:
-    """ORDER_SERVICE_HOURS: the practice target for serving a granted order on P."""
+    """The practice settings fixed on an order when it is made (seed 002, Greater Manchester):
+    ORDER_SERVICE_HOURS, the target for serving it on P; GEOFENCE_RADIUS_METRES and
+    GEOFENCE_START_HOURS, the geofence around V's address (services/geofences)."""
 
     service_hours: int = DEFAULT_ORDER_SERVICE_HOURS
+    geofence_radius_metres: int = DEFAULT_RADIUS_METRES
+    geofence_start_hours: int = DEFAULT_START_HOURS
 
     @classmethod
     def from_config(cls, config) -> OrderSettings:
-        return cls(service_hours=int(config["ORDER_SERVICE_HOURS"]))
+        return cls(service_hours=int(config["ORDER_SERVICE_HOURS"]),
+                   geofence_radius_metres=int(config["GEOFENCE_RADIUS_METRES"]),
+                   geofence_start_hours=int(config["GEOFENCE_START_HOURS"]))
 
 
 # -- 1. Notice of the hearing to P --------------------------------------------------------

@@ -185,7 +185,7 @@ def record(actor: User, details: ElsewhereOrder, order_copy, *, force_code: str,
     db.session.flush()
     # V's referral, awaiting her consent, as at service of a notice; then the order's end on it.
     referrals.create_for_order_made_elsewhere(actor, case, calendar, referral_settings)
-    after_order_change(case, calendar=calendar, texts=texts, now=now, actor=actor, order_made=True)
+    after_order_change(case, calendar=calendar, texts=texts, now=now, actor=actor, order_made=True, orders=orders)
     # Who applied is not copied into the audit: it may name a person.
     audit.record(actor, "case.order_made_elsewhere_recorded", case, reference=case.reference,
                  route=details.route.value, made_on=details.made_on.isoformat(),

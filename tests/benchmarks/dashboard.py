@@ -271,11 +271,12 @@ def main_all() -> int:
     court pages (tests/benchmarks/court.py), the reminder texts (tests/benchmarks/texts.py),
     search and the case list (tests/benchmarks/search.py),
     the Victims' Code referral sweep (tests/benchmarks/referrals.py) and the location reports
-    of officers' work devices (tests/benchmarks/locations.py)."""
-    from tests.benchmarks import authorisation, court, locations, referrals, search, texts
+    of officers' work devices (tests/benchmarks/locations.py) and geofence matching
+    (tests/benchmarks/geofences.py)."""
+    from tests.benchmarks import authorisation, court, geofences, locations, referrals, search, texts
 
     status = main()
-    for other in (authorisation, court, texts, search, referrals, locations):
+    for other in (authorisation, court, texts, search, referrals, locations, geofences):
         print()
         status = other.main() or status
     return status

@@ -17,6 +17,7 @@ from app.services import (
     ValidationFailed,
     corrections,
     dashboard_tasks,
+    geofences,
     handovers,
     notifications,
     order_records,
@@ -88,6 +89,8 @@ def _task_groups(now) -> list[tasks.TaskGroup]:
             dashboard_tasks.unaccepted_referrals(cases, now, _calendar()) if officer else [])),
         tasks.TaskGroup("victim-told-tasks", "Tell the victim of the order",
                         tasks.victim_told_lines(order_records.victim_told_tasks(cases))),
+        tasks.TaskGroup("geofence-tasks", "Geofences: to do", tasks.geofence_lines(
+            geofences.location_tasks(cases), can_act=current_user.role in geofences.EDITOR_ROLES)),
         tasks.TaskGroup("notification-tasks", "Notification requirements (DAA 2021 s.41): to do",
                         tasks.notification_lines(notifications.notification_tasks(cases, now))),
         tasks.TaskGroup("order-tasks", "DAPO requirements and reviews", tasks.order_lines(

@@ -86,6 +86,20 @@ def victim_told_lines(tasks) -> list[TaskLine]:
                      who=t.victim.full_name) for t in tasks]
 
 
+def geofence_lines(tasks, *, can_act: bool) -> list[TaskLine]:
+    """Open geofences with no place yet: "Geofence needs a location"."""
+    def what(fence) -> str:
+        if fence.geocode_outcome == "not_found":
+            return "Geofence needs a location: the force's geocoder found no match for the address."
+        if fence.geocode_outcome == "unavailable":
+            return "Geofence needs a location: the force's geocoder did not answer."
+        return "Geofence needs a location."
+    return [TaskLine(url_for("cases.show", case_id=case.id) + "#geofence", case.reference, what(fence), who=_p(case),
+                     action_url=url_for("geofences.location", case_id=case.id) if can_act else None,
+                     action_text="Enter the location")
+            for case, fence in tasks]
+
+
 def notification_lines(tasks) -> list[TaskLine]:
     return [TaskLine(url_for("court.show", case_id=t.case.id) + "#notifications", t.case.reference,
                      f"{t.what} Due by {format_instant(t.due_at)}"

@@ -1,0 +1,3 @@
+from app.web.geofences.views import bp
+
+__all__ = ["bp"]
