@@ -18,6 +18,11 @@ Fixtures:
   new_page       open(viewport=..., mobile=False): a page in another fresh context (another
                  person, another device), watched for problems like `page`
   screenshot     save(page, name): full-page screenshot into a temp dir outside the repo
+  page_checks    axe-core's WCAG 2.2 AA rules and "no sideways scrolling" on every page state
+                 the test sees (tests/browser/page_checks.py): each page just before a
+                 navigation leaves it, at each screenshot and at the end of the test, at the
+                 viewport it is shown at. Any violation fails the test, with the rule, its
+                 impact, the elements and the page
 """
 from __future__ import annotations
 
@@ -30,6 +35,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+
+from tests.browser.page_checks import PageChecks
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -79,10 +86,11 @@ def browser(chromium_path, playwright_driver):
 
 
 @pytest.fixture
-def context(browser):
+def context(browser, page_checks):
     # A new context is a new, empty profile: no cookies, storage or cache from other tests.
     context = browser.new_context(locale="en-GB", timezone_id="Europe/London", viewport=VIEWPORT)
     context.set_default_timeout(10_000)
+    page_checks.watch(context)
     yield context
     context.close()
 
@@ -143,7 +151,7 @@ def page(context, browser_problems):
 
 
 @pytest.fixture
-def new_page(browser, browser_problems):
+def new_page(browser, browser_problems, page_checks):
     """open(viewport=VIEWPORT, mobile=False): a page in a new context of its own, so a second
     person can use the app alongside `page` (separate cookies). mobile=True emulates a phone
     (meta viewport honoured, touch). Its problems fail the test like the page fixture's."""
@@ -156,6 +164,7 @@ def new_page(browser, browser_problems):
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
+        page_checks.watch(context)
         page = context.new_page()
         browser_problems.watch(page)
         return page
@@ -165,20 +174,52 @@ def new_page(browser, browser_problems):
         context.close()
 
 
+# ------------------------------------------------------------------ accessibility and width
+
+_CHECKS = pytest.StashKey[PageChecks]()
+
+
+@pytest.fixture
+def page_checks(request) -> PageChecks:
+    checks = PageChecks()
+    request.node.stash[_CHECKS] = checks
+    return checks
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item):
-    """Fail a test whose browser logged errors, even when its own assertions passed."""
+    """Fail a test whose browser logged errors, or whose pages broke an accessibility rule or
+    scrolled sideways, even when its own assertions passed."""
+    checks = item.stash.get(_CHECKS, None)
     try:
         result = yield
     except BaseException:
         problems = item.stash.get(_PROBLEMS, None)
         if problems is not None and problems.items:
             item.add_report_section("call", "browser problems", "\n".join(problems.items))
+        if checks is not None and checks.findings:
+            item.add_report_section("call", "accessibility and width", "\n".join(checks.findings))
         raise
+    failures = []
+    if checks is not None:
+        checks.check_open_pages()  # the state each page was left in
+        item.user_properties.append(("page_states_checked", checks.checked))
+        if checks.findings:
+            failures.append("pages failed the accessibility (axe-core, WCAG 2.2 AA) or width checks:\n  "
+                            + "\n  ".join(checks.findings))
     problems = item.stash.get(_PROBLEMS, None)
     if problems is not None and problems.items:
-        pytest.fail("the browser reported problems:\n  " + "\n  ".join(problems.items), pytrace=False)
+        failures.append("the browser reported problems:\n  " + "\n  ".join(problems.items))
+    if failures:
+        pytest.fail("\n".join(failures), pytrace=False)
     return result
+
+
+def pytest_terminal_summary(terminalreporter):
+    checked = sum(value for reports in terminalreporter.stats.values() for report in reports
+                  for name, value in getattr(report, "user_properties", ()) if name == "page_states_checked")
+    if checked:
+        terminalreporter.write_line(f"accessibility and width checks: {checked} page states checked")
 
 
 # ------------------------------------------------------------------ the clock
@@ -258,8 +299,9 @@ def screenshot_dir() -> Path:
 
 
 @pytest.fixture
-def screenshot(screenshot_dir, request):
+def screenshot(screenshot_dir, request, page_checks):
     def save(page, name: str) -> Path:
+        page_checks.check(page)
         target = screenshot_dir / f"{request.node.name}-{name}.png"
         page.screenshot(path=str(target), full_page=True)
         return target
