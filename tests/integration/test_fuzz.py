@@ -54,7 +54,7 @@ def _form_fields(client, url: str) -> list[str]:
 def test_every_form_survives_fuzzed_input(app, client, login_as, make_user, role):
     targets, service = post_targets(app, make_user)
     _, token = login_as(role, **({"service_id": service.id} if role is Role.CASEWORKER else {}))
-    urls = sorted({rule.build({arg: ids[arg] for arg in rule.arguments})[1] for rule, ids in targets})
+    urls = sorted({rule.build({arg: ids.get(arg, 1) for arg in rule.arguments})[1] for rule, ids in targets})
     # A page's own field names first; the shared list reaches forms whose page the role cannot open.
     names = {url: _form_fields(client, url) or FIELDS for url in urls}
     posted = []
