@@ -24,10 +24,11 @@ def create_app(config: dict | None = None) -> Flask:
     _configure_logging()
 
     from app import models  # noqa: F401 - registers the models with SQLAlchemy
-    from app.services import login_throttle, search_index, users
+    from app.services import alerts, login_throttle, search_index, users
 
     db.init_app(app)
     search_index.listen(db.session)  # the search index follows every commit that changes what it holds
+    alerts.listen()  # every new position is matched to the live geofences (services/alerts.py)
     _init_sqlite(app)
     _check_database_role(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))

@@ -99,6 +99,9 @@ DEFAULTS: dict[str, object] = {
     "REFERRAL_WARN_HOURS": 4,  # "due soon" within this many working hours (09:00-17:00) of the due time
     # Positions reported by officers' work devices are personal data: kept this long, then deleted.
     "LOCATION_RETENTION_HOURS": 72,
+    # Practice, not statute (seed 002): no alert for a geofence within this many days of a
+    # welfare visit at which V was seen and spoken to; the geofence re-arms after them.
+    "WELFARE_VISIT_SNOOZE_DAYS": 7,
     "CLOCK_AMBER_HOURS": 12,
     "CLOCK_RED_HOURS": 4,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
@@ -111,7 +114,7 @@ _INT_SETTINGS = {
     "DASHBOARD_PAGE_SIZE", "CLOCK_AMBER_HOURS", "CLOCK_RED_HOURS",
     "VONAGE_TIMEOUT_SECONDS", "SMS_RATE_PER_SECOND", "SMS_CLAIM_MINUTES", "SMS_EXPIRE_HOURS", "SMS_MAX_ATTEMPTS",
     "SMS_BATCH_SIZE", "REFERRAL_WORKING_DAYS", "REFERRAL_WARN_HOURS", "ORDER_SERVICE_HOURS",
-    "TEMPORARY_PASSWORD_HOURS", "LOCATION_RETENTION_HOURS",
+    "TEMPORARY_PASSWORD_HOURS", "LOCATION_RETENTION_HOURS", "WELFARE_VISIT_SNOOZE_DAYS",
     "MAIL_PORT", "MAIL_TIMEOUT", "EMAIL_MAX_ATTEMPTS",
     "SMS_RECONCILE_MINUTES", "SMS_UNKNOWN_DECIDE_HOURS",
     "GEOFENCE_RADIUS_METRES", "GEOFENCE_START_HOURS", "GEOCODER_TIMEOUT_SECONDS",
@@ -167,6 +170,8 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
 
     if not 1 <= settings["LOCATION_RETENTION_HOURS"] <= 24 * 30:
         raise ConfigError("LOCATION_RETENTION_HOURS must be 1 to 720 (positions of officers' devices are kept this long)")
+    if not 1 <= settings["WELFARE_VISIT_SNOOZE_DAYS"] <= 60:
+        raise ConfigError("WELFARE_VISIT_SNOOZE_DAYS must be 1 to 60 (days without alerts after a welfare visit)")
 
     _check_login_limits(settings)
 
