@@ -135,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
         lapse,
         loaders,
         locations,
+        patrol,
         people,
         referrals,
         search,
@@ -144,7 +145,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.url_value_preprocessor(loaders.pull_ids)
     for module in (auth, cases, search, people, elsewhere, authorisation, court, lapse, texts, referrals, casework, admin, texts_admin,
-                   health, corrections, handovers, locations, geofences):
+                   health, corrections, handovers, locations, geofences, patrol):
         app.register_blueprint(module.bp)
 
 

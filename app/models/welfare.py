@@ -94,6 +94,7 @@ class WelfareVisit(db.Model):
 
     officer: Mapped[User] = relationship()
     alert: Mapped[GeofenceAlert | None] = relationship(foreign_keys=[alert_id])
+    case: Mapped[Case] = relationship(viewonly=True)  # noqa: F821
 
     @property
     def done(self) -> bool:

@@ -314,5 +314,6 @@ def tasking(case_query, now: datetime, days: int, snooze: timedelta) -> Tasking:
         select(WelfareVisit).where(WelfareVisit.case_id.in_(cases),
                                    and_(WelfareVisit.checked_out_at.is_not(None),
                                         WelfareVisit.checked_out_at >= now - timedelta(days=days)))
-        .options(selectinload(WelfareVisit.officer)).order_by(WelfareVisit.checked_out_at.desc())))
+        .options(selectinload(WelfareVisit.officer), selectinload(WelfareVisit.case))
+        .order_by(WelfareVisit.checked_out_at.desc())))
     return Tasking(live=live, waiting=waiting, visits=visits)
