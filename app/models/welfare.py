@@ -61,6 +61,10 @@ class GeofenceAlert(db.Model):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_reason: Mapped[AlertClosedReason | None] = mapped_column(enum_column(AlertClosedReason, length=24))
+    # Web Push (services/push.py, from the scheduler, after the alert's commit): when the
+    # alert's push was claimed, and the "not needed" push for one closed by another's visit.
+    pushed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    stood_down_pushed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     geofence: Mapped[Geofence] = relationship()
     officer: Mapped[User] = relationship()
@@ -70,6 +74,25 @@ class GeofenceAlert(db.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+
+class PushSubscription(db.Model):
+    """A work device's browser subscribed to Web Push (the patrol page, on a registered
+    device: its identifier proves it). One per endpoint; pushes go to the subscriptions of the
+    alerted officer's devices that are not revoked."""
+
+    __tablename__ = "push_subscription"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("work_device.id"), index=True)
+    endpoint: Mapped[str] = mapped_column(Text, unique=True)
+    p256dh: Mapped[str] = mapped_column(String(128))
+    auth: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The push service answered 404 or 410: the subscription is gone, never used again.
+    gone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    device: Mapped[WorkDevice] = relationship()
 
 
 class WelfareVisit(db.Model):

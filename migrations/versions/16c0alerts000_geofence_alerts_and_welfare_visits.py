@@ -5,7 +5,8 @@ most one open alert per geofence and officer (a partial unique index, `closed_at
 on both databases). `welfare_visit`: an officer's visit at the order's address, checked in
 and checked out with the report. `welfare_visit_event`: each check-in and check-out,
 append-only (row triggers refuse UPDATE and DELETE; on PostgreSQL a statement trigger
-refuses TRUNCATE, as 14b0truncate0 does for the others).
+refuses TRUNCATE, as 14b0truncate0 does for the others). `push_subscription`: a work
+device's browser subscribed to Web Push; the alert records when its pushes were sent.
 
 Revision ID: 16c0alerts000
 Revises: 16b0geofence0
@@ -33,6 +34,8 @@ def upgrade():
     sa.Column('acknowledged_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('closed_reason', sa.String(length=24), nullable=True),
+    sa.Column('pushed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('stood_down_pushed_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['geofence_id'], ['geofence.id'], name=op.f('fk_geofence_alert_geofence_id_geofence'),
                             ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['case_id'], ['case_file.id'], name=op.f('fk_geofence_alert_case_id_case_file'),
@@ -45,9 +48,25 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_geofence_alert_geofence_id'), ['geofence_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_geofence_alert_case_id'), ['case_id'], unique=False)
         batch_op.create_index('ix_geofence_alert_officer_closed', ['officer_id', 'closed_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_geofence_alert_pushed_at'), ['pushed_at'], unique=False)
         batch_op.create_index('uq_geofence_alert_open', ['geofence_id', 'officer_id'], unique=True,
                               sqlite_where=sa.text('closed_at IS NULL'),
                               postgresql_where=sa.text('closed_at IS NULL'))
+
+    op.create_table('push_subscription',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('device_id', sa.Integer(), nullable=False),
+    sa.Column('endpoint', sa.Text(), nullable=False),
+    sa.Column('p256dh', sa.String(length=128), nullable=False),
+    sa.Column('auth', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('gone_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['device_id'], ['work_device.id'], name=op.f('fk_push_subscription_device_id_work_device')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_push_subscription')),
+    sa.UniqueConstraint('endpoint', name=op.f('uq_push_subscription_endpoint'))
+    )
+    with op.batch_alter_table('push_subscription', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_push_subscription_device_id'), ['device_id'], unique=False)
 
     op.create_table('welfare_visit',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -108,6 +127,7 @@ def downgrade():
     _drop_append_only('welfare_visit_event')
     op.drop_table('welfare_visit_event')
     op.drop_table('welfare_visit')
+    op.drop_table('push_subscription')
     op.drop_table('geofence_alert')
 
 

@@ -5,12 +5,12 @@ for their alert only, every view audited); and the supervisors' and inspectors' 
 view. The rules are in app/services/alerts.py."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, render_template, request, url_for
 from flask_login import current_user
 
 from app.extensions import db
 from app.models import Case
-from app.services import ValidationFailed, alerts
+from app.services import ValidationFailed, alerts, push
 from app.services.access import visible_cases
 from app.settings import current_settings
 from app.timeutil import utcnow
@@ -43,7 +43,27 @@ def _page_lists() -> dict:
 @bp.route("/patrol")
 @roles_required(*alerts.PATROL_ROLES)
 def index():
-    return render_template("patrol/index.html", **_page_lists())
+    settings = current_settings().push
+    return render_template("patrol/index.html", push_key=settings.public_key if settings.enabled else None,
+                           **_page_lists())
+
+
+@bp.route("/patrol/push/subscribe", methods=["POST"])
+@roles_required(*alerts.PATROL_ROLES)
+def push_subscribe():
+    """The patrol page's "Enable alerts on this work phone": JSON with the device's identifier
+    and the browser's push subscription (CSRF token in the X-CSRFToken header)."""
+    settings = current_settings().push
+    if not settings.enabled:
+        return jsonify(error="Web Push is not set up on this server"), 409
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return jsonify(error="Send the device identifier and the subscription as JSON"), 400
+    try:
+        push.subscribe(current_user, body.get("device_identifier"), body.get("subscription"), settings)
+    except ValidationFailed as exc:
+        return jsonify(error=next(iter(exc.errors.values()))), 400
+    return jsonify(ok=True, message="Alerts are on for this work phone.")
 
 
 @bp.route("/patrol/alerts")
