@@ -135,6 +135,17 @@ def test_p_present_goes_to_the_breach_form_pre_filled(app, client, scene):
     assert "53.48095, -2.23685" in rows[0].get_text() and "no position given" in rows[2].get_text()
     assert case_page.find("a", string="Record the possible breach") is not None
 
+    # The breach printout carries the same trail.
+    from app.models import BreachSource
+    from app.services.breaches import record_breach
+    from app.services.calendar import load_calendar
+
+    breach = record_breach(scene.owner, scene.case, occurred_at=utcnow(), description="P at V's address.",
+                           source=BreachSource.OFFICER_VISIT, arrested_at=None, arresting_officer="",
+                           calendar=load_calendar())
+    printout = owner.get(f"/cases/{scene.case.id}/breaches/{breach.id}/printout")
+    assert len(printout.select("#welfare-trail tbody tr")) == 4
+
 
 def test_the_check_in_refuses_garbage_without_a_500(app, client, scene):
     north, _south = alerted(app, client, scene)
