@@ -163,6 +163,7 @@ def send_due(settings: PushSettings, *, limit: int = BATCH) -> PushReport:
     return report
 
 
+@commits
 def _push_to_officer(officer_id: int, payload: dict, settings: PushSettings, report: PushReport) -> None:
     subscriptions = db.session.scalars(
         select(PushSubscription).join(WorkDevice, WorkDevice.id == PushSubscription.device_id)
