@@ -24,10 +24,11 @@ def create_app(config: dict | None = None) -> Flask:
     _configure_logging()
 
     from app import models  # noqa: F401 - registers the models with SQLAlchemy
-    from app.services import login_throttle, search_index, users
+    from app.services import alerts, login_throttle, search_index, users
 
     db.init_app(app)
     search_index.listen(db.session)  # the search index follows every commit that changes what it holds
+    alerts.listen()  # every new position is matched to the live geofences (services/alerts.py)
     _init_sqlite(app)
     _check_database_role(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
@@ -134,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
         lapse,
         loaders,
         locations,
+        patrol,
         people,
         referrals,
         search,
@@ -143,7 +145,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.url_value_preprocessor(loaders.pull_ids)
     for module in (auth, cases, search, people, elsewhere, authorisation, court, lapse, texts, referrals, casework, admin, texts_admin,
-                   health, corrections, handovers, locations, geofences):
+                   health, corrections, handovers, locations, geofences, patrol):
         app.register_blueprint(module.bp)
 
 

@@ -99,6 +99,16 @@ DEFAULTS: dict[str, object] = {
     "REFERRAL_WARN_HOURS": 4,  # "due soon" within this many working hours (09:00-17:00) of the due time
     # Positions reported by officers' work devices are personal data: kept this long, then deleted.
     "LOCATION_RETENTION_HOURS": 72,
+    # Practice, not statute (seed 002): no alert for a geofence within this many days of a
+    # welfare visit at which V was seen and spoken to; the geofence re-arms after them.
+    "WELFARE_VISIT_SNOOZE_DAYS": 7,
+    # Web Push to officers' work phones (services/push.py): the VAPID private key (the raw
+    # 32-byte P-256 key, base64url, as py-vapid writes it; generated into instance/ in
+    # development; none in production means no pushes, the patrol page still lists alerts)
+    # and the contact the push services are given (mailto: or https:).
+    "WEBPUSH_VAPID_PRIVATE_KEY": "",
+    "WEBPUSH_VAPID_SUBJECT": "",
+    "WEBPUSH_TIMEOUT_SECONDS": 10,
     "CLOCK_AMBER_HOURS": 12,
     "CLOCK_RED_HOURS": 4,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
@@ -111,7 +121,7 @@ _INT_SETTINGS = {
     "DASHBOARD_PAGE_SIZE", "CLOCK_AMBER_HOURS", "CLOCK_RED_HOURS",
     "VONAGE_TIMEOUT_SECONDS", "SMS_RATE_PER_SECOND", "SMS_CLAIM_MINUTES", "SMS_EXPIRE_HOURS", "SMS_MAX_ATTEMPTS",
     "SMS_BATCH_SIZE", "REFERRAL_WORKING_DAYS", "REFERRAL_WARN_HOURS", "ORDER_SERVICE_HOURS",
-    "TEMPORARY_PASSWORD_HOURS", "LOCATION_RETENTION_HOURS",
+    "TEMPORARY_PASSWORD_HOURS", "LOCATION_RETENTION_HOURS", "WELFARE_VISIT_SNOOZE_DAYS", "WEBPUSH_TIMEOUT_SECONDS",
     "MAIL_PORT", "MAIL_TIMEOUT", "EMAIL_MAX_ATTEMPTS",
     "SMS_RECONCILE_MINUTES", "SMS_UNKNOWN_DECIDE_HOURS",
     "GEOFENCE_RADIUS_METRES", "GEOFENCE_START_HOURS", "GEOCODER_TIMEOUT_SECONDS",
@@ -167,6 +177,8 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
 
     if not 1 <= settings["LOCATION_RETENTION_HOURS"] <= 24 * 30:
         raise ConfigError("LOCATION_RETENTION_HOURS must be 1 to 720 (positions of officers' devices are kept this long)")
+    if not 1 <= settings["WELFARE_VISIT_SNOOZE_DAYS"] <= 60:
+        raise ConfigError("WELFARE_VISIT_SNOOZE_DAYS must be 1 to 60 (days without alerts after a welfare visit)")
 
     _check_login_limits(settings)
 
@@ -186,6 +198,7 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
     settings["TRIAL_SEED"] = _trial_seed(settings, instance_path, development)
     _check_sms(settings, development)
     _check_email(settings, development)
+    _check_webpush(settings, instance_path, env)
 
     if settings["REGIME"] not in ("dvpn", "dapn"):
         raise ConfigError("REGIME must be dvpn or dapn")
@@ -397,6 +410,51 @@ def _secret(settings: dict, key: str, filename: str, instance_path: str, develop
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _check_webpush(settings: dict, instance_path: str, env: str) -> None:
+    """WEBPUSH_*: a key that is a P-256 private key, and a subject to go with it. Development
+    generates a key once into instance/webpush_vapid_private_key (as SECRET_KEY); testing
+    makes a fresh one; production has pushes only when the force sets the key."""
+    key = str(settings.get("WEBPUSH_VAPID_PRIVATE_KEY") or "").strip()
+    if not key and env != "production":
+        key = _vapid_key(instance_path, generate_into_instance=env == "development")
+    if key:
+        from py_vapid import Vapid
+
+        try:
+            Vapid.from_string(key)
+        except Exception:  # noqa: BLE001 - py-vapid raises several kinds for a bad key
+            raise ConfigError("WEBPUSH_VAPID_PRIVATE_KEY is not a P-256 private key (base64url, raw or DER)") from None
+    subject = str(settings.get("WEBPUSH_VAPID_SUBJECT") or "").strip()
+    if key and not subject:
+        if env == "production":
+            raise ConfigError("WEBPUSH_VAPID_PRIVATE_KEY needs WEBPUSH_VAPID_SUBJECT: a mailto: or https: address "
+                              "the push services can contact, e.g. mailto:dvpo-desk@example.police.uk")
+        subject = "mailto:dvpo-desk@localhost"
+    if subject and not subject.startswith(("mailto:", "https://")):
+        raise ConfigError("WEBPUSH_VAPID_SUBJECT must start with mailto: or https://")
+    if not 1 <= settings["WEBPUSH_TIMEOUT_SECONDS"] <= 60:
+        raise ConfigError("WEBPUSH_TIMEOUT_SECONDS must be 1 to 60")
+    settings["WEBPUSH_VAPID_PRIVATE_KEY"], settings["WEBPUSH_VAPID_SUBJECT"] = key, subject
+
+
+def _vapid_key(instance_path: str, *, generate_into_instance: bool) -> str:
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from py_vapid.utils import b64urlencode
+
+    def fresh() -> str:
+        number = ec.generate_private_key(ec.SECP256R1()).private_numbers().private_value
+        return b64urlencode(number.to_bytes(32, "big"))
+
+    if not generate_into_instance:
+        return fresh()
+    path = Path(instance_path) / "webpush_vapid_private_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(fresh())
         path.chmod(0o600)
     return path.read_text().strip()
 

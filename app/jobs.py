@@ -162,6 +162,22 @@ def geocode_geofences(app: Flask) -> None:
             db.session.remove()
 
 
+def send_pushes(app: Flask) -> None:
+    """Web Push for new geofence alerts, and "not needed" for those another officer's visit
+    closed (services/push.send_due: claimed before sending, so never sent twice)."""
+    from app.services.push import send_due
+    from app.settings import settings_for
+
+    with app.app_context():
+        try:
+            report = send_due(settings_for(app).push)
+            if report.alerts or report.stood_down:
+                log.info("web pushes: %d alerts, %d stood down, %d sent, %d failed, %d gone", report.alerts,
+                         report.stood_down, report.sent, report.failed, report.gone)
+        finally:
+            db.session.remove()
+
+
 def build_scheduler(app: Flask, *, blocking: bool = False) -> BaseScheduler:
     scheduler_cls = BlockingScheduler if blocking else BackgroundScheduler
     scheduler = scheduler_cls(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
@@ -181,6 +197,7 @@ def build_scheduler(app: Flask, *, blocking: bool = False) -> BaseScheduler:
     scheduler.add_job(purge_login_throttles, "interval", minutes=15, args=[app], id="purge_login_throttles",
                       replace_existing=True)
     scheduler.add_job(purge_positions, "interval", minutes=15, args=[app], id="purge_positions", replace_existing=True)
+    scheduler.add_job(send_pushes, "interval", minutes=1, args=[app], id="send_pushes", replace_existing=True)
     return scheduler
 
 

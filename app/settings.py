@@ -14,6 +14,7 @@ from app.services.dispatch import DispatchSettings
 from app.services.email_dispatch import EmailSettings
 from app.services.locations import LocationSettings
 from app.services.order_records import OrderSettings
+from app.services.push import PushSettings
 from app.services.referrals import ReferralSettings
 from app.services.reminders import TextSettings
 
@@ -29,6 +30,7 @@ class Settings:
     emails: EmailSettings
     locations: LocationSettings
     geocoder: GeocoderSettings
+    push: PushSettings
 
     @classmethod
     def from_config(cls, config) -> Settings:
@@ -40,6 +42,7 @@ class Settings:
             emails=EmailSettings.from_config(config),
             locations=LocationSettings.from_config(config),
             geocoder=GeocoderSettings.from_config(config),
+            push=PushSettings.from_config(config),
         )
 
 

@@ -53,6 +53,14 @@ from app.models.system import SchedulerHeartbeat
 from app.models.throttle import LoginThrottle
 from app.models.trial import AllocationError, DapoTexts, EnrolmentStatus, TrialAllocation, TrialEnrolment, TrialSwitch
 from app.models.user import Role, User
+from app.models.welfare import (
+    AlertClosedReason,
+    GeofenceAlert,
+    PushSubscription,
+    VisitEventKind,
+    WelfareVisit,
+    WelfareVisitEvent,
+)
 
 __all__ = [
     "Breach", "BreachOutcome", "BreachSource", "BundleTick", "CourtSubmission", "Document", "Hearing", "HearingOutcome",
@@ -69,4 +77,5 @@ __all__ = [
     "ComplianceReport", "ComplianceReview", "ElectronicMonitoring", "OrderRequirement",
     "DevicePosition", "WorkDevice",
     "Geofence", "GeofenceCell",
+    "AlertClosedReason", "GeofenceAlert", "PushSubscription", "VisitEventKind", "WelfareVisit", "WelfareVisitEvent",
 ]

@@ -26,7 +26,18 @@ from sqlalchemy.orm import selectinload
 from app.domain import geo
 from app.domain.geofence_rules import EndReason, GeofenceState, geocode_retry_after, live_from
 from app.extensions import db
-from app.models import Case, Geofence, GeofenceCell, Hearing, OrderStatus, ProtectionOrder, Role, User
+from app.models import (
+    AlertClosedReason,
+    Case,
+    Geofence,
+    GeofenceAlert,
+    GeofenceCell,
+    Hearing,
+    OrderStatus,
+    ProtectionOrder,
+    Role,
+    User,
+)
 from app.services import ValidationFailed, audit
 from app.services.order_records import OrderSettings
 from app.services.transaction import commits, in_callers_transaction
@@ -75,6 +86,10 @@ def _end_reason(case: Case) -> EndReason:
 def _end(fence: Geofence, case: Case, reason: EndReason, now: datetime, actor: User | None) -> None:
     fence.ended_at, fence.end_reason, fence.geocode_after = now, reason, None
     db.session.execute(delete(GeofenceCell).where(GeofenceCell.geofence_id == fence.id))
+    # Its open alerts close with it (services/alerts reads the same rows).
+    db.session.execute(update(GeofenceAlert).where(GeofenceAlert.geofence_id == fence.id,
+                                                   GeofenceAlert.closed_at.is_(None))
+                       .values(closed_at=now, closed_reason=AlertClosedReason.GEOFENCE_ENDED))
     audit.record(actor, "geofence.ended", case, geofence=fence.id, reason=reason.value)
 
 

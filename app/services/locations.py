@@ -3,8 +3,8 @@ retention ends.
 
 `record(device, report, settings)` is the one way a position is stored. After it is stored,
 in the same transaction, every function registered with `after_record` is called with the
-new position: that is where matching positions to live geofences belongs (a later part of
-issue 16). A hook's changes commit with the position; a hook that raises rolls the position
+new position and the settings: services/alerts.raise_alerts, registered by create_app,
+matches it to live geofences. A hook's changes commit with the position; a hook that raises rolls the position
 back too, and the device, answered with an error, sends it again. A report sent twice (the
 client retries when an answer is lost) is stored once and calls no hook the second time.
 
@@ -33,10 +33,13 @@ PURGE_MAX_BATCHES = 200  # per run: the next run carries on
 @dataclass(frozen=True)
 class LocationSettings:
     retention: timedelta
+    # No geofence alert within this long of a welfare visit done there (services/alerts.py).
+    welfare_snooze: timedelta = timedelta(days=7)
 
     @classmethod
     def from_config(cls, config) -> LocationSettings:
-        return cls(retention=timedelta(hours=int(config["LOCATION_RETENTION_HOURS"])))
+        return cls(retention=timedelta(hours=int(config["LOCATION_RETENTION_HOURS"])),
+                   welfare_snooze=timedelta(days=int(config.get("WELFARE_VISIT_SNOOZE_DAYS", 7))))
 
 
 class ReportRefused(Exception):
@@ -49,12 +52,12 @@ class PastRetention(Exception):
     send it again for ever, holding up every newer position behind it in its buffer."""
 
 
-RecordHook = Callable[[DevicePosition], None]
+RecordHook = Callable[[DevicePosition, LocationSettings], None]
 _hooks: list[RecordHook] = []
 
 
 def after_record(hook: RecordHook) -> RecordHook:
-    """Call `hook(position)` after each new position is stored, in the recording transaction
+    """Call `hook(position, settings)` after each new position is stored, in the recording transaction
     (usable as a decorator). Hooks run in the order they were registered."""
     if hook not in _hooks:
         _hooks.append(hook)
@@ -99,7 +102,7 @@ def record(device: WorkDevice, report: LocationReport, settings: LocationSetting
             raise
         return stored
     for hook in list(_hooks):
-        hook(position)
+        hook(position, settings)
     db.session.commit()
     return position
 

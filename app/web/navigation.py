@@ -27,9 +27,11 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("authorisation.queue", "Awaiting decision"),
     NavEntry("cases.dashboard", "Dashboard"),
     NavEntry("handovers.my_cases", "My cases"),
+    NavEntry("patrol.index", "Patrol"),
     NavEntry("search.case_list", "All cases"),
     NavEntry("cases.new_case", "New case"),
     NavEntry("referrals.code_breaches", "Referral breaches"),
+    NavEntry("patrol.tasking", "Welfare tasking"),
     # Admins may open the trial page too, but reach it from their Texts and Administration pages.
     NavEntry("texts_admin.trial", "Text trial", only_for=frozenset({Role.SUPERVISOR})),
     NavEntry("casework.inbox", "Referrals"),

@@ -57,7 +57,7 @@ def test_scheduler_has_the_heartbeat_job(app):
     scheduler = build_scheduler(app)
     assert [job.id for job in scheduler.get_jobs()] == ["heartbeat", "expire_orders", "dispatch_texts", "dispatch_emails",
                                                        "reconcile_texts", "extend_text_plans", "sweep_referrals",
-                                                       "purge_login_throttles", "purge_positions"]
+                                                       "purge_login_throttles", "purge_positions", "send_pushes"]
 
 
 def test_security_headers_on_every_page(client):

@@ -371,10 +371,10 @@ def test_a_hook_sees_each_new_position_in_the_same_transaction(app, client, phon
     identifier, device, _officer = phone
     seen = []
 
-    def hook(position):
+    def hook(position, _settings):
         seen.append((position.device_id, position.recorded_at, position.id is not None))
 
-    def failing(_position):
+    def failing(_position, _settings):
         raise RuntimeError("a hook that fails")
 
     locations.after_record(hook)

@@ -9,12 +9,13 @@ from tests.integration.conftest import login
 NAV_LINK = re.compile(r'<li class="app-header__nav-item"><a href="([^"]+)">([^<]+)</a></li>')
 
 EXPECTED_NAV = {
-    Role.OFFICER: [("/dashboard", "Dashboard"), ("/my-cases", "My cases"), ("/cases", "All cases"), ("/cases/new", "New case"),
-                   ("/referrals/breaches", "Referral breaches")],
-    Role.INSPECTOR: [("/authorisations", "Awaiting decision"), ("/dashboard", "Dashboard"), ("/cases", "All cases")],
+    Role.OFFICER: [("/dashboard", "Dashboard"), ("/my-cases", "My cases"), ("/patrol", "Patrol"), ("/cases", "All cases"),
+                   ("/cases/new", "New case"), ("/referrals/breaches", "Referral breaches")],
+    Role.INSPECTOR: [("/authorisations", "Awaiting decision"), ("/dashboard", "Dashboard"), ("/cases", "All cases"),
+                     ("/patrol/tasking", "Welfare tasking")],
     Role.SUPERINTENDENT: [("/authorisations", "Awaiting decision"), ("/dashboard", "Dashboard"), ("/cases", "All cases")],
     Role.SUPERVISOR: [("/dashboard", "Dashboard"), ("/cases", "All cases"), ("/referrals/breaches", "Referral breaches"),
-                      ("/admin/texts/trial", "Text trial"), ("/handovers/leaver", "Hand over cases")],
+                      ("/patrol/tasking", "Welfare tasking"), ("/admin/texts/trial", "Text trial"), ("/handovers/leaver", "Hand over cases")],
     Role.CASEWORKER: [("/referrals/inbox", "Referrals")],
     Role.ADMIN: [("/admin/users", "Users"), ("/admin/calendar", "Bank holidays"), ("/admin/texts/", "Texts"),
                  ("/admin/services", "Support services")],

@@ -63,7 +63,8 @@ def ids(app, make_user):
             "case_id": case.id, "holiday_id": holiday.id, "user_id": officer.id, "section": "grounds",
             "application_id": application.id, "key": "breach_statement", "doc_id": document.id, "breach_id": breach.id,
             "kind": "conditions", "victim_id": case.victims[0].id, "person_id": case.victims[0].id,
-            "message_id": 999_999, "device_id": device.id}  # no such unknown text: allowed roles are sent back to the list
+            "message_id": 999_999, "device_id": device.id,
+            "alert_id": 999_999}  # no such alert: an officer gets 404 (tests/integration/test_patrol.py has real ones)  # no such unknown text: allowed roles are sent back to the list
 
 
 def test_every_route_declares_who_may_use_it(app):
@@ -183,6 +184,12 @@ def test_expected_access_for_key_pages(app, ids, make_user):
         "/handovers/leaver": {Role.SUPERVISOR, Role.ADMIN},
         "/my-cases": {Role.OFFICER},
         f"/referrals/{ids['referral_id']}/follow-up": {Role.CASEWORKER},
+        # Geofence alerts and welfare visits (issue 16): officers on patrol; supervisors and
+        # inspectors task.
+        "/patrol": {Role.OFFICER},
+        "/patrol/alerts": {Role.OFFICER},
+        "/patrol/tasking": {Role.SUPERVISOR, Role.INSPECTOR},
+        "/patrol/tasking?days=abc": {Role.SUPERVISOR, Role.INSPECTOR},
     }
     for role in ROLES:
         client = app.test_client()

@@ -15,7 +15,7 @@ from app.domain.regimes import regime
 from app.extensions import db
 from app.models import Breach, BreachSource, Document, HearingOutcome, OrderEventKind, RemandKind, Role
 from app.printing import pdf_response, render_printout
-from app.services import ValidationFailed, court_bundle, order_requirements, referral_queries
+from app.services import ValidationFailed, alerts, court_bundle, order_requirements, referral_queries
 from app.services import breaches as breach_service
 from app.services import court as court_service
 from app.services.access import CASE_READER_ROLES
@@ -351,6 +351,9 @@ def new_breach():
     concern = referral_queries.open_concern_on(case, request.args.get("concern"))
     if request.method == "GET" and concern is not None:
         _prefill_from_concern(form, concern)
+    visit = alerts.visit_of(case, request.args.get("visit")) if concern is None else None
+    if request.method == "GET" and visit is not None:
+        _prefill_from_visit(form, visit)
 
     def save():
         arrested = yes_no_value(form.arrested.data)
@@ -368,7 +371,7 @@ def new_breach():
         return (f"{message} Now say what was done about the caseworker's concern.",
                 url_for("referrals.concern", case_id=case.id, referral_id=concern.referral_id, concern_id=concern.id))
 
-    return form_page(COURT_PAGES, "court/breach.html", form, save, concern=concern)
+    return form_page(COURT_PAGES, "court/breach.html", form, save, concern=concern, visit=visit)
 
 
 def _prefill_from_concern(form: BreachForm, concern) -> None:
@@ -377,6 +380,15 @@ def _prefill_from_concern(form: BreachForm, concern) -> None:
     form.occurred_date.data, form.occurred_time.data = observed.date(), observed.time().replace(second=0, microsecond=0)
     form.description.data = concern.what
     form.source.data = BreachSource.CASEWORKER.value
+
+
+def _prefill_from_visit(form: BreachForm, visit) -> None:
+    """A welfare visit at which P was present: when the officer checked in, and what they reported."""
+    arrived = visit.checked_in_at.astimezone(LONDON)
+    form.occurred_date.data, form.occurred_time.data = arrived.date(), arrived.time().replace(second=0, microsecond=0)
+    form.description.data = " ".join(filter(None, [
+        "The perpetrator was present at the victim's address during a welfare visit.", visit.concerns or ""]))
+    form.source.data = BreachSource.OFFICER_VISIT.value
 
 
 def _breach_or_404(case, breach_id: int) -> Breach:

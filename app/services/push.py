@@ -1,0 +1,203 @@
+"""Web Push to officers' work phones (issue 16): "A live order near you needs a welfare
+check", and "not needed" once another officer has done the visit.
+
+- `subscribe(officer, identifier, subscription)`: the patrol page, on a work phone, asks
+  for the device's identifier once; only a registered, unrevoked device of this officer may
+  subscribe, and the browser's push subscription is stored against the device.
+- `send_due(settings)`, from the scheduler every minute: alerts not yet pushed, and alerts
+  closed by another officer's visit whose officer has not been told. Each is claimed
+  (compare-and-set on `pushed_at` / `stood_down_pushed_at`, committed) before it is sent,
+  so two schedulers never push it twice; a push that fails is logged (its status only) and
+  the alert is still on the patrol page: nothing is lost with it. The alert's own
+  transaction never waits for a push service.
+
+The payload carries no personal data: a fixed sentence and a link to /patrol, which opens
+only for the logged-in officer. Nothing logged names an officer, a device or an endpoint.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+from dataclasses import dataclass, field
+
+import requests
+from py_vapid import Vapid
+from py_vapid.utils import b64urlencode
+from pywebpush import WebPushException, webpush
+from sqlalchemy import select, update
+
+from app.extensions import db
+from app.models import AlertClosedReason, GeofenceAlert, PushSubscription, User, WorkDevice
+from app.services import ValidationFailed, audit, devices
+from app.services.transaction import commits
+from app.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+ALERT_PAYLOAD = {"title": "Welfare check", "body": "A live order near you needs a welfare check", "url": "/patrol"}
+STOOD_DOWN_PAYLOAD = {"title": "Welfare check done",
+                      "body": "Another officer has done the welfare check: you are not needed", "url": "/patrol"}
+TTL_SECONDS = 3600  # a push not delivered within an hour is no use to a patrol
+BATCH = 50
+
+
+@dataclass(frozen=True)
+class PushSettings:
+    private_key: str = ""
+    subject: str = ""
+    timeout: int = 10
+    # Push services are HTTPS; plain HTTP on this machine only for the tests' loopback service.
+    allow_loopback_http: bool = False
+
+    @classmethod
+    def from_config(cls, config) -> PushSettings:
+        return cls(private_key=config.get("WEBPUSH_VAPID_PRIVATE_KEY", ""),
+                   subject=config.get("WEBPUSH_VAPID_SUBJECT", ""),
+                   timeout=int(config.get("WEBPUSH_TIMEOUT_SECONDS", 10)),
+                   allow_loopback_http=bool(config.get("TESTING")))
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.private_key and self.subject)
+
+    @property
+    def public_key(self) -> str:
+        """The applicationServerKey the browser subscribes with (uncompressed point, base64url)."""
+        from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+        point = Vapid.from_string(self.private_key).public_key.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
+        return b64urlencode(point)
+
+
+# -- Subscribing ------------------------------------------------------------------------------
+
+
+def _b64url(value, length: int, name: str) -> str:
+    if not isinstance(value, str) or len(value) > 200:
+        raise ValidationFailed({"subscription": f"The browser's subscription has no valid {name}"})
+    try:
+        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    except (binascii.Error, ValueError):
+        raise ValidationFailed({"subscription": f"The browser's subscription has no valid {name}"}) from None
+    if len(raw) != length or (name == "p256dh" and raw[0] != 4):
+        raise ValidationFailed({"subscription": f"The browser's subscription has no valid {name}"})
+    return value
+
+
+def _endpoint(value, settings: PushSettings) -> str:
+    from urllib.parse import urlsplit
+
+    if not isinstance(value, str) or not 10 <= len(value) <= 2000:
+        raise ValidationFailed({"subscription": "The browser's subscription has no push address"})
+    parts = urlsplit(value)
+    loopback = settings.allow_loopback_http and parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost")
+    if not (parts.scheme == "https" or loopback) or not parts.hostname:
+        raise ValidationFailed({"subscription": "The browser's push address must be https"})
+    return value
+
+
+@commits
+def subscribe(officer: User, identifier, subscription, settings: PushSettings) -> PushSubscription:
+    device = devices.reporting_device(identifier) if isinstance(identifier, str) and identifier.strip() else None
+    if device is None or device.user_id != officer.id:
+        raise ValidationFailed({"device_identifier": "That is not the identifier of a work device registered to you"})
+    if not isinstance(subscription, dict) or not isinstance(subscription.get("keys"), dict):
+        raise ValidationFailed({"subscription": "The browser sent no push subscription"})
+    endpoint = _endpoint(subscription.get("endpoint"), settings)
+    keys = subscription["keys"]
+    p256dh, auth = _b64url(keys.get("p256dh"), 65, "p256dh"), _b64url(keys.get("auth"), 16, "auth")
+    stored = db.session.scalar(select(PushSubscription).where(PushSubscription.endpoint == endpoint))
+    if stored is None:
+        stored = PushSubscription(endpoint=endpoint, device_id=device.id, p256dh=p256dh, auth=auth, created_at=utcnow())
+        db.session.add(stored)
+    else:
+        stored.device_id, stored.p256dh, stored.auth, stored.gone_at = device.id, p256dh, auth, None
+    db.session.flush()
+    audit.record(officer, "push.subscribed", device=device.id, subscription=stored.id)
+    db.session.commit()
+    return stored
+
+
+# -- Sending, from the scheduler ---------------------------------------------------------------
+
+
+@dataclass
+class PushReport:
+    alerts: int = 0
+    stood_down: int = 0
+    sent: int = 0
+    failed: int = 0
+    gone: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@commits
+def _claim(column, ids: list[int]) -> list[int]:
+    if not ids:
+        return []
+    claimed = db.session.execute(update(GeofenceAlert).where(GeofenceAlert.id.in_(ids), column.is_(None))
+                                 .values({column.key: utcnow()}).returning(GeofenceAlert.id, GeofenceAlert.officer_id))
+    rows = claimed.all()
+    db.session.commit()
+    return rows
+
+
+def send_due(settings: PushSettings, *, limit: int = BATCH) -> PushReport:
+    report = PushReport()
+    if not settings.enabled:
+        return report
+    fresh = db.session.scalars(select(GeofenceAlert.id).where(GeofenceAlert.pushed_at.is_(None),
+                                                              GeofenceAlert.closed_at.is_(None))
+                               .order_by(GeofenceAlert.id).limit(limit)).all()
+    for _alert_id, officer_id in _claim(GeofenceAlert.pushed_at, list(fresh)):
+        report.alerts += 1
+        _push_to_officer(officer_id, ALERT_PAYLOAD, settings, report)
+    stood_down = db.session.scalars(select(GeofenceAlert.id).where(
+        GeofenceAlert.closed_reason == AlertClosedReason.DONE_BY_ANOTHER, GeofenceAlert.pushed_at.is_not(None),
+        GeofenceAlert.stood_down_pushed_at.is_(None)).order_by(GeofenceAlert.id).limit(limit)).all()
+    for _alert_id, officer_id in _claim(GeofenceAlert.stood_down_pushed_at, list(stood_down)):
+        report.stood_down += 1
+        _push_to_officer(officer_id, STOOD_DOWN_PAYLOAD, settings, report)
+    return report
+
+
+@commits
+def _push_to_officer(officer_id: int, payload: dict, settings: PushSettings, report: PushReport) -> None:
+    subscriptions = db.session.scalars(
+        select(PushSubscription).join(WorkDevice, WorkDevice.id == PushSubscription.device_id)
+        .where(WorkDevice.user_id == officer_id, WorkDevice.revoked_at.is_(None), PushSubscription.gone_at.is_(None))
+    ).all()
+    db.session.commit()  # no transaction is held while a push service answers
+    for subscription in subscriptions:
+        _send(subscription, payload, settings, report)
+
+
+def _send(subscription: PushSubscription, payload: dict, settings: PushSettings, report: PushReport) -> None:
+    info = {"endpoint": subscription.endpoint, "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}}
+    try:
+        webpush(info, data=json.dumps(payload), vapid_private_key=settings.private_key,
+                vapid_claims={"sub": settings.subject}, timeout=settings.timeout, ttl=TTL_SECONDS)
+    except WebPushException as exc:
+        status = getattr(exc.response, "status_code", None)
+        if status in (404, 410):  # the browser unsubscribed: never again
+            _gone(subscription.id)
+            report.gone += 1
+        else:
+            report.failed += 1
+        log.warning("web push refused by the push service: status %s", status)
+        report.errors.append(str(status))
+    except requests.RequestException as exc:
+        report.failed += 1
+        log.warning("web push service unreachable: %s", type(exc).__name__)
+        report.errors.append(type(exc).__name__)
+    else:
+        report.sent += 1
+
+
+@commits
+def _gone(subscription_id: int) -> None:
+    db.session.execute(update(PushSubscription).where(PushSubscription.id == subscription_id)
+                       .values(gone_at=utcnow()))
+    db.session.commit()

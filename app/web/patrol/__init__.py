@@ -1,0 +1,3 @@
+from app.web.patrol.views import bp
+
+__all__ = ["bp"]
