@@ -367,3 +367,30 @@ def test_decisions_are_append_only(app, client_request):
     decide(client_request, case, p_of(case), p_of(older))
     for statement in ("UPDATE person_match_decision SET reason = 'changed'", "DELETE FROM person_match_decision"):
         assert_append_only(statement)
+
+
+def test_a_person_linked_to_another_case_cannot_be_removed_until_unlinked_but_match_keys_never_block(app, client_request):
+    """Corrections refuse to remove a person whom records name (services/corrections); the match
+    keys derived from them do not count, a confirmed link does."""
+    from app.services import corrections
+    from app.services.calendar import load_calendar
+    from app.settings import current_settings
+
+    officer = client_request.login_as(Role.OFFICER)
+    older = a_case(officer, v=("Mary Jones", DOB))
+    case = a_case(officer, v=("Mary Jones", DOB))
+    corrections.add_person(officer, case, PersonKind.VICTIM, corrections.PersonFacts("Ann Other", None, "relative"),
+                           reason="Missed at opening", calendar=load_calendar(),
+                           referral_settings=current_settings().referrals)
+    victim = v_of_named(case, "Mary Jones")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PersonMatchKey)
+                             .where(PersonMatchKey.person_id == victim.id)) > 0
+    assert corrections.removal_blockers(case, victim) == []  # her match keys exist, and do not block
+    decide(client_request, case, victim, v_of(older))
+    blockers = corrections.removal_blockers(case, victim)
+    assert any("linked as the same person on another case" in b for b in blockers), blockers
+
+
+def v_of_named(case, name) -> Person:
+    return db.session.scalars(sa.select(Person).where(Person.case_id == case.id, Person.kind == PersonKind.VICTIM,
+                                                      Person.full_name == name)).one()
