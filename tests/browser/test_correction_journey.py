@@ -40,7 +40,7 @@ def test_an_officer_corrects_a_name_and_hands_the_case_over(live_server, new_pag
     page.fill("#reason", "Double-barrelled surname, as on his passport.")
     page.get_by_role("button", name="Save the correction").click()
     expect(page).to_have_url(case_url)
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("details are corrected")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("details are corrected")
     expect(page.locator("h1")).to_contain_text("Daniel Hargreave-Stott")
     expect(page.locator(".app-timeline")).to_contain_text("Double-barrelled surname, as on his passport.")
 
@@ -54,7 +54,7 @@ def test_an_officer_corrects_a_name_and_hands_the_case_over(live_server, new_pag
     page.fill("#note", "Hearing at Northfield tomorrow; V prefers calls after 6pm.")
     page.get_by_role("button", name="Hand over the case").click()
     expect(page).to_have_url(case_url)
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("handed over to")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("handed over to")
     expect(page.locator("#handovers + div")).to_contain_text("V prefers calls after 6pm.")
     page_width_fits(page, DESKTOP["width"])
     screenshot(page, "case-after-handover-1280")
@@ -110,5 +110,5 @@ def test_a_supervisor_hands_over_a_leavers_cases_on_a_phone(live_server, new_pag
     page_width_fits(page, PHONE["width"])
     screenshot(page, "leaver-confirm-360")
     page.get_by_role("button", name=f"Hand over {count} cases").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text(f"{count} cases handed over")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(f"{count} cases handed over")
     expect(page.locator("#leaver_id")).not_to_contain_text("Sam Okafor")  # no live case left with Sam

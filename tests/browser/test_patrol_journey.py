@@ -67,7 +67,7 @@ def test_an_alert_a_visit_and_the_other_officer_stood_down_on_phones(live_app, l
     sam.get_by_role("link", name="Check in").click()
     sam.get_by_label("Use my work phone's latest position").check()
     sam.get_by_role("button", name="Check in").click()
-    expect(sam.locator(".govuk-notification-banner")).to_contain_text("Checked in")
+    expect(sam.locator(".govuk-notification-banner--success")).to_contain_text("Checked in")
     sam.get_by_role("link", name="Check out with your report").click()
     sam.get_by_role("button", name="Check out").click()  # nothing answered: refused, kept on the page
     expect(sam.locator(".govuk-error-summary")).to_contain_text("Say whether the victim was seen and spoken to")
@@ -78,7 +78,7 @@ def test_an_alert_a_visit_and_the_other_officer_stood_down_on_phones(live_app, l
     page_width_fits(sam, PHONE["width"])
     screenshot(sam, "check-out-360")
     sam.get_by_role("button", name="Check out").click()
-    expect(sam.locator(".govuk-notification-banner")).to_contain_text("closed for every officer who got it")
+    expect(sam.locator(".govuk-notification-banner--success")).to_contain_text("closed for every officer who got it")
     expect(sam.locator(".app-patrol-alert")).to_have_count(0)
 
     priya.goto(f"{live_server}/patrol")
