@@ -63,6 +63,11 @@ _MEASURE = """(results) => {
 
 _RUN = """async ({tags}) => {
   if (document.contentType !== 'text/html') return null;
+  // Caught mid-navigation (a test's click just left the page), the new document may not be
+  // parsed yet: an empty <html> has no main and no h1. Check it once it has loaded.
+  if (document.readyState !== 'complete') {
+    await new Promise(resolve => window.addEventListener('load', resolve, {once: true}));
+  }
   const results = await window.axe.run(document, {
     runOnly: {type: 'tag', values: tags}, resultTypes: ['violations'],
   });
