@@ -23,7 +23,7 @@ from tests.integration.test_bad_input import FIELDS, GARBAGE, post_targets
 FUZZ = settings(max_examples=120, derandomize=True, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.data_too_large])
-PER_FORM = settings(FUZZ, max_examples=4)  # every form, every role: a few drawn posts each
+PER_FORM = settings(FUZZ, max_examples=2)  # every form, every role: a few drawn posts each
 
 # What people and clients really send into a form field: short and long text in any script,
 # numbers that do not fit, dates and times in every shape, and the values parsers trip on.
