@@ -36,6 +36,17 @@ def migrated_app(database_url: str, *, migration_url: str | None = None, demo_da
     config = {"DVPO_ENV": "testing", "DATABASE_URL": database_url, "MIGRATION_DATABASE_URL": migration_url or database_url,
               "SCHEDULER_IN_PROCESS": "false", **settings}
     sqlite_file = _new_sqlite_file(database_url)
+    if sqlite_file is not None and demo_data:
+        # Seeding the demo takes seconds (Argon2 hashes, dozens of services): each process
+        # seeds once per set of settings and copies the result, uploads and all. The new
+        # app's clock then starts where the seeding's clock ended, as if it had just seeded.
+        template, uploads, seeded_until = _demo_sqlite_template(tuple(sorted(
+            (key, repr(value)) for key, value in settings.items() if key != "UPLOAD_FOLDER")), settings)
+        shutil.copy(template, sqlite_file)
+        shutil.copytree(uploads, settings["UPLOAD_FOLDER"], dirs_exist_ok=True)
+        if settings.get("CLOCK_STARTS_AT") is not None:
+            config["CLOCK_STARTS_AT"] = seeded_until
+        return create_app(config)
     if sqlite_file is not None:
         shutil.copy(_migrated_sqlite_template(), sqlite_file)
     app = create_app(config)
@@ -47,6 +58,33 @@ def migrated_app(database_url: str, *, migration_url: str | None = None, demo_da
 
             seed()
     return app
+
+
+_demo_templates: dict[tuple, tuple[Path, Path, object]] = {}
+
+
+def _demo_sqlite_template(key: tuple, settings: dict) -> tuple[Path, Path, object]:
+    """A SQLite file (and its uploads folder) seeded with the demo data under `settings`,
+    once per process: (database file, uploads folder, the clock's reading when seeding ended)."""
+    if key not in _demo_templates:
+        import tempfile
+
+        from app import timeutil
+
+        folder = Path(tempfile.mkdtemp(prefix="dvpo-demo-"))
+        uploads = folder / "uploads"
+        app = migrated_app(f"sqlite:///{folder / 'demo.sqlite3'}", demo_data=False,
+                           **{**settings, "UPLOAD_FOLDER": str(uploads)})
+        with app.app_context():
+            from app.demo import seed
+            from app.extensions import db
+
+            seed()
+            seeded_until = timeutil.utcnow()
+            db.engine.dispose()  # closed: the file is complete, with no write-ahead log beside it
+        uploads.mkdir(exist_ok=True)
+        _demo_templates[key] = (folder / "demo.sqlite3", uploads, seeded_until)
+    return _demo_templates[key]
 
 
 def _new_sqlite_file(database_url: str) -> Path | None:

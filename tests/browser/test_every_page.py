@@ -7,7 +7,8 @@ data holds, court pages and bundles, printouts, texts, referrals, casework, Code
 search and the list of every case, corrections, handovers, admin pages). A page is checked
 at 360 px, then again at 1280 px without reloading. Links that lead to the same kind of page
 (the same path with the numbers taken out) are followed a few times, not all, except case
-and court pages, each of which shows a case in another state.
+and court pages, followed once for each kind of case the demo data holds (its state, regime
+and whether the order was made elsewhere).
 """
 from __future__ import annotations
 
@@ -44,8 +45,9 @@ EXTRA = {
 }
 # Never followed: files, downloads, the log-in page, webhooks.
 SKIP = re.compile(r"^/(static|documents|webhooks|healthz|login)\b|\.(pdf|csv)$")
-# Each of these shows another case's state: follow them all.
+# Each of these looks different for each kind of case: follow one of each kind.
 EVERY = re.compile(r"^/cases/N(/court|/application)?$")
+CASE_ID = re.compile(r"^/cases/(\d+)")
 FEW = 1  # one page of each other kind: the crawl is most of the browser suite's time
 MOST_PAGES = 140
 # Kinds of page saved as a 360 px screenshot, the first time each is seen (wide tables that
@@ -79,15 +81,26 @@ def log_in(page, base: str, role: str) -> None:
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
-def crawl(page, base: str, role: str, page_checks, screenshot) -> list[str]:
+def case_kinds(app) -> dict[str, str]:
+    """Each case's id to its kind: state, regime and whether its order was made elsewhere."""
+    from app.extensions import db
+    from app.models import Case
+
+    with app.app_context():
+        return {str(case.id): f"{case.state.value}-{case.regime}-{case.made_elsewhere}" for case in db.session.query(Case)}
+
+
+def crawl(page, base: str, role: str, page_checks, screenshot, kinds_of_case: dict[str, str]) -> list[str]:
     log_in(page, base, role)
     extra = EXTRA.get(role, [])
     start = urlsplit(page.url).path
-    queue, seen, kinds, visited = [start, *extra], set(), Counter(), []
+    queue, seen, kinds, visited, shown = [start, *extra], set(), Counter(), [], set()
     while queue and len(visited) < MOST_PAGES:
         path = queue.pop(0)
         kind = kind_of(path)
-        if path in seen or (kinds[kind] >= FEW and not EVERY.match(kind)):
+        if EVERY.match(kind):
+            kind += "|" + kinds_of_case.get(CASE_ID.match(path).group(1), "")
+        if path in seen or kinds[kind] >= FEW:
             continue
         seen.add(path)
         kinds[kind] += 1
@@ -95,8 +108,9 @@ def crawl(page, base: str, role: str, page_checks, screenshot) -> list[str]:
         response = page.goto(base + path)
         assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
         page_checks.check(page)
-        if SHOW.match(kind) and kinds[kind] == 1:
-            screenshot(page, re.sub(r"\W+", "-", kind).strip("-") + "-360")
+        if SHOW.match(kind_of(path)) and kind_of(path) not in shown:
+            shown.add(kind_of(path))
+            screenshot(page, re.sub(r"\W+", "-", kind_of(path)).strip("-") + "-360")
         page.set_viewport_size(DESKTOP)
         page_checks.check(page)
         visited.append(path)
@@ -109,7 +123,7 @@ def test_every_page_a_role_reaches_passes_axe_and_fits_360_and_1280(role, page, 
                                                                      screenshot):
     if role == "admin":
         dispatch_emails(live_app)  # the Emails page with the demo's queued emails in it
-    visited = crawl(page, live_server, role, page_checks, screenshot)
+    visited = crawl(page, live_server, role, page_checks, screenshot, case_kinds(live_app))
     assert len(visited) >= 5, visited
     print(f"{role}: {len(visited)} pages at 360 and 1280 px:", *visited, sep="\n  ")
 
