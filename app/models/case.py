@@ -104,6 +104,9 @@ class Person(db.Model):
     date_of_birth: Mapped[date | None] = mapped_column(Date, index=True)  # found by search
     # Victims: the associated-person relationship to P. Children: free text ("P's son").
     relationship_to_perpetrator: Mapped[str | None] = mapped_column(String(120))
+    # P's physical description (height, build, hair, marks, clothing, vehicle): for the visit
+    # page of an officer alerted to the order (issue 16). Never in a push, a text or a log.
+    description: Mapped[str | None] = mapped_column(Text)
 
 
 class Case(db.Model):

@@ -146,8 +146,16 @@ class ProtectionOrder(db.Model):
     removal_not_granted: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[OrderStatus] = mapped_column(enum_column(OrderStatus), default=OrderStatus.IN_FORCE)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Welfare visits (issue 16; practice, not law): the days after a visit done at this order
+    # before its geofence alerts again, set by a supervisor on the tasking view with a reason
+    # (services/welfare_recurrence). None: the force's WELFARE_VISIT_SNOOZE_DAYS.
+    welfare_recurrence_days: Mapped[int | None] = mapped_column(Integer)
+    welfare_recurrence_reason: Mapped[str | None] = mapped_column(Text)
+    welfare_recurrence_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    welfare_recurrence_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     events: Mapped[list[OrderEvent]] = relationship(order_by="OrderEvent.id")
+    welfare_recurrence_by: Mapped[User | None] = relationship(foreign_keys=[welfare_recurrence_by_id])
     # A DAPO's requirements and electronic monitoring (models/dapo.py; DAA 2021 ss.35-37).
     requirements: Mapped[list[OrderRequirement]] = relationship(  # noqa: F821
         order_by="OrderRequirement.id", viewonly=True)

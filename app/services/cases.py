@@ -19,12 +19,15 @@ from app.services.referrals import ReferralSettings
 from app.services.transaction import commits, in_callers_transaction
 from app.timeutil import utcnow
 
+DESCRIPTION_MAX = 1000  # P's physical description
+
 
 @dataclass
 class PersonDetails:
     full_name: str
     date_of_birth: date | None = None
     relationship: str | None = None
+    description: str | None = None  # P's physical description (the visit page; never in a push or log)
 
 
 @dataclass
@@ -82,6 +85,7 @@ def _person(kind: PersonKind, details: PersonDetails, position: int) -> Person:
         full_name=details.full_name.strip(),
         date_of_birth=details.date_of_birth,
         relationship_to_perpetrator=(details.relationship or None),
+        description=((details.description or "").strip() or None) if kind is PersonKind.PERPETRATOR else None,
     )
 
 
@@ -98,6 +102,8 @@ def _check_case_details(details: CaseDetails) -> None:
         errors["perpetrator_dob"] = "Enter the perpetrator's date of birth"
     elif dob > today:
         errors["perpetrator_dob"] = "The date of birth must be in the past"
+    if len((details.perpetrator.description or "").strip()) > DESCRIPTION_MAX:
+        errors["perpetrator_description"] = f"Keep the description under {DESCRIPTION_MAX:,} characters"
     # P's age is not tested here: what matters is P's age when the notice is issued (CSA 2010
     # s.24(2); DAA 2021 s.22(6)), so a P who turns 18 after the incident may be given one.
     # The application warns while P is under 18 and the decision refuses (authorisation.decide).

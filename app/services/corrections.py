@@ -1,5 +1,5 @@
 """Correcting a case's details: people's names and dates of birth, a victim's relationship to
-P, the address, the area; adding a victim or a child, and removing one who was added in error.
+P, P's physical description, the address, the area; adding a victim or a child, and removing one who was added in error.
 
 Each correction is one transaction with one audit entry holding the values before and after
 and the reason, which is required. Corrections go through the ORM, so the search index
@@ -31,6 +31,7 @@ from app.models import (
     User,
 )
 from app.services import ValidationFailed, audit, geofences, referrals
+from app.services.cases import DESCRIPTION_MAX
 from app.services.referrals import ReferralSettings
 from app.services.transaction import commits
 from app.timeutil import utcnow
@@ -79,12 +80,16 @@ class PersonFacts:
     full_name: str
     date_of_birth: date | None = None
     relationship: str | None = None
+    description: str | None = None  # P only: the physical description
 
 
 def person_facts(person: Person) -> dict:
-    return {"full_name": person.full_name,
-            "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
-            "relationship": person.relationship_to_perpetrator}
+    facts = {"full_name": person.full_name,
+             "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
+             "relationship": person.relationship_to_perpetrator}
+    if person.kind is PersonKind.PERPETRATOR:
+        facts["description"] = person.description
+    return facts
 
 
 def _checked_facts(kind: PersonKind, facts: PersonFacts) -> PersonFacts:
@@ -104,11 +109,16 @@ def _checked_facts(kind: PersonKind, facts: PersonFacts) -> PersonFacts:
         errors["relationship"] = "Choose how the victim is associated with the perpetrator"
     elif kind is PersonKind.CHILD and relationship and len(relationship) > NAME_MAX:
         errors["relationship"] = f"Keep this under {NAME_MAX} characters"
+    description = (facts.description or "").strip() or None
     if kind is PersonKind.PERPETRATOR:
         relationship = None
+        if description and len(description) > DESCRIPTION_MAX:
+            errors["description"] = f"Keep the description under {DESCRIPTION_MAX:,} characters"
+    else:
+        description = None
     if errors:
         raise ValidationFailed(errors)
-    return PersonFacts(name, dob, relationship)
+    return PersonFacts(name, dob, relationship, description)
 
 
 def age_warnings(case: Case) -> list[str]:
@@ -146,11 +156,15 @@ def correct_person(actor: User, case: Case, person: Person, facts: PersonFacts, 
     before = person_facts(person)
     after = {"full_name": new.full_name, "date_of_birth": new.date_of_birth.isoformat() if new.date_of_birth else None,
              "relationship": new.relationship}
+    if person.kind is PersonKind.PERPETRATOR:
+        after["description"] = new.description
     if after == before:
         raise ValidationFailed({"full_name": "Nothing has changed: change a detail, or go back to the case"})
     person.full_name = new.full_name
     person.date_of_birth = new.date_of_birth
     person.relationship_to_perpetrator = new.relationship
+    if person.kind is PersonKind.PERPETRATOR:
+        person.description = new.description
     audit.record(actor, "person.corrected", case, person=person.id, kind=person.kind.value,
                  before=before, after=after, reason=why)
     db.session.commit()

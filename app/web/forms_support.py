@@ -35,6 +35,10 @@ def apply_errors(form: FlaskForm, errors: dict[str, str]) -> None:
             form.form_errors.append(message)
 
 
+def _data(field) -> str | None:
+    return field.data if field is not None else None
+
+
 def details_from_form(form, incident_at: datetime, regime: str) -> CaseDetails:
     def named(entries):
         for entry in entries:
@@ -43,7 +47,8 @@ def details_from_form(form, incident_at: datetime, regime: str) -> CaseDetails:
                 yield PersonDetails(sub.full_name.data, sub.date_of_birth.data, sub.relationship.data or None)
 
     return CaseDetails(
-        perpetrator=PersonDetails(form.perpetrator_name.data, form.perpetrator_dob.data),
+        perpetrator=PersonDetails(form.perpetrator_name.data, form.perpetrator_dob.data,
+                                  description=_data(getattr(form, "perpetrator_description", None))),
         victims=list(named(form.victims.entries)),
         children=list(named(form.children.entries)),
         address_line_1=form.address_line_1.data or "",

@@ -61,10 +61,11 @@ TIMELINE_WORDING = {
     "person.linked": "A person linked as the same person on another case",
     "person.match_rejected": "A suggested match recorded as not the same person",
     "person.unlinked": "A person unlinked from the same person on other cases",
+    "welfare.recurrence_changed": "Welfare visit recurrence changed",
 }
 # Corrections say why on the timeline (the values before and after are in the audit detail).
 REASONED = {"person.corrected", "person.added", "person.removed", "case.address_corrected", "case.area_corrected",
-            "case.served_at_corrected"}
+            "case.served_at_corrected", "welfare.recurrence_changed"}
 
 
 SECTION_TITLES = {s.key: s.title.split(":")[0].lower() for s in SECTIONS}

@@ -271,12 +271,13 @@ def main_all() -> int:
     court pages (tests/benchmarks/court.py), the reminder texts (tests/benchmarks/texts.py),
     search and the case list (tests/benchmarks/search.py),
     the Victims' Code referral sweep (tests/benchmarks/referrals.py) and the location reports
-    of officers' work devices (tests/benchmarks/locations.py) and geofence matching
-    (tests/benchmarks/geofences.py)."""
-    from tests.benchmarks import authorisation, court, geofences, locations, referrals, search, texts
+    of officers' work devices (tests/benchmarks/locations.py), geofence matching
+    (tests/benchmarks/geofences.py), and both together, location reports with 1,000 live
+    geofences and 1,000,000 positions (tests/benchmarks/welfare.py)."""
+    from tests.benchmarks import authorisation, court, geofences, locations, referrals, search, texts, welfare
 
     status = main()
-    for other in (authorisation, court, texts, search, referrals, locations, geofences):
+    for other in (authorisation, court, texts, search, referrals, locations, geofences, welfare):
         print()
         status = other.main() or status
     return status

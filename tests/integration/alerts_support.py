@@ -15,6 +15,7 @@ from app.timeutil import set_frozen, utcnow
 from tests.integration.factories import granted_case
 
 HOME = geo.Point(53.480950, -2.236850)
+P_DESCRIPTION = "Tall, shaved head, tattoo of a swallow on the left hand; drives a red Ford Transit"
 
 
 def east_of(point: geo.Point, metres: float) -> geo.Point:
@@ -47,6 +48,8 @@ def build_scene(make_user) -> Scene:
     admin = make_user(Role.ADMIN)
     owner = make_user(Role.OFFICER, area="North")
     case = granted_case(owner, area="North")
+    case.perpetrator.description = P_DESCRIPTION  # for the visit page; never in a push or a log
+    db.session.commit()
     geofences.set_location(owner, case, latitude=f"{HOME.latitude}", longitude=f"{HOME.longitude}")
     fence = geofences.open_geofence(case)
     north = make_patrol(admin, make_user(Role.OFFICER, area="North"))

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import AlertClosedReason, AuditEntry, GeofenceAlert, OrderEventKind, VisitEventKind, WelfareVisitEvent
-from app.services import ValidationFailed, alerts, court
+from app.services import ValidationFailed, court, welfare_trail, welfare_visits
 from app.services.calendar import load_calendar
 from app.services.reminders import TextSettings
 from app.timeutil import set_frozen, utcnow
@@ -35,10 +35,10 @@ def actions(case) -> list[str]:
 
 
 def visit_done(officer, alert, **answers):
-    alerts.check_in(officer, alert, from_device=True)
+    welfare_visits.check_in(officer, alert, from_device=True)
     report_answers = {"spoken_to": "yes", "wellbeing": "Well; feels safer with the order.", "p_present": "no",
                       "concerns": "", "follow_up": ""} | answers
-    return alerts.check_out(officer, alert, **report_answers)
+    return welfare_visits.check_out(officer, alert, **report_answers)
 
 
 def test_an_alert_only_inside_a_live_geofence_and_only_one_per_officer(client, scene):
@@ -96,8 +96,8 @@ def test_one_officers_visit_closes_the_alert_for_everyone_and_snoozes_it_for_7_d
     assert mine.closed_at == theirs.closed_at == utcnow()
     assert [e.kind for e in db.session.scalars(select(WelfareVisitEvent).order_by(WelfareVisitEvent.id))] == [
         VisitEventKind.CHECKED_IN, VisitEventKind.CHECKED_OUT]
-    with pytest.raises(alerts.AlertClosed):
-        alerts.check_in(scene.south.officer, theirs)
+    with pytest.raises(welfare_visits.AlertClosed):
+        welfare_visits.check_in(scene.south.officer, theirs)
 
     done_at = utcnow()
     set_frozen(done_at + timedelta(days=7) - timedelta(minutes=1))
@@ -113,15 +113,15 @@ def test_a_visit_without_v_spoken_to_keeps_the_alerts_open_and_p_present_is_a_po
     report(client, scene.north, HOME)
     report(client, scene.south, HOME)
     mine, theirs = all_alerts()
-    alerts.check_in(scene.north.officer, mine, latitude="53.48095", longitude="-2.23685")
-    visit = alerts.check_out(scene.north.officer, mine, spoken_to="no", wellbeing="", p_present="yes",
+    welfare_visits.check_in(scene.north.officer, mine, latitude="53.48095", longitude="-2.23685")
+    visit = welfare_visits.check_out(scene.north.officer, mine, spoken_to="no", wellbeing="", p_present="yes",
                              concerns="P's car outside; no answer at the door.", follow_up="")
     assert not visit.done and visit.p_present and visit.check_in_source == "typed"
     db.session.refresh(mine)
     db.session.refresh(theirs)
     assert mine.closed_at is None and theirs.closed_at is None
     assert "welfare.possible_breach" in actions(scene.case)
-    assert alerts.visit_of(scene.case, str(visit.id)) == visit
+    assert welfare_trail.visit_of(scene.case, str(visit.id)) == visit
 
 
 def test_the_report_must_answer_the_questions(client, scene):
@@ -129,18 +129,18 @@ def test_the_report_must_answer_the_questions(client, scene):
     report(client, scene.north, HOME)
     [alert] = all_alerts()
     with pytest.raises(ValidationFailed) as refused:
-        alerts.check_out(scene.north.officer, alert, spoken_to="yes", wellbeing="", p_present="yes",
+        welfare_visits.check_out(scene.north.officer, alert, spoken_to="yes", wellbeing="", p_present="yes",
                          concerns="", follow_up="")
     assert "Check in" in str(refused.value)
     with pytest.raises(ValidationFailed, match="latitude"):
-        alerts.check_in(scene.north.officer, alert, latitude="91", longitude="0")
-    alerts.check_in(scene.north.officer, alert)
+        welfare_visits.check_in(scene.north.officer, alert, latitude="91", longitude="0")
+    welfare_visits.check_in(scene.north.officer, alert)
     with pytest.raises(ValidationFailed) as refused:
-        alerts.check_out(scene.north.officer, alert, spoken_to="maybe", wellbeing="x" * 5000, p_present=None,
+        welfare_visits.check_out(scene.north.officer, alert, spoken_to="maybe", wellbeing="x" * 5000, p_present=None,
                          concerns="", follow_up="")
     assert set(refused.value.errors) == {"spoken_to", "p_present", "wellbeing"}
     with pytest.raises(PermissionError):
-        alerts.acknowledge(scene.south.officer, alert)
+        welfare_visits.acknowledge(scene.south.officer, alert)
 
 
 def test_the_order_discharged_closes_its_alerts(client, scene):

@@ -18,7 +18,7 @@ from werkzeug.serving import make_server
 from app.domain import geo
 from app.extensions import db
 from app.models import AlertClosedReason, GeofenceAlert, Role
-from app.services import alerts, geofences
+from app.services import geofences, welfare_visits
 from app.timeutil import set_frozen, utcnow
 from tests.integration.alerts_support import HOME, build_scene, east_of, make_patrol
 from tests.integration.factories import granted_case
@@ -108,8 +108,8 @@ def test_replayed_patrols_raise_alerts_as_greater_manchester_learned(app, server
     [south_alert] = alerts_of(scene.south.officer)
 
     # One officer's visit closes the alert for both.
-    alerts.check_in(scene.north.officer, alert, from_device=True)
-    alerts.check_out(scene.north.officer, alert, spoken_to="yes", wellbeing="Well; reassured.", p_present="no",
+    welfare_visits.check_in(scene.north.officer, alert, from_device=True)
+    welfare_visits.check_out(scene.north.officer, alert, spoken_to="yes", wellbeing="Well; reassured.", p_present="no",
                      concerns="", follow_up="")
     done_at = utcnow()
     db.session.refresh(south_alert)

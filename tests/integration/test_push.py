@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import GeofenceAlert, PushSubscription, Role, WorkDevice
-from app.services import alerts, devices, push
+from app.services import devices, patrol_alerts, push, welfare_visits
 from app.settings import settings_for
 from app.timeutil import utcnow
 from tests.fake_push_service import FakePushService
@@ -42,6 +42,7 @@ def subscribe(app, patrol, browser, identifier=None):
 def personal_data(scene) -> list[str]:
     case = scene.case
     words = [case.reference, case.postcode, case.address_line_1, case.town, case.perpetrator.full_name,
+             case.perpetrator.description, "swallow",
              *(v.full_name for v in case.victims), scene.north.officer.full_name, scene.south.officer.full_name]
     return [w for w in words if w]
 
@@ -72,8 +73,8 @@ def test_pushes_reach_the_work_phones_and_carry_no_personal_data(app, client, sc
     assert push._claim(GeofenceAlert.pushed_at, ids) == []
 
     north_alert = db.session.scalar(select(GeofenceAlert).where(GeofenceAlert.officer_id == scene.north.officer.id))
-    alerts.check_in(scene.north.officer, north_alert)
-    alerts.check_out(scene.north.officer, north_alert, spoken_to="yes", wellbeing="Well.", p_present="no",
+    welfare_visits.check_in(scene.north.officer, north_alert)
+    welfare_visits.check_out(scene.north.officer, north_alert, spoken_to="yes", wellbeing="Well.", p_present="no",
                      concerns="", follow_up="")
     sent = push.send_due(settings)
     assert (sent.stood_down, sent.sent) == (1, 1)
@@ -88,7 +89,7 @@ def test_a_push_service_failure_loses_no_alert(app, client, scene, service):
     report(client, scene.north, HOME)
     sent = push.send_due(settings_for(app).push)
     assert (sent.alerts, sent.failed) == (1, 1)
-    [alert] = alerts.open_alerts(scene.north.officer)  # still on the patrol page
+    [alert] = patrol_alerts.open_alerts(scene.north.officer)  # still on the patrol page
     assert alert.closed_at is None
 
     service.status = 410  # the browser unsubscribed: the subscription is never used again

@@ -7,12 +7,14 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from app.domain.order_records import HearingAddressAnswer
 from app.models import AssociatedRelationship, RiskLevel
+from app.services.cases import DESCRIPTION_MAX
 from app.web.fields import CleanForm, DateInputField, TimeInputField
 
 # The shape of a UK postcode; enough to catch typing slips without rejecting real ones.
 POSTCODE_RE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$", re.IGNORECASE)
 MAX_VICTIMS = 6
 MAX_CHILDREN = 10
+DESCRIPTION_TOO_LONG = f"Keep the description under {DESCRIPTION_MAX:,} characters"
 
 
 def postcode(form, field):  # noqa: ARG001
@@ -42,6 +44,9 @@ class NewCaseForm(CleanForm):
     )
     perpetrator_dob = DateInputField(
         "Date of birth", validators=[InputRequired("Enter the perpetrator's date of birth")]
+    )
+    perpetrator_description = TextAreaField(
+        "Description (optional)", validators=[Optional(), Length(max=DESCRIPTION_MAX, message=DESCRIPTION_TOO_LONG)]
     )
     victims = FieldList(FormField(VictimForm), min_entries=1, max_entries=MAX_VICTIMS)
     children = FieldList(FormField(ChildForm), min_entries=0, max_entries=MAX_CHILDREN)

@@ -5,6 +5,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from app.models import AssociatedRelationship
+from app.services.cases import DESCRIPTION_MAX
 from app.services.corrections import REASON_MAX
 from app.web.cases.forms import postcode
 from app.web.fields import CheckboxesField, CleanForm, DateInputField, TimeInputField
@@ -23,11 +24,14 @@ def _reason():
 class PerpetratorForm(CleanForm):
     full_name = StringField("Full name", validators=[Optional(), Length(max=120)])
     date_of_birth = DateInputField("Date of birth", validators=[Optional()])
+    description = TextAreaField("Description (optional)", validators=[Optional(), Length(
+        max=DESCRIPTION_MAX, message=f"Keep the description under {DESCRIPTION_MAX:,} characters")])
     reason = _reason()
 
 
 class VictimForm(PerpetratorForm):
     date_of_birth = DateInputField("Date of birth (if known)", validators=[Optional()])
+    description = None  # P's only
     relationship = SelectField(
         "Relationship to the perpetrator",
         choices=[("", "Choose the relationship")] + [(r.value, r.label) for r in AssociatedRelationship],
@@ -37,6 +41,7 @@ class VictimForm(PerpetratorForm):
 
 class ChildForm(PerpetratorForm):
     date_of_birth = DateInputField("Date of birth (if known)", validators=[Optional()])
+    description = None  # P's only
     relationship = StringField("Relationship (for example: P's stepdaughter)", validators=[Optional(), Length(max=120)])
 
 

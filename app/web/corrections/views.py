@@ -45,7 +45,9 @@ def _person(case: Case, person_id: int):
 
 def _facts(form) -> PersonFacts:
     relationship = getattr(form, "relationship", None)
-    return PersonFacts(form.full_name.data or "", form.date_of_birth.data, relationship.data if relationship else None)
+    description = getattr(form, "description", None)
+    return PersonFacts(form.full_name.data or "", form.date_of_birth.data, relationship.data if relationship else None,
+                       description.data if description else None)
 
 
 def _saved(message: str, case: Case):
@@ -63,6 +65,8 @@ def change_person(person_id: int):
         form.full_name.data, form.date_of_birth.data = person.full_name, person.date_of_birth
         if hasattr(form, "relationship"):
             form.relationship.data = person.relationship_to_perpetrator or ""
+        if getattr(form, "description", None) is not None:
+            form.description.data = person.description or ""
 
     def save():
         corrections.correct_person(current_user, case, person, _facts(form), reason=form.reason.data)

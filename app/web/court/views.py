@@ -15,7 +15,7 @@ from app.domain.regimes import regime
 from app.extensions import db
 from app.models import Breach, BreachSource, Document, HearingOutcome, OrderEventKind, RemandKind, Role
 from app.printing import pdf_response, render_printout
-from app.services import ValidationFailed, alerts, court_bundle, order_requirements, referral_queries
+from app.services import ValidationFailed, court_bundle, order_requirements, referral_queries, welfare_trail
 from app.services import breaches as breach_service
 from app.services import court as court_service
 from app.services.access import CASE_READER_ROLES
@@ -351,7 +351,7 @@ def new_breach():
     concern = referral_queries.open_concern_on(case, request.args.get("concern"))
     if request.method == "GET" and concern is not None:
         _prefill_from_concern(form, concern)
-    visit = alerts.visit_of(case, request.args.get("visit")) if concern is None else None
+    visit = welfare_trail.visit_of(case, request.args.get("visit")) if concern is None else None
     if request.method == "GET" and visit is not None:
         _prefill_from_visit(form, visit)
 

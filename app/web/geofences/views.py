@@ -6,7 +6,9 @@ from __future__ import annotations
 from flask import Blueprint, abort
 from flask_login import current_user
 
-from app.services import geofences
+from app.domain.welfare_rules import effective_recurrence
+from app.services import geofences, welfare_recurrence
+from app.settings import current_settings
 from app.timeutil import utcnow
 from app.web.forms_support import FormPlace, form_page
 from app.web.geofences.forms import LocationForm, WishesForm
@@ -30,9 +32,14 @@ def case_geofences(case) -> dict:
     fences = geofences.for_case(case)
     current = next((f for f in fences if f.ended_at is None), None)
     now = utcnow()
+    order = case.order
+    recurrence = (effective_recurrence(order.welfare_recurrence_days, current_settings().locations.welfare_snooze).days
+                  if order is not None else None)
     return {"all": fences, "current": current, "state": current.state_at(now) if current else None,
             "latest": fences[0] if fences else None, "now": now,
-            "can_edit": current_user.role in geofences.EDITOR_ROLES}
+            "can_edit": current_user.role in geofences.EDITOR_ROLES,
+            "order": order, "recurrence_days": recurrence,
+            "can_set_recurrence": welfare_recurrence.may_set(current_user) and order is not None and order.in_force}
 
 
 @bp.route("/cases/<int:case_id>/geofence/location", methods=["GET", "POST"])

@@ -1,10 +1,12 @@
-"""Forms for the patrol page. They parse text; app.services.alerts and
-app.domain.welfare_rules hold the rules, so what was typed comes back with the error."""
+"""Forms for the patrol page and tasking. They parse text; app.services (welfare_visits,
+welfare_recurrence) and app.domain.welfare_rules hold the rules, so what was typed comes
+back with the error."""
 from __future__ import annotations
 
 from wtforms import BooleanField, IntegerField, RadioField, StringField, TextAreaField
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional
 
+from app.domain.welfare_rules import RECURRENCE_REASON_MAX
 from app.web.fields import CleanForm
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -33,3 +35,11 @@ class TaskingForm(CleanForm):
         csrf = False
 
     days = IntegerField("Visits done in the last", validators=[Optional(), NumberRange(min=1, max=365)])
+
+
+class RecurrenceForm(CleanForm):
+    """A supervisor's recurrence for one order: days as typed (the rules check them) and why."""
+    days = StringField("Days after a visit before the geofence alerts again", validators=[Optional(), Length(max=20)])
+    reason = TextAreaField("Why is this being changed?",
+                           validators=[Optional(), Length(max=RECURRENCE_REASON_MAX,
+                                                          message=f"Keep the reason under {RECURRENCE_REASON_MAX:,} characters")])

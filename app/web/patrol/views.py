@@ -1,21 +1,28 @@
 """The patrol page (issue 16): an officer's live geofence alerts on a phone-sized page that
 htmx refreshes every 30 seconds; acknowledging, checking in and checking out with the visit
 report; the visit page of an alert (the one view of a case an officer of another area gets,
-for their alert only, every view audited); and the supervisors' and inspectors' tasking
-view. The rules are in app/services/alerts.py."""
+for their alert only, every view audited); the supervisors' and inspectors' tasking view,
+and a supervisor's recurrence per order. The rules are in app/services (patrol_alerts,
+welfare_visits, welfare_trail, welfare_tasking, welfare_recurrence) and
+app/domain/welfare_rules.py."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, render_template, request, url_for
 from flask_login import current_user
 
+from app.domain.welfare_rules import proposed_recurrence_days
 from app.extensions import db
 from app.models import Case
-from app.services import ValidationFailed, alerts, push
+from app.services import ValidationFailed, patrol_alerts, push, welfare_recurrence, welfare_tasking
+from app.services import welfare_visits as visits
 from app.services.access import visible_cases
+from app.services.patrol_alerts import PATROL_ROLES
+from app.services.welfare_trail import trail
 from app.settings import current_settings
 from app.timeutil import utcnow
 from app.web.forms_support import apply_errors
-from app.web.patrol.forms import CheckInForm, CheckOutForm, StepForm, TaskingForm
+from app.web.loaders import load_case
+from app.web.patrol.forms import CheckInForm, CheckOutForm, RecurrenceForm, StepForm, TaskingForm
 from app.web.presentation.visit_page import visit_facts
 from app.web.security import polling, redirect_to, roles_required
 
@@ -26,22 +33,23 @@ DEFAULT_TASKING_DAYS = 28
 @bp.app_template_global()
 def welfare_trail(case) -> list:
     """For the case page and the breach printout: the case's check-ins and check-outs."""
-    return alerts.trail(case)
+    return trail(case)
 
 
 def _alert_or_404(alert_id: int):
-    alert = alerts.alert_for(current_user, alert_id)
+    alert = patrol_alerts.alert_for(current_user, alert_id)
     return alert if alert is not None else abort(404)
 
 
 def _page_lists() -> dict:
     now = utcnow()
-    return {"open_alerts": alerts.open_alerts(current_user), "closed": alerts.recently_closed(current_user, now),
+    return {"open_alerts": patrol_alerts.open_alerts(current_user),
+            "closed": patrol_alerts.recently_closed(current_user, now),
             "now": now}
 
 
 @bp.route("/patrol")
-@roles_required(*alerts.PATROL_ROLES)
+@roles_required(*PATROL_ROLES)
 def index():
     settings = current_settings().push
     return render_template("patrol/index.html", push_key=settings.public_key if settings.enabled else None,
@@ -49,7 +57,7 @@ def index():
 
 
 @bp.route("/patrol/push/subscribe", methods=["POST"])
-@roles_required(*alerts.PATROL_ROLES)
+@roles_required(*PATROL_ROLES)
 def push_subscribe():
     """The patrol page's "Enable alerts on this work phone": JSON with the device's identifier
     and the browser's push subscription (CSRF token in the X-CSRFToken header)."""
@@ -67,7 +75,7 @@ def push_subscribe():
 
 
 @bp.route("/patrol/alerts")
-@roles_required(*alerts.PATROL_ROLES)
+@roles_required(*PATROL_ROLES)
 @polling
 def alert_rows():
     """The patrol page's list, polled by htmx every 30 seconds."""
@@ -75,26 +83,26 @@ def alert_rows():
 
 
 @bp.route("/patrol/alerts/<int:alert_id>")
-@roles_required(*alerts.PATROL_ROLES)
+@roles_required(*PATROL_ROLES)
 def alert(alert_id: int):
     found = _alert_or_404(alert_id)
     case = db.session.get(Case, found.case_id)
-    elsewhere = alerts.across_districts(current_user, case)
-    alerts.visit_page_viewed(current_user, found, across_districts=elsewhere)
+    elsewhere = visits.across_districts(current_user, case)
+    visits.visit_page_viewed(current_user, found, across_districts=elsewhere)
     may_read_case = db.session.scalar(visible_cases(current_user).where(Case.id == case.id)) is not None
-    return render_template("patrol/alert.html", alert=found, facts=visit_facts(case), visit=alerts.open_visit(found),
+    return render_template("patrol/alert.html", alert=found, facts=visit_facts(case), visit=visits.open_visit(found),
                            across_districts=elsewhere, may_read_case=may_read_case, form=StepForm(), now=utcnow())
 
 
 @bp.route("/patrol/alerts/<int:alert_id>/acknowledge", methods=["POST"])
-@roles_required(*alerts.PATROL_ROLES)
+@roles_required(*PATROL_ROLES)
 def acknowledge(alert_id: int):
     found = _alert_or_404(alert_id)
     if not StepForm().validate_on_submit():
         abort(400)
     try:
-        alerts.acknowledge(current_user, found)
-    except alerts.AlertClosed as exc:
+        visits.acknowledge(current_user, found)
+    except visits.AlertClosed as exc:
         flash(f"This alert is closed: {exc}.", "success")
         return redirect_to(url_for("patrol.index"))
     flash("Alert acknowledged.", "success")
@@ -102,17 +110,17 @@ def acknowledge(alert_id: int):
 
 
 @bp.route("/patrol/alerts/<int:alert_id>/check-in", methods=["GET", "POST"])
-@roles_required(*alerts.PATROL_ROLES)
+@roles_required(*PATROL_ROLES)
 def check_in(alert_id: int):
     found = _alert_or_404(alert_id)
     form = CheckInForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
-            alerts.check_in(current_user, found, latitude=form.latitude.data or "", longitude=form.longitude.data or "",
+            visits.check_in(current_user, found, latitude=form.latitude.data or "", longitude=form.longitude.data or "",
                             from_device=bool(form.from_device.data))
         except ValidationFailed as exc:
             apply_errors(form, exc.errors)
-        except alerts.AlertClosed as exc:
+        except visits.AlertClosed as exc:
             flash(f"This alert is closed: {exc}.", "success")
             return redirect_to(url_for("patrol.index"))
         else:
@@ -122,13 +130,13 @@ def check_in(alert_id: int):
 
 
 @bp.route("/patrol/alerts/<int:alert_id>/check-out", methods=["GET", "POST"])
-@roles_required(*alerts.PATROL_ROLES)
+@roles_required(*PATROL_ROLES)
 def check_out(alert_id: int):
     found = _alert_or_404(alert_id)
     form = CheckOutForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
-            visit = alerts.check_out(current_user, found, spoken_to=form.spoken_to.data, wellbeing=form.wellbeing.data,
+            visit = visits.check_out(current_user, found, spoken_to=form.spoken_to.data, wellbeing=form.wellbeing.data,
                                      p_present=form.p_present.data, concerns=form.concerns.data,
                                      follow_up=form.follow_up.data)
         except ValidationFailed as exc:
@@ -154,13 +162,38 @@ def _after_check_out(visit):
 
 
 @bp.route("/patrol/tasking")
-@roles_required(*alerts.TASKING_ROLES)
+@roles_required(*welfare_tasking.TASKING_ROLES)
 def tasking():
     form = TaskingForm(request.args)
     days = form.days.data if form.validate() and form.days.data else DEFAULT_TASKING_DAYS
     now = utcnow()
-    cases = visible_cases(current_user)
-    if current_user.area:  # a supervisor or inspector of an area: that area's orders
-        cases = cases.where(Case.area == current_user.area)
-    board = alerts.tasking(cases, now, days, current_settings().locations.welfare_snooze)
-    return render_template("patrol/tasking.html", board=board, form=form, days=days, now=now)
+    board = welfare_tasking.tasking(welfare_tasking.tasking_cases(current_user), now, days,
+                                    current_settings().locations.welfare_snooze)
+    return render_template("patrol/tasking.html", board=board, form=form, days=days,
+                           may_set_recurrence=welfare_recurrence.may_set(current_user))
+
+
+@bp.route("/cases/<int:case_id>/welfare-recurrence", methods=["GET", "POST"])
+@roles_required(*welfare_recurrence.RECURRENCE_ROLES)
+def recurrence():
+    """A supervisor sets how many days after a visit the order's geofence re-arms, with a
+    reason; the form proposes a default from the case's risk level."""
+    case = load_case()  # a case the supervisor may not read is a 404
+    if case.order is None or not case.order.in_force:
+        abort(404)
+    setting_days = current_settings().locations.welfare_snooze.days
+    proposed = proposed_recurrence_days(case.risk_level, setting_days)
+    form = RecurrenceForm()
+    if not form.is_submitted():
+        form.days.data = str(case.order.welfare_recurrence_days or proposed)
+    if form.validate_on_submit():
+        try:
+            order = welfare_recurrence.set_recurrence(current_user, case, days=form.days.data, reason=form.reason.data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc.errors)
+        else:
+            flash(f"{case.reference}'s geofence now re-arms {order.welfare_recurrence_days} days after a visit.",
+                  "success")
+            return redirect_to(url_for("patrol.tasking"))
+    return render_template("patrol/recurrence.html", form=form, case=case, proposed=proposed,
+                           setting_days=setting_days)

@@ -27,6 +27,7 @@ class VisitFacts:
     safety_notes: list[str]
     perpetrator: str
     perpetrator_born: object
+    perpetrator_description: str | None
     risk: str
 
 
@@ -45,6 +46,7 @@ def visit_facts(case: Case) -> VisitFacts:
         other_conditions=other_requirements(stored), safety_notes=_safety_notes(case),
         perpetrator=case.perpetrator.full_name if case.perpetrator else "",
         perpetrator_born=case.perpetrator.date_of_birth if case.perpetrator else None,
+        perpetrator_description=case.perpetrator.description if case.perpetrator else None,
         risk=case.risk_level.label,
     )
 
