@@ -145,3 +145,56 @@ def test_too_few_to_conclude_below_the_minimum_in_either_arm():
 def test_z_is_the_975th_centile():
     assert statistics.Z == pytest.approx(Z, abs=1e-12)
 
+
+# -- the trial's analysis (app/domain/trial_analysis.py) ------------------------------------------
+
+def _case(arm, *, arrested=False, breached=False, days=28, risk="high", age="25-34"):
+    from app.domain.trial_analysis import AnalysedCase
+
+    return AnalysedCase(arm=arm, order_days=days, risk_level=risk, age_band=age, arrested=arrested,
+                        breached=breached or arrested)
+
+
+def test_the_analysis_compares_texted_with_control():
+    from app.domain.randomiser import Arm
+    from app.domain.trial_analysis import outcomes
+
+    cases = ([_case(Arm.CONTROL, arrested=n < 7) for n in range(25)]
+             + [_case(Arm.INTERVENTION, arrested=n < 1, breached=n < 2) for n in range(25)])
+    arrests, breaches = outcomes(cases)
+    assert (arrests.counts.texted_events, arrests.counts.control_events) == (1, 7)
+    assert arrests.counts.comparison.risk_difference == pytest.approx(-0.24)  # texted minus control
+    assert (breaches.counts.texted_events, breaches.counts.control_events) == (2, 7)
+    assert arrests.counts.too_few
+
+
+def test_an_arm_with_no_cases_has_no_comparison():
+    from app.domain.randomiser import Arm
+    from app.domain.trial_analysis import compare
+
+    counts = compare([_case(Arm.CONTROL, arrested=True)])
+    assert counts.comparison is None and (counts.control_events, counts.control_total, counts.texted_total) == (1, 1, 0)
+
+
+@pytest.mark.parametrize(("days", "band"), [
+    (1, "14 days or fewer"), (14, "14 days or fewer"), (15, "15 to 21 days"), (21, "15 to 21 days"),
+    (22, "22 days or more"), (365, "22 days or more"), (None, "Until further order"),
+])
+def test_order_length_bands_are_the_trials_strata(days, band):
+    from app.domain.trial_analysis import length_band
+
+    assert length_band(days) == band
+
+
+def test_subgroups_in_order_with_small_ones_marked():
+    from app.domain.randomiser import Arm
+    from app.domain.trial_analysis import subgroups
+
+    cases = ([_case(Arm.CONTROL, age="55 or over", risk="standard") for _ in range(10)]
+             + [_case(Arm.INTERVENTION, age="55 or over", risk="standard") for _ in range(10)]
+             + [_case(Arm.CONTROL, age="18-24", days=None, risk=None), _case(Arm.INTERVENTION, age=None, days=14)])
+    ages, lengths, risks = subgroups(cases)
+    assert [row.label for row in ages.rows] == ["18-24", "55 or over", "Age not known"]
+    assert [row.small for row in ages.rows] == [True, False, True]
+    assert [row.label for row in lengths.rows] == ["14 days or fewer", "22 days or more", "Until further order"]
+    assert [row.label for row in risks.rows] == ["Standard", "High", "Risk not recorded"]
