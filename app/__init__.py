@@ -141,11 +141,12 @@ def _register_blueprints(app: Flask) -> None:
         search,
         texts,
         texts_admin,
+        trial_evaluation,
     )
 
     app.url_value_preprocessor(loaders.pull_ids)
     for module in (auth, cases, search, people, elsewhere, authorisation, court, lapse, texts, referrals, casework, admin, texts_admin,
-                   health, corrections, handovers, locations, geofences, patrol):
+                   trial_evaluation, health, corrections, handovers, locations, geofences, patrol):
         app.register_blueprint(module.bp)
 
 

@@ -53,6 +53,9 @@ DEFAULTS: dict[str, object] = {
     "SMS_EXPIRE_HOURS": 72,  # sent but no delivery receipt this long: expired
     "SMS_MAX_ATTEMPTS": 8,
     "SMS_BATCH_SIZE": 500,
+    # What one SMS segment costs the force, in pence (decimals allowed, e.g. 3.5): the trial's
+    # evaluation shows the texts' cost as segments times this. Empty: the cost is not shown.
+    "SMS_UNIT_PRICE_PENCE": "",
     "SMS_HELPLINE": "the Respect Phoneline on 0808 802 4040",
     "POLICE_CONTACT": "101",
     "EMAIL_BACKEND": "outbox",  # outbox (records on the admin Emails page, sends nothing) or smtp
@@ -459,7 +462,24 @@ def _vapid_key(instance_path: str, *, generate_into_instance: bool) -> str:
     return path.read_text().strip()
 
 
+def _sms_unit_price(value: object):
+    """SMS_UNIT_PRICE_PENCE as a Decimal of pence (0 to 100), or None when not set."""
+    from decimal import Decimal, InvalidOperation
+
+    text = str(value if value is not None else "").strip()
+    if not text:
+        return None
+    try:
+        price = Decimal(text)
+    except InvalidOperation:
+        price = None
+    if price is None or not price.is_finite() or not 0 <= price <= 100:
+        raise ConfigError(f"SMS_UNIT_PRICE_PENCE must be a number of pence from 0 to 100 (e.g. 3.5), got {text!r}")
+    return price
+
+
 def _check_sms(settings: dict, development: bool) -> None:
+    settings["SMS_UNIT_PRICE_PENCE"] = _sms_unit_price(settings.get("SMS_UNIT_PRICE_PENCE"))
     if settings["SMS_BACKEND"] not in ("outbox", "vonage"):
         raise ConfigError("SMS_BACKEND must be outbox or vonage")
     if settings["SMS_BACKEND"] == "vonage":

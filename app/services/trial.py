@@ -23,12 +23,12 @@ from app.domain.risk import RiskLevel
 from app.extensions import db
 from app.models import (
     AllocationError,
-    Breach,
     Case,
     DapoTexts,
     EnrolmentStatus,
     MessageStatus,
-    TextMessage,
+    OrderStatus,
+    ProtectionOrder,
     TrialAllocation,
     TrialEnrolment,
     TrialSwitch,
@@ -255,36 +255,37 @@ EXPORT_COLUMNS = (
     # Added with issue 13, after the others so existing analyses keep their columns: "dvpo"
     # (Crime and Security Act 2010) or "dapo" (Domestic Abuse Act 2021).
     "regime",
+    # Added with issue 17, the measures the evaluation page uses (services/trial_evaluation).
+    "analysed", "arrested_for_breach", "any_breach", "texts_failed", "texts_expired", "texts_taken", "text_segments",
+    "texts_stopped", "order_in_force",
 )
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
 
 
 def export_rows() -> list[dict]:
     """One row per allocated case for the trial's analysts: pseudonymous ids, the baseline,
-    the arm and the outcome measures (breaches and arrests after allocation). No names,
-    numbers, addresses or free text."""
-    allocations = db.session.scalars(
-        select(TrialAllocation).order_by(TrialAllocation.stratum, TrialAllocation.position)
+    the arm and the outcome measures (breaches and arrests after allocation, texts). No names,
+    numbers, addresses or free text. Five statements whatever the number of cases."""
+    from app.services.trial_evaluation import breaches_after_allocation, texts_by_case
+
+    allocations = db.session.execute(
+        select(TrialAllocation, Case.regime, TrialEnrolment.texts_stopped_at, ProtectionOrder.status,
+               AllocationError.id.label("error_id"))
+        .join(TrialEnrolment, TrialEnrolment.id == TrialAllocation.enrolment_id)
+        .join(Case, Case.id == TrialAllocation.case_id)
+        .join(ProtectionOrder, ProtectionOrder.id == TrialEnrolment.order_id)
+        .outerjoin(AllocationError, AllocationError.allocation_id == TrialAllocation.id)
+        .order_by(TrialAllocation.stratum, TrialAllocation.position)
     ).all()
-    case_ids = [a.case_id for a in allocations]
-    sent, delivered = {}, {}
-    for case_id, status, count in db.session.execute(
-        select(TextMessage.case_id, TextMessage.status, func.count()).where(TextMessage.case_id.in_(case_ids))
-        .group_by(TextMessage.case_id, TextMessage.status)
-    ):
-        if status in (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.EXPIRED):
-            sent[case_id] = sent.get(case_id, 0) + count
-        if status is MessageStatus.DELIVERED:
-            delivered[case_id] = delivered.get(case_id, 0) + count
-    errors = set(db.session.scalars(select(AllocationError.allocation_id)))
-    regimes = {row.id: row.regime for row in db.session.execute(select(Case.id, Case.regime).where(Case.id.in_(case_ids)))}
-    breaches: dict[int, list] = {}
-    for breach in db.session.execute(
-        select(Breach.case_id, Breach.occurred_at, Breach.arrested_at).where(Breach.case_id.in_(case_ids))
-    ):
-        breaches.setdefault(breach.case_id, []).append(breach)
+    breaches, texts = breaches_after_allocation(), texts_by_case()
     rows = []
-    for allocation in allocations:
-        after = [b for b in breaches.get(allocation.case_id, []) if b.occurred_at >= allocation.allocated_at]
+    for allocation, regime_code, texts_stopped_at, order_status, error_id in allocations:
+        breach_count, arrest_count = breaches.get(allocation.case_id, (0, 0))
+        case_texts = texts.get(allocation.case_id)
+        by_status = case_texts.by_status if case_texts else {}
         rows.append({
             "pseudonym": allocation.pseudonym,
             "allocated_on": allocation.allocated_at.date().isoformat(),
@@ -294,12 +295,21 @@ def export_rows() -> list[dict]:
             "order_days": allocation.baseline.get("order_days"),
             "risk_level": allocation.baseline.get("risk_level"),
             "age_band": allocation.baseline.get("age_band"),
-            "randomised_in_error": "yes" if allocation.id in errors else "no",
-            "texts_sent": sent.get(allocation.case_id, 0),
-            "texts_delivered": delivered.get(allocation.case_id, 0),
-            "breaches_after_allocation": len(after),
-            "arrests_after_allocation": sum(1 for b in after if b.arrested_at is not None),
-            "regime": "dapo" if regimes.get(allocation.case_id) is RegimeCode.DAPN else "dvpo",
+            "randomised_in_error": _yes_no(error_id is not None),
+            "texts_sent": sum(by_status.get(s, 0) for s in (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.EXPIRED)),
+            "texts_delivered": by_status.get(MessageStatus.DELIVERED, 0),
+            "breaches_after_allocation": breach_count,
+            "arrests_after_allocation": arrest_count,
+            "regime": "dapo" if regime_code is RegimeCode.DAPN else "dvpo",
+            "analysed": _yes_no(error_id is None),
+            "arrested_for_breach": _yes_no(arrest_count > 0),
+            "any_breach": _yes_no(breach_count > 0),
+            "texts_failed": by_status.get(MessageStatus.FAILED, 0),
+            "texts_expired": by_status.get(MessageStatus.EXPIRED, 0),
+            "texts_taken": case_texts.taken if case_texts else 0,
+            "text_segments": case_texts.segments if case_texts else 0,
+            "texts_stopped": _yes_no(texts_stopped_at is not None),
+            "order_in_force": _yes_no(order_status is OrderStatus.IN_FORCE),
         })
     return rows
 

@@ -34,6 +34,7 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("patrol.tasking", "Welfare tasking"),
     # Admins may open the trial page too, but reach it from their Texts and Administration pages.
     NavEntry("texts_admin.trial", "Text trial", only_for=frozenset({Role.SUPERVISOR})),
+    NavEntry("trial_evaluation.evaluation", "Trial evaluation", only_for=frozenset({Role.SUPERVISOR})),
     NavEntry("casework.inbox", "Referrals"),
     NavEntry("admin.index", None),  # the administration page: admins land there (and the header's name takes them there)
     NavEntry("admin.users", "Users"),

@@ -190,6 +190,10 @@ def test_expected_access_for_key_pages(app, ids, make_user):
         "/patrol/alerts": {Role.OFFICER},
         "/patrol/tasking": {Role.SUPERVISOR, Role.INSPECTOR},
         "/patrol/tasking?days=abc": {Role.SUPERVISOR, Role.INSPECTOR},
+        # The trial's page, its evaluation and the analysts' export (issues 5 and 17).
+        "/admin/texts/trial": {Role.SUPERVISOR, Role.ADMIN},
+        "/admin/texts/trial/evaluation": {Role.SUPERVISOR, Role.ADMIN},
+        "/admin/texts/trial/export.csv": {Role.SUPERVISOR, Role.ADMIN},
     }
     for role in ROLES:
         client = app.test_client()

@@ -9,7 +9,7 @@ def clean_env(monkeypatch):
                 "TRIAL_SEED", "SESSION_ABSOLUTE_HOURS", "SESSION_IDLE_MINUTES", "SMS_BACKEND", "VONAGE_API_KEY",
                 "VONAGE_API_SECRET", "VONAGE_FROM", "SMS_WINDOW_OPENS", "VONAGE_SIGNATURE_SECRET",
                 "UPLOAD_DOCX_MAX_UNPACKED_MB", "LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_ADDRESS", "TRUSTED_PROXIES",
-                "LOGIN_MAX_FAILURES", "LOGIN_LOCK_MINUTES"):
+                "LOGIN_MAX_FAILURES", "LOGIN_LOCK_MINUTES", "SMS_UNIT_PRICE_PENCE"):
         monkeypatch.delenv(key, raising=False)
 
 
@@ -235,4 +235,19 @@ def test_migrations_on_another_database_are_a_start_up_error(tmp_path, monkeypat
     monkeypatch.setenv("DATABASE_URL", "postgres://dvpo_app:a@db.internal:5432/dvpo")
     monkeypatch.setenv("MIGRATION_DATABASE_URL", other)
     with pytest.raises(ConfigError, match="MIGRATION_DATABASE_URL must name the same database as DATABASE_URL"):
+        load_settings(str(tmp_path))
+
+
+def test_sms_unit_price_is_optional_pence_with_decimals(tmp_path, monkeypatch):
+    from decimal import Decimal
+
+    assert load_settings(str(tmp_path))["SMS_UNIT_PRICE_PENCE"] is None  # not set: the cost is not shown
+    monkeypatch.setenv("SMS_UNIT_PRICE_PENCE", " 3.5 ")
+    assert load_settings(str(tmp_path))["SMS_UNIT_PRICE_PENCE"] == Decimal("3.5")
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "100.01", "NaN", "Infinity", "£4"])
+def test_sms_unit_price_refuses_what_is_not_a_price(tmp_path, monkeypatch, value):
+    monkeypatch.setenv("SMS_UNIT_PRICE_PENCE", value)
+    with pytest.raises(ConfigError, match="SMS_UNIT_PRICE_PENCE"):
         load_settings(str(tmp_path))

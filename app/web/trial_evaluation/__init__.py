@@ -1,0 +1,3 @@
+from app.web.trial_evaluation.views import bp
+
+__all__ = ["bp"]
