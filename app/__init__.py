@@ -129,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
         corrections,
         court,
         elsewhere,
+        figures,
         geofences,
         handovers,
         health,
@@ -145,7 +146,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.url_value_preprocessor(loaders.pull_ids)
     for module in (auth, cases, search, people, elsewhere, authorisation, court, lapse, texts, referrals, casework, admin, texts_admin,
-                   health, corrections, handovers, locations, geofences, patrol):
+                   health, corrections, handovers, locations, geofences, patrol, figures):
         app.register_blueprint(module.bp)
 
 

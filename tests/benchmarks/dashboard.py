@@ -271,12 +271,12 @@ def main_all() -> int:
     court pages (tests/benchmarks/court.py), the reminder texts (tests/benchmarks/texts.py),
     search and the case list (tests/benchmarks/search.py),
     the Victims' Code referral sweep (tests/benchmarks/referrals.py) and the location reports
-    of officers' work devices (tests/benchmarks/locations.py) and geofence matching
-    (tests/benchmarks/geofences.py)."""
-    from tests.benchmarks import authorisation, court, geofences, locations, referrals, search, texts
+    of officers' work devices (tests/benchmarks/locations.py), geofence matching
+    (tests/benchmarks/geofences.py) and the figures (tests/benchmarks/figures.py)."""
+    from tests.benchmarks import authorisation, court, figures, geofences, locations, referrals, search, texts
 
     status = main()
-    for other in (authorisation, court, texts, search, referrals, locations, geofences):
+    for other in (authorisation, court, texts, search, referrals, locations, geofences, figures):
         print()
         status = other.main() or status
     return status
