@@ -19,6 +19,7 @@ from app.models import (
     ContactAttempt,
     Hearing,
     HearingOutcome,
+    OrderService,
     OrderStatus,
     Person,
     PersonKind,
@@ -42,7 +43,8 @@ def insert_history(officer_id: int, count: int, *, now: datetime) -> None:
     """`count` cases served over the last 300 days before `now`, with what followed; committed."""
     now = now.replace(microsecond=0)
     ids = {model: _next_id(model) for model in (Case, Person, Hearing, ProtectionOrder, Referral)}
-    rows: dict = {model: [] for model in (Case, Person, Hearing, ProtectionOrder, Breach, Referral, ContactAttempt)}
+    rows: dict = {model: [] for model in (Case, Person, Hearing, ProtectionOrder, OrderService, Breach, Referral,
+                                          ContactAttempt)}
     risks = list(RiskLevel)
     for i in range(count):
         case_id, victim_id, hearing_id = ids[Case] + i, ids[Person] + 2 * i + 1, ids[Hearing] + i
@@ -72,6 +74,10 @@ def insert_history(officer_id: int, count: int, *, now: datetime) -> None:
                 "ends_at": starts_at + timedelta(days=28), "review_dates": [], "conditions": [{"kind": "no_molest"}],
                 "removal_not_granted": False,
                 "status": OrderStatus.IN_FORCE if starts_at + timedelta(days=28) > now else OrderStatus.EXPIRED})
+            served_on_p = starts_at + timedelta(hours=6 + i % 40)  # some within the 24-hour target, some not
+            rows[OrderService].append({
+                "case_id": case_id, "order_id": order_id, "granted_at": starts_at, "target_hours": 24,
+                "served_at": served_on_p if i % 4 else None, "served_by": "PC Bench" if i % 4 else None})
             if i % 3 == 0:
                 rows[Breach].append({
                     "case_id": case_id, "order_id": order_id, "occurred_at": starts_at + timedelta(days=2),
