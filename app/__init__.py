@@ -129,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
         corrections,
         court,
         elsewhere,
+        figures,
         geofences,
         handovers,
         health,
@@ -146,7 +147,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.url_value_preprocessor(loaders.pull_ids)
     for module in (auth, cases, search, people, elsewhere, authorisation, court, lapse, texts, referrals, casework, admin, texts_admin,
-                   trial_evaluation, health, corrections, handovers, locations, geofences, patrol):
+                   trial_evaluation, health, corrections, handovers, locations, geofences, patrol, figures):
         app.register_blueprint(module.bp)
 
 

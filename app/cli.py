@@ -26,6 +26,9 @@ def register(app: Flask) -> None:
     from app.geofence_cli import geofences_cli
 
     app.cli.add_command(geofences_cli)
+    from app.figures_cli import reports_cli
+
+    app.cli.add_command(reports_cli)
 
 
 @click.group("users", help="Manage accounts.")

@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
+from app.domain.regimes import RegimeCode
 from app.extensions import db
 from app.models import Case, Person, PersonIdentityLink, PersonKind
 
@@ -26,7 +27,8 @@ class RepeatPeople:
     perpetrators: int
 
 
-def _repeat_count(kind: PersonKind, start: datetime, end: datetime, area: str | None) -> int:
+def _repeat_count(kind: PersonKind, start: datetime, end: datetime, area: str | None,
+                  regime: RegimeCode | None) -> int:
     later_person, later_case, later_link = aliased(Person), aliased(Case), aliased(PersonIdentityLink)
     earlier_person, earlier_case, earlier_link = aliased(Person), aliased(Case), aliased(PersonIdentityLink)
     earlier = exists().where(
@@ -46,10 +48,13 @@ def _repeat_count(kind: PersonKind, start: datetime, end: datetime, area: str | 
     )
     if area is not None:
         query = query.where(later_case.area == area)
+    if regime is not None:
+        query = query.where(later_case.regime == regime)
     return db.session.scalar(query) or 0
 
 
-def repeat_people(period_start: datetime, period_end: datetime, area: str | None = None) -> RepeatPeople:
+def repeat_people(period_start: datetime, period_end: datetime, area: str | None = None,
+                  regime: RegimeCode | None = None) -> RepeatPeople:
     """How many repeat victims and repeat perpetrators had a case in [period_start, period_end).
 
     Both instants must be timezone-aware (for London days, pass London midnights), and the
@@ -60,6 +65,6 @@ def repeat_people(period_start: datetime, period_end: datetime, area: str | None
     if period_end <= period_start:
         raise ValueError("the period must end after it starts")
     return RepeatPeople(
-        victims=_repeat_count(PersonKind.VICTIM, period_start, period_end, area),
-        perpetrators=_repeat_count(PersonKind.PERPETRATOR, period_start, period_end, area),
+        victims=_repeat_count(PersonKind.VICTIM, period_start, period_end, area, regime),
+        perpetrators=_repeat_count(PersonKind.PERPETRATOR, period_start, period_end, area, regime),
     )

@@ -43,6 +43,8 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("admin.calendar", "Bank holidays"),
     NavEntry("texts_admin.index", "Texts"),
     NavEntry("admin.services", "Support services"),
+    # Supervisors and admins (issue 17); last, so neither lands on it.
+    NavEntry("figures.page", "Figures"),
 )
 
 

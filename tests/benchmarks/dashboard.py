@@ -272,12 +272,13 @@ def main_all() -> int:
     search and the case list (tests/benchmarks/search.py),
     the Victims' Code referral sweep (tests/benchmarks/referrals.py) and the location reports
     of officers' work devices (tests/benchmarks/locations.py), geofence matching
-    (tests/benchmarks/geofences.py), and both together, location reports with 1,000 live
-    geofences and 1,000,000 positions (tests/benchmarks/welfare.py)."""
-    from tests.benchmarks import authorisation, court, geofences, locations, referrals, search, texts, welfare
+    (tests/benchmarks/geofences.py), both together, location reports with 1,000 live
+    geofences and 1,000,000 positions (tests/benchmarks/welfare.py), and the figures
+    (tests/benchmarks/figures.py)."""
+    from tests.benchmarks import authorisation, court, figures, geofences, locations, referrals, search, texts, welfare
 
     status = main()
-    for other in (authorisation, court, texts, search, referrals, locations, geofences, welfare):
+    for other in (authorisation, court, texts, search, referrals, locations, geofences, welfare, figures):
         print()
         status = other.main() or status
     return status

@@ -16,10 +16,11 @@ EXPECTED_NAV = {
     Role.SUPERINTENDENT: [("/authorisations", "Awaiting decision"), ("/dashboard", "Dashboard"), ("/cases", "All cases")],
     Role.SUPERVISOR: [("/dashboard", "Dashboard"), ("/cases", "All cases"), ("/referrals/breaches", "Referral breaches"),
                       ("/patrol/tasking", "Welfare tasking"), ("/admin/texts/trial", "Text trial"),
-                      ("/admin/texts/trial/evaluation", "Trial evaluation"), ("/handovers/leaver", "Hand over cases")],
+                      ("/admin/texts/trial/evaluation", "Trial evaluation"), ("/handovers/leaver", "Hand over cases"),
+                      ("/reports/figures", "Figures")],
     Role.CASEWORKER: [("/referrals/inbox", "Referrals")],
     Role.ADMIN: [("/admin/users", "Users"), ("/admin/calendar", "Bank holidays"), ("/admin/texts/", "Texts"),
-                 ("/admin/services", "Support services")],
+                 ("/admin/services", "Support services"), ("/reports/figures", "Figures")],
 }
 
 EXPECTED_LANDING = {

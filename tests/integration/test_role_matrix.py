@@ -64,7 +64,7 @@ def ids(app, make_user):
             "application_id": application.id, "key": "breach_statement", "doc_id": document.id, "breach_id": breach.id,
             "kind": "conditions", "victim_id": case.victims[0].id, "person_id": case.victims[0].id,
             "message_id": 999_999, "device_id": device.id,
-            "alert_id": 999_999}  # no such alert: an officer gets 404 (tests/integration/test_patrol.py has real ones)  # no such unknown text: allowed roles are sent back to the list
+            "alert_id": 999_999, "extension": "csv"}  # no such alert: an officer gets 404 (tests/integration/test_patrol.py has real ones)  # no such unknown text: allowed roles are sent back to the list
 
 
 def test_every_route_declares_who_may_use_it(app):
@@ -194,6 +194,13 @@ def test_expected_access_for_key_pages(app, ids, make_user):
         "/admin/texts/trial": {Role.SUPERVISOR, Role.ADMIN},
         "/admin/texts/trial/evaluation": {Role.SUPERVISOR, Role.ADMIN},
         "/admin/texts/trial/export.csv": {Role.SUPERVISOR, Role.ADMIN},
+        # Figures (issue 17): supervisors and admins only; bad filters answer, never 500.
+        "/reports/figures": {Role.SUPERVISOR, Role.ADMIN},
+        "/reports/figures?from=31/2/2026": {Role.SUPERVISOR, Role.ADMIN},
+        "/reports/figures.csv": {Role.SUPERVISOR, Role.ADMIN},
+        "/reports/figures.xlsx": {Role.SUPERVISOR, Role.ADMIN},
+        "/reports/figures/print": {Role.SUPERVISOR, Role.ADMIN},
+        "/reports/home-office.csv": {Role.SUPERVISOR, Role.ADMIN},
     }
     for role in ROLES:
         client = app.test_client()

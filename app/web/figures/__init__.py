@@ -1,0 +1,3 @@
+from app.web.figures.views import bp
+
+__all__ = ["bp"]
