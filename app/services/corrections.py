@@ -124,7 +124,8 @@ def _checked_facts(kind: PersonKind, facts: PersonFacts) -> PersonFacts:
 def age_warnings(case: Case) -> list[str]:
     """What the people's dates of birth now say against the law's ages: P under 18 when the
     notice was authorised (CSA 2010 s.24(2); DAA 2021 s.22(6)), a victim under the regime's
-    minimum age at the incident. A correction is recorded even so (the record must say what
+    minimum age at the incident (a DAPN protects a person aged 16 or over, DAA 2021 s.22(2)-(3);
+    a DVPN's associated person has no minimum, CSA 2010 s.24(2)(a)). A correction is recorded even so (the record must say what
     is true); the officer is told, to take it up."""
     warnings = []
     the_regime = regime(case.regime)

@@ -218,8 +218,10 @@ DECIDED_AT_HEARING = (HearingOutcome.GRANTED, HearingOutcome.REFUSED)
 
 def decision_timing_errors(hearing: Hearing, outcome: HearingOutcome | None, made_on: date | None,
                            now: datetime) -> dict[str, str]:
-    """An order granted or refused is decided at the hearing: not before it begins, and an order
-    is not made on a day before its hearing nor on a day still to come. Otherwise the case would
+    """An order granted or refused is decided at the hearing of the police application (CSA 2010
+    s.27(1)-(3) and s.28(1); DAA 2021 s.28(1), (3) and s.29(2), the notice lasting until the
+    application is determined, s.29(7)): not before it begins, and an order is not made on a day
+    before its hearing nor on a day still to come. Otherwise the case would
     be "Order in force" before the order was made, and a breach in between would be taken as a
     breach of an order that did not yet exist."""
     if outcome not in DECIDED_AT_HEARING:

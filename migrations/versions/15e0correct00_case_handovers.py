@@ -9,10 +9,19 @@ the time of service) change the case's own rows and are recorded in the audit lo
 values before and after: they need no table of their own.
 
 Revision ID: 15e0correct00
-Revises: 15d0email0000
+Revises: 14c0unknown00
 """
+import importlib.util
+from pathlib import Path
+
 from alembic import op
 import sqlalchemy as sa
+
+# The append-only triggers' SQL, shared with the later revisions (migrations/append_only_sql.py,
+# loaded by path as Alembic loads this file: see that module's docstring).
+_spec = importlib.util.spec_from_file_location("append_only_sql", Path(__file__).parents[1] / "append_only_sql.py")
+append_only_sql = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(append_only_sql)
 
 
 revision = '15e0correct00'
@@ -42,33 +51,11 @@ def upgrade():
     with op.batch_alter_table(TABLE, schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_handover_case_id'), ['case_id'], unique=False)
 
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(f"""
-            CREATE FUNCTION {TABLE}_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                RAISE EXCEPTION '{TABLE} is append-only';
-            END $$;
-        """)
-        op.execute(f"CREATE TRIGGER {TABLE}_append_only BEFORE UPDATE OR DELETE ON {TABLE} "
-                   f"FOR EACH ROW EXECUTE FUNCTION {TABLE}_refuse_change()")
-        op.execute(f"CREATE TRIGGER {TABLE}_no_truncate BEFORE TRUNCATE ON {TABLE} "
-                   f"FOR EACH STATEMENT EXECUTE FUNCTION refuse_truncate()")
-    else:
-        for verb in ("UPDATE", "DELETE"):
-            op.execute(f"""
-                CREATE TRIGGER {TABLE}_no_{verb.lower()} BEFORE {verb} ON {TABLE}
-                BEGIN SELECT RAISE(ABORT, '{TABLE} is append-only'); END;
-            """)
+    append_only_sql.make_append_only(op, TABLE)
 
 
 def downgrade():
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(f"DROP TRIGGER IF EXISTS {TABLE}_no_truncate ON {TABLE}")
-        op.execute(f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE}")
-        op.execute(f"DROP FUNCTION IF EXISTS {TABLE}_refuse_change()")
-    else:
-        op.execute(f"DROP TRIGGER IF EXISTS {TABLE}_no_update")
-        op.execute(f"DROP TRIGGER IF EXISTS {TABLE}_no_delete")
+    append_only_sql.drop_append_only(op, TABLE)
     with op.batch_alter_table(TABLE, schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_handover_case_id'))
     op.drop_table(TABLE)

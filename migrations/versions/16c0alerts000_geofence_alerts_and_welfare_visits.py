@@ -11,8 +11,17 @@ device's browser subscribed to Web Push; the alert records when its pushes were 
 Revision ID: 16c0alerts000
 Revises: 16b0geofence0
 """
+import importlib.util
+from pathlib import Path
+
 from alembic import op
 import sqlalchemy as sa
+
+# The append-only triggers' SQL, shared with the later revisions (migrations/append_only_sql.py,
+# loaded by path as Alembic loads this file: see that module's docstring).
+_spec = importlib.util.spec_from_file_location("append_only_sql", Path(__file__).parents[1] / "append_only_sql.py")
+append_only_sql = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(append_only_sql)
 
 
 revision = '16c0alerts000'
@@ -120,46 +129,14 @@ def upgrade():
     with op.batch_alter_table('welfare_visit_event', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_welfare_visit_event_visit_id'), ['visit_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_welfare_visit_event_case_id'), ['case_id'], unique=False)
-    _make_append_only('welfare_visit_event')
+    # Check-ins and check-outs are evidence: the database refuses UPDATE, DELETE and (PostgreSQL)
+    # TRUNCATE, as for the other append-only tables.
+    append_only_sql.make_append_only(op, 'welfare_visit_event')
 
 
 def downgrade():
-    _drop_append_only('welfare_visit_event')
+    append_only_sql.drop_append_only(op, 'welfare_visit_event')
     op.drop_table('welfare_visit_event')
     op.drop_table('welfare_visit')
     op.drop_table('push_subscription')
     op.drop_table('geofence_alert')
-
-
-# Check-ins and check-outs are evidence: the database refuses UPDATE, DELETE and (PostgreSQL)
-# TRUNCATE, as 13b0require00 and 14b0truncate0 do for the other append-only tables.
-def _make_append_only(table):
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(f"""
-            CREATE FUNCTION {table}_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                RAISE EXCEPTION '{table} is append-only';
-            END $$;
-        """)
-        op.execute(f"""
-            CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
-            FOR EACH ROW EXECUTE FUNCTION {table}_refuse_change();
-        """)
-        op.execute(f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-                   f"FOR EACH STATEMENT EXECUTE FUNCTION refuse_truncate()")
-    else:
-        for verb in ("UPDATE", "DELETE"):
-            op.execute(f"""
-                CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table}
-                BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;
-            """)
-
-
-def _drop_append_only(table):
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
-        op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
-        op.execute(f"DROP FUNCTION IF EXISTS {table}_refuse_change()")
-    else:
-        op.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
-        op.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")

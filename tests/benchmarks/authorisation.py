@@ -23,47 +23,24 @@ every waiting application with selectinload shows here as an extra statement. Re
 """
 from __future__ import annotations
 
-import re
-import statistics
 import sys
-import tempfile
 import time
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from app.timeutil import utcnow
-from tests.benchmarks import report
-from tests.benchmarks.dashboard import (
-    INSERT_CHUNK,
-    REQUESTS,
-    WARM_UP,
-    build_app,
-    insert_cases,
-    percentile,
-    sizes_from_env,
-)
+from tests.benchmarks import common, report
+from tests.benchmarks.dashboard import DEFAULT_SIZES, insert_cases
 
 SUPERINTENDENT_EMAIL = "superintendent@demo.police.uk"
 SUPERINTENDENT_PASSWORD = "superintendent-demo-2026"
-OFFICER_EMAIL = "officer@demo.police.uk"
 # Two queue lengths per size: share of N submitted, and the least number submitted.
 QUEUE_SHARES = ((0.01, 2), (0.05, 5))
 PAGES = ("/authorisations", "/authorisations/rows", "/authorisations/<id>")
 HTMX = {"HX-Request": "true"}
 
 
-@dataclass
-class PageResult:
-    size: int
-    submitted: int  # applications in the queue (the benchmark's and the demo's)
-    page: str
-    queries: int
-    queries_min: int
-    queries_max: int
-    median_ms: float
-    p95_ms: float
-    response_kb: float
+# submitted: the applications in the queue (the benchmark's and the demo's).
+PageResult = common.page_result("PageResult", ("size", int), ("submitted", int), ("page", str))
 
 
 # ------------------------------------------------------------------ data
@@ -81,7 +58,7 @@ def insert_applications(app, first_case_id: int, queue_sizes: tuple[int, ...]) -
     """Applications for the cases from first_case_id on. Returns, for each queue size, the
     ids of the draft applications to submit to reach it (cumulative: the first list, then
     the first and second...). Served cases get an authorised application and decision."""
-    from sqlalchemy import func, insert, select
+    from sqlalchemy import func, select
 
     from app.domain.regimes import DVPN
     from app.extensions import db
@@ -99,7 +76,7 @@ def insert_applications(app, first_case_id: int, queue_sizes: tuple[int, ...]) -
     )
 
     with app.app_context():
-        officer_id = db.session.scalar(select(User.id).where(User.email == OFFICER_EMAIL))
+        officer_id = db.session.scalar(select(User.id).where(User.email == common.OFFICER_EMAIL))
         boss_id = db.session.scalar(select(User.id).where(User.email == SUPERINTENDENT_EMAIL))
         victims = dict(db.session.execute(
             select(Person.case_id, func.min(Person.id))
@@ -110,7 +87,7 @@ def insert_applications(app, first_case_id: int, queue_sizes: tuple[int, ...]) -
             select(Case.id, Case.state, Case.incident_at, Case.served_at)
             .where(Case.id >= first_case_id).order_by(Case.id)
         ).all()
-        next_id = (db.session.scalar(select(func.max(Application.id))) or 0) + 1
+        free_id = common.next_id(db.session, Application)
         applications, sections, decisions = [], [], []
         drafts: list[int] = []
         draft_cases = 0
@@ -127,8 +104,8 @@ def insert_applications(app, first_case_id: int, queue_sizes: tuple[int, ...]) -
                 if draft_cases > max(queue_sizes) and draft_cases % 5 != 0:
                     continue
             made_at = incident_at + timedelta(minutes=20)
-            application_id = next_id
-            next_id += 1
+            application_id = free_id
+            free_id += 1
             applications.append({
                 "id": application_id, "case_id": case_id, "number": 1,
                 "status": ApplicationStatus.AUTHORISED if served else ApplicationStatus.DRAFT,
@@ -152,13 +129,8 @@ def insert_applications(app, first_case_id: int, queue_sizes: tuple[int, ...]) -
                 })
             else:
                 drafts.append(application_id)
-        for table, rows in (
-            (Application.__table__, applications),
-            (ApplicationSection.__table__, sections),
-            (AuthorisationDecision.__table__, decisions),
-        ):
-            for start in range(0, len(rows), INSERT_CHUNK):
-                db.session.execute(insert(table), rows[start:start + INSERT_CHUNK])
+        common.bulk_insert(db.session, (Application.__table__, applications), (ApplicationSection.__table__, sections),
+                    (AuthorisationDecision.__table__, decisions))
         db.session.commit()
     if len(drafts) < max(queue_sizes):
         raise RuntimeError(f"only {len(drafts)} draft applications for a queue of {max(queue_sizes)}")
@@ -174,7 +146,7 @@ def submit(app, application_ids: list[int]) -> int:
     from app.models import Application, ApplicationStatus, Case, CaseState, User
 
     with app.app_context():
-        officer_id = db.session.scalar(select(User.id).where(User.email == OFFICER_EMAIL))
+        officer_id = db.session.scalar(select(User.id).where(User.email == common.OFFICER_EMAIL))
         now = utcnow().replace(microsecond=0)  # the bench app's clock (tests.support.ORDINARY_MOMENT)
         for start in range(0, len(application_ids), 500):
             chunk = application_ids[start:start + 500]
@@ -196,58 +168,14 @@ def submit(app, application_ids: list[int]) -> int:
 # ------------------------------------------------------------------ requests
 
 
-def log_in(client, email: str, password: str, landing: str) -> None:
-    page = client.get("/login")
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.get_data(as_text=True))
-    if not match:
-        raise RuntimeError("no csrf_token on the log-in page")
-    response = client.post("/login", data={"email": email, "password": password, "csrf_token": match.group(1)})
-    if response.status_code != 302 or landing not in response.headers.get("Location", ""):
-        raise RuntimeError(f"log-in as {email} failed: HTTP {response.status_code}")
-
-
 def measure(app, client, size: int, submitted: int, application_id: int) -> list[PageResult]:
-    from sqlalchemy import event
-
-    from app.extensions import db
-
-    statements = 0
-
-    def count(*_args, **_kwargs):
-        nonlocal statements
-        statements += 1
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
     results = []
-    try:
+    with common.StatementCounter(app) as statements:
         for page in PAGES:
             path = page.replace("<id>", str(application_id))
             headers = HTMX if path.endswith("/rows") else {}
-            counts, timings, size_bytes = [], [], 0
-            for run in range(WARM_UP + REQUESTS):
-                statements = 0
-                started = time.perf_counter()
-                response = client.get(path, headers=headers)
-                elapsed = (time.perf_counter() - started) * 1000
-                if response.status_code != 200:
-                    raise RuntimeError(f"{path}: HTTP {response.status_code}")
-                body = response.get_data(as_text=True)
-                check_body(page, body, submitted)
-                if run >= WARM_UP:
-                    counts.append(statements)
-                    timings.append(elapsed)
-                    size_bytes = len(body.encode())
-            results.append(PageResult(
-                size=size, submitted=submitted, page=page,
-                queries=statistics.mode(counts), queries_min=min(counts), queries_max=max(counts),
-                median_ms=round(statistics.median(timings), 2),
-                p95_ms=round(percentile(timings, 0.95), 2),
-                response_kb=round(size_bytes / 1024, 1),
-            ))
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+            results.append(PageResult(size=size, submitted=submitted, page=page, **common.time_page(
+                client, statements, path, headers=headers, check=lambda body, page=page: check_body(page, body, submitted))))
     return results
 
 
@@ -267,33 +195,25 @@ def check_body(page: str, body: str, submitted: int) -> None:
 
 
 def run_size(size: int) -> list[PageResult]:
-    with tempfile.TemporaryDirectory(prefix=f"dvpo-bench-auth-{size}-") as workdir:
-        started = time.perf_counter()
-        app = build_app(Path(workdir))
-        from sqlalchemy import func, select
+    from app.extensions import db
+    from app.models import Case
 
-        from app.extensions import db
-        from app.models import Case
-
+    started = time.perf_counter()
+    with common.bench_app(f"dvpo-bench-auth-{size}-") as app:
         with app.app_context():
-            first_case_id = (db.session.scalar(select(func.max(Case.id))) or 0) + 1
+            first_case_id = common.next_id(db.session, Case)
         insert_cases(app, size)
         queue_sizes = tuple(max(least, round(size * share)) for share, least in QUEUE_SHARES)
         batches = insert_applications(app, first_case_id, queue_sizes)
         print(f"N={size}: cases and applications ready in {time.perf_counter() - started:.1f} s",
               file=sys.stderr, flush=True)
         client = app.test_client()
-        log_in(client, SUPERINTENDENT_EMAIL, SUPERINTENDENT_PASSWORD, "/authorisations")
+        common.log_in(client, SUPERINTENDENT_EMAIL, SUPERINTENDENT_PASSWORD, "/authorisations")
         results = []
-        try:
-            for batch in batches:
-                submitted = submit(app, batch)
-                # The approval page of the same application each time: the oldest of ours.
-                results.extend(measure(app, client, size, submitted, batches[0][0]))
-        finally:
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
+        for batch in batches:
+            submitted = submit(app, batch)
+            # The approval page of the same application each time: the oldest of ours.
+            results.extend(measure(app, client, size, submitted, batches[0][0]))
         return results
 
 
@@ -301,17 +221,11 @@ def run_size(size: int) -> list[PageResult]:
 
 
 def print_table(results: list[PageResult]) -> None:
-    header = f"{'N':>7} {'queued':>7}  {'page':<22} {'queries':>8} {'median ms':>10} {'p95 ms':>8} {'KB':>7}"
-    print(header)
-    print("-" * len(header))
-    for r in results:
-        queries = str(r.queries) if r.queries_min == r.queries_max else f"{r.queries_min}-{r.queries_max}"
-        print(f"{r.size:>7} {r.submitted:>7}  {r.page:<22} {queries:>8} {r.median_ms:>10.2f} "
-              f"{r.p95_ms:>8.2f} {r.response_kb:>7.1f}")
+    common.print_table(results, f"{'N':>7} {'queued':>7}  {'page':<22}", lambda r: f"{r.size:>7} {r.submitted:>7}  {r.page:<22}")
 
 
 def main() -> int:
-    sizes = sizes_from_env()
+    sizes = common.sizes_from_env("BENCH_SIZES", DEFAULT_SIZES)
     results: list[PageResult] = []
     for size in sizes:
         results.extend(run_size(size))
@@ -322,7 +236,7 @@ def main() -> int:
         "authorisation", results, problems,
         "the number of SQL statements on the queue and approval pages does not grow with the number of cases "
         "or of applications awaiting a decision",
-        requests_per_page=REQUESTS, sizes=sizes, queue_shares=[share for share, _ in QUEUE_SHARES],
+        requests_per_page=common.REQUESTS, sizes=sizes, queue_shares=[share for share, _ in QUEUE_SHARES],
     )
 
 

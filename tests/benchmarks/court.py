@@ -36,28 +36,15 @@ from __future__ import annotations
 
 import re
 import secrets
-import statistics
 import sys
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
-from pathlib import Path
 
 from app.timeutil import utcnow
-from tests.benchmarks import report
-from tests.benchmarks.dashboard import (
-    INSERT_CHUNK,
-    REQUESTS,
-    WARM_UP,
-    build_app,
-    insert_cases,
-    log_in,
-    percentile,
-    sizes_from_env,
-)
+from tests.benchmarks import common, report
+from tests.benchmarks.dashboard import DEFAULT_SIZES, insert_cases
 
-OFFICER_EMAIL = "officer@demo.police.uk"
 GENERATED = ("notice", "complaint", "conditions", "chronology", "prompt_sheet")
 PAGES = ("/dashboard", "/cases/<id>/court", "/cases/<id>/court/printout")
 EXTRA_OFFICERS = 4  # besides the demo officer, for the "mixed" case
@@ -84,21 +71,9 @@ SHAPES = (
 UPLOAD_ITEMS = ("officer_statement", "dash_form", "victim_statement", "history", "map", "other_evidence")
 
 
-@dataclass
-class PageResult:
-    size: int
-    live_cases: int
-    at_court: int
-    page: str
-    case: str  # the measured case's shape ("" for the dashboard)
-    documents: int
-    breaches: int
-    queries: int
-    queries_min: int
-    queries_max: int
-    median_ms: float
-    p95_ms: float
-    response_kb: float
+# case: the measured case's shape ("" for the dashboard).
+PageResult = common.page_result("PageResult", ("size", int), ("live_cases", int), ("at_court", int), ("page", str),
+                                ("case", str), ("documents", int), ("breaches", int))
 
 
 @dataclass
@@ -134,7 +109,7 @@ def extra_officers(app) -> list[int]:
     from app.models import Role, User
 
     with app.app_context():
-        officer = db.session.scalar(select(User).where(User.email == OFFICER_EMAIL))
+        officer = db.session.scalar(select(User).where(User.email == common.OFFICER_EMAIL))
         columns = {c.name for c in User.__table__.columns}
         template = {k: v for k, v in db.session.execute(select(User.__table__).where(User.id == officer.id)).mappings().one().items()
                     if k != "id"}
@@ -152,7 +127,7 @@ def extra_officers(app) -> list[int]:
 
 def add_court_data(app, first_case_id: int, people: list[int]) -> Built:
     """Take a share of the served cases from first_case_id on to court (see the docstring)."""
-    from sqlalchemy import insert, select, update
+    from sqlalchemy import select, update
 
     from app.domain.calendar import LONDON
     from app.domain.clocks import CaseClockFacts, OpenArrest, case_clocks, urgency
@@ -308,14 +283,12 @@ def add_court_data(app, first_case_id: int, people: list[int]) -> Built:
         # Breaches first: documents point at them. Submissions point at documents.
         for model, name in ((Hearing, "hearing"), (ProtectionOrder, "order"), (OrderEvent, "event"), (Breach, "breach"),
                             (Document, "document"), (CourtSubmission, "submission"), (BundleTick, "tick")):
-            table = model.__table__
-            for start in range(0, len(rows[name]), INSERT_CHUNK):
-                db.session.execute(insert(table), rows[name][start:start + INSERT_CHUNK])
+            common.bulk_insert(db.session, (model.__table__, rows[name]))
         # Bulk UPDATE by primary key, in groups with the same columns.
         for keys in {tuple(sorted(u)) for u in case_updates}:
             group = [u for u in case_updates if tuple(sorted(u)) == keys]
-            for start in range(0, len(group), INSERT_CHUNK):
-                db.session.execute(update(Case), group[start:start + INSERT_CHUNK])
+            for start in range(0, len(group), common.INSERT_CHUNK):
+                db.session.execute(update(Case), group[start:start + common.INSERT_CHUNK])
         db.session.commit()
     if len(built.measured) != len(SHAPES):
         raise RuntimeError(f"N is too small: {len(built.measured)} measured cases, {len(SHAPES)} needed")
@@ -357,100 +330,56 @@ def check_body(page: str, body: str, *, live_cases: int, reference: str = "", do
 
 
 def measure(app, size: int, live_cases: int, built: Built, shapes: dict[str, Shape]) -> list[PageResult]:
-    from sqlalchemy import event
-
-    from app.extensions import db
-
-    statements = 0
-
-    def count(*_args, **_kwargs):
-        nonlocal statements
-        statements += 1
-
     client = app.test_client()
-    log_in(client)
-    with app.app_context():
-        engine = db.engine
+    common.log_in(client)
     targets = [("/dashboard", "/dashboard", None)]
     for page in PAGES[1:]:
         for name, case_id in built.measured.items():
             targets.append((page, page.replace("<id>", str(case_id)), shapes[name]))
-    event.listen(engine, "before_cursor_execute", count)
     results = []
-    try:
+    with common.StatementCounter(app) as statements:
         for page, path, shape in targets:
-            counts, timings, size_bytes = [], [], 0
-            for run in range(WARM_UP + REQUESTS):
-                statements = 0
-                started = time.perf_counter()
-                response = client.get(path)
-                elapsed = (time.perf_counter() - started) * 1000
-                if response.status_code != 200:
-                    raise RuntimeError(f"{path}: HTTP {response.status_code}")
-                body = response.get_data(as_text=True)
-                if run == 0:
-                    check_body(page, body, live_cases=live_cases,
-                               reference=built.references[shape.name] if shape else "",
-                               documents=built.listed_documents[shape.name] if shape else 0,
-                               breaches=shape.breaches if shape else 0)
-                if run >= WARM_UP:
-                    counts.append(statements)
-                    timings.append(elapsed)
-                    size_bytes = len(body.encode())
+            def check(body: str, page=page, shape=shape) -> None:
+                check_body(page, body, live_cases=live_cases,
+                           reference=built.references[shape.name] if shape else "",
+                           documents=built.listed_documents[shape.name] if shape else 0,
+                           breaches=shape.breaches if shape else 0)
+
             results.append(PageResult(
                 size=size, live_cases=live_cases, at_court=built.at_court, page=page,
                 case=shape.name if shape else "", documents=shape.documents if shape else 0,
-                breaches=shape.breaches if shape else 0,
-                queries=statistics.mode(counts), queries_min=min(counts), queries_max=max(counts),
-                median_ms=round(statistics.median(timings), 2), p95_ms=round(percentile(timings, 0.95), 2),
-                response_kb=round(size_bytes / 1024, 1),
+                breaches=shape.breaches if shape else 0, **common.time_page(client, statements, path, check=check),
             ))
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     return results
 
 
 def run_size(size: int) -> list[PageResult]:
-    from sqlalchemy import func, select
+    from app.extensions import db
+    from app.models import Case
 
-    with tempfile.TemporaryDirectory(prefix=f"dvpo-bench-court-{size}-") as workdir:
-        started = time.perf_counter()
-        app = build_app(Path(workdir))
-        from app.extensions import db
-        from app.models import Case
-
+    started = time.perf_counter()
+    with common.bench_app(f"dvpo-bench-court-{size}-") as app:
         with app.app_context():
-            first_case_id = (db.session.scalar(select(func.max(Case.id))) or 0) + 1
+            first_case_id = common.next_id(db.session, Case)
         insert_cases(app, max(size, 2 * len(SHAPES)))
         people = extra_officers(app)
         built = add_court_data(app, first_case_id, people)
         live_cases = live_case_count(app)
         print(f"N={size}: {live_cases} live cases, {built.at_court} at court, ready in "
               f"{time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
-        try:
-            return measure(app, size, live_cases, built, {s.name: s for s in SHAPES})
-        finally:
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
+        return measure(app, size, live_cases, built, {s.name: s for s in SHAPES})
 
 
 # ------------------------------------------------------------------ report
 
 
 def print_table(results: list[PageResult]) -> None:
-    header = (f"{'N':>7} {'court':>6}  {'page':<28} {'case':<6} {'docs':>4} {'brch':>4} "
-              f"{'queries':>8} {'median ms':>10} {'p95 ms':>8} {'KB':>7}")
-    print(header)
-    print("-" * len(header))
-    for r in results:
-        queries = str(r.queries) if r.queries_min == r.queries_max else f"{r.queries_min}-{r.queries_max}"
-        print(f"{r.size:>7} {r.at_court:>6}  {r.page:<28} {r.case:<6} {r.documents or '':>4} {r.breaches or '':>4} "
-              f"{queries:>8} {r.median_ms:>10.2f} {r.p95_ms:>8.2f} {r.response_kb:>7.1f}")
+    common.print_table(results, f"{'N':>7} {'court':>6}  {'page':<28} {'case':<6} {'docs':>4} {'brch':>4}",
+                       lambda r: f"{r.size:>7} {r.at_court:>6}  {r.page:<28} {r.case:<6} {r.documents or '':>4} {r.breaches or '':>4}")
 
 
 def main() -> int:
-    sizes = sizes_from_env()
+    sizes = common.sizes_from_env("BENCH_SIZES", DEFAULT_SIZES)
     results: list[PageResult] = []
     for size in sizes:
         results.extend(run_size(size))
@@ -462,7 +391,7 @@ def main() -> int:
         "court", results, problems,
         "the number of SQL statements on the dashboard, the court page and the printout does not grow "
         "with the number of cases, documents, breaches or people",
-        requests_per_page=REQUESTS, sizes=sizes, measured_cases=[asdict(s) for s in SHAPES],
+        requests_per_page=common.REQUESTS, sizes=sizes, measured_cases=[asdict(s) for s in SHAPES],
     )
 
 

@@ -26,74 +26,30 @@ changes, or a claim, sweep or report that grows with history.
 """
 from __future__ import annotations
 
-import math
-import os
-import re
-import statistics
 import sys
-import tempfile
 import time
-from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
 from app.timeutil import utcnow
-from tests.benchmarks import report
+from tests.benchmarks import common, report
 
 DEFAULT_SIZES = (10, 1000, 10000)
-REQUESTS = 20
-WARM_UP = 2
-INSERT_CHUNK = 2000
 PAGES = {
     "/dashboard": {},
     "/dashboard/rows": {"HX-Request": "true"},  # as htmx polls it
 }
-OFFICER_EMAIL = "officer@demo.police.uk"
-OFFICER_PASSWORD = "officer-demo-2026"
 AREAS = ("North", "South", "East", "West")
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-@dataclass
-class PageResult:
-    size: int
-    live_cases: int
-    page: str
-    queries: int
-    queries_min: int
-    queries_max: int
-    median_ms: float
-    p95_ms: float
-    response_kb: float
-
-
-def sizes_from_env() -> list[int]:
-    raw = os.environ.get("BENCH_SIZES", "").strip()
-    if not raw:
-        return list(DEFAULT_SIZES)
-    try:
-        sizes = [int(part) for part in raw.split(",") if part.strip()]
-    except ValueError:
-        sys.exit(f"BENCH_SIZES must be whole numbers separated by commas, got {raw!r}")
-    if not sizes or any(n < 0 for n in sizes):
-        sys.exit(f"BENCH_SIZES must list sizes of 0 or more, got {raw!r}")
-    return sizes
+PageResult = common.page_result("PageResult", ("size", int), ("live_cases", int), ("page", str))
 
 
 # ------------------------------------------------------------------ data
 
 
-def build_app(workdir: Path):
-    from tests.support import ORDINARY_MOMENT, migrated_app
-
-    # Demo data and the seeded cases are placed relative to one ordinary working morning,
-    # so what the pages show (and so what they query) does not depend on the hour.
-    return migrated_app(f"sqlite:///{workdir}/bench.sqlite3", demo_data=True, CLOCK_STARTS_AT=ORDINARY_MOMENT)
-
-
 def insert_cases(app, count: int) -> int:
     """Insert `count` live cases with Core inserts; return how many live cases there are."""
-    from sqlalchemy import func, insert, select
+    from sqlalchemy import func, select
 
     from app.domain.deadlines import hearing_deadline
     from app.extensions import db
@@ -101,8 +57,8 @@ def insert_cases(app, count: int) -> int:
     from app.services.calendar import load_calendar
 
     with app.app_context():
-        officer_id = db.session.scalar(select(User.id).where(User.email == OFFICER_EMAIL))
-        first_id = (db.session.scalar(select(func.max(Case.id))) or 0) + 1
+        officer_id = db.session.scalar(select(User.id).where(User.email == common.OFFICER_EMAIL))
+        first_id = common.next_id(db.session, Case)
         calendar = load_calendar()
         window = app.config["HEARING_WINDOW_HOURS"]
         now = utcnow().replace(microsecond=0)  # the bench app's clock (tests.support.ORDINARY_MOMENT)
@@ -146,9 +102,7 @@ def insert_cases(app, count: int) -> int:
                 "full_name": f"Victim {case_id}", "date_of_birth": None,
                 "relationship_to_perpetrator": "former_spouse",
             })
-        for table, rows in ((Case.__table__, cases), (Person.__table__, people)):
-            for start in range(0, len(rows), INSERT_CHUNK):
-                db.session.execute(insert(table), rows[start:start + INSERT_CHUNK])
+        common.bulk_insert(db.session, (Case.__table__, cases), (Person.__table__, people))
         db.session.commit()
         return db.session.scalar(
             select(func.count()).select_from(Case).where(Case.state != CaseState.CLOSED)
@@ -158,103 +112,37 @@ def insert_cases(app, count: int) -> int:
 # ------------------------------------------------------------------ requests
 
 
-def log_in(client) -> None:
-    page = client.get("/login")
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.get_data(as_text=True))
-    if not match:
-        raise RuntimeError("no csrf_token on the log-in page")
-    response = client.post(
-        "/login",
-        data={"email": OFFICER_EMAIL, "password": OFFICER_PASSWORD, "csrf_token": match.group(1)},
-    )
-    if response.status_code != 302 or "/dashboard" not in response.headers.get("Location", ""):
-        raise RuntimeError(f"log-in failed: HTTP {response.status_code}")
-
-
-def percentile(samples: list[float], fraction: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(samples)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
-
-
 def measure(app, size: int, live_cases: int) -> list[PageResult]:
-    from sqlalchemy import event
-
-    from app.extensions import db
-
-    statements = 0
-
-    def count(*_args, **_kwargs):
-        nonlocal statements
-        statements += 1
+    def shows_the_live_cases(body: str) -> None:
+        if f"{live_cases} live case" not in body:
+            raise RuntimeError(f"/dashboard does not show {live_cases} live cases")
 
     client = app.test_client()
-    log_in(client)
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    results = []
-    try:
-        for path, headers in PAGES.items():
-            counts, timings, size_bytes = [], [], 0
-            for run in range(WARM_UP + REQUESTS):
-                statements = 0
-                started = time.perf_counter()
-                response = client.get(path, headers=headers)
-                elapsed = (time.perf_counter() - started) * 1000
-                if response.status_code != 200:
-                    raise RuntimeError(f"{path}: HTTP {response.status_code}")
-                body = response.get_data(as_text=True)
-                if path == "/dashboard" and f"{live_cases} live case" not in body:
-                    raise RuntimeError(f"{path} does not show {live_cases} live cases")
-                if run >= WARM_UP:
-                    counts.append(statements)
-                    timings.append(elapsed)
-                    size_bytes = len(body.encode())
-            results.append(PageResult(
-                size=size, live_cases=live_cases, page=path,
-                queries=statistics.mode(counts), queries_min=min(counts), queries_max=max(counts),
-                median_ms=round(statistics.median(timings), 2),
-                p95_ms=round(percentile(timings, 0.95), 2),
-                response_kb=round(size_bytes / 1024, 1),
-            ))
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return results
+    common.log_in(client)
+    with common.StatementCounter(app) as statements:
+        return [PageResult(size=size, live_cases=live_cases, page=path,
+                           **common.time_page(client, statements, path, headers=headers, check=shows_the_live_cases if path == "/dashboard" else None))
+                for path, headers in PAGES.items()]
 
 
 def run_size(size: int) -> list[PageResult]:
-    with tempfile.TemporaryDirectory(prefix=f"dvpo-bench-{size}-") as workdir:
-        started = time.perf_counter()
-        app = build_app(Path(workdir))
+    started = time.perf_counter()
+    with common.bench_app(f"dvpo-bench-{size}-") as app:
         live_cases = insert_cases(app, size)
         print(f"N={size}: {live_cases} live cases ready in {time.perf_counter() - started:.1f} s",
               file=sys.stderr, flush=True)
-        try:
-            return measure(app, size, live_cases)
-        finally:
-            from app.extensions import db
-
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
+        return measure(app, size, live_cases)
 
 
 # ------------------------------------------------------------------ report
 
 
 def print_table(results: list[PageResult]) -> None:
-    header = f"{'N':>7} {'live':>7}  {'page':<16} {'queries':>8} {'median ms':>10} {'p95 ms':>8} {'KB':>7}"
-    print(header)
-    print("-" * len(header))
-    for r in results:
-        queries = str(r.queries) if r.queries_min == r.queries_max else f"{r.queries_min}-{r.queries_max}"
-        print(f"{r.size:>7} {r.live_cases:>7}  {r.page:<16} {queries:>8} {r.median_ms:>10.2f} "
-              f"{r.p95_ms:>8.2f} {r.response_kb:>7.1f}")
+    common.print_table(results, f"{'N':>7} {'live':>7}  {'page':<16}", lambda r: f"{r.size:>7} {r.live_cases:>7}  {r.page:<16}")
 
 
 def main() -> int:
-    sizes = sizes_from_env()
+    sizes = common.sizes_from_env("BENCH_SIZES", DEFAULT_SIZES)
     results: list[PageResult] = []
     for size in sizes:
         results.extend(run_size(size))
@@ -263,7 +151,7 @@ def main() -> int:
     problems = report.query_count_problems(results, PAGES, lambda r: f"N={r.size}")
     return report.finish("dashboard", results, problems,
                          "the number of SQL statements per page does not grow with the number of cases",
-                         requests_per_page=REQUESTS, sizes=sizes)
+                         requests_per_page=common.REQUESTS, sizes=sizes)
 
 
 def main_all() -> int:

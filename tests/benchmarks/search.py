@@ -21,17 +21,13 @@ ratios, and bench-results/search.json.
 from __future__ import annotations
 
 import os
-import statistics
 import sys
-import tempfile
 import time
-from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
 from app.timeutil import utcnow
-from tests.benchmarks import report
-from tests.benchmarks.dashboard import AREAS, INSERT_CHUNK, OFFICER_EMAIL, REQUESTS, WARM_UP, build_app, log_in, percentile
+from tests.benchmarks import common, report
+from tests.benchmarks.dashboard import AREAS
 
 DEFAULT_SIZES = (100, 10000)
 MAX_RATIO = float(os.environ.get("BENCH_SEARCH_MAX_RATIO", "10"))
@@ -55,43 +51,20 @@ PAGES = {
 }
 
 
-@dataclass
-class PageResult:
-    size: int
-    page: str
-    what: str
-    queries: int
-    queries_min: int
-    queries_max: int
-    median_ms: float
-    p95_ms: float
-    response_kb: float
-
-
-def sizes_from_env() -> list[int]:
-    raw = os.environ.get("BENCH_SEARCH_SIZES", "").strip()
-    if not raw:
-        return list(DEFAULT_SIZES)
-    try:
-        sizes = [int(part) for part in raw.split(",") if part.strip()]
-    except ValueError:
-        sys.exit(f"BENCH_SEARCH_SIZES must be whole numbers separated by commas, got {raw!r}")
-    if not sizes or any(n < 1 for n in sizes):
-        sys.exit(f"BENCH_SEARCH_SIZES must list sizes of 1 or more, got {raw!r}")
-    return sizes
+PageResult = common.page_result("PageResult", ("size", int), ("page", str), ("what", str))
 
 
 def insert_cases(app, count: int) -> str:
     """Insert `count` cases (the first is the one searched for) and index them; its reference."""
-    from sqlalchemy import func, insert, select
+    from sqlalchemy import select
 
     from app.extensions import db
     from app.models import Case, CaseState, Person, PersonKind, RiskLevel, User
     from app.services import search_index
 
     with app.app_context():
-        officer_id = db.session.scalar(select(User.id).where(User.email == OFFICER_EMAIL))
-        first_id = (db.session.scalar(select(func.max(Case.id))) or 0) + 1
+        officer_id = db.session.scalar(select(User.id).where(User.email == common.OFFICER_EMAIL))
+        first_id = common.next_id(db.session, Case)
         now = utcnow().replace(microsecond=0)
         risks = list(RiskLevel)
         cases, people = [], []
@@ -120,73 +93,36 @@ def insert_cases(app, count: int) -> str:
                            "full_name": f"{FIRST[(i + 5) % len(FIRST)]} {LAST[(i // 3) % len(LAST)]}",
                            "date_of_birth": date(1965 + i % 35, 1 + (i + 3) % 12, 1 + (i + 9) % 28),
                            "relationship_to_perpetrator": "former_spouse"})
-        for table, rows in ((Case.__table__, cases), (Person.__table__, people)):
-            for start in range(0, len(rows), INSERT_CHUNK):
-                db.session.execute(insert(table), rows[start:start + INSERT_CHUNK])
+        common.bulk_insert(db.session, (Case.__table__, cases), (Person.__table__, people))
         search_index.refresh(db.session, [c["id"] for c in cases])
         db.session.commit()
         return cases[0]["reference"]
 
 
 def measure(app, size: int, reference: str) -> list[PageResult]:
-    from sqlalchemy import event
-
-    from app.extensions import db
-
-    statements = 0
-
-    def count(*_args, **_kwargs):
-        nonlocal statements
-        statements += 1
+    def finds_the_case(url: str):
+        def check(body: str) -> None:
+            if reference not in body:
+                raise RuntimeError(f"{url} does not find the case searched for ({reference})")
+        return check
 
     client = app.test_client()
-    log_in(client)
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
+    common.log_in(client)
     results = []
-    try:
+    with common.StatementCounter(app) as statements:
         for path, what in PAGES.items():
             url = path.format(reference=reference)
-            counts, timings, size_bytes = [], [], 0
-            for run in range(WARM_UP + REQUESTS):
-                statements = 0
-                started = time.perf_counter()
-                response = client.get(url)
-                elapsed = (time.perf_counter() - started) * 1000
-                if response.status_code != 200:
-                    raise RuntimeError(f"{url}: HTTP {response.status_code}")
-                body = response.get_data(as_text=True)
-                if "/search" in url and "Smith" not in url and reference not in body:
-                    raise RuntimeError(f"{url} does not find the case searched for ({reference})")
-                if run >= WARM_UP:
-                    counts.append(statements)
-                    timings.append(elapsed)
-                    size_bytes = len(body.encode())
-            results.append(PageResult(
-                size=size, page=path, what=what, queries=statistics.mode(counts), queries_min=min(counts),
-                queries_max=max(counts), median_ms=round(statistics.median(timings), 2),
-                p95_ms=round(percentile(timings, 0.95), 2), response_kb=round(size_bytes / 1024, 1),
-            ))
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+            check = finds_the_case(url) if "/search" in url and "Smith" not in url else None
+            results.append(PageResult(size=size, page=path, what=what, **common.time_page(client, statements, url, check=check)))
     return results
 
 
 def run_size(size: int) -> list[PageResult]:
-    with tempfile.TemporaryDirectory(prefix=f"dvpo-bench-search-{size}-") as workdir:
-        started = time.perf_counter()
-        app = build_app(Path(workdir))
+    started = time.perf_counter()
+    with common.bench_app(f"dvpo-bench-search-{size}-") as app:
         reference = insert_cases(app, size)
         print(f"N={size}: cases indexed in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
-        try:
-            return measure(app, size, reference)
-        finally:
-            from app.extensions import db
-
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
+        return measure(app, size, reference)
 
 
 def ratio_problems(results: list[PageResult], sizes: list[int]) -> tuple[dict[str, float], list[str]]:
@@ -205,7 +141,7 @@ def ratio_problems(results: list[PageResult], sizes: list[int]) -> tuple[dict[st
 
 
 def main() -> int:
-    sizes = sizes_from_env()
+    sizes = common.sizes_from_env("BENCH_SEARCH_SIZES", DEFAULT_SIZES, least=1)
     results: list[PageResult] = []
     for size in sizes:
         results.extend(run_size(size))
@@ -215,14 +151,13 @@ def main() -> int:
     print(header)
     print("-" * len(header))
     for r in results:
-        queries = str(r.queries) if r.queries_min == r.queries_max else f"{r.queries_min}-{r.queries_max}"
         ratio = f"{ratios[r.page]:.1f}x" if r.size == max(sizes) and r.page in ratios else ""
-        print(f"{r.size:>7}  {r.page:<42} {queries:>8} {r.median_ms:>10.2f} {r.p95_ms:>8.2f} {r.response_kb:>6.1f} {ratio:>6}")
+        print(f"{r.size:>7}  {r.page:<42} {common.queries_cell(r):>8} {r.median_ms:>10.2f} {r.p95_ms:>8.2f} {r.response_kb:>6.1f} {ratio:>6}")
     problems = report.query_count_problems(results, PAGES, lambda r: f"N={r.size}") + slow
     return report.finish("search", results, problems,
                          "statements per search and list page do not grow with the number of cases, "
                          f"and no page is more than {MAX_RATIO}x slower at {max(sizes)} cases than at {min(sizes)}",
-                         requests_per_page=REQUESTS, sizes=sizes, time_ratios=ratios)
+                         requests_per_page=common.REQUESTS, sizes=sizes, time_ratios=ratios)
 
 
 if __name__ == "__main__":

@@ -46,7 +46,14 @@ FIELDS = ["perpetrator_name", "perpetrator_dob", "incident_date", "incident_time
           # A DAPO: P's notifications (s.41) and a breach's criminal path (s.39).
           "exemption", "names", "address", "changed_on", "notified_date", "notified_time", "where", "taken_by",
           "step", "charge", "remand", "plea", "verdict", "route", "sentence", "term", "term_unit", "until_date",
-          "until_time", "fine"]
+          "until_time", "fine",
+          # Issues 14-16: corrections of a case, handovers, the same person on several cases, a
+          # geofence's place and V's wishes, accounts and one's own password, work devices, a
+          # text whose outcome is unknown.
+          "full_name", "date_of_birth", "relationship", "address_line_1", "address_line_2", "town", "postcode",
+          "officer_id", "leaver_id", "confirmed_count", "person", "other", "decision", "latitude", "longitude",
+          "grid_reference", "wants", "collar_number", "rank", "current_password", "new_password",
+          "confirm_password", "user_id"]
 
 
 def post_targets(app, make_user):
@@ -74,7 +81,8 @@ def post_targets(app, make_user):
     granted = granted_case(officer)
     with_order = {**ids, "case_id": granted.id, "victim_id": granted.victims[0].id}
     targets += [(rule, method, with_order) for rule, method, _view in _routes(app)
-                if rule.endpoint in ("court.hearing_notice", "court.order_served", "court.victim_told")]
+                if rule.endpoint in ("court.hearing_notice", "court.order_served", "court.victim_told",
+                                     "geofences.location")]  # an order's geofence (issue 16)
     # A DAPO with a breach, so the garbage reaches the notification and criminal-path forms.
     dapo = granted_case(officer, regime=RegimeCode.DAPN)
     dapo_breach = record_breach(officer, dapo, occurred_at=utcnow() - timedelta(minutes=5), description="At the door.",

@@ -21,7 +21,7 @@ from app.models import (
     Role,
 )
 from app.services import cases as case_service
-from app.services import person_links, search_index
+from app.services import person_link_decisions, search_index
 from tests.integration.conftest import assert_append_only, error_summary, flash_messages, normalize_spaces
 from tests.integration.factories import case_details, sent_referral, submitted_case, support_service
 from tests.support import count_queries
@@ -295,8 +295,8 @@ def test_two_people_on_one_case_are_never_linked_as_one(client_request):
     # Even past the suggestion (a race): the service refuses to merge across one case.
     third = a_case(officer, postcode="EF1 2GH", v=("Vic Three", None))
     decide(client_request, third, p_of(third), v_of(second))
-    with pytest.raises(person_links.ValidationFailed, match="two people on one case"):
-        person_links._join(p_of(first), p_of(third), datetime(2026, 11, 16, tzinfo=UTC))
+    with pytest.raises(person_link_decisions.ValidationFailed, match="two people on one case"):
+        person_link_decisions._join(p_of(first), p_of(third), datetime(2026, 11, 16, tzinfo=UTC))
     db.session.rollback()
 
 

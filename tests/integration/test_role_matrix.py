@@ -10,7 +10,7 @@ import pytest
 
 from app.domain.regimes import RegimeCode
 from app.models import BreachSource, Role
-from app.services import devices
+from app.services import devices, person_link_decisions
 from app.services.breaches import record_breach
 from app.services.calendar import add_extra_bank_holiday, load_calendar
 from app.services.casework import report_concern
@@ -18,7 +18,7 @@ from app.services.court import add_document
 from app.services.referrals import ReferralSettings
 from app.uploads import UploadStore
 from tests.integration.conftest import csrf_token, login
-from tests.integration.factories import sent_referral, served_case, submitted_case, support_service
+from tests.integration.factories import granted_case, open_case, sent_referral, served_case, submitted_case, support_service
 
 ROLES = list(Role)
 
@@ -59,12 +59,19 @@ def ids(app, make_user):
     concern = report_concern(make_user(Role.CASEWORKER, service_id=service.id), referral,
                              observed_at=case.served_at, what="P heard during the call.")
     device = devices.register(admin, officer, "Matrix work phone").device
+    # An order, with its geofence around V's address (issue 16).
+    with_order = granted_case(officer)
+    # The same P on two more cases (the factories' name and date of birth), confirmed as one
+    # person (issue 15), so the unlink page has someone to unlink.
+    linked, other = open_case(officer), open_case(officer)
+    person_link_decisions.confirm(officer, linked, linked.perpetrator.id, other.perpetrator.id)
     return {"referral_id": referral.id, "concern_id": concern.id, "service_id": service.id,
             "case_id": case.id, "holiday_id": holiday.id, "user_id": officer.id, "section": "grounds",
             "application_id": application.id, "key": "breach_statement", "doc_id": document.id, "breach_id": breach.id,
             "kind": "conditions", "victim_id": case.victims[0].id, "person_id": case.victims[0].id,
             "message_id": 999_999, "device_id": device.id,
-            "alert_id": 999_999, "extension": "csv"}  # no such alert: an officer gets 404 (tests/integration/test_patrol.py has real ones)  # no such unknown text: allowed roles are sent back to the list
+            "alert_id": 999_999, "order_case_id": with_order.id, "linked_case_id": linked.id,
+            "linked_person_id": linked.perpetrator.id, "extension": "csv"}  # no such alert: an officer gets 404 (tests/integration/test_patrol.py has real ones)  # no such unknown text: allowed roles are sent back to the list
 
 
 def test_every_route_declares_who_may_use_it(app):
@@ -201,6 +208,16 @@ def test_expected_access_for_key_pages(app, ids, make_user):
         "/reports/figures.xlsx": {Role.SUPERVISOR, Role.ADMIN},
         "/reports/figures/print": {Role.SUPERVISOR, Role.ADMIN},
         "/reports/home-office.csv": {Role.SUPERVISOR, Role.ADMIN},
+        # A geofence's place and V's wishes about welfare visits (issue 16): officers and supervisors.
+        f"/cases/{ids['order_case_id']}/geofence/location": {Role.OFFICER, Role.SUPERVISOR},
+        f"/cases/{ids['case_id']}/geofence/wishes": {Role.OFFICER, Role.SUPERVISOR},
+        # The same person on several cases (issue 15): anyone who reads case files may unlink
+        # a person whose every case they may read.
+        f"/cases/{ids['linked_case_id']}/people/unlink?person={ids['linked_person_id']}": readers,
+        # Texts whose outcome is unknown (issue 14): supervisors and admins decide.
+        "/admin/texts/unknown": {Role.SUPERVISOR, Role.ADMIN},
+        f"/admin/texts/unknown/{ids['message_id']}": {Role.SUPERVISOR, Role.ADMIN},
+        f"/admin/users/{ids['user_id']}/reactivate": {Role.ADMIN},
     }
     for role in ROLES:
         client = app.test_client()
@@ -212,3 +229,23 @@ def test_expected_access_for_key_pages(app, ids, make_user):
                 assert "/login" not in response.headers.get("Location", ""), (role, url)
             else:
                 assert response.status_code == 403, (role, url, response.status_code)
+
+
+# Posted by machines, not browsers: Vonage's delivery receipts (signed) and the work phones'
+# location reports (the device's identifier). Every other POST carries the session's token.
+MACHINE_POSTS = {"texts.delivery_receipt", "locations.osmand"}
+
+
+def test_every_post_without_its_csrf_token_is_refused(app, ids, make_user):
+    """Logged in, a POST to any route but the machines' is refused before its view runs,
+    whatever the route: no view, blueprint or setting has left CSRF protection off."""
+    client = app.test_client()
+    assert login(client, make_user(Role.ADMIN)).status_code == 302
+    posts = [(rule, view) for rule, method, view in _routes(app) if method == "POST" and rule.endpoint != "auth.logout"]
+    assert len(posts) > 60
+    for rule, _view in posts:
+        response = client.post(_url(rule, ids), data={})
+        refused = response.status_code == 400 and "Your form could not be sent" in response.get_data(as_text=True)
+        assert refused is (rule.endpoint not in MACHINE_POSTS), (rule.rule, response.status_code)
+    # Logging out is a POST too, and needs the token as well.
+    assert client.post("/logout", data={}).status_code == 400

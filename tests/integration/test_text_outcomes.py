@@ -159,6 +159,22 @@ def test_only_supervisors_and_admins_see_and_decide_unknown_texts(app, client, l
     assert first_text(texting_case).status is MessageStatus.UNKNOWN
 
 
+def test_garbage_on_the_decision_page_is_refused_with_a_message_never_an_error(app, client, login_as, fake, texting_case):
+    """The decision page of a text really waiting for one (test_bad_input's ids name none): any
+    choice and reason typed get the page again with its errors, and the text stays unknown."""
+    from tests.integration.test_bad_input import GARBAGE
+
+    message = unknown_never_sent(app, texting_case)
+    later(hours=25)
+    _, token = login_as(Role.SUPERVISOR)
+    keep_session_alive(client, timeutil.utcnow())
+    url = f"/admin/texts/unknown/{message.id}"
+    for value in GARBAGE:
+        response = client.post(url, data={"decision": value, "reason": value, "csrf_token": token})
+        assert response.status_code == 200 and "govuk-error-summary" in response.get_data(as_text=True), (value, response.status_code)
+    assert first_text(texting_case).status is MessageStatus.UNKNOWN
+
+
 def test_a_receipt_settles_an_unknown_text_even_after_the_searches_stopped(app, client, fake, texting_case):
     message = unknown_after_timeout(app, fake, texting_case)
     fake.records_lag = timedelta(days=3)  # the records never show it in time

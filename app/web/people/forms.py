@@ -1,4 +1,4 @@
-"""Forms for linking people across cases. They parse; app.services.person_links holds the rules."""
+"""Forms for linking people across cases. They parse; app.services.person_link_decisions holds the rules."""
 from __future__ import annotations
 
 from wtforms import HiddenField, TextAreaField

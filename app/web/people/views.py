@@ -1,12 +1,12 @@
 """The same person on several cases: confirming or rejecting a suggested match, and unlinking
-(app/services/person_links.py). Police roles that read case files only; a user decides about
-people on cases they may read."""
+(app/services/person_link_decisions.py), and the links on the case page (person_links.py).
+Police roles that read case files only; a user decides about people on cases they may read."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from app.services import ValidationFailed, person_links
+from app.services import ValidationFailed, person_link_decisions, person_links
 from app.services.access import CASE_READER_ROLES
 from app.web.forms_support import FormPlace, form_page
 from app.web.loaders import load_case
@@ -45,7 +45,7 @@ def decide_match():
     if person is None or other is None or decision not in ("same", "not_same"):
         flash("Choose a suggested match and whether it is the same person.", "error")
         return _back_to_case(case)
-    decide = person_links.confirm if decision == "same" else person_links.reject
+    decide = person_link_decisions.confirm if decision == "same" else person_link_decisions.reject
     try:
         decide(current_user, case, person, other)
     except ValidationFailed as exc:
@@ -77,7 +77,7 @@ def unlink():
     form.person.data = str(person.id)
 
     def save():
-        person_links.unlink(current_user, case, person.id, form.reason.data, confirmed=form.confirmed)
+        person_link_decisions.unlink(current_user, case, person.id, form.reason.data, confirmed=form.confirmed)
         return f"{person.full_name} is no longer linked to the other cases."
 
     return form_page(CASE_PAGES, "people/unlink.html", form, save, person=person, appearances=links[person.id])
