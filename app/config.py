@@ -82,6 +82,11 @@ DEFAULTS: dict[str, object] = {
     "TEMPORARY_PASSWORD_HOURS": 72,  # a password an administrator reset stops working this long after
     "DASHBOARD_PAGE_SIZE": 100,
     "UPLOAD_MAX_MB": 20,
+    # PDFs of printouts (app/printing.py), per web process: the memory kept for PDFs already
+    # made (0: none kept), how many are made at once, and how long a request waits to start one.
+    "PDF_CACHE_MB": 16,
+    "PDF_RENDERS_AT_ONCE": 1,
+    "PDF_WAIT_SECONDS": 20,
     "UPLOAD_DOCX_MAX_UNPACKED_MB": 50,  # a Word document that unpacks to more is refused (zip bombs)
     "COURT_FEE_UNCONTESTED_PENCE": 500_00,  # research: about £500 uncontested, £700 contested
     "COURT_FEE_CONTESTED_PENCE": 700_00,
@@ -128,8 +133,19 @@ _INT_SETTINGS = {
     "MAIL_PORT", "MAIL_TIMEOUT", "EMAIL_MAX_ATTEMPTS",
     "SMS_RECONCILE_MINUTES", "SMS_UNKNOWN_DECIDE_HOURS",
     "GEOFENCE_RADIUS_METRES", "GEOFENCE_START_HOURS", "GEOCODER_TIMEOUT_SECONDS",
+    "PDF_CACHE_MB", "PDF_RENDERS_AT_ONCE", "PDF_WAIT_SECONDS",
 }
 _ENV_SETTINGS = set(DEFAULTS) | {"DATABASE_URL", "MIGRATION_DATABASE_URL", "SECRET_KEY", "TRIAL_SEED"}
+
+
+def _check_pdfs(settings: dict) -> None:
+    """PDF_* (app/printing.py): bounded, so a typing error cannot let PDFs take a process."""
+    if not 0 <= settings["PDF_CACHE_MB"] <= 1024:
+        raise ConfigError("PDF_CACHE_MB must be 0 to 1024 (MB of PDFs each web process keeps; 0 keeps none)")
+    if not 1 <= settings["PDF_RENDERS_AT_ONCE"] <= 16:
+        raise ConfigError("PDF_RENDERS_AT_ONCE must be 1 to 16 (PDFs made at once in one web process)")
+    if not 1 <= settings["PDF_WAIT_SECONDS"] <= 300:
+        raise ConfigError("PDF_WAIT_SECONDS must be 1 to 300 (seconds a request waits to start its PDF)")
 
 
 def _as_bool(value: object) -> bool:
@@ -184,6 +200,7 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         raise ConfigError("WELFARE_VISIT_SNOOZE_DAYS must be 1 to 60 (days without alerts after a welfare visit)")
 
     _check_login_limits(settings)
+    _check_pdfs(settings)
 
     env = str(settings["DVPO_ENV"])
     if env not in {"development", "testing", "production"}:

@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import h3
-from pyproj import Geod, Transformer
+
+# pyproj (about 10 MB of a process's memory) is imported on first use, by the first distance
+# or grid reference a process works out: web workers that never match a position stay smaller.
 
 # Resolution 9: hexagons about 174 m across an edge (0.1 km²); a 200 m circle is about 20.
 CELL_RESOLUTION = 9
@@ -33,7 +35,13 @@ MAX_RADIUS_METRES = 2000
 _COVER_MARGIN_METRES = 5.0
 _COVER_MARGIN_RATIO = 1.01
 
-_WGS84 = Geod(ellps="WGS84")
+
+@lru_cache(maxsize=1)
+def _wgs84():
+    from pyproj import Geod
+
+    return Geod(ellps="WGS84")
+
 
 # Where a place in England and Wales (or anywhere a force's officers travel in the UK) can be:
 # anything outside is a typing error, such as latitude and longitude swapped.
@@ -49,7 +57,7 @@ class Point:
 
 def distance_metres(a: Point, b: Point) -> float:
     """The geodesic distance between two points on the WGS84 ellipsoid, in metres."""
-    _, _, metres = _WGS84.inv(a.longitude, a.latitude, b.longitude, b.latitude)
+    _, _, metres = _wgs84().inv(a.longitude, a.latitude, b.longitude, b.latitude)
     return metres
 
 
@@ -170,7 +178,9 @@ def _lettered(letters: str, digits: str) -> GridReference:
 
 
 @lru_cache(maxsize=1)
-def _grid_to_wgs84() -> Transformer:
+def _grid_to_wgs84():
+    from pyproj import Transformer
+
     # always_xy: easting, northing in; longitude, latitude out. PROJ's default operation
     # (a Helmert transformation, good to a few metres) unless the OSTN15 grid is installed.
     return Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)

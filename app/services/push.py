@@ -22,10 +22,8 @@ import json
 import logging
 from dataclasses import dataclass, field
 
-import requests
-from py_vapid import Vapid
-from py_vapid.utils import b64urlencode
-from pywebpush import WebPushException, webpush
+# pywebpush, py-vapid and requests (with aiohttp, which pywebpush brings) are imported where a
+# push is sent or a key shown: the scheduler sends the pushes, and web workers stay small.
 from sqlalchemy import select, update
 
 from app.extensions import db
@@ -66,6 +64,8 @@ class PushSettings:
     def public_key(self) -> str:
         """The applicationServerKey the browser subscribes with (uncompressed point, base64url)."""
         from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+        from py_vapid import Vapid
+        from py_vapid.utils import b64urlencode
 
         point = Vapid.from_string(self.private_key).public_key.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
         return b64urlencode(point)
@@ -175,6 +175,9 @@ def _push_to_officer(officer_id: int, payload: dict, settings: PushSettings, rep
 
 
 def _send(subscription: PushSubscription, payload: dict, settings: PushSettings, report: PushReport) -> None:
+    import requests
+    from pywebpush import WebPushException, webpush
+
     info = {"endpoint": subscription.endpoint, "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}}
     try:
         webpush(info, data=json.dumps(payload), vapid_private_key=settings.private_key,

@@ -23,8 +23,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from vonage_http_client import Auth
-
 MAX_REF_LENGTH = 100  # Vonage's limit for client-ref; messageId is shorter in practice
 MAX_ERROR_CODE_LENGTH = 10
 MAX_SKEW = timedelta(minutes=5)  # older (or further in the future) signed receipts are replays
@@ -161,6 +159,8 @@ def signature_ok(
     if method == "md5hash":
         del copy["sig"]
         return hmac.compare_digest(sig.lower(), _md5hash_signature(copy, signature_secret))
+    from vonage_http_client import Auth  # here, not above: the SDK is large and most receipts are md5hash
+
     checker = Auth(api_key=api_key, signature_secret=signature_secret, signature_method=method)
     return checker.check_signature(copy)
 
