@@ -87,6 +87,10 @@ DEFAULTS: dict[str, object] = {
     "PDF_CACHE_MB": 16,
     "PDF_RENDERS_AT_ONCE": 1,
     "PDF_WAIT_SECONDS": 20,
+    # Renderer processes each web process hands PDFs and charts to (app/renderer.py), so it
+    # never loads WeasyPrint or matplotlib itself; 0: render in the web process. Unset: 1,
+    # except in the test suites (0).
+    "RENDER_PROCESSES": None,
     "UPLOAD_DOCX_MAX_UNPACKED_MB": 50,  # a Word document that unpacks to more is refused (zip bombs)
     "COURT_FEE_UNCONTESTED_PENCE": 500_00,  # research: about £500 uncontested, £700 contested
     "COURT_FEE_CONTESTED_PENCE": 700_00,
@@ -136,6 +140,19 @@ _INT_SETTINGS = {
     "PDF_CACHE_MB", "PDF_RENDERS_AT_ONCE", "PDF_WAIT_SECONDS",
 }
 _ENV_SETTINGS = set(DEFAULTS) | {"DATABASE_URL", "MIGRATION_DATABASE_URL", "SECRET_KEY", "TRIAL_SEED"}
+
+
+def _render_processes(value, env: str) -> int:
+    """RENDER_PROCESSES (app/renderer.py): 0 to 8; unset, 1 outside the test suites."""
+    if value is None or value == "":
+        return 0 if env == "testing" else 1
+    try:
+        processes = int(value)
+    except (TypeError, ValueError):
+        processes = -1
+    if not 0 <= processes <= 8:
+        raise ConfigError("RENDER_PROCESSES must be 0 to 8 (renderer processes per web process; 0 renders in it)")
+    return processes
 
 
 def _check_pdfs(settings: dict) -> None:
@@ -224,6 +241,8 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         raise ConfigError("REGIME must be dvpn or dapn")
     settings["DAPN_PILOT"] = _as_bool(settings["DAPN_PILOT"])
     settings["CLOCK_STARTS_AT"] = _clock_starts_at(settings.get("CLOCK_STARTS_AT"), env)
+
+    settings["RENDER_PROCESSES"] = _render_processes(settings.get("RENDER_PROCESSES"), env)
 
     if settings["SCHEDULER_IN_PROCESS"] is None:
         settings["SCHEDULER_IN_PROCESS"] = development

@@ -24,8 +24,9 @@ Making a PDF takes about half a second of CPU, so it must not hold up everyone e
     workers a PDF holds one of the worker's threads, the others go on answering. A request
     that cannot start its render within `PDF_WAIT_SECONDS` gets a 503 page saying so,
     with Retry-After, rather than queueing without end.
-WeasyPrint (about 25 MB of a process's memory) is imported by the first PDF a process
-makes, not when the app starts.
+WeasyPrint (about 25 MB of a process's memory, more once it has drawn) is imported by the
+first PDF a process makes, not when the app starts; with `RENDER_PROCESSES` above 0 that
+process is a renderer (app/renderer.py), never the web process.
 """
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask import Flask, Response, current_app, render_template, request, url_for
 
+from app import renderer
 from app.pdf_cache import PdfCache, cache_key
 
 # WeasyPrint logs a WARNING for every GOV.UK Frontend rule it does not support (media
@@ -86,8 +88,9 @@ class PrintoutsBusy(Exception):
 class Printouts:
     """One per app: the PDFs already made (by their HTML) and the bound on renders at once."""
 
-    def __init__(self, *, cache_bytes: int, renders_at_once: int, wait_seconds: float):
+    def __init__(self, *, cache_bytes: int, renders_at_once: int, wait_seconds: float, processes: int = 0):
         self.cache = PdfCache(cache_bytes)
+        self._processes = processes  # RENDER_PROCESSES (app/renderer.py); 0: here
         self._renders = threading.BoundedSemaphore(renders_at_once)
         self._wait_seconds = wait_seconds
 
@@ -101,9 +104,10 @@ class Printouts:
         try:
             pdf = self.cache.get(key)  # made by the request this one waited behind
             if pdf is None:
-                fetcher = static_url_fetcher()
-                pdf = render_pdf(html, base_url, fetcher)
-                self.cache.put(key, pdf, fetcher.files_read)
+                pdf, files_read = renderer.run(
+                    pdf_with_static_files, html, base_url, current_app.static_folder,
+                    url_for("static", filename="", _external=True), processes=self._processes)
+                self.cache.put(key, pdf, files_read)
             return pdf
         finally:
             self._renders.release()
@@ -119,8 +123,15 @@ def printouts(app: Flask) -> Printouts:
                 cache_bytes=app.config["PDF_CACHE_MB"] * 1024 * 1024,
                 renders_at_once=app.config["PDF_RENDERS_AT_ONCE"],
                 wait_seconds=app.config["PDF_WAIT_SECONDS"],
+                processes=app.config["RENDER_PROCESSES"],
             )
         return app.extensions[EXTENSION_KEY]
+
+
+def pdf_with_static_files(html: str, base_url: str, static_folder: str, static_base_url: str) -> tuple[bytes, list[Path]]:
+    """The PDF and the static files it read: what a renderer process (app/renderer.py) sends back."""
+    fetcher = _fetcher_class()(static_folder, static_base_url)
+    return render_pdf(html, base_url, fetcher), list(fetcher.files_read)
 
 
 def render_pdf(html: str, base_url: str, fetcher) -> bytes:

@@ -1,6 +1,7 @@
 """Bar charts of the figures, drawn on the server as SVG by matplotlib (issue 17).
 
-matplotlib is imported inside `bar_chart_svg`, not at the top: a web process that never draws
+matplotlib is imported inside `bar_chart_svg`, not at the top, and that runs in a renderer
+process (`RENDER_PROCESSES`, app/renderer.py) unless set to 0: a web process that never draws
 a chart never loads it (tens of megabytes). It draws with the Agg backend and a fixed style,
 so the same figures give the same bytes on every machine and run:
 
@@ -22,8 +23,10 @@ import base64
 import functools
 import io
 
+from flask import current_app
 from markupsafe import Markup
 
+from app import renderer
 from app.services.figures import Chart
 
 WIDTH_INCHES, HEIGHT_INCHES = 6.4, 3.2
@@ -83,8 +86,15 @@ def _value(value: float, unit: str) -> str:
     return text + "%" if unit == "percent" else text
 
 
+@functools.lru_cache(maxsize=128)
+def _chart_svg(chart: Chart, processes: int) -> str:
+    """bar_chart_svg, drawn by a renderer process (app/renderer.py) unless `processes` is 0, so
+    the web process never imports matplotlib; the last few kept here too."""
+    return renderer.run(bar_chart_svg, chart, processes=processes)
+
+
 def chart_img(chart: Chart, summary: str) -> Markup:
     """An `<img>` showing the chart, its summary as the text alternative."""
-    data = base64.b64encode(bar_chart_svg(chart).encode()).decode("ascii")
+    data = base64.b64encode(_chart_svg(chart, current_app.config["RENDER_PROCESSES"]).encode()).decode("ascii")
     return Markup('<img class="app-chart" src="data:image/svg+xml;base64,{}" alt="{}">').format(
         data, f"{chart.title}: {summary}")  # both escaped by format; base64 has nothing to escape
