@@ -76,7 +76,7 @@ def test_the_config_file_stops_with_the_reason_on_a_bad_value():
 
 @pytest.mark.parametrize(("name", "value"), [
     ("PDF_CACHE_MB", "-1"), ("PDF_CACHE_MB", "2048"), ("PDF_RENDERS_AT_ONCE", "0"), ("PDF_WAIT_SECONDS", "0"),
-    ("PDF_WAIT_SECONDS", "soon"),
+    ("PDF_WAIT_SECONDS", "soon"), ("RENDER_PROCESSES", "9"), ("RENDER_PROCESSES", "-1"), ("RENDER_PROCESSES", "two"),
 ])
 def test_pdf_settings_out_of_range_stop_start_up(tmp_path, name, value):
     from app.config import ConfigError, load_settings
@@ -90,3 +90,13 @@ def test_pdf_settings_default_to_one_render_at_a_time(tmp_path):
 
     settings = load_settings(str(tmp_path), {"DVPO_ENV": "development"})
     assert (settings["PDF_CACHE_MB"], settings["PDF_RENDERS_AT_ONCE"], settings["PDF_WAIT_SECONDS"]) == (16, 1, 20)
+
+
+@pytest.mark.parametrize(("env", "given", "expected"), [
+    ("development", None, 1), ("testing", None, 0), ("testing", "2", 2), ("development", "0", 0),
+])
+def test_pdfs_and_charts_go_to_a_renderer_process_outside_the_suites(tmp_path, env, given, expected):
+    from app.config import load_settings
+
+    overrides = {"DVPO_ENV": env, **({"RENDER_PROCESSES": given} if given is not None else {})}
+    assert load_settings(str(tmp_path), overrides)["RENDER_PROCESSES"] == expected
