@@ -5,7 +5,7 @@ FLASK  := FLASK_APP=wsgi.py $(VENV)/bin/flask
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test test-browser-clocks bench lint venv migrate seed
+.PHONY: run test test-browser-clocks bench bench-scale bench-http lint venv migrate seed
 
 venv:
 	@scripts/ensure-venv
@@ -41,6 +41,14 @@ test-browser-clocks: venv
 
 bench: venv
 	@$(PY) -m tests.benchmarks.dashboard
+
+## The dashboard at 10 and 10,000 cases judged by ratios in one run (make bench runs it first).
+bench-scale: venv
+	@$(PY) -m tests.benchmarks.scale
+
+## Gunicorn on PostgreSQL at 10,000 cases with 50 concurrent users (README: make bench-http).
+bench-http: venv
+	@scripts/with-postgres $(PY) -m tests.benchmarks.http_load
 
 lint: venv
 	@echo "ruff check"

@@ -1,0 +1,179 @@
+"""The dashboard at national scale, judged by ratios within one run (issue 18).
+
+    .venv/bin/python -m tests.benchmarks.scale          (make bench runs it first)
+    BENCH_SCALE_ROUNDS=40 BENCH_LIMIT_BARE=2 BENCH_LIMIT_GROWTH=1.2 .venv/bin/python -m tests.benchmarks.scale
+
+It seeds two SQLite databases with the realistic seed (tests/benchmarks/seed.py): the
+demo's 10 cases, and 10,000 cases in every state (BENCH_SCALE_SIZES=10,10000). Each app
+also answers the bare render of the same rows (tests/benchmarks/bare.py). Logged in as the
+demo officer with the Flask test client, it requests in every round, in an order that
+rotates from round to round, each app's /dashboard, its poll /dashboard/rows (as htmx asks,
+without an ETag: the rows re-rendered, as when something changed), the bare render and a
+case page, so every series sees the same load. Verdicts, each a ratio of medians:
+
+- dashboard and poll at the large size within BENCH_LIMIT_BARE (2) times the bare render
+  of the same rows at that size;
+- dashboard and poll at the large size within BENCH_LIMIT_GROWTH (1.2) times themselves
+  at the small size.
+
+It also checks the seed is what the pages show: page 1 at 10,000 cases lists the most
+urgent cases first (the sort key the services set), with running clocks. The absolute
+medians and p95s are recorded too. A poll with the ETag of the previous answer (when the
+app sends one) is measured and recorded, not judged. Exit status 1 when a verdict fails.
+Results: a table, and bench-results/scale.json.
+"""
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tests.benchmarks import seed
+from tests.benchmarks.bare import BARE_PATH, register
+from tests.benchmarks.verdict import at_most, limit_from_env, print_verdicts, ratio_verdict, summary, write
+
+OFFICER = ("officer@demo.police.uk", "officer-demo-2026")
+WARM_UP = 3
+CASE_PAGE = "/cases/1"  # a served demo case, the same in every size
+SERIES = {  # name -> (path, headers)
+    "dashboard": ("/dashboard", {}),
+    "poll": ("/dashboard/rows", {"HX-Request": "true"}),
+    "bare": (BARE_PATH, {}),
+    "case page": (CASE_PAGE, {}),
+}
+
+
+def sizes_from_env() -> tuple[int, int]:
+    raw = os.environ.get("BENCH_SCALE_SIZES", "10,10000")
+    try:
+        small, large = (int(x) for x in raw.split(","))
+    except ValueError:
+        raise SystemExit(f"BENCH_SCALE_SIZES must be two whole numbers, small,large; got {raw!r}") from None
+    if not seed.DEMO_CASES <= small < large:
+        raise SystemExit(f"BENCH_SCALE_SIZES: need {seed.DEMO_CASES} <= small < large, got {raw!r}")
+    return small, large
+
+
+def seeded_app(workdir: Path, n: int):
+    from tests.support import ORDINARY_MOMENT, migrated_app
+
+    app = migrated_app(f"sqlite:///{workdir}/scale-{n}.sqlite3", demo_data=True, CLOCK_STARTS_AT=ORDINARY_MOMENT)
+    register(app)
+    report = seed.build(app, n)
+    print(f"N={n}: {report.cases} cases ({report.live_cases} live) from {report.templates} templates "
+          f"in {report.seconds:.1f} s; {report.verified} checked against the services", file=sys.stderr, flush=True)
+    return app, report
+
+
+def log_in(client) -> None:
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    response = client.post("/login", data={"email": OFFICER[0], "password": OFFICER[1],
+                                           "csrf_token": token.group(1) if token else ""})
+    if response.status_code != 302:
+        raise RuntimeError(f"log-in failed: HTTP {response.status_code}")
+
+
+def first_rows_in_order(app, body: str, count: int = 5) -> list[str]:
+    """Problems if page 1 does not start with the `count` most urgent live cases, in order."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import Case, CaseState
+
+    with app.app_context():
+        wanted = db.session.execute(
+            select(Case.reference, Case.urgency_rank).where(Case.state.in_(CaseState.live()))
+            .order_by(Case.urgency_rank, Case.urgency_at, Case.created_at.desc(), Case.id).limit(count)).all()
+    body = body[body.find('id="case-rows"'):]  # the table, not the tasks above it
+    positions = [body.find(f">{ref}<") for ref, _ in wanted]
+    problems = []
+    if any(p < 0 for p in positions) or positions != sorted(positions):
+        problems.append(f"page 1 does not list the {count} most urgent cases first, in order: {[r for r, _ in wanted]}")
+    if any(rank == 2 for _, rank in wanted):
+        problems.append("the most urgent live cases have no running clock: the seed lacks its sort keys")
+    if 'data-clock-status="none"' in body[:body.find(f">{wanted[-1][0]}<") if wanted else 0]:
+        problems.append("page 1 starts with rows that show no clock")
+    return problems
+
+
+def measure(clients: dict[int, object], rounds: int) -> dict[tuple[int, str], list[float]]:
+    """Every (size, series) once a round, the order rotating each round; milliseconds."""
+    items = [(n, name) for n in clients for name in SERIES]
+    timings: dict[tuple[int, str], list[float]] = {item: [] for item in items}
+    timings |= {(n, "poll, unchanged (ETag)"): [] for n in clients}
+    etags: dict[int, str | None] = dict.fromkeys(clients)
+    for r in range(WARM_UP + rounds):
+        shift = r % len(items)
+        for n, name in items[shift:] + items[:shift]:
+            path, headers = SERIES[name]
+            started = time.perf_counter()
+            response = clients[n].get(path, headers=headers)
+            elapsed = (time.perf_counter() - started) * 1000
+            if response.status_code != 200:
+                raise RuntimeError(f"N={n} {path}: HTTP {response.status_code}")
+            if name == "poll":
+                etags[n] = response.headers.get("ETag")
+                if etags[n]:
+                    started = time.perf_counter()
+                    again = clients[n].get(path, headers={**headers, "If-None-Match": etags[n]})
+                    if r >= WARM_UP and again.status_code in (200, 304):
+                        timings[(n, "poll, unchanged (ETag)")].append((time.perf_counter() - started) * 1000)
+            if r >= WARM_UP:
+                timings[(n, name)].append(elapsed)
+    return {k: v for k, v in timings.items() if v}
+
+
+def verdicts_for(timings, small: int, large: int, limit_bare: float, limit_growth: float) -> list:
+    return [
+        ratio_verdict(f"dashboard at {large} / bare render at {large}", timings[(large, "dashboard")],
+                      timings[(large, "bare")], limit_bare),
+        ratio_verdict(f"poll at {large} / bare render at {large}", timings[(large, "poll")],
+                      timings[(large, "bare")], limit_bare),
+        ratio_verdict(f"dashboard at {large} / dashboard at {small}", timings[(large, "dashboard")],
+                      timings[(small, "dashboard")], limit_growth),
+        ratio_verdict(f"poll at {large} / poll at {small}", timings[(large, "poll")],
+                      timings[(small, "poll")], limit_growth),
+    ]
+
+
+def main() -> int:
+    small, large = sizes_from_env()
+    rounds = int(os.environ.get("BENCH_SCALE_ROUNDS", "30"))
+    limit_bare = limit_from_env(os.environ, "BENCH_LIMIT_BARE", 2.0)
+    limit_growth = limit_from_env(os.environ, "BENCH_LIMIT_GROWTH", 1.2)
+    with tempfile.TemporaryDirectory(prefix="dvpo-bench-scale-") as workdir:
+        apps, seeds, clients = {}, {}, {}
+        for n in (small, large):
+            apps[n], seeds[n] = seeded_app(Path(workdir), n)
+            clients[n] = apps[n].test_client()
+            log_in(clients[n])
+        body = clients[large].get("/dashboard").get_data(as_text=True)
+        problems = first_rows_in_order(apps[large], body)
+        timings = measure(clients, rounds)
+        for app in apps.values():
+            from app.extensions import db
+
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+    verdicts = verdicts_for(timings, small, large, limit_bare, limit_growth)
+    verdicts.append(at_most("problems with what page 1 shows", len(problems), 0, "count"))
+    print(f"\n{'N':>7}  {'series':<24} {'median ms':>10} {'p95 ms':>8}")
+    for (n, name), samples in sorted(timings.items()):
+        s = summary(samples)
+        print(f"{n:>7}  {name:<24} {s['median_ms']:>10.2f} {s['p95_ms']:>8.2f}")
+    for problem in problems:
+        print(f"problem: {problem}")
+    path = write("scale", verdicts, sizes=[small, large], rounds=rounds, database="sqlite", client="flask test client",
+                 seeds={n: s.facts() for n, s in seeds.items()}, problems=problems,
+                 timings={f"{n} {name}": summary(samples) for (n, name), samples in sorted(timings.items())})
+    print(f"\nwritten {path.relative_to(path.parents[1])}\n")
+    return print_verdicts(verdicts)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
