@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEntry, Role
-from tests.integration.conftest import PASSWORD, ClientRequest, error_summary, flash_messages, login
+from tests.integration.conftest import PASSWORD, ClientRequest, csrf_token, error_summary, flash_messages, login
 from tests.integration.test_sessions_end import ENDED, assert_sent_to_login, copy_session
 
 NEW = "a fresh and long passphrase"
@@ -84,3 +84,23 @@ def test_the_new_session_still_needs_a_csrf_token_and_it_works_for_the_next_post
     # The session was started afresh: the token the client holds now is the new one.
     ClientRequest(client).post("auth.change_password", _expected_status=200,
                                _data={"current_password": NEW, "new_password": "x", "confirm_password": "x"})
+
+
+def test_wrong_current_passwords_are_throttled_per_user_and_nothing_else_counts(app, client, client_request,
+                                                                               make_user):
+    """A session that guesses its user's current password (a stolen one, say) gets five tries in
+    15 minutes, as a log-in does; then even the right password waits. Other refusals (a short
+    new password, a mismatch) checked the right current password and cost nothing."""
+    officer = client_request.login_as(Role.OFFICER)
+    for _ in range(6):  # right current password, new ones refused: never counted
+        change(client_request, new="short one", confirm="short one", _expected_status=200)
+    for _ in range(5):
+        change(client_request, current="not my password", _expected_status=200)
+    page = change(client_request, _expected_status=429)
+    assert error_summary(page)[0].startswith("Too many wrong current passwords. Wait until ")
+    assert login(app.test_client(), officer, NEW).status_code == 200  # nothing changed
+    other = app.test_client()  # another user, same address: not held up
+    assert login(other, make_user(Role.OFFICER)).status_code == 302
+    answer = other.post("/account/password", data={"current_password": PASSWORD, "new_password": NEW,
+                                                   "confirm_password": NEW, "csrf_token": csrf_token(other)})
+    assert answer.status_code == 302

@@ -7,6 +7,7 @@ from flask_login import current_user, login_user
 
 from app.services import ValidationFailed, accounts
 from app.services.users import MIN_PASSWORD_LENGTH
+from app.web.auth import throttle
 from app.web.auth.forms import ChangePasswordForm
 from app.web.auth.views import bp
 from app.web.forms_support import apply_errors
@@ -16,17 +17,23 @@ from app.web.security import ALL_ROLES, roles_required, start_session
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @roles_required(*ALL_ROLES)
+@throttle.password_change_throttled
 def change_password():
     form = ChangePasswordForm()
     user = current_user._get_current_object()
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        throttle.not_a_failure(logged_in=False)  # no password was checked: it costs no attempt
+    else:
         try:
             accounts.change_own_password(user, current_password=form.current_password.data,
                                          new_password=form.new_password.data,
                                          confirm_password=form.confirm_password.data)
         except ValidationFailed as exc:
+            if "current_password" not in exc.errors:
+                throttle.not_a_failure(logged_in=False)  # the right current password: not a guess
             apply_errors(form, exc.errors)
         else:
+            throttle.not_a_failure(logged_in=False)
             # Every session of the user's ended with the change; this one starts afresh.
             session.clear()
             login_user(user)

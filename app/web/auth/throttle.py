@@ -1,6 +1,7 @@
 """Throttling log-in guesses with Flask-Limiter, counters in the app's database.
 
-Two limits on POST /login, both counting failed log-ins only:
+Two limits on POST /login, both counting failed log-ins only (and one on the change-password
+page, counting wrong current passwords per user: `password_change_throttled`):
 
 - per client address and e-mail as typed (normalised as the account lookup does):
   `LOGIN_LIMIT_PER_ACCOUNT`, "5 per 15 minutes" by default;
@@ -36,6 +37,7 @@ from app.services.users import normalise_email
 
 ACCOUNT_SCOPE = "account"
 ADDRESS_SCOPE = "address"
+PASSWORD_CHANGE_SCOPE = "password-change"  # noqa: S105 - a limit's scope, not a password
 
 
 def _digest(*parts: str) -> str:
@@ -79,6 +81,38 @@ def login_throttled(view):
     return _limit("LOGIN_LIMIT_PER_ADDRESS", address_key, ADDRESS_SCOPE)(
         _limit("LOGIN_LIMIT_PER_ACCOUNT", account_key, ACCOUNT_SCOPE)(view)
     )
+
+
+def password_change_key() -> str:
+    from flask_login import current_user
+
+    return _digest(PASSWORD_CHANGE_SCOPE, str(current_user.id))
+
+
+def throttled_password_change(request_limit: RequestLimit):
+    """The change-password page again, with 429: too many wrong current passwords."""
+    from flask_login import current_user
+
+    from app.services.users import MIN_PASSWORD_LENGTH
+    from app.web.auth.forms import ChangePasswordForm
+
+    reset = datetime.fromtimestamp(math.ceil(request_limit.window.reset_time / 60) * 60, UTC)
+    form = ChangePasswordForm()
+    form.current_password.errors = [f"Too many wrong current passwords. Wait until {format_instant(reset)}, "
+                                    "then try again."]
+    return make_response(render_template("auth/change_password.html", form=form, min_length=MIN_PASSWORD_LENGTH,
+                                         forced=current_user.must_change_password), 429)
+
+
+def password_change_throttled(view):
+    """A logged-in session that guesses its user's current password on the change-password
+    page (a stolen session, say) is held to `LOGIN_LIMIT_PER_ACCOUNT`, counted per user:
+    only wrong current passwords count (the view gives back every other attempt with
+    `not_a_failure`). Put inside the role check, so only a logged-in user reaches the key."""
+    return limiter.limit(
+        lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=password_change_key,
+        scope=PASSWORD_CHANGE_SCOPE, methods=["POST"], on_breach=throttled_password_change,
+    )(view)
 
 
 def not_a_failure(*, logged_in: bool) -> None:
