@@ -62,7 +62,12 @@ def test_charts_are_the_same_bytes_every_time_and_carry_nothing_the_csp_refuses_
     charts.bar_chart_svg.cache_clear()
     assert charts.bar_chart_svg(chart) == first
     assert "<dc:date>" not in first and "<text" not in first  # no date; text drawn as paths
-    img = charts.chart_img(chart, "255 of 280 granted <91%>")
+    from flask import Flask
+
+    bare = Flask(__name__)
+    bare.config["RENDER_PROCESSES"] = 0  # drawn here (app/renderer.py)
+    with bare.app_context():
+        img = charts.chart_img(chart, "255 of 280 granted <91%>")
     assert img.startswith('<img class="app-chart" src="data:image/svg+xml;base64,')
     assert 'alt="Hearing outcomes: 255 of 280 granted &lt;91%&gt;"' in img
 
