@@ -114,6 +114,15 @@ def grade(deadline: datetime, now: datetime, thresholds: Thresholds = DEFAULT_TH
     return Clock(name="", deadline=deadline, remaining=remaining, status=status)
 
 
+def next_regrade(clock: Clock, now: datetime, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> datetime | None:
+    """The next instant after `now` at which what is shown of `clock` changes by time alone:
+    it turns amber, turns red, or reaches its deadline (overdue; a hearing clock becomes the
+    lapsed notice). None once all three have passed. The dashboard's poll answers "not
+    modified" only before this instant, so a row never keeps a colour it has outgrown."""
+    changes = (clock.deadline - thresholds.amber, clock.deadline - thresholds.red, clock.deadline)
+    return min((t for t in changes if t > now), default=None)
+
+
 def _named(name: str, deadline: datetime, now: datetime, thresholds: Thresholds) -> Clock:
     clock = grade(deadline, now, thresholds)
     return Clock(name=name, deadline=clock.deadline, remaining=clock.remaining, status=clock.status)

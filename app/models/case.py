@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, and_
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, and_, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.breach_law import BreachOf, breach_of
@@ -151,6 +151,10 @@ class Case(db.Model):
     # everything), 1 for other clocks, 2 for none; then the soonest deadline.
     urgency_rank: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
     urgency_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Goes up whenever this row, or a row the dashboard shows from (hearings, the order, its
+    # service and notifications, breaches, the bundle), changes: database triggers keep it
+    # (migration 18a0dashver00). The dashboard's ETag is made from it. Never written here.
+    row_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # An officer's decision that the notice lapsed, the hearing not having begun in time
     # (services.lapse.close_as_lapsed): when it was recorded and why (the audit entry says who).
     notice_lapsed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -244,3 +248,10 @@ class Case(db.Model):
     def current_application(self) -> Application | None:  # noqa: F821
         """The latest application (the one the order's proposed conditions come from), if any."""
         return self.applications[-1] if self.applications else None
+
+
+# The dashboard's order over the live cases only, so closed ones are never read
+# (services/dashboard.live_for_the_index says the same predicate; migration 18a0dashver00).
+LIVE_ORDER_PREDICATE = text("state NOT IN ('closed')")
+Index("ix_case_file_live_order", Case.urgency_rank, Case.urgency_at, Case.created_at.desc(), Case.id,
+      sqlite_where=LIVE_ORDER_PREDICATE, postgresql_where=LIVE_ORDER_PREDICATE)

@@ -38,6 +38,13 @@ def enum_column(enum_cls: type[enum.Enum], length: int = 32) -> Enum:
     )
 
 
+def display_name(rank: str | None, full_name: str, collar_number: str | None) -> str:
+    """How a user is named on pages: "PC Alex Smith (1234)" (User.display_name, and from
+    bare columns where no User is loaded, as on the dashboard)."""
+    name = " ".join(p for p in (rank, full_name) if p)
+    return f"{name} ({collar_number})" if collar_number else name
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
 
@@ -75,9 +82,7 @@ class User(UserMixin, db.Model):
 
     @property
     def display_name(self) -> str:
-        parts = [self.rank, self.full_name]
-        name = " ".join(p for p in parts if p)
-        return f"{name} ({self.collar_number})" if self.collar_number else name
+        return display_name(self.rank, self.full_name, self.collar_number)
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles

@@ -17,6 +17,7 @@ from app.domain.timefmt import format_birth_date, format_date, format_instant, f
 from app.models import AssociatedRelationship, AuditEntry
 from app.web.navigation import may_search, nav_items
 from app.web.presentation.application_summary import summarise
+from app.web.presentation.dashboard_rows import epoch_ms
 from app.web.presentation.order_records import hearing_address_summary
 
 TIMELINE_WORDING = {
@@ -169,6 +170,8 @@ def register(app: Flask) -> None:
     @app.template_filter("remaining")
     def remaining(value) -> str:
         return format_remaining(value)
+
+    app.add_template_filter(epoch_ms, "epoch_ms")  # the dashboard's countdown (static/dashboard.js)
 
     @app.context_processor
     def globals_():

@@ -59,6 +59,21 @@ def authorise_behind_the_scenes(live_app, reference: str) -> None:
         db.session.remove()
 
 
+def rename_perpetrator(live_app, reference: str, name: str) -> None:
+    """A change behind the dashboard's back (as another officer's correction would make)."""
+    from sqlalchemy import select, update
+
+    from app.extensions import db
+    from app.models import Case, Person, PersonKind
+
+    with live_app.app_context():
+        case_id = db.session.scalar(select(Case.id).where(Case.reference == reference))
+        db.session.execute(update(Person).where(Person.case_id == case_id, Person.kind == PersonKind.PERPETRATOR)
+                           .values(full_name=name))
+        db.session.commit()
+        db.session.remove()
+
+
 def test_officer_opens_case_serves_dvpn_and_dashboard_clock_refreshes(
     page, live_server, live_app, screenshot
 ):
@@ -122,19 +137,37 @@ def test_officer_opens_case_serves_dvpn_and_dashboard_clock_refreshes(
     expect(row).to_contain_text(expected_deadline)
     screenshot(page, "dashboard-1280")
 
-    # htmx polls the rows and swaps a new tbody in (outerHTML): mark the old one, and
-    # after the poll the marked element must be gone and the clock still shown.
+    # The clock counts down in the browser (static/dashboard.js) from its deadline, in the
+    # server's words, and keeps the server's colour.
+    tag = row.locator(".app-clock[data-deadline]")
+    expect(tag).to_have_count(1)
+    expect(tag).to_have_text(re.compile(r"^(\d+ days? )?(\d+ h )?(\d+ min )?left$|^less than 1 min left$"))
+    expect(row.locator("td[data-clock-status]")).to_have_attribute("data-clock-status", "green")
+
+    # htmx polls the rows with their ETag; nothing changed, so the answer is 304 Not Modified
+    # and the rows stay as they are (htmx would otherwise swap the empty body in).
     page.evaluate("document.getElementById('case-rows').dataset.beforePoll = 'yes'")
+    etag = rows.get_attribute("data-etag")
     with page.expect_response(lambda r: "/dashboard/rows" in r.url, timeout=35_000) as polled:
         pass
     response = polled.value
-    assert response.status == 200
+    assert response.status == 304
     assert response.request.headers.get("hx-request") == "true"
+    assert response.request.headers.get("if-none-match") == etag
     assert response.request.headers.get("x-csrftoken"), "htmx must send the CSRF token"
-    expect(page.locator("#case-rows[data-before-poll]")).to_have_count(0)
-    expect(page.locator("#case-rows")).to_have_count(1)
-    expect(rows).to_have_attribute("hx-trigger", "every 30s")
+    expect(page.locator("#case-rows[data-before-poll]")).to_have_count(1)
     expect(row).to_have_count(1)
+    expect(row).to_contain_text(expected_deadline)
+
+    # Something the row shows changes: the next poll brings the rows, and htmx swaps them in.
+    rename_perpetrator(live_app, reference, "Rowan Renamed")
+    with page.expect_response(lambda r: "/dashboard/rows" in r.url, timeout=35_000) as polled:
+        pass
+    assert polled.value.status == 200
+    expect(page.locator("#case-rows[data-before-poll]")).to_have_count(0)
+    expect(rows).to_have_attribute("hx-trigger", "every 30s")
+    expect(rows).not_to_have_attribute("data-etag", etag)
+    expect(row).to_contain_text("Rowan Renamed")
     expect(row).to_contain_text(expected_deadline)
 
 

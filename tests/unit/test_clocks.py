@@ -81,3 +81,19 @@ def test_a_dapo_arrest_runs_on_paces_real_hours_not_counted_days():
     dvpo = CaseClockFacts(open_arrests=(OpenArrest(saturday_night, of=BreachOf.DVPO),))
     [clock] = case_clocks(dvpo, saturday_night, DEFAULT_CALENDAR)
     assert clock.deadline == saturday_night + timedelta(hours=48)
+
+
+def test_next_regrade_is_the_next_of_amber_red_and_the_deadline():
+    from app.domain.clocks import Thresholds, grade, next_regrade
+
+    deadline = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
+    thresholds = Thresholds()
+    clock = grade(deadline, deadline - timedelta(days=1), thresholds)
+    for now, expected in [
+        (deadline - timedelta(days=1), deadline - timedelta(hours=12)),
+        (deadline - timedelta(hours=12), deadline - timedelta(hours=4)),  # at amber: next is red
+        (deadline - timedelta(hours=4), deadline),
+        (deadline - timedelta(seconds=1), deadline),
+        (deadline, None),  # overdue: time changes nothing more
+    ]:
+        assert next_regrade(clock, now, thresholds) == expected, now

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -16,6 +16,7 @@ from app.models import AuditEntry, Case, CaseState, Role, User
 from app.services import (
     ValidationFailed,
     corrections,
+    dashboard,
     dashboard_tasks,
     geofences,
     handovers,
@@ -29,7 +30,6 @@ from app.services.access import CASE_READER_ROLES, visible_cases
 from app.services.authorisation import current_application
 from app.services.clock_cache import clocks_for
 from app.services.court import orders_ending_soon
-from app.services.dashboard import live_cases_page
 from app.services.reminders import text_tasks
 from app.settings import current_settings
 from app.timeutil import utcnow
@@ -38,6 +38,7 @@ from app.web.fields import chosen, combine_london
 from app.web.forms_support import apply_errors, details_from_form
 from app.web.loaders import load_case
 from app.web.presentation import dashboard_tasks as tasks
+from app.web.presentation.dashboard_rows import rows_template_version
 from app.web.request_cache import request_calendar
 from app.web.security import polling, roles_required
 
@@ -53,22 +54,31 @@ def _calendar():
     return request_calendar()
 
 
-def _dashboard_page():
-    return live_cases_page(
+def _dashboard_listing() -> dashboard.Listing:
+    """The page of cases the request asks for (?after= or ?before= a cursor; a malformed
+    cursor is the first page), with what else decides how its rows look in the digest."""
+    thresholds = _thresholds()
+    extra_days = sorted(_calendar().extra_bank_holidays)
+    return dashboard.listing(
         current_user,
-        page=request.args.get("page", 1, type=int) or 1,
+        after=dashboard.Cursor.parse(request.args.get("after")),
+        before=dashboard.Cursor.parse(request.args.get("before")),
         page_size=current_app.config["DASHBOARD_PAGE_SIZE"],
-        now=utcnow(),
-        calendar=_calendar(),
-        thresholds=_thresholds(),
+        salt=f"{rows_template_version()}|{thresholds.amber}|{thresholds.red}|{extra_days}",
     )
 
 
-@bp.route("/dashboard")
+def _dashboard_rows(listing: dashboard.Listing, now) -> dashboard.DashboardPage:
+    return dashboard.rows(listing, now=now, calendar=_calendar(), thresholds=_thresholds())
+
+
+@bp.route("/dashboard", endpoint="dashboard")
 @roles_required(*CASE_READER_ROLES)
-def dashboard():
+def dashboard_page():
     now = utcnow()
-    return render_template("cases/dashboard.html", page=_dashboard_page(), now=now, task_groups=_task_groups(now))
+    return render_template("cases/dashboard.html", page=_dashboard_rows(_dashboard_listing(), now), now=now,
+                           total=dashboard.live_count(current_user), thresholds=_thresholds(),
+                           task_groups=_task_groups(now))
 
 
 def _task_groups(now) -> list[tasks.TaskGroup]:
@@ -107,8 +117,20 @@ def _task_groups(now) -> list[tasks.TaskGroup]:
 @roles_required(*CASE_READER_ROLES)
 @polling
 def dashboard_rows():
-    """The dashboard's table body, polled by htmx every 30 seconds to keep clocks current."""
-    return render_template("cases/partials/case_rows.html", page=_dashboard_page(), now=utcnow())
+    """The dashboard's table body, polled by htmx every 30 seconds (static/dashboard.js sends
+    the rows' ETag): 304 Not Modified, after one query, while no row would look different."""
+    now = utcnow()
+    listing = _dashboard_listing()
+    etag = dashboard.fresh(request.headers.get("If-None-Match"), listing.digest, now)
+    if etag is not None:
+        response = current_app.response_class(status=304)
+    else:
+        page = _dashboard_rows(listing, now)
+        response = make_response(render_template("cases/partials/case_rows.html", page=page, now=now,
+                                                 thresholds=_thresholds()))
+        etag = page.etag
+    response.headers["ETag"] = etag
+    return response
 
 
 def _officer_choices() -> list[tuple[int, str]]:
