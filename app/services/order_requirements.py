@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, select
 
 from app.domain import dapo_requirements as rules
 from app.domain.calendar import LONDON
@@ -248,15 +248,21 @@ def officer_tasks(case_query, today: date, limit: int = 50) -> list[OrderTask]:
                        "Failure to comply reported by " + ("the monitoring provider" if report.monitoring_id else "the supervisor")
                        + f" on {report.reported_on:%a %d %b %Y}: review it")
              for case, report in failures]
-    reviews = db.session.execute(
-        case_query.add_columns(ProtectionOrder)
-        .join(ProtectionOrder, ProtectionOrder.case_id == Case.id)
-        .where(Case.state == CaseState.ORDER_IN_FORCE, ProtectionOrder.status == OrderStatus.IN_FORCE)
+    # The review dates of every order in force with any (DAPOs only), read as bare values:
+    # building a case and an order object for each of thousands of orders in force was most of
+    # the dashboard's time at national scale. Only the orders with a review due are loaded.
+    with_reviews = db.session.execute(
+        case_query.join(ProtectionOrder, ProtectionOrder.case_id == Case.id)
+        .with_only_columns(Case.id, ProtectionOrder.review_dates)
+        .where(Case.state == CaseState.ORDER_IN_FORCE, ProtectionOrder.status == OrderStatus.IN_FORCE,
+               cast(ProtectionOrder.review_dates, String).not_in(("[]", "null")))
         .order_by(ProtectionOrder.made_on, Case.id)
     ).all()
-    for case, order in reviews:
-        for due in rules.reviews_due(order.review_dates or [], today):
-            tasks.append(OrderTask(case, "review", due, f"The court reviews the order on {due:%a %d %b %Y}"))
+    due = [(case_id, on) for case_id, dates in with_reviews for on in rules.reviews_due(dates or [], today)]
+    cases = {case.id: case for case in db.session.scalars(
+        select(Case).where(Case.id.in_({case_id for case_id, _ in due[:limit]})))} if due else {}
+    tasks += [OrderTask(cases[case_id], "review", on, f"The court reviews the order on {on:%a %d %b %Y}")
+              for case_id, on in due[:limit]]
     return tasks[:limit]
 
 
