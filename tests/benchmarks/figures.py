@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.benchmarks import report
-from tests.benchmarks.dashboard import OFFICER_EMAIL, REQUESTS, WARM_UP, build_app, percentile
+from tests.benchmarks.common import OFFICER_EMAIL, REQUESTS, WARM_UP, build_app, percentile
 
 DEFAULT_SIZES = (100, 10000)
 MAX_RATIO = float(os.environ.get("BENCH_FIGURES_MAX_RATIO", "10"))
