@@ -44,7 +44,7 @@ EXTRA = {
               "/admin/texts/outbox", "/admin/texts/unknown"],
 }
 # Never followed: files, downloads, the log-in page, webhooks.
-SKIP = re.compile(r"^/(static|documents|webhooks|healthz|login)\b|\.(pdf|csv)$")
+SKIP = re.compile(r"^/(static|documents|webhooks|healthz|login)\b|\.(pdf|csv|xlsx)$")
 # Each of these looks different for each kind of case: follow one of each kind.
 EVERY = re.compile(r"^/cases/N(/court|/application)?$")
 CASE_ID = re.compile(r"^/cases/(\d+)")
