@@ -309,7 +309,8 @@ def main() -> int:
     app_config = {"DVPO_ENV": "testing", "DATABASE_URL": s["url"], "MIGRATION_DATABASE_URL": s["owner_url"],
                   "SECRET_KEY": secrets.token_hex(32), "TRIAL_SEED": secrets.token_hex(16),
                   "SCHEDULER_IN_PROCESS": "false", "UPLOAD_FOLDER": uploads,
-                  "CLOCK_STARTS_AT": report.now.isoformat()}
+                  # As in production (testing's default is 0): PDFs in a renderer process.
+                  "RENDER_PROCESSES": "1", "CLOCK_STARTS_AT": report.now.isoformat()}
     port = free_port()
     log = REPO_ROOT / "bench-results" / "http-gunicorn.log"
     log.parent.mkdir(exist_ok=True)
