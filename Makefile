@@ -5,7 +5,7 @@ FLASK  := FLASK_APP=wsgi.py $(VENV)/bin/flask
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test test-browser-clocks bench lint venv migrate seed
+.PHONY: run test test-browser-clocks bench simulate lint venv migrate seed
 
 venv:
 	@scripts/ensure-venv
@@ -41,6 +41,11 @@ test-browser-clocks: venv
 
 bench: venv
 	@$(PY) -m tests.benchmarks.dashboard
+
+## A national year on a virtual clock through gunicorn, the scheduler's jobs and PostgreSQL
+## (README, "Simulating a national year"); SIM_SCALE=0.1 for a tenth of the volume.
+simulate: venv
+	@scripts/with-postgres $(PY) -m tests.simulation
 
 lint: venv
 	@echo "ruff check"
