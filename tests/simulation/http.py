@@ -71,11 +71,14 @@ def error_text(html: str) -> str:
 
 
 class Staff:
-    """One person's browser: a requests session with its cookies."""
+    """One person's browser: a requests session with its cookies. A person does one thing at
+    a time (the lock): two threads sharing one session would log in over each other and post
+    forms with the other's CSRF token."""
 
     def __init__(self, base_url: str, email: str, stats: Stats):
         self.base_url, self.email, self.stats = base_url, email, stats
         self.session = requests.Session()
+        self.busy = threading.RLock()
 
     def _timed(self, action: str, method: str, path: str, **kwargs) -> requests.Response:
         import time
@@ -97,6 +100,10 @@ class Staff:
             self.stats.logins += 1
 
     def get(self, path: str, action: str = "page") -> requests.Response:
+        with self.busy:
+            return self._get(path, action)
+
+    def _get(self, path: str, action: str) -> requests.Response:
         response = self._timed(action, "GET", path)
         if response.status_code == 302 and "/login" in response.headers.get("Location", ""):
             self.log_in()
@@ -108,7 +115,11 @@ class Staff:
     def submit(self, path: str, values: dict[str, str | list[str]], action: str, *, form_path: str | None = None) -> str:
         """Fetch the form at `form_path` (default `path`), fill in `values`, post it to `path`;
         returns where the app redirected to. A page back with errors is a failure."""
-        page = self.get(form_path or path, action)
+        with self.busy:
+            return self._submit(path, values, action, form_path)
+
+    def _submit(self, path: str, values: dict[str, str | list[str]], action: str, form_path: str | None) -> str:
+        page = self._get(form_path or path, action)
         data = form_fields(page.text, path)
         for name, value in values.items():
             data[name] = value if isinstance(value, list) else [value]
