@@ -5,7 +5,7 @@ FLASK  := FLASK_APP=wsgi.py $(VENV)/bin/flask
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test test-browser-clocks bench bench-scale bench-http lint venv migrate seed
+.PHONY: run test test-browser-clocks bench bench-scale bench-http simulate lint venv migrate seed
 
 venv:
 	@scripts/ensure-venv
@@ -49,6 +49,11 @@ bench-scale: venv
 ## Gunicorn on PostgreSQL at 10,000 cases with 50 concurrent users (README: make bench-http).
 bench-http: venv
 	@scripts/with-postgres $(PY) -m tests.benchmarks.http_load
+
+## A national year on a virtual clock through gunicorn, the scheduler's jobs and PostgreSQL
+## (README, "Simulating a national year"); SIM_SCALE=0.1 for a tenth of the volume.
+simulate: venv
+	@scripts/with-postgres $(PY) -m tests.simulation
 
 lint: venv
 	@echo "ruff check"

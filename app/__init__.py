@@ -50,6 +50,8 @@ def create_app(config: dict | None = None) -> Flask:
     cli.register(app)
     if app.config["CLOCK_STARTS_AT"] is not None:
         timeutil.run_from(app.config["CLOCK_STARTS_AT"])
+    if app.config["CLOCK_FILE"] is not None:
+        timeutil.follow_file(app.config["CLOCK_FILE"])
     return app
 
 

@@ -241,6 +241,7 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         raise ConfigError("REGIME must be dvpn or dapn")
     settings["DAPN_PILOT"] = _as_bool(settings["DAPN_PILOT"])
     settings["CLOCK_STARTS_AT"] = _clock_starts_at(settings.get("CLOCK_STARTS_AT"), env)
+    settings["CLOCK_FILE"] = _clock_file(settings.get("CLOCK_FILE"), env)
 
     settings["RENDER_PROCESSES"] = _render_processes(settings.get("RENDER_PROCESSES"), env)
 
@@ -351,6 +352,18 @@ def _clock_starts_at(value: object, env: str) -> datetime | None:
     if instant.tzinfo is None:
         raise ConfigError("CLOCK_STARTS_AT needs a UTC offset or zone, e.g. 2026-11-17T10:00:00+00:00")
     return instant
+
+
+def _clock_file(value: object, env: str) -> str | None:
+    """A clock file the app's clock follows (app/timeutil.follow_file): `make simulate`'s
+    virtual clock, shared by its web workers and scheduler. Testing only, as CLOCK_STARTS_AT."""
+    if value in (None, ""):
+        return None
+    if env != "testing":
+        raise ConfigError("CLOCK_FILE is for the test suites only (DVPO_ENV=testing)")
+    if not Path(str(value)).is_file():
+        raise ConfigError(f"CLOCK_FILE {value!r} is not a file")
+    return str(value)
 
 
 def _read_instance_file(instance_path: str) -> dict:

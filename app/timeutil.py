@@ -9,24 +9,35 @@ tests control the time in one of two ways:
   `create_app` starts it from the `CLOCK_STARTS_AT` setting, which only the testing
   configuration accepts (app/config.py), so production always reads the real clock.
 
-A frozen clock wins over a running one, and both are process-wide: the live server runs in
-a thread of the test process, so the test and the app read the same clock.
+- `follow_file(path)`: the clock reads the instant written in a file, so several processes
+  share one virtual clock that jumps forward (`make simulate`: a driver moves it, the web
+  workers and the scheduler follow). `create_app` follows the `CLOCK_FILE` setting, which,
+  like `CLOCK_STARTS_AT`, only the testing configuration accepts.
+
+A frozen clock wins over a followed one, which wins over a running one; all are
+process-wide: the live server runs in a thread of the test process, so the test and the app
+read the same clock.
 """
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 _frozen: datetime | None = None
 # (the instant the running clock started at, time.monotonic() at that moment)
 _running: tuple[datetime, float] | None = None
+# A function giving the instant (follow_file's reader, or a simulation's own).
+_following: Callable[[], datetime] | None = None
 
 
 def utcnow() -> datetime:
     if _frozen is not None:
         return _frozen
+    if _following is not None:
+        return _following()
     if _running is not None:
         start, started = _running
         return start + timedelta(seconds=time.monotonic() - started)
@@ -64,3 +75,31 @@ def run_from(instant: datetime | None) -> None:
     global _running
     _running = (_aware(instant, "run_from"), time.monotonic()) if instant is not None else None
 
+
+
+def follow(reader: Callable[[], datetime] | None) -> None:
+    """Read the time from `reader()` (an aware datetime) from now on; None: stop following."""
+    global _following
+    _following = reader
+
+
+def follow_file(path: str | os.PathLike) -> None:
+    """Follow the clock file at `path` (see `write_clock_file`): every utcnow() reads it."""
+    follow(lambda: read_clock_file(path))
+
+
+def read_clock_file(path: str | os.PathLike) -> datetime:
+    """The instant in a clock file: whole microseconds since the Unix epoch, in ASCII."""
+    with open(path, "rb") as file:
+        micros = int(file.read(32))
+    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=micros)
+
+
+def write_clock_file(path: str | os.PathLike, instant: datetime) -> None:
+    """Move a clock file to `instant`: written aside then renamed over it, so a reader never
+    sees half an instant."""
+    micros = (_aware(instant, "write_clock_file") - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+    aside = f"{os.fspath(path)}.{os.getpid()}.tmp"
+    with open(aside, "wb") as file:
+        file.write(str(micros).encode())
+    os.replace(aside, path)

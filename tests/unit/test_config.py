@@ -103,6 +103,21 @@ def test_a_test_clock_is_refused_outside_the_testing_configuration(tmp_path, mon
     assert load_settings(str(tmp_path), {"DVPO_ENV": "production"})["CLOCK_STARTS_AT"] is None
 
 
+def test_a_clock_file_is_for_the_testing_configuration_only(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "tY8kQ2vN-r5xW0pLz7Hc_3mJfA9eUbKd6gSoVi1nEqR")
+    monkeypatch.setenv("TRIAL_SEED", "ab" * 16)
+    clock = tmp_path / "clock"
+    clock.write_text("0")
+    for env in ("development", "production"):
+        with pytest.raises(ConfigError, match="CLOCK_FILE is for the test suites only"):
+            load_settings(str(tmp_path), {"DVPO_ENV": env, "CLOCK_FILE": str(clock)})
+    assert load_settings(str(tmp_path), {"DVPO_ENV": "testing", "CLOCK_FILE": str(clock)})["CLOCK_FILE"] == str(clock)
+    with pytest.raises(ConfigError, match="is not a file"):
+        load_settings(str(tmp_path), {"DVPO_ENV": "testing", "CLOCK_FILE": str(tmp_path / "missing")})
+    monkeypatch.setenv("CLOCK_FILE", str(clock))  # never from the environment
+    assert load_settings(str(tmp_path), {"DVPO_ENV": "testing"})["CLOCK_FILE"] is None
+
+
 def test_the_environment_cannot_start_a_test_clock(tmp_path, monkeypatch):
     monkeypatch.setenv("CLOCK_STARTS_AT", "2026-11-17T10:00:00+00:00")
     assert load_settings(str(tmp_path), {"DVPO_ENV": "testing"})["CLOCK_STARTS_AT"] is None
