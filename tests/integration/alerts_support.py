@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import Case, Geofence, Role, User
 from app.services import devices, geofences
 from app.timeutil import set_frozen, utcnow
+from tests.integration.conftest import ClientRequest, keep_session_alive, login
 from tests.integration.factories import granted_case
 
 HOME = geo.Point(53.480950, -2.236850)
@@ -71,3 +72,11 @@ def report(client, patrol: Patrol, point: geo.Point, at: datetime | None = None,
 
 def go_live(scene: Scene, after: timedelta = timedelta(hours=1)) -> None:
     set_frozen(scene.fence.live_from + after)
+
+
+def signed_in(app, user) -> ClientRequest:
+    """`user` logged in on a client of their own, their session kept alive across clock jumps."""
+    client = app.test_client()
+    assert login(client, user).status_code == 302
+    keep_session_alive(client, utcnow())
+    return ClientRequest(client)

@@ -14,8 +14,8 @@ from app.extensions import db
 from app.models import AuditEntry, GeofenceAlert, Role
 from app.services import geofences, welfare_visits
 from app.timeutil import set_frozen, utcnow
-from tests.integration.alerts_support import HOME, P_DESCRIPTION, build_scene, east_of, go_live, report
-from tests.integration.conftest import ClientRequest, error_summary, keep_session_alive, login
+from tests.integration.alerts_support import HOME, P_DESCRIPTION, build_scene, east_of, go_live, report, signed_in
+from tests.integration.conftest import error_summary, keep_session_alive
 from tests.integration.factories import granted_case
 from tests.support import count_queries
 
@@ -23,13 +23,6 @@ from tests.support import count_queries
 @pytest.fixture
 def scene(app, make_user):
     return build_scene(make_user)
-
-
-def signed_in(app, user) -> ClientRequest:
-    client = app.test_client()
-    assert login(client, user).status_code == 302
-    keep_session_alive(client, utcnow())
-    return ClientRequest(client)
 
 
 def more_orders(scene, how_many: int) -> tuple[list, list]:

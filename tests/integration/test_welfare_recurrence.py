@@ -14,20 +14,13 @@ from app.extensions import db
 from app.models import AuditEntry, GeofenceAlert, Role
 from app.services import welfare_visits
 from app.timeutil import set_frozen, utcnow
-from tests.integration.alerts_support import HOME, build_scene, go_live, report
-from tests.integration.conftest import ClientRequest, error_summary, keep_session_alive, login
+from tests.integration.alerts_support import HOME, build_scene, go_live, report, signed_in
+from tests.integration.conftest import error_summary
 
 
 @pytest.fixture
 def scene(app, make_user):
     return build_scene(make_user)
-
-
-def signed_in(app, user) -> ClientRequest:
-    client = app.test_client()
-    assert login(client, user).status_code == 302
-    keep_session_alive(client, utcnow())
-    return ClientRequest(client)
 
 
 def url(scene) -> str:
