@@ -76,3 +76,10 @@ worker_tmp_dir = _settings["worker_tmp_dir"]
 accesslog = _settings["accesslog"]
 access_log_format = _settings["access_log_format"]
 errorlog = _settings["errorlog"]
+
+
+def post_worker_init(worker):
+    """In each worker once it has loaded the app (never in the master): start its renderer
+    now, so the first printout after a start or a max_requests restart does not wait for
+    WeasyPrint to load (app/serving.py, `warm_renderers`)."""
+    _serving.warm_renderers(worker.wsgi)

@@ -44,6 +44,22 @@ def run(function: Callable[..., Any], *args: Any, processes: int) -> Any:
     raise AssertionError("unreachable")
 
 
+def warm(processes: int) -> None:
+    """Start this process's renderers now and have them load WeasyPrint, without waiting.
+
+    A gunicorn worker calls it as it starts (gunicorn.conf.py, `post_worker_init`): otherwise
+    the first printout after every start or restart (`max_requests` replaces workers all the
+    time) waits seconds for a new process to import WeasyPrint and its fonts."""
+    if processes > 0:
+        _renderers(processes).submit(_warm_up)
+
+
+def _warm_up() -> None:
+    from app.printing import render_pdf
+
+    render_pdf("<p>DVPO Desk</p>", "http://localhost/", None)
+
+
 def _renderers(processes: int) -> ProcessPoolExecutor:
     global _pool, _pool_size
     with _lock:

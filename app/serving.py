@@ -111,3 +111,16 @@ def gunicorn_settings(environ, cpus: int) -> dict[str, object]:
         "access_log_format": GUNICORN_ACCESS_LOG_FORMAT,
         "errorlog": environ.get("GUNICORN_ERROR_LOG", "-").strip() or "-",
     }
+
+
+def warm_renderers(wsgi_app) -> None:
+    """In a gunicorn worker as it starts (gunicorn.conf.py's `post_worker_init`): start the
+    worker's renderer processes and have them load WeasyPrint in the background
+    (app/renderer.py's `warm`). Nothing when the app renders in its own process
+    (`RENDER_PROCESSES` 0) or is not a Flask app."""
+    config = getattr(wsgi_app, "config", None)
+    processes = config.get("RENDER_PROCESSES") if config is not None else 0
+    if processes:
+        from app import renderer
+
+        renderer.warm(processes)
