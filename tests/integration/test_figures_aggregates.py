@@ -196,3 +196,23 @@ def test_a_notice_served_at_a_month_boundary_counts_in_its_london_month(app, mak
     assert months["Oct 2025"] - history["Oct 2025"] == 1  # the period's first instant, not the one before
     assert sum(chart.values) == figures_service.figures(
         figures_service.Filters(PERIOD), utcnow(), AREAS).section("notices").figure("served").value
+
+
+def test_the_median_of_an_even_number_is_the_mean_of_the_two_middle_ones(app, make_user):
+    officer = make_user(Role.OFFICER)
+    insert_history(officer.id, 4, now=utcnow())
+    served = db.session.execute(select(Case.id, Case.served_at).order_by(Case.id)).all()
+    for (case_id, served_at), hours in zip(served, (1, 2, 4.5, 10), strict=True):
+        db.session.execute(update(Hearing).where(Hearing.case_id == case_id)
+                           .values(began_at=served_at + timedelta(hours=hours)))
+    for n, referral_id in enumerate(_ids(Referral, 4)):
+        due = datetime(2026, 6, 1, 12, tzinfo=UTC)
+        db.session.execute(update(Referral).where(Referral.id == referral_id).values(
+            due_at=due, settled_at=due + timedelta(hours=(-1, 1, 4, 0)[n])))  # two late: 1 and 4 hours
+    db.session.commit()
+    found = figures_service.figures(figures_service.Filters(PERIOD), utcnow(), AREAS)
+    assert found.section("hearings").figure("median_hours_service_to_hearing").value == 3.2  # (2 + 4.5) / 2, to 0.1
+    assert found.section("referrals").figure("median_hours_late").value == 2.5
+    assert found.section("referrals").figure("max_hours_late").value == 4
+    expected, _ = _row_by_row(figures_service.Filters(PERIOD), utcnow())
+    assert expected["hearings"]["median_hours_service_to_hearing"] == 3.2
