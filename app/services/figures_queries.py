@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import BigInteger, Integer, and_, case, cast, exists, false, func, literal, or_, select
+from sqlalchemy import BigInteger, Integer, and_, case, cast, exists, func, literal, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement, Select
 from sqlalchemy.sql.functions import FunctionElement
@@ -171,9 +171,9 @@ def hearing_outcomes(f) -> list[tuple]:
 
 
 def _bundle_complete_by(listed_at) -> ColumnElement:
-    """Every required item of the bundle done by `listed_at` (domain/bundle.ITEMS), from the
-    ticks, uploads, fee and sending as they stand (an item ticked, then unticked after the
-    listing, is not counted: an untick deletes the tick)."""
+    """1 if every required item of the bundle was done by `listed_at` (domain/bundle.ITEMS),
+    from the ticks, uploads, fee and sending as they stand (an item ticked, then unticked
+    after the listing, is not counted: an untick deletes the tick); 0 if not, or not listed."""
     conditions = []
     for item in ITEMS:
         if not item.required:
@@ -192,7 +192,9 @@ def _bundle_complete_by(listed_at) -> ColumnElement:
         elif item.kind is ItemKind.SENT:
             conditions.append(exists().where(CourtSubmission.case_id == Case.id, CourtSubmission.sent_at <= listed_at))
         # ItemKind.LISTED: listed by definition.
-    return and_(*conditions)
+    # A CASE stops at the first item missing, where SQLite evaluates every EXISTS of an AND
+    # in a result column: an index lookup per item per case.
+    return case((listed_at.is_(None), 0), *[(~condition, 0) for condition in conditions], else_=1)
 
 
 @dataclass(frozen=True)
@@ -210,9 +212,8 @@ def service_to_hearing(f) -> ServiceToHearing:
                     func.min(func.coalesce(Hearing.began_at, Hearing.starts_at)).label("first_at"),
                     func.min(Hearing.listed_at).label("listed_at"))
              .group_by(Hearing.case_id).subquery())
-    complete = case((first.c.listed_at.is_(None), false()), else_=_bundle_complete_by(first.c.listed_at))
     served = (select(Case.served_at, Case.hearing_deadline_at.label("deadline"), first.c.first_at,
-                     case((complete, 1), else_=0).label("complete"),
+                     _bundle_complete_by(first.c.listed_at).label("complete"),
                      (epoch_micros(first.c.first_at) - epoch_micros(Case.served_at)).label("micros"))
               .outerjoin(first, first.c.case_id == Case.id)
               .where(_in(Case.served_at, f), *scope(f)))

@@ -216,3 +216,47 @@ def test_the_median_of_an_even_number_is_the_mean_of_the_two_middle_ones(app, ma
     assert found.section("referrals").figure("max_hours_late").value == 4
     expected, _ = _row_by_row(figures_service.Filters(PERIOD), utcnow())
     assert expected["hearings"]["median_hours_service_to_hearing"] == 3.2
+
+
+def _bundle(officer_id, case_id, listed_at, *, late_tick=None, without_fee=False, removed=None):
+    """Every required item of case `case_id`'s bundle done an hour before `listed_at`, but:
+    `late_tick` ticked a minute after it, no fee, or the officer's statement removed at `removed`."""
+    from app.domain.bundle import ITEMS, ItemKind
+    from app.models import BundleTick, CourtSubmission, Document
+
+    before = listed_at - timedelta(hours=1)
+    uploads = []
+    for item in ITEMS:
+        if not item.required:
+            continue
+        if item.kind is ItemKind.GENERATED:
+            db.session.add(BundleTick(case_id=case_id, item_key=item.key, ticked_by_id=officer_id,
+                                      ticked_at=listed_at + timedelta(minutes=1) if item.key == late_tick else before))
+        elif item.kind is ItemKind.UPLOAD:
+            uploads.append(Document(
+                case_id=case_id, item_key=item.key, original_name=f"{item.key}.pdf", stored_name=f"{case_id}-{item.key}",
+                content_type="application/pdf", size=1, sha256="0" * 64, uploaded_by_id=officer_id, uploaded_at=before,
+                removed_at=removed if item.key == "officer_statement" else None,
+                removed_by_id=officer_id if removed and item.key == "officer_statement" else None))
+    db.session.add_all(uploads)
+    db.session.flush()
+    db.session.add(CourtSubmission(
+        case_id=case_id, fee_reference=None if without_fee else "FEE-1", fee_receipt_id=None if without_fee else uploads[0].id,
+        fee_recorded_at=None if without_fee else before, fee_recorded_by_id=None if without_fee else officer_id,
+        sent_at=before, sent_recorded_at=before, sent_recorded_by_id=officer_id))
+
+
+def test_a_bundle_is_complete_at_listing_only_with_every_required_item_done_by_then(app, make_user):
+    officer = make_user(Role.OFFICER)
+    insert_history(officer.id, 6, now=utcnow())
+    listed = dict(db.session.execute(select(Hearing.case_id, Hearing.listed_at)).all())
+    a, b, c, d, e, _f = sorted(listed)
+    _bundle(officer.id, a, listed[a])  # complete
+    _bundle(officer.id, b, listed[b], late_tick="chronology")  # one item ticked after the listing
+    _bundle(officer.id, c, listed[c], without_fee=True)
+    _bundle(officer.id, d, listed[d], removed=listed[d] - timedelta(minutes=5))  # removed before the listing
+    _bundle(officer.id, e, listed[e], removed=listed[e] + timedelta(minutes=5))  # removed after it: it was there
+    db.session.commit()  # the sixth case has no bundle at all
+    hearings = figures_service.figures(figures_service.Filters(PERIOD), utcnow(), AREAS).section("hearings")
+    assert hearings.figure("bundle_complete_at_listing").value == 2
+    assert hearings.figure("bundle_complete_percent").value == 33.33
