@@ -260,3 +260,12 @@ def test_a_bundle_is_complete_at_listing_only_with_every_required_item_done_by_t
     hearings = figures_service.figures(figures_service.Filters(PERIOD), utcnow(), AREAS).section("hearings")
     assert hearings.figure("bundle_complete_at_listing").value == 2
     assert hearings.figure("bundle_complete_percent").value == 33.33
+
+
+def test_ten_years_of_months_are_counted_in_one_statement(app, make_user):
+    officer = make_user(Role.OFFICER)
+    insert_history(officer.id, 20, now=utcnow())
+    longest = Period(date(2016, 11, 20), date(2026, 11, 16))  # the longest period asked for: 121 months
+    notices = figures_service.figures(figures_service.Filters(longest), utcnow(), AREAS).section("notices")
+    assert len(notices.chart.labels) == 121 and notices.chart.labels[0] == "Nov 2016"
+    assert sum(notices.chart.values) == notices.figure("served").value == 20
