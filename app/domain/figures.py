@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from app.domain.calendar import LONDON, london_midnight
+from app.domain.calendar import london_midnight
 
 # The longest period the figures are asked for: ten years of days (a bookmark with a typo
 # in the year must not make the page count from the year 2 onwards).
@@ -116,13 +116,21 @@ def month_label(year: int, month: int) -> str:
     return f"{_MONTHS[month - 1]} {year}"
 
 
-def count_by_month(period: Period, instants: Iterable[datetime]) -> list[tuple[str, int]]:
-    """How many of `instants` fall in each London month of the period ("Nov 2026", n), every
-    month shown, empty ones as 0. Instants outside the period are refused."""
-    counts = dict.fromkeys(months(period), 0)
-    for instant in instants:
-        if not period.start <= instant < period.end:
-            raise ValueError("an instant outside the period cannot be counted in it")
-        local = instant.astimezone(LONDON)
-        counts[(local.year, local.month)] += 1
-    return [(month_label(y, m), n) for (y, m), n in counts.items()]
+def month_spans(period: Period) -> list[tuple[str, datetime, datetime]]:
+    """Every London month the period touches, in order: ("Nov 2026", start, end), the part of
+    the month inside the period as [start, end). A month starts at 00:00 London on its 1st
+    (23:00 UTC the day before in summer); the first span starts at the period's start and the
+    last ends at its end, and each span ends where the next starts, so every instant of the
+    period is in exactly one. The database counts the instants in each span
+    (services/figures_queries), so the page does not read every instant to count them."""
+    touched = months(period)
+    spans = []
+    for index, (year, month) in enumerate(touched):
+        start = period.start if index == 0 else london_midnight(date(year, month, 1))
+        if index == len(touched) - 1:
+            end = period.end
+        else:
+            next_year, next_month = touched[index + 1]
+            end = london_midnight(date(next_year, next_month, 1))
+        spans.append((month_label(year, month), start, end))
+    return spans

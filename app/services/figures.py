@@ -101,11 +101,11 @@ def figures(filters: Filters, now: datetime, areas: tuple[str, ...] = ()) -> Fig
     `areas` are the force's areas, each shown in the breaches by area even with none."""
     from app.services import figures_sections as build
 
-    decisions, referrals = q.decisions(filters), q.referrals(filters)
+    decisions, referrals = q.decisions(filters), q.referrals(filters, now)
     return Figures(filters, (
         build.notices(filters, decisions), build.risk(decisions), build.hearings(filters),
         build.breaches(filters, tuple(areas)), build.orders(filters), build.dapo(filters),
-        build.referrals(referrals, now), build.contact(referrals), build.welfare(filters), build.repeats(filters),
+        build.referrals(referrals), build.contact(referrals), build.welfare(filters), build.repeats(filters),
     ))
 
 

@@ -4,7 +4,6 @@ arithmetic of domain/figures. The definitions are the README's ("Figures"): keep
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
 
 from app.domain import figures as rules
 from app.domain.breach_law import BreachOutcome
@@ -24,16 +23,17 @@ def notices(f: Filters, decisions: list[tuple]) -> Section:
     decided = Counter()
     for outcome, _risk, n in decisions:
         decided[outcome] += n
-    served = q.served_instants(f)
+    spans = rules.month_spans(f.period)
+    by_month = [(label, n) for (label, _, _), n in zip(spans, q.served_by_month(f, spans), strict=True)]
+    served = sum(n for _, n in by_month)
     lapsed = q.lapsed_count(f)
-    by_month = rules.count_by_month(f.period, served)
     authorised, refused = decided[DecisionOutcome.AUTHORISE], decided[DecisionOutcome.REFUSE]
-    return Section("notices", "Notices", f"{authorised} notices authorised and {refused} refused; {len(served)} served; "
+    return Section("notices", "Notices", f"{authorised} notices authorised and {refused} refused; {served} served; "
                    f"{lapsed} closed as lapsed.", (
                        Figure("authorised", "Notices authorised", authorised),
                        Figure("refused", "Notices refused by the authorising officer", refused),
                        Figure("returned", "Applications returned for more information", decided[DecisionOutcome.RETURN]),
-                       Figure("served", "Notices served", len(served)),
+                       Figure("served", "Notices served", served),
                        Figure("lapsed", "Notices closed as lapsed (hearing not begun in time)", lapsed),
                    ), Chart("Notices served by month", tuple(m for m, _ in by_month), tuple(n for _, n in by_month)),
                    ("Authorised, refused and returned count the authorising officers' decisions made in the "
@@ -65,13 +65,11 @@ def hearings(f: Filters) -> Section:
     withdrawn, adjourned = outcomes[HearingOutcome.WITHDRAWN], outcomes[HearingOutcome.ADJOURNED]
     decided = granted + refused + withdrawn
     grant_rate = rules.percent(granted, decided)
-    rows = q.service_to_hearing(f)
-    heard = [(served, deadline, first) for served, deadline, first, _ in rows if first is not None]
-    hours = [rules.hours_between(served, first) for served, _, first in heard]
-    in_time = sum(1 for _, deadline, first in heard if deadline is not None and first <= deadline)
-    complete = sum(1 for *_, bundle in rows if bundle)
+    notices = q.service_to_hearing(f)
+    in_time, complete = notices.in_time, notices.bundle_complete
+    median = _median_hours(notices.middle_micros)
     return Section("hearings", "Hearings and outcomes", f"{granted} of {decided} applications decided were granted "
-                   f"({format_percent(grant_rate)}); median {_hours(rules.median_hours(hours))} from service to the "
+                   f"({format_percent(grant_rate)}); median {_hours(median)} from service to the "
                    "hearing.", (
                        Figure("listed", "Hearings listed", sum(outcomes.values())),
                        Figure("granted", "Orders granted", granted),
@@ -82,15 +80,15 @@ def hearings(f: Filters) -> Section:
                        Figure("grant_rate", "Grant rate (granted of granted, refused and withdrawn)", grant_rate,
                               "percent"),
                        Figure("median_hours_service_to_hearing", "Median time from service to the hearing",
-                              rules.median_hours(hours), "hours"),
+                              median, "hours"),
                        Figure("heard_within_limit", f"Hearing begun within the {STATUTORY_HEARING_HOURS}-hour limit "
                               "(Sundays and bank holidays not counted)", in_time),
                        Figure("heard_within_limit_percent", "Begun within the limit, of notices with a hearing",
-                              rules.percent(in_time, len(heard)), "percent"),
-                       Figure("served_without_hearing", "Notices served with no hearing listed", len(rows) - len(heard)),
+                              rules.percent(in_time, notices.heard), "percent"),
+                       Figure("served_without_hearing", "Notices served with no hearing listed", notices.served - notices.heard),
                        Figure("bundle_complete_at_listing", "Bundles complete when the hearing was listed", complete),
                        Figure("bundle_complete_percent", "Bundles complete at listing, of notices with a hearing",
-                              rules.percent(complete, len(heard)), "percent"),
+                              rules.percent(complete, notices.heard), "percent"),
                    ), Chart("Hearing outcomes", ("Granted", "Refused", "Adjourned", "Withdrawn"),
                             (granted, refused, adjourned, withdrawn)),
                    ("Outcomes count hearings listed to start in the period; an adjournment is not a decision, so "
@@ -99,6 +97,14 @@ def hearings(f: Filters) -> Section:
                     "for notices served in the period.",
                     "A bundle is complete at listing when every required item was done before the first hearing was "
                     "listed; an item unticked later no longer counts (an untick removes the tick's record)."))
+
+
+def _median_hours(middle_micros: tuple[int | None, int | None]) -> float | None:
+    """The median in hours from the two middle durations the database picked (domain/figures
+    rounds it as it rounds any median); None when there were none."""
+    if middle_micros[0] is None:
+        return None
+    return rules.median_hours(q.hours_of(m) for m in middle_micros)
 
 
 def _hours(value: float | None) -> str:
@@ -144,12 +150,7 @@ def breaches(f: Filters, areas: tuple[str, ...]) -> Section:
 
 
 def orders(f: Filters) -> Section:
-    served = in_target = 0
-    rows = q.order_service(f)
-    for granted_at, served_at, target in rows:
-        if served_at is not None:
-            served += 1
-            in_target += rules.hours_between(granted_at, served_at) <= (target or DEFAULT_ORDER_SERVICE_HOURS)
+    started, served, in_target = q.order_service(f, DEFAULT_ORDER_SERVICE_HOURS)
     made, victims, told = q.orders_and_victims_told(f)
     return Section("orders", "Orders served and victims told", f"{in_target} of {made} orders served on P within the "
                    f"target; {told} of {victims} victims told of their order.", (
@@ -158,8 +159,8 @@ def orders(f: Filters) -> Section:
                        Figure("served_within_target", "Served on P within the target (24 hours unless the force set "
                               "another)", in_target),
                        Figure("served_within_target_percent", "Served within the target, of orders made",
-                              rules.percent(in_target, len(rows)), "percent"),
-                       Figure("not_served", "Not yet recorded as served on P", len(rows) - served),
+                              rules.percent(in_target, started), "percent"),
+                       Figure("not_served", "Not yet recorded as served on P", started - served),
                        Figure("victims", "Victims protected by the orders", victims),
                        Figure("victims_told", "Victims told of the order", told),
                        Figure("victims_told_percent", "Victims told, of victims protected",
@@ -191,28 +192,14 @@ def dapo(f: Filters) -> Section:
                              "recorded in it.",))
 
 
-def referrals(rows: list[tuple], now: datetime) -> Section:
-    in_time = late = declined = sent = pending = overdue = 0
-    hours_late = []
-    for to_service, settled_at, due_at, *_ in rows:
-        if settled_at is None:
-            if due_at < now:
-                overdue += 1
-                hours_late.append(rules.hours_between(due_at, now))
-            else:
-                pending += 1
-            continue
-        sent += to_service
-        declined += not to_service
-        if settled_at <= due_at:
-            in_time += to_service
-        else:
-            late += 1
-            hours_late.append(rules.hours_between(due_at, settled_at))
-    due = len(rows) - pending
-    return Section("referrals", "Victims' Code referrals", f"{in_time} of {len(rows)} referrals sent within the Code's "
+def referrals(counts: q.ReferralCounts) -> Section:
+    """`counts` from q.referrals: lateness is to the sending or refusal, or to now while unsent."""
+    in_time, late, declined, sent = counts.sent_in_time, counts.late, counts.declined, counts.sent
+    pending, overdue, made = counts.pending, counts.overdue, counts.referrals
+    due = made - pending
+    return Section("referrals", "Victims' Code referrals", f"{in_time} of {made} referrals sent within the Code's "
                    f"working days; {late + overdue} late; {declined} declined by the victim.", (
-                       Figure("referrals", "Referrals made", len(rows)),
+                       Figure("referrals", "Referrals made", made),
                        Figure("sent_in_time", "Sent within the working days (Right 4)", in_time),
                        Figure("sent", "Sent to a support service", sent),
                        Figure("declined", "Declined by the victim (recorded, not sent)", declined),
@@ -221,8 +208,9 @@ def referrals(rows: list[tuple], now: datetime) -> Section:
                        Figure("not_yet_due", "Not yet sent, not yet due", pending),
                        Figure("in_time_percent", "Settled in time, of those due", rules.percent(due - late - overdue, due),
                               "percent"),
-                       Figure("median_hours_late", "Median lateness", rules.median_hours(hours_late), "hours"),
-                       Figure("max_hours_late", "Longest lateness", rules.max_hours(hours_late), "hours"),
+                       Figure("median_hours_late", "Median lateness", _median_hours(counts.late_middle_micros), "hours"),
+                       Figure("max_hours_late", "Longest lateness", rules.max_hours(
+                           [] if counts.late_max_micros is None else [q.hours_of(counts.late_max_micros)]), "hours"),
                    ), Chart("Referrals by timeliness", ("Sent in time", "Declined", "Late", "Overdue"),
                             (in_time, declined, late, overdue)),
                    ("Referrals whose trigger (the notice served, or refused) fell in the period; lateness is in clock "
@@ -233,25 +221,23 @@ SUPPORT_FOLLOW_UP_NOT_RECORDED = ("A follow-up call planned with a victim who en
                                   "is logged, so how many were planned is not kept")
 
 
-def contact(referral_rows: list[tuple]) -> Section:
-    rows = [r for r in referral_rows if r[0]]
-    engaged = sum(1 for r in rows if r[4])
-    declined = sum(1 for r in rows if r[5] and not r[4])
-    rate = rules.percent(engaged, len(rows))
-    return Section("contact", "Caseworker contact", f"{engaged} of {len(rows)} victims referred engaged with the "
+def contact(counts: q.ReferralCounts) -> Section:
+    referred, engaged, declined = counts.with_service, counts.engaged, counts.declined_support
+    rate = rules.percent(engaged, referred)
+    return Section("contact", "Caseworker contact", f"{engaged} of {referred} victims referred engaged with the "
                    f"service ({format_percent(rate)}).", (
-                       Figure("referred", "Referrals sent to a service", len(rows)),
+                       Figure("referred", "Referrals sent to a service", referred),
                        Figure("engaged", "Victim engaged", engaged),
                        Figure("declined", "Victim declined support", declined),
-                       Figure("no_contact", "No contact made", len(rows) - engaged - declined),
+                       Figure("no_contact", "No contact made", referred - engaged - declined),
                        Figure("engaged_percent", "Engaged, of referrals sent", rate, "percent"),
                        Figure("follow_ups_due", "Follow-up calls near the order's end (victim declined, agreed to "
-                              "one)", sum(1 for r in rows if r[6] is not None)),
-                       Figure("follow_ups_done", "Those follow-up calls made", sum(1 for r in rows if r[7] is not None)),
+                              "one)", counts.follow_ups_due),
+                       Figure("follow_ups_done", "Those follow-up calls made", counts.follow_ups_done),
                        Figure("support_follow_ups", "Follow-up calls planned with victims who engaged", None,
                               not_recorded=SUPPORT_FOLLOW_UP_NOT_RECORDED),
                    ), Chart("Caseworker contact", ("Engaged", "Declined", "No contact"),
-                            (engaged, declined, len(rows) - engaged - declined)),
+                            (engaged, declined, referred - engaged - declined)),
                    ("Referrals sent whose trigger fell in the period: engaged if any contact attempt engaged the "
                     "victim, declined if she declined and never engaged.",))
 

@@ -5,10 +5,10 @@ import pytest
 
 from app.domain.figures import (
     Period,
-    count_by_month,
     financial_year,
     format_percent,
     median_hours,
+    month_spans,
     percent,
     ratio,
     year_ending_march,
@@ -46,11 +46,15 @@ def test_financial_years_are_named_by_their_march():
 def test_medians_and_months():
     assert median_hours([1, 2, 10]) == 2 and median_hours([1.0, 2.0]) == 1.5 and median_hours([]) is None
     period = Period(date(2026, 3, 15), date(2026, 5, 2))
-    # 00:30 London on 1 April (BST) is 23:30 UTC on 31 March: April's, not March's.
-    counted = count_by_month(period, [datetime(2026, 3, 31, 23, 30, tzinfo=UTC), datetime(2026, 3, 15, 0, 0, tzinfo=UTC)])
-    assert counted == [("Mar 2026", 1), ("Apr 2026", 1), ("May 2026", 0)]
-    with pytest.raises(ValueError):
-        count_by_month(period, [datetime(2026, 5, 2, 23, 0, tzinfo=UTC)])  # 00:00 London on 3 May
+    # April starts at 00:00 BST on the 1st, 23:00 UTC on 31 March: the spans follow one another
+    # from the period's first instant to its end (00:00 London on 3 May).
+    assert month_spans(period) == [
+        ("Mar 2026", datetime(2026, 3, 15, 0, 0, tzinfo=UTC), datetime(2026, 3, 31, 23, 0, tzinfo=UTC)),
+        ("Apr 2026", datetime(2026, 3, 31, 23, 0, tzinfo=UTC), datetime(2026, 4, 30, 23, 0, tzinfo=UTC)),
+        ("May 2026", datetime(2026, 4, 30, 23, 0, tzinfo=UTC), datetime(2026, 5, 2, 23, 0, tzinfo=UTC)),
+    ]
+    assert month_spans(Period(date(2026, 10, 25), date(2026, 10, 25))) == [
+        ("Oct 2026", datetime(2026, 10, 24, 23, 0, tzinfo=UTC), datetime(2026, 10, 26, 0, 0, tzinfo=UTC))]
 
 
 def test_charts_are_the_same_bytes_every_time_and_carry_nothing_the_csp_refuses_inline():
