@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, insert, or_, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.domain import geo
 from app.domain.geofence_rules import EndReason, GeofenceState, geocode_retry_after, live_from
@@ -324,6 +324,6 @@ def location_tasks(case_query, limit: int = 50) -> list[tuple[Case, Geofence]]:
     return list(db.session.execute(
         select(Case, Geofence).join(cases, cases.c.id == Case.id).join(Geofence, Geofence.case_id == Case.id)
         .where(Geofence.ended_at.is_(None), Geofence.latitude.is_(None))
-        .options(selectinload(Case.perpetrator))
+        .options(joinedload(Case.perpetrator))
         .order_by(Geofence.created_at, Geofence.id).limit(limit)
     ).tuples())

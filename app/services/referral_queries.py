@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import case as sql_case
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.domain.referrals import CodeCheck, CodeState, Consent, code_check
 from app.domain.timefmt import format_instant, format_span
@@ -114,7 +114,7 @@ def cases_by_id(case_ids) -> dict[int, Case]:
         return {}
     return {c.id: c for c in db.session.scalars(
         select(Case).where(Case.id.in_(ids))
-        .options(selectinload(Case.perpetrator), selectinload(Case.officer_in_case)))}
+        .options(joinedload(Case.perpetrator), joinedload(Case.officer_in_case)))}
 
 
 def open_concern_on(case: Case, concern_id) -> ReferralConcern | None:
