@@ -81,6 +81,8 @@ DEFAULTS: dict[str, object] = {
     "TRUSTED_PROXIES": 0,
     "TEMPORARY_PASSWORD_HOURS": 72,  # a password an administrator reset stops working this long after
     "DASHBOARD_PAGE_SIZE": 100,
+    # Lines the dashboard shows of each task group; a group with more links to its own page.
+    "DASHBOARD_TASK_LINES": 5,
     "UPLOAD_MAX_MB": 20,
     # PDFs of printouts (app/printing.py), per web process: the memory kept for PDFs already
     # made (0: none kept), how many are made at once, and how long a request waits to start one.
@@ -130,7 +132,7 @@ DEFAULTS: dict[str, object] = {
 _INT_SETTINGS = {
     "UPLOAD_MAX_MB", "UPLOAD_DOCX_MAX_UNPACKED_MB", "COURT_FEE_UNCONTESTED_PENCE", "COURT_FEE_CONTESTED_PENCE",
     "ORDER_ENDING_SOON_DAYS", "HEARING_WINDOW_HOURS", "SESSION_IDLE_MINUTES", "SESSION_ABSOLUTE_HOURS", "TRUSTED_PROXIES",
-    "DASHBOARD_PAGE_SIZE", "CLOCK_AMBER_HOURS", "CLOCK_RED_HOURS",
+    "DASHBOARD_PAGE_SIZE", "DASHBOARD_TASK_LINES", "CLOCK_AMBER_HOURS", "CLOCK_RED_HOURS",
     "VONAGE_TIMEOUT_SECONDS", "SMS_RATE_PER_SECOND", "SMS_CLAIM_MINUTES", "SMS_EXPIRE_HOURS", "SMS_MAX_ATTEMPTS",
     "SMS_BATCH_SIZE", "REFERRAL_WORKING_DAYS", "REFERRAL_WARN_HOURS", "ORDER_SERVICE_HOURS",
     "TEMPORARY_PASSWORD_HOURS", "LOCATION_RETENTION_HOURS", "WELFARE_VISIT_SNOOZE_DAYS", "WEBPUSH_TIMEOUT_SECONDS",
@@ -189,6 +191,8 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         raise ConfigError("REFERRAL_WORKING_DAYS must be 1 to 5 (the Victims' Code: 2 for enhanced rights)")
     if not 1 <= settings["REFERRAL_WARN_HOURS"] <= 24:
         raise ConfigError("REFERRAL_WARN_HOURS must be 1 to 24")
+    if not 1 <= settings["DASHBOARD_TASK_LINES"] <= 50:
+        raise ConfigError("DASHBOARD_TASK_LINES must be 1 to 50 (lines the dashboard shows of each task group)")
     if not 1 <= settings["ORDER_SERVICE_HOURS"] <= 168:
         raise ConfigError("ORDER_SERVICE_HOURS must be 1 to 168 (a practice target for serving the order on P)")
     _check_geofences(settings)

@@ -469,12 +469,12 @@ def expire_orders(calendar: Calendar, texts: TextSettings) -> int:
 
 def orders_ending_soon(case_query, now: datetime, within, limit: int = 20) -> list[Case]:
     """Live cases whose order in force ends within `within` of now, soonest first (one query)."""
-    from sqlalchemy.orm import selectinload
+    from sqlalchemy.orm import joinedload
 
     return list(db.session.scalars(
         case_query.join(ProtectionOrder, ProtectionOrder.case_id == Case.id)
         .where(ProtectionOrder.status == OrderStatus.IN_FORCE, ProtectionOrder.ends_at <= now + within)
-        .options(selectinload(Case.perpetrator), selectinload(Case.order))
+        .options(joinedload(Case.perpetrator), joinedload(Case.order))
         .order_by(ProtectionOrder.ends_at)
         .limit(limit)
     ))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app.domain.calendar import Calendar
 from app.domain.deadlines import acceptance_due, not_accepted_cutoff
@@ -70,7 +70,7 @@ def application_tasks(case_query, now: datetime, limit: int = 50) -> list[Applic
         .join(User, User.id == AuthorisationDecision.decided_by_id)
         .where(Application.status == ApplicationStatus.RETURNED, draft.status == ApplicationStatus.DRAFT,
                Case.state == CaseState.DRAFT)
-        .options(selectinload(Case.perpetrator))
+        .options(joinedload(Case.perpetrator))
         .order_by(AuthorisationDecision.decided_at, Case.id).limit(limit)
     ).all()
     refused = db.session.execute(
@@ -80,7 +80,7 @@ def application_tasks(case_query, now: datetime, limit: int = 50) -> list[Applic
         .join(User, User.id == AuthorisationDecision.decided_by_id)
         .where(Application.status == ApplicationStatus.REFUSED, Case.state == CaseState.REFUSED,
                AuthorisationDecision.decided_at >= now - timedelta(days=REFUSED_TASK_DAYS))
-        .options(selectinload(Case.perpetrator))
+        .options(joinedload(Case.perpetrator))
         .order_by(AuthorisationDecision.decided_at, Case.id).limit(limit)
     ).all()
     return [ApplicationTask(*row) for row in (*returned, *refused)]

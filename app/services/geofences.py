@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, insert, or_, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.domain import geo
 from app.domain.geofence_rules import EndReason, GeofenceState, geocode_retry_after, live_from
@@ -318,10 +318,12 @@ def live_and_pending(at: datetime) -> list[tuple[Geofence, str]]:
 
 
 def location_tasks(case_query, limit: int = 50) -> list[tuple[Case, Geofence]]:
-    """Cases the user may read whose open geofence has no place yet (one query)."""
+    """Cases the user may read whose open geofence has no place yet, oldest first, with the
+    perpetrator the line names (one query and its eager load, whatever the number)."""
     cases = case_query.subquery()
     return list(db.session.execute(
         select(Case, Geofence).join(cases, cases.c.id == Case.id).join(Geofence, Geofence.case_id == Case.id)
         .where(Geofence.ended_at.is_(None), Geofence.latitude.is_(None))
-        .order_by(Geofence.created_at).limit(limit)
+        .options(joinedload(Case.perpetrator))
+        .order_by(Geofence.created_at, Geofence.id).limit(limit)
     ).tuples())

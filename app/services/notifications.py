@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, exists
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app.domain.calendar import LONDON, Calendar
 from app.domain.deadlines import notification_due
@@ -126,7 +126,7 @@ def notification_tasks(case_query, now: datetime, limit: int = 50) -> list[Notif
         .join(ProtectionOrder, ProtectionOrder.case_id == Case.id)
         .where(Case.state == CaseState.ORDER_IN_FORCE, ProtectionOrder.status == OrderStatus.IN_FORCE,
                Case.regime == RegimeCode.DAPN, ProtectionOrder.made_on <= today - timedelta(days=3), ~settled)
-        .options(selectinload(Case.perpetrator))
+        .options(joinedload(Case.perpetrator))
         .order_by(ProtectionOrder.made_on, Case.id)
         .limit(limit)
     ).all()
@@ -136,7 +136,7 @@ def notification_tasks(case_query, now: datetime, limit: int = 50) -> list[Notif
         case_query.add_columns(OrderNotification)
         .join(OrderNotification, OrderNotification.case_id == Case.id)
         .where(OrderNotification.late.is_(True), OrderNotification.recorded_at >= now - timedelta(days=LATE_TASK_DAYS))
-        .options(selectinload(Case.perpetrator))
+        .options(joinedload(Case.perpetrator))
         .order_by(OrderNotification.recorded_at.desc(), OrderNotification.id)
         .limit(limit)
     ).all()

@@ -279,26 +279,28 @@ def text_tasks(case_query, limit: int = 20, *, unknown_before: datetime | None =
     waiting for trial allocation, texts that failed to P's current number, and, with
     `unknown_before`, texts whose outcome has been unknown since before it (a person decides
     whether to send them again: services/text_outcomes.py). Three queries."""
-    from sqlalchemy.orm import selectinload
+    from sqlalchemy.orm import joinedload
 
     live = case_query.where(Case.order.has(status=OrderStatus.IN_FORCE))
     waiting = db.session.scalars(
         live.join(TrialEnrolment, TrialEnrolment.case_id == Case.id)
         .where(TrialEnrolment.status == EnrolmentStatus.AWAITING_ALLOCATION)
-        .options(selectinload(Case.perpetrator)).order_by(TrialEnrolment.assessed_at).limit(limit)
+        .options(joinedload(Case.perpetrator)).order_by(TrialEnrolment.assessed_at).limit(limit)
     ).all()
+    # Both start from the few texts in that status (the status index), not from every case:
+    # read case by case, they cost most of the dashboard's time at national scale.
     failed = db.session.scalars(
         live.join(TrialEnrolment, TrialEnrolment.case_id == Case.id)
-        .where(TrialEnrolment.texts_stopped_at.is_(None),
+        .where(Case.id.in_(select(TextMessage.case_id).where(TextMessage.status == MessageStatus.FAILED)),
+               TrialEnrolment.texts_stopped_at.is_(None),
                select(TextMessage.id).where(TextMessage.case_id == Case.id, TextMessage.status == MessageStatus.FAILED,
                                             TextMessage.to_e164 == TrialEnrolment.mobile_e164).exists())
-        .options(selectinload(Case.perpetrator)).order_by(Case.id).limit(limit)
+        .options(joinedload(Case.perpetrator)).order_by(Case.id).limit(limit)
     ).all()
     unknown = [] if unknown_before is None else db.session.scalars(
-        case_query.where(select(TextMessage.id).where(TextMessage.case_id == Case.id,
-                                                      TextMessage.status == MessageStatus.UNKNOWN,
-                                                      TextMessage.unknown_since <= unknown_before).exists())
-        .options(selectinload(Case.perpetrator)).order_by(Case.id).limit(limit)
+        case_query.where(Case.id.in_(select(TextMessage.case_id).where(TextMessage.status == MessageStatus.UNKNOWN,
+                                                                       TextMessage.unknown_since <= unknown_before)))
+        .options(joinedload(Case.perpetrator)).order_by(Case.id).limit(limit)
     ).all()
     return ([TextTask(c, "A text to P may or may not have gone: a supervisor or admin decides whether to send it again")
              for c in unknown]

@@ -16,6 +16,9 @@ case page, so every series sees the same load. Verdicts, each a ratio of medians
 - dashboard and poll at the large size within BENCH_LIMIT_GROWTH (1.2) times themselves
   at the small size.
 
+Recorded beside them, not judged: each page's growth normalised by the bare render's growth
+between the two sizes (the growth verdicts compare a page of 10 rows with one of 100).
+
 It also checks the seed is what the pages show: page 1 at 10,000 cases lists the most
 urgent cases first (the sort key the services set), with running clocks. The absolute
 medians and p95s are recorded too. A poll with the ETag of the previous answer (when the
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import os
 import re
+import statistics
 import sys
 import tempfile
 import time
@@ -140,6 +144,17 @@ def verdicts_for(timings, small: int, large: int, limit_bare: float, limit_growt
     ]
 
 
+def normalised_growth(timings, small: int, large: int) -> dict[str, float]:
+    """Recorded, not judged: each page's growth from the small size to the large one divided
+    by the bare render's growth over the same sizes, (page/bare at large) / (page/bare at
+    small). The growth verdicts compare a page of 10 rows with one of 100, which costs more
+    whatever the number of cases; this says how much of the growth is the page's own."""
+    def ratio(n: int, name: str) -> float:
+        return statistics.median(timings[(n, name)]) / max(statistics.median(timings[(n, "bare")]), 1e-9)
+
+    return {name: round(ratio(large, name) / ratio(small, name), 2) for name in ("dashboard", "poll")}
+
+
 def main() -> int:
     small, large = sizes_from_env()
     rounds = int(os.environ.get("BENCH_SCALE_ROUNDS", "30"))
@@ -168,8 +183,12 @@ def main() -> int:
         print(f"{n:>7}  {name:<24} {s['median_ms']:>10.2f} {s['p95_ms']:>8.2f}")
     for problem in problems:
         print(f"problem: {problem}")
+    growth = normalised_growth(timings, small, large)
+    print(f"\nrecorded, not judged: growth from {small} to {large} cases over the bare render's growth "
+          f"(page/bare at {large}) / (page/bare at {small}): "
+          + ", ".join(f"{name} {value:.2f}x" for name, value in growth.items()))
     path = write("scale", verdicts, sizes=[small, large], rounds=rounds, database="sqlite", client="flask test client",
-                 seeds={n: s.facts() for n, s in seeds.items()}, problems=problems,
+                 seeds={n: s.facts() for n, s in seeds.items()}, problems=problems, normalised_growth=growth,
                  timings={f"{n} {name}": summary(samples) for (n, name), samples in sorted(timings.items())})
     print(f"\nwritten {path.relative_to(path.parents[1])}\n")
     return print_verdicts(verdicts)

@@ -269,7 +269,8 @@ def test_dashboard_lists_referrals_due_soon_overdue_returned_and_marac(client, l
     assert "The MARAC referral was recorded Mon 16 Nov 2026, 14:00" in flashed(client, client.get(u["marac"]))
 
 
-def test_dashboard_statements_do_not_grow_with_referral_tasks_and_concerns(client, login_as, make_user):
+def test_dashboard_statements_do_not_grow_with_referral_tasks_and_concerns(app, client, login_as, make_user):
+    app.config["DASHBOARD_TASK_LINES"] = 50  # every line shown: the statements must not follow them
     officer, _ = login_as(Role.OFFICER)
     service = support_service()
     caseworker = make_user(Role.CASEWORKER, service_id=service.id)

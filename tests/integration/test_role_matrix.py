@@ -71,7 +71,7 @@ def ids(app, make_user):
             "kind": "conditions", "victim_id": case.victims[0].id, "person_id": case.victims[0].id,
             "message_id": 999_999, "device_id": device.id,
             "alert_id": 999_999, "order_case_id": with_order.id, "linked_case_id": linked.id,
-            "linked_person_id": linked.perpetrator.id, "extension": "csv"}  # no such alert: an officer gets 404 (tests/integration/test_patrol.py has real ones)  # no such unknown text: allowed roles are sent back to the list
+            "linked_person_id": linked.perpetrator.id, "extension": "csv", "group_id": "referral-tasks"}  # no such alert: an officer gets 404 (tests/integration/test_patrol.py has real ones)  # no such unknown text: allowed roles are sent back to the list
 
 
 def test_every_route_declares_who_may_use_it(app):
@@ -145,6 +145,7 @@ def test_expected_access_for_key_pages(app, ids, make_user):
     readers = {Role.OFFICER, Role.INSPECTOR, Role.SUPERINTENDENT, Role.SUPERVISOR}
     expected = {
         "/dashboard": readers,
+        "/dashboard/tasks/referral-tasks": readers,
         "/cases": readers,
         "/search?q=Testperson": readers,
         f"/cases/{ids['case_id']}": readers,

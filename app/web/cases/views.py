@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -12,32 +12,19 @@ from app.domain.clocks import LAPSED_CLOCK, Thresholds
 from app.domain.order_records import HearingAddressAnswer
 from app.domain.regimes import regime
 from app.extensions import db
-from app.models import AuditEntry, Case, CaseState, Role, User
-from app.services import (
-    ValidationFailed,
-    corrections,
-    dashboard,
-    dashboard_tasks,
-    geofences,
-    handovers,
-    notifications,
-    order_records,
-    order_requirements,
-    referral_queries,
-)
+from app.models import AuditEntry, Role, User
+from app.services import ValidationFailed, corrections, dashboard, handovers
 from app.services import cases as case_service
-from app.services.access import CASE_READER_ROLES, visible_cases
+from app.services.access import CASE_READER_ROLES
 from app.services.authorisation import current_application
 from app.services.clock_cache import clocks_for
-from app.services.court import orders_ending_soon
-from app.services.reminders import text_tasks
 from app.settings import current_settings
 from app.timeutil import utcnow
+from app.web.cases import task_groups
 from app.web.cases.forms import NewCaseForm, ServeForm
 from app.web.fields import chosen, combine_london
 from app.web.forms_support import apply_errors, details_from_form
 from app.web.loaders import load_case
-from app.web.presentation import dashboard_tasks as tasks
 from app.web.presentation.dashboard_rows import rows_template_version
 from app.web.request_cache import request_calendar
 from app.web.security import polling, roles_required
@@ -78,39 +65,17 @@ def dashboard_page():
     now = utcnow()
     return render_template("cases/dashboard.html", page=_dashboard_rows(_dashboard_listing(), now), now=now,
                            total=dashboard.live_count(current_user), thresholds=_thresholds(),
-                           task_groups=_task_groups(now))
+                           task_groups=task_groups.all_groups(now, current_app.config["DASHBOARD_TASK_LINES"]))
 
 
-def _task_groups(now) -> list[tasks.TaskGroup]:
-    """Every task on the dashboard, one list of groups; each kind is one or two queries over
-    the cases the user may read, so the page's statements do not grow with the tasks."""
-    cases = visible_cases(current_user)
-    officer = dashboard_tasks.acts_on_tasks(current_user)
-    concerns = referral_queries.open_concerns(cases)
-    ending_within = timedelta(days=current_app.config["ORDER_ENDING_SOON_DAYS"])
-    return tasks.groups(
-        tasks.TaskGroup("application-tasks", "Applications returned or refused", tasks.application_lines(
-            dashboard_tasks.application_tasks(cases, now) if officer else [])),
-        tasks.TaskGroup("referral-tasks", "Victim referrals: to do",
-                        tasks.referral_lines(referral_queries.referral_tasks(cases, now))),
-        tasks.TaskGroup("referral-concerns", "Possible breaches reported by caseworkers", tasks.concern_lines(
-            concerns, referral_queries.cases_by_id(c.case_id for c in concerns), now, can_act=officer)),
-        tasks.TaskGroup("unaccepted-referrals", "Referrals not accepted by their service", tasks.unaccepted_lines(
-            dashboard_tasks.unaccepted_referrals(cases, now, _calendar()) if officer else [])),
-        tasks.TaskGroup("victim-told-tasks", "Tell the victim of the order",
-                        tasks.victim_told_lines(order_records.victim_told_tasks(cases))),
-        tasks.TaskGroup("geofence-tasks", "Geofences: to do", tasks.geofence_lines(
-            geofences.location_tasks(cases), can_act=current_user.role in geofences.EDITOR_ROLES)),
-        tasks.TaskGroup("notification-tasks", "Notification requirements (DAA 2021 s.41): to do",
-                        tasks.notification_lines(notifications.notification_tasks(cases, now))),
-        tasks.TaskGroup("order-tasks", "DAPO requirements and reviews", tasks.order_lines(
-            order_requirements.officer_tasks(cases, now.astimezone(LONDON).date()))),
-        tasks.TaskGroup("text-tasks", "Reminder texts: to do", tasks.text_lines(
-            text_tasks(cases, unknown_before=now - current_settings().dispatch.decide_after))),
-        tasks.TaskGroup("orders-ending", f"Orders ending within {current_app.config['ORDER_ENDING_SOON_DAYS']} days",
-                        tasks.ending_lines(orders_ending_soon(cases.where(Case.state == CaseState.ORDER_IN_FORCE),
-                                                              now, ending_within))),
-    )
+@bp.route("/dashboard/tasks/<group_id>", endpoint="task_group")
+@roles_required(*CASE_READER_ROLES)
+def task_group_page(group_id: str):
+    """One of the dashboard's task groups with all its lines, up to task_groups.ALL_LINES."""
+    group = task_groups.one_group(group_id, utcnow())
+    if group is None:
+        abort(404)
+    return render_template("cases/task_group.html", group=group, limit=task_groups.ALL_LINES)
 
 
 @bp.route("/dashboard/rows")

@@ -30,6 +30,7 @@ class TaskGroup:
     id: str
     title: str
     lines: list[TaskLine] = field(default_factory=list)
+    more: bool = False  # the group has more lines than it shows: its own page lists them
 
 
 def _p(case) -> str:
