@@ -191,6 +191,10 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         raise ConfigError("REFERRAL_WORKING_DAYS must be 1 to 5 (the Victims' Code: 2 for enhanced rights)")
     if not 1 <= settings["REFERRAL_WARN_HOURS"] <= 24:
         raise ConfigError("REFERRAL_WARN_HOURS must be 1 to 24")
+    if not 10 <= settings["DASHBOARD_PAGE_SIZE"] <= 500:
+        # Each page is one keyset query and its rows; 0 or less would show nothing, or (a
+        # negative LIMIT on SQLite) every live case at once.
+        raise ConfigError("DASHBOARD_PAGE_SIZE must be 10 to 500 (live cases on each page of the dashboard)")
     if not 1 <= settings["DASHBOARD_TASK_LINES"] <= 50:
         raise ConfigError("DASHBOARD_TASK_LINES must be 1 to 50 (lines the dashboard shows of each task group)")
     if not 1 <= settings["ORDER_SERVICE_HOURS"] <= 168:

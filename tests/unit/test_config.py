@@ -266,3 +266,12 @@ def test_sms_unit_price_refuses_what_is_not_a_price(tmp_path, monkeypatch, value
     monkeypatch.setenv("SMS_UNIT_PRICE_PENCE", value)
     with pytest.raises(ConfigError, match="SMS_UNIT_PRICE_PENCE"):
         load_settings(str(tmp_path))
+
+
+@pytest.mark.parametrize(("key", "value"), [("DASHBOARD_PAGE_SIZE", "0"), ("DASHBOARD_PAGE_SIZE", "-1"),
+                                            ("DASHBOARD_PAGE_SIZE", "501"), ("DASHBOARD_TASK_LINES", "0"),
+                                            ("DASHBOARD_TASK_LINES", "51")])
+def test_the_dashboards_sizes_are_checked_at_start_up(tmp_path, monkeypatch, key, value):
+    monkeypatch.setenv(key, value)
+    with pytest.raises(ConfigError, match=key):
+        load_settings(str(tmp_path))
