@@ -13,6 +13,8 @@ from app.domain.referrals import CodeCheck, CodeState, Consent, code_check
 from app.domain.timefmt import format_instant, format_span
 from app.extensions import db
 from app.models import Case, CaseState, ConcernStatus, Referral, ReferralConcern, ReferralStatus, SupportService
+from app.models.referral import MARAC_OPEN
+from app.services.access import case_is
 
 
 def missing_for_sending(referral: Referral) -> list[str]:
@@ -69,7 +71,6 @@ def referral_tasks(case_query, now: datetime, limit: int = 50) -> list[ReferralT
     The query orders by the same grading as the lines (breach, then urgent, then due), so the
     limit keeps the most pressing: a breach is never left out for a line below it."""
     visible = case_query.with_only_columns(Case.id).scalar_subquery()
-    live_cases = case_query.where(Case.state.in_(CaseState.live())).with_only_columns(Case.id).subquery()
     awaiting = Referral.status == ReferralStatus.AWAITING
     # code_check: overdue once now >= due_at, due soon once now >= warn_at (AWAITING only).
     grade = sql_case((awaiting & (Referral.due_at <= now), 0),
@@ -80,11 +81,13 @@ def referral_tasks(case_query, now: datetime, limit: int = 50) -> list[ReferralT
             or_(awaiting, (Referral.status == ReferralStatus.RETURNED) & Referral.return_seen_at.is_(None)),
         ).options(selectinload(Referral.victim)).order_by(grade, Referral.due_at, Referral.id).limit(limit)
     ).all()
-    # Joined to the live cases rather than IN their ids: half the time at national scale.
+    # Read in due order from ix_referral_marac_open (high-risk referrals with no MARAC, by
+    # due_at), stopping after `limit`: the live-case test is a correlated EXISTS, so the
+    # planner starts from that index instead of every live case's referrals, sorted.
+    live = case_is(case_query, Referral.case_id, Case.state.in_(CaseState.live()))
     marac = db.session.scalars(
-        select(Referral).join(live_cases, live_cases.c.id == Referral.case_id).where(
-            Referral.high_risk.is_(True), Referral.marac_done_at.is_(None),
-            Referral.status.not_in([ReferralStatus.DECLINED, ReferralStatus.CLOSED]),
+        select(Referral).where(
+            MARAC_OPEN, Referral.status.not_in([ReferralStatus.DECLINED, ReferralStatus.CLOSED]), live,
         ).options(selectinload(Referral.victim)).order_by(Referral.due_at, Referral.id).limit(limit)
     ).all()
     cases = cases_by_id([r.case_id for r in (*waiting, *marac)])
@@ -106,15 +109,15 @@ def referral_tasks(case_query, now: datetime, limit: int = 50) -> list[ReferralT
     return sorted(tasks, key=lambda t: (not t.breach, not t.urgent))[:limit]
 
 
-def cases_by_id(case_ids) -> dict[int, Case]:
-    """The cases behind a list of referrals or concerns, with their officer and perpetrator
-    (one query and its eager loads, whatever the number), for lists that name the case."""
+def cases_by_id(case_ids, *, officer: bool = False) -> dict[int, Case]:
+    """The cases behind a list of referrals or concerns, with their perpetrator (and their
+    officer, for lists that show one) in one query, whatever the number, for lists that
+    name the case."""
     ids = set(case_ids)
     if not ids:
         return {}
-    return {c.id: c for c in db.session.scalars(
-        select(Case).where(Case.id.in_(ids))
-        .options(joinedload(Case.perpetrator), joinedload(Case.officer_in_case)))}
+    loads = (joinedload(Case.perpetrator), *((joinedload(Case.officer_in_case),) if officer else ()))
+    return {c.id: c for c in db.session.scalars(select(Case).where(Case.id.in_(ids)).options(*loads))}
 
 
 def open_concern_on(case: Case, concern_id) -> ReferralConcern | None:
@@ -132,7 +135,7 @@ def open_concerns(case_query, limit: int = 50) -> list[ReferralConcern]:
     visible = case_query.with_only_columns(Case.id).scalar_subquery()
     concerns = db.session.scalars(
         select(ReferralConcern).where(ReferralConcern.status == ConcernStatus.OPEN, ReferralConcern.case_id.in_(visible))
-        .options(selectinload(ReferralConcern.reported_by), selectinload(ReferralConcern.referral).selectinload(Referral.service))
+        .options(selectinload(ReferralConcern.referral).selectinload(Referral.service))
         .order_by(ReferralConcern.reported_at).limit(limit)
     ).all()
     return list(concerns)
