@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, exists, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app.domain.calendar import Calendar, london_midnight
 from app.domain.geofence_rules import DEFAULT_RADIUS_METRES, DEFAULT_START_HOURS
@@ -232,7 +232,7 @@ def victim_told_tasks(case_query, limit: int = 50) -> list[VictimTask]:
         .join(Person, and_(Person.case_id == ProtectionOrder.case_id, Person.kind == PersonKind.VICTIM))
         .where(ProtectionOrder.status == OrderStatus.IN_FORCE, not_told,
                case_is(case_query, ProtectionOrder.case_id, Case.state == CaseState.ORDER_IN_FORCE))
-        .options(selectinload(Case.perpetrator))
+        .options(joinedload(Case.perpetrator))
         .order_by(ProtectionOrder.made_on, ProtectionOrder.case_id, Person.position)
         .limit(limit)
     ).all()

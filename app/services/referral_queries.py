@@ -92,7 +92,7 @@ def referral_tasks(case_query, now: datetime, limit: int = 50) -> list[ReferralT
     graded = union_all(*(select(first) for first in firsts)).subquery()
     waiting = db.session.scalars(
         select(Referral).join(graded, graded.c.id == Referral.id)
-        .options(selectinload(Referral.victim)).order_by(graded.c.grade, graded.c.due_at, graded.c.id).limit(limit)
+        .options(joinedload(Referral.victim)).order_by(graded.c.grade, graded.c.due_at, graded.c.id).limit(limit)
     ).all()
     # Read in due order from ix_referral_marac_open (high-risk referrals with no MARAC, by
     # due_at), stopping after `limit`: the live-case test is a correlated EXISTS, so the
@@ -101,7 +101,7 @@ def referral_tasks(case_query, now: datetime, limit: int = 50) -> list[ReferralT
     marac = db.session.scalars(
         select(Referral).where(
             MARAC_OPEN, Referral.status.not_in([ReferralStatus.DECLINED, ReferralStatus.CLOSED]), live,
-        ).options(selectinload(Referral.victim)).order_by(Referral.due_at, Referral.id).limit(limit)
+        ).options(joinedload(Referral.victim)).order_by(Referral.due_at, Referral.id).limit(limit)
     ).all()
     cases = cases_by_id([r.case_id for r in (*waiting, *marac)])
     tasks = []
@@ -150,7 +150,7 @@ def open_concerns(case_query, limit: int = 50) -> list[ReferralConcern]:
     concerns = db.session.scalars(
         select(ReferralConcern).where(ReferralConcern.status == ConcernStatus.OPEN,
                                       case_is(case_query, ReferralConcern.case_id))
-        .options(selectinload(ReferralConcern.referral).selectinload(Referral.service))
+        .options(joinedload(ReferralConcern.referral).joinedload(Referral.service))
         .order_by(ReferralConcern.reported_at).limit(limit)
     ).all()
     return list(concerns)

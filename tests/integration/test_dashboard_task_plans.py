@@ -81,4 +81,5 @@ def test_the_waiting_referrals_are_read_grade_by_grade_from_their_indexes(app, m
     reads = [step.split(" USING INDEX ")[1].split()[0] for step in plan if step.startswith("SEARCH referral USING INDEX")]
     assert reads == ["ix_referral_status_due_at"] * 2 + ["ix_referral_status_warn_at", "ix_referral_status_due_at"], plan
     # The referrals themselves are read by key for the union's lines only.
-    assert plan[-2:] == ["SEARCH referral USING INTEGER PRIMARY KEY (rowid=?)", "USE TEMP B-TREE FOR ORDER BY"], plan
+    assert "SEARCH referral USING INTEGER PRIMARY KEY (rowid=?)" in plan, plan
+    assert plan[-1] == "USE TEMP B-TREE FOR ORDER BY", plan
