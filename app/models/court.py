@@ -171,6 +171,14 @@ class ProtectionOrder(db.Model):
         return self.ends_at is None
 
 
+# The orders by status, oldest first: the dashboard's tasks from orders in force (the victim
+# to tell, the initial notification overdue, the reviews of the week) read them in this order
+# from the index and stop after their lines, instead of sorting every order in force
+# (migration 18b0taskidx00). Not partial: SQLite's planner prefers an index it can search by
+# `status = ?` (ix_protection_order_status_ends_at) over a partial one it would scan.
+Index("ix_protection_order_status_made_on", ProtectionOrder.status, ProtectionOrder.made_on, ProtectionOrder.case_id)
+
+
 class OrderEventKind(enum.StrEnum):
     VARIED = "varied"
     DISCHARGED = "discharged"

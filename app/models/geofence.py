@@ -26,6 +26,9 @@ class Geofence(db.Model):
         Index("ix_geofence_ended_at_live_from", "ended_at", "live_from"),
         # The geocoding job: open, unlocated geofences whose next try is due.
         Index("ix_geofence_geocode_after", "geocode_after"),
+        # The dashboard's "needs a location": open, unlocated geofences, oldest first, read in
+        # this order and stopped after the lines shown (migration 18b0taskidx00).
+        Index("ix_geofence_ended_at_latitude", "ended_at", "latitude", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, and_, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.referrals import Consent, ContactMethod, ContactOutcome
@@ -146,6 +146,13 @@ class Referral(db.Model):
     concerns: Mapped[list[ReferralConcern]] = relationship(
         order_by="ReferralConcern.reported_at", cascade="all, delete-orphan", back_populates="referral"
     )
+
+
+# A high-risk referral still waiting for its MARAC referral: the dashboard's MARAC task reads
+# these in due order from their own index and stops after the lines it shows (migration
+# 18b0taskidx00). The task's query must say this same predicate for the planner to use it.
+MARAC_OPEN = and_(Referral.high_risk == true(), Referral.marac_done_at.is_(None))
+Index("ix_referral_marac_open", Referral.due_at, Referral.id, sqlite_where=MARAC_OPEN, postgresql_where=MARAC_OPEN)
 
 
 class ContactAttempt(db.Model):

@@ -1,7 +1,7 @@
 """Who may read which case. Every query for cases goes through here."""
 from __future__ import annotations
 
-from sqlalchemy import Select, false, or_, select
+from sqlalchemy import Exists, Select, false, or_, select
 
 from app.models import Case, Role, User
 
@@ -27,6 +27,14 @@ def visible_case_ids(user: User) -> Select:
     """The ids of the cases `user` may read, as a subquery of its own: uncorrelated even where
     the enclosing query also selects from `case_file`."""
     return visible_cases(user).with_only_columns(Case.id).correlate(None)
+
+
+def case_is(case_query: Select, case_id, *where) -> Exists:
+    """EXISTS: the case `case_id` names (a column of the enclosing query) is one of
+    `case_query`'s and meets `where`. A task query that reads its own table in an index's
+    order tests the case row by row this way, instead of starting from every case the user
+    may read and sorting what they have."""
+    return case_query.with_only_columns(Case.id).where(Case.id == case_id, *where).correlate_except(Case).exists()
 
 
 def can_create_cases(user: User) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload
 
 from app.domain.calendar import Calendar
 from app.domain.deadlines import acceptance_due, not_accepted_cutoff
@@ -103,7 +103,7 @@ def unaccepted_referrals(case_query, now: datetime, calendar: Calendar, limit: i
         select(Referral, Case).join(Case, Case.id == Referral.case_id)
         .where(Referral.case_id.in_(visible), Referral.status == ReferralStatus.SENT,
                Referral.accepted_at.is_(None), Referral.settled_at < cutoff)
-        .options(selectinload(Referral.service), selectinload(Referral.victim))
+        .options(joinedload(Referral.service), joinedload(Referral.victim))
         .order_by(Referral.settled_at, Referral.id).limit(limit)
     ).all()
     return [UnacceptedReferral(r, c, acceptance_due(r.settled_at, calendar)) for r, c in rows]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, exists
+from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import joinedload
 
 from app.domain.calendar import LONDON, Calendar
@@ -28,6 +28,7 @@ from app.domain.regimes import RegimeCode
 from app.extensions import db
 from app.models import Case, CaseState, OrderNotification, OrderStatus, ProtectionOrder, User
 from app.services import ValidationFailed, audit
+from app.services.access import case_is
 from app.services.clock_cache import refresh_urgency
 from app.services.transaction import commits
 from app.timeutil import utcnow
@@ -121,13 +122,16 @@ def notification_tasks(case_query, now: datetime, limit: int = 50) -> list[Notif
         OrderNotification.order_id == ProtectionOrder.id,
         OrderNotification.kind.in_([NotificationKind.INITIAL, NotificationKind.EXEMPT]),
     ))
+    # The orders in force read oldest first from ix_protection_order_status_made_on (the case tested
+    # by a correlated EXISTS), stopping after `limit`, as order_records.victim_told_tasks.
     overdue = db.session.execute(
-        case_query.add_columns(ProtectionOrder)
-        .join(ProtectionOrder, ProtectionOrder.case_id == Case.id)
-        .where(Case.state == CaseState.ORDER_IN_FORCE, ProtectionOrder.status == OrderStatus.IN_FORCE,
-               Case.regime == RegimeCode.DAPN, ProtectionOrder.made_on <= today - timedelta(days=3), ~settled)
+        select(Case, ProtectionOrder).select_from(ProtectionOrder)
+        .join(Case, Case.id == ProtectionOrder.case_id)
+        .where(ProtectionOrder.status == OrderStatus.IN_FORCE, ProtectionOrder.made_on <= today - timedelta(days=3),
+               ~settled, case_is(case_query, ProtectionOrder.case_id, Case.state == CaseState.ORDER_IN_FORCE,
+                                 Case.regime == RegimeCode.DAPN))
         .options(joinedload(Case.perpetrator))
-        .order_by(ProtectionOrder.made_on, Case.id)
+        .order_by(ProtectionOrder.made_on, ProtectionOrder.case_id)
         .limit(limit)
     ).all()
     tasks = [NotificationTask(case, "Initial notification of names and home address overdue (DAA 2021 s.41(2)). "

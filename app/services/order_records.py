@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, exists, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, exists, select, update
+from sqlalchemy.orm import joinedload
 
 from app.domain.calendar import Calendar, london_midnight
 from app.domain.geofence_rules import DEFAULT_RADIUS_METRES, DEFAULT_START_HOURS
@@ -42,6 +42,7 @@ from app.models import (
     VictimToldOfOrder,
 )
 from app.services import ValidationFailed, audit, change_once
+from app.services.access import case_is
 from app.services.clock_cache import refresh_urgency
 from app.services.transaction import commits, in_callers_transaction
 from app.timeutil import utcnow
@@ -222,13 +223,17 @@ def victim_told_tasks(case_query, limit: int = 50) -> list[VictimTask]:
     recorded as told of. Two queries whatever the number of cases."""
     not_told = ~exists().where(and_(VictimToldOfOrder.order_id == ProtectionOrder.id,
                                     VictimToldOfOrder.victim_id == Person.id))
+    # The orders in force read oldest first from ix_protection_order_status_made_on, stopping after
+    # `limit` victims; the case is joined by its key and tested by a correlated EXISTS, so the
+    # planner does not start from every case with an order in force and sort them all.
     rows = db.session.execute(
-        case_query.add_columns(Person)
-        .join(ProtectionOrder, ProtectionOrder.case_id == Case.id)
-        .join(Person, and_(Person.case_id == Case.id, Person.kind == PersonKind.VICTIM))
-        .where(Case.state == CaseState.ORDER_IN_FORCE, ProtectionOrder.status == OrderStatus.IN_FORCE, not_told)
-        .options(selectinload(Case.perpetrator))
-        .order_by(ProtectionOrder.made_on, Case.id, Person.position)
+        select(Case, Person).select_from(ProtectionOrder)
+        .join(Case, Case.id == ProtectionOrder.case_id)
+        .join(Person, and_(Person.case_id == ProtectionOrder.case_id, Person.kind == PersonKind.VICTIM))
+        .where(ProtectionOrder.status == OrderStatus.IN_FORCE, not_told,
+               case_is(case_query, ProtectionOrder.case_id, Case.state == CaseState.ORDER_IN_FORCE))
+        .options(joinedload(Case.perpetrator))
+        .order_by(ProtectionOrder.made_on, ProtectionOrder.case_id, Person.position)
         .limit(limit)
     ).all()
     return [VictimTask(case, victim) for case, victim in rows]

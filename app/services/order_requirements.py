@@ -28,6 +28,7 @@ from app.models import (
     User,
 )
 from app.services import ValidationFailed, audit
+from app.services.access import case_is
 from app.services.transaction import commits, in_callers_transaction
 from app.timeutil import utcnow
 
@@ -256,13 +257,21 @@ def officer_tasks(case_query, today: date, limit: int = 50) -> list[OrderTask]:
     stored = cast(ProtectionOrder.review_dates, String)
     this_week = or_(*(stored.like(f'%"{(today + timedelta(days=d)).isoformat()}"%')
                       for d in range(rules.REVIEW_SOON_DAYS + 1)))
+    # Read oldest first from ix_protection_order_status_made_on (the case tested by a correlated
+    # EXISTS) and streamed: the rows stop being read and decoded once `limit` reviews are due.
     with_reviews = db.session.execute(
-        case_query.join(ProtectionOrder, ProtectionOrder.case_id == Case.id)
-        .with_only_columns(Case.id, ProtectionOrder.review_dates)
-        .where(Case.state == CaseState.ORDER_IN_FORCE, ProtectionOrder.status == OrderStatus.IN_FORCE, this_week)
-        .order_by(ProtectionOrder.made_on, Case.id)
-    ).all()
-    due = [(case_id, on) for case_id, dates in with_reviews for on in rules.reviews_due(dates or [], today)]
+        select(ProtectionOrder.case_id, ProtectionOrder.review_dates)
+        .where(ProtectionOrder.status == OrderStatus.IN_FORCE, this_week,
+               case_is(case_query, ProtectionOrder.case_id, Case.state == CaseState.ORDER_IN_FORCE))
+        .order_by(ProtectionOrder.made_on, ProtectionOrder.case_id)
+        .execution_options(yield_per=limit)
+    )
+    due = []
+    for case_id, dates in with_reviews:
+        due += [(case_id, on) for on in rules.reviews_due(dates or [], today)]
+        if len(due) >= limit:
+            break
+    with_reviews.close()
     cases = {case.id: case for case in db.session.scalars(
         select(Case).where(Case.id.in_({case_id for case_id, _ in due[:limit]})))} if due else {}
     tasks += [OrderTask(cases[case_id], "review", on, f"The court reviews the order on {on:%a %d %b %Y}")

@@ -288,7 +288,7 @@ def code_breaches():
         page = pages
         rows, total = referral_queries.code_breaches(visible, page=page, page_size=BREACHES_PAGE_SIZE)
     now = utcnow()
-    cases = referral_queries.cases_by_id(r.case_id for r in rows)
+    cases = referral_queries.cases_by_id((r.case_id for r in rows), officer=True)
     return render_template(
         "referrals/breaches.html", rows=[(r, cases[r.case_id], referral_queries.code_state(r, now)) for r in rows],
         total=total, page=page, pages=pages, span=format_span, ReferralStatus=ReferralStatus,
