@@ -191,6 +191,7 @@ def _report(scale, seed, notices, year, texts, code, welfare, figures, memory, s
         "peak_memory_mb": memory, "database_mb": size_mb,
         "did": {k: v for k, v in sorted(counts.items())}, "texts": texts, "victims_code": code,
         "deadline_checks": year.tally.deadline_checks, "deadline_misses": year.tally.deadline_misses[:20],
+        "dashboard_page_found_on": dict(sorted(year.tally.dashboard_pages.items())),
         "welfare": welfare, "receipts_posted": year.tally.receipts_posted,
         "failures": year.tally.failures[:20], "figures_compared": compared,
         "http": {"requests": stats.requests, "logins": stats.logins, "seconds": round(stats.seconds, 1),

@@ -67,6 +67,8 @@ class Tally:
     patrol_problems: list = field(default_factory=list)
     receipts_posted: int = 0
     receipt_problems: list = field(default_factory=list)
+    # On which page of the dashboard each checked case was found (1: the first).
+    dashboard_pages: Counter = field(default_factory=Counter)
     # Wall seconds of the driver's loop, by what it was doing.
     seconds: Counter = field(default_factory=Counter)
 
@@ -479,21 +481,24 @@ class Year:
         self.count(f"deadline_checks_{kind}")
         reference = case.reference
         viewer = self.people["supervisor"]
-        page = 1
-        while True:
-            html = viewer.get(f"/dashboard?page={page}", "dashboard").text
+        path, pages = "/dashboard", 0
+        while True:  # page after page, by the "Next" link (the dashboard pages by keyset: ?after=)
+            html = viewer.get(path, "dashboard").text
+            pages += 1
             soup = BeautifulSoup(html, "html.parser")
             for row in soup.select("#case-rows tr"):
                 link = row.find("a")
                 if link is not None and link.get_text(strip=True) == reference:
                     self._row_clock(row, reference, kind, deadline)
+                    with self.lock:
+                        self.tally.dashboard_pages[pages] += 1
                     return
-            pages = [int(a.get("href").rsplit("=", 1)[1]) for a in soup.select("a[href*='/dashboard?page=']")
-                     if a.get("href").rsplit("=", 1)[1].isdigit()]
-            if not pages or max(pages) <= page:
-                self.tally.deadline_misses.append(f"{reference}: {kind} deadline {deadline:%Y-%m-%d %H:%M}Z not on the dashboard")
+            following = soup.select_one(".govuk-pagination a[rel=next]")
+            if following is None:
+                self.tally.deadline_misses.append(f"{reference}: {kind} deadline {deadline:%Y-%m-%d %H:%M}Z not on the "
+                                                  f"dashboard ({pages} pages read)")
                 return
-            page += 1
+            path = following["href"]
 
     def _row_clock(self, row, reference: str, kind: str, deadline: datetime) -> None:
         shown = row.select_one(".app-clock__deadline")
