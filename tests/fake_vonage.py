@@ -147,6 +147,13 @@ class FakeVonage:
         with self._lock:
             return Counter(record["client_ref"] for record in self.received if record["accepted"])
 
+    def accepted_since(self, seen: int) -> tuple[list[str], int]:
+        """The client-refs accepted in requests after the first `seen`, and how many requests
+        there are now (the next call's `seen`): for sending receipts as messages are taken."""
+        with self._lock:
+            new = [record["client_ref"] for record in self.received[seen:] if record["accepted"]]
+            return new, len(self.received)
+
     @property
     def request_count(self) -> int:
         with self._lock:

@@ -25,7 +25,7 @@ from app import create_app
 from app.domain.calendar import LONDON
 from app.extensions import db
 from app.models import Role, SupportService
-from app.services import users
+from app.services import devices, users
 from app.settings import settings_for
 from app.timeutil import write_clock_file
 from tests.fake_vonage import FakeVonage
@@ -33,7 +33,7 @@ from tests.simulation import checks
 from tests.simulation.http import PASSWORD, Staff, Stats
 from tests.simulation.plan import AREAS, plan_year
 from tests.simulation.processes import ROOT, SchedulerProcess, WebServer, child_env, peak_memory_mb
-from tests.simulation.settings import app_config
+from tests.simulation.settings import VONAGE_SIGNATURE, app_config
 from tests.simulation.year import Account, CaseState, Year
 
 # The financial year 2026/27, London time: both clock changes (25 Oct 2026, 28 Mar 2027),
@@ -67,22 +67,22 @@ def main() -> int:
         app = create_app(app_config())
         with app.app_context():
             upgrade()
-            people_users, service_id = _staff()
+            people_users, service_id, phones = _staff()
         children_env = child_env(env)
         with contextlib.ExitStack() as stack:
             web = WebServer(children_env)
             stack.callback(web.stop)
             scheduler = SchedulerProcess(children_env)
             stack.callback(scheduler.stop)
-            found = _run(app, scale, seed, clock_file, web, scheduler, vonage, people_users, service_id)
-    year, plans, stats, memory, simulated, texts, code, size_mb = found
+            found = _run(app, scale, seed, clock_file, web, scheduler, vonage, people_users, service_id, phones)
+    year, plans, stats, memory, simulated, texts, code, welfare, size_mb = found
     figures = _figures(app)
-    result = _report(scale, seed, len(plans), year, texts, code, figures, memory, size_mb, stats, scheduler.busy,
-                     simulated, time.perf_counter() - started)
+    result = _report(scale, seed, len(plans), year, texts, code, welfare, figures, memory, size_mb, stats,
+                     scheduler.busy, simulated, time.perf_counter() - started)
     return 0 if result["passed"] else 1
 
 
-def _run(app, scale, seed, clock_file, web, scheduler, vonage, people_users, service_id):
+def _run(app, scale, seed, clock_file, web, scheduler, vonage, people_users, service_id, phones):
     stats = Stats()
     people = {key: Staff(web.base_url, user.email, stats) for key, user in people_users.items()}
     plans = plan_year(scale, YEAR_STARTS, seed=seed)
@@ -90,7 +90,8 @@ def _run(app, scale, seed, clock_file, web, scheduler, vonage, people_users, ser
     simulated = time.perf_counter()
     with app.app_context():
         year = Year(app, clock_file=str(clock_file), scheduler=scheduler, people=people, users=people_users,
-                    service_id=service_id, end=YEAR_ENDS.astimezone(UTC))
+                    service_id=service_id, end=YEAR_ENDS.astimezone(UTC), devices=phones, vonage=vonage,
+                    base_url=web.base_url, signature_secret=VONAGE_SIGNATURE)
         year.run([CaseState(plan) for plan in plans])
     simulated = time.perf_counter() - simulated
     memory = {"web_master": peak_memory_mb(web.process.pid),
@@ -104,9 +105,10 @@ def _run(app, scale, seed, clock_file, web, scheduler, vonage, people_users, ser
         texts_settings = settings_for(app).texts
         texts = checks.text_checks(accepted, texts_settings.window, app.config["SMS_RATE_PER_SECOND"], year.now)
         code = checks.victims_code_checks(year.now)
+        welfare = checks.welfare_checks(year.tally.alerts_expected)
         size_mb = round(db.session.scalar(text("SELECT pg_database_size(current_database())")) / 2**20, 1)
         db.session.remove()
-    return year, plans, stats, memory, simulated, texts, code, size_mb
+    return year, plans, stats, memory, simulated, texts, code, welfare, size_mb
 
 
 def _empty_schema(owner_url: str) -> None:
@@ -119,7 +121,7 @@ def _empty_schema(owner_url: str) -> None:
         engine.dispose()
 
 
-def _staff() -> tuple[dict, int]:
+def _staff() -> tuple[dict, int, dict[str, str]]:
     service = SupportService(name="Simshire Victim Support", area=None, active=True,
                              created_at=YEAR_STARTS.astimezone(UTC) - timedelta(days=1))
     db.session.add(service)
@@ -135,7 +137,10 @@ def _staff() -> tuple[dict, int]:
                                            role=Role.SUPERVISOR, password=PASSWORD)
     made["caseworker"] = users.create_user(email="caseworker@sim.example.org", full_name="Caseworker Sim",
                                            role=Role.CASEWORKER, password=PASSWORD, service_id=service.id)
-    return {key: Account(user.id, user.email) for key, user in made.items()}, service.id
+    # Each area officer's work phone, registered as an admin would (services/devices), for the
+    # patrols' location reports; the identifier is what Traccar Client is set up with.
+    phones = {area: devices.register(None, made[f"officer-{area}"], "Work phone").identifier for area in AREAS}
+    return {key: Account(user.id, user.email) for key, user in made.items()}, service.id, phones
 
 
 def _figures(app) -> dict:
@@ -150,8 +155,9 @@ def _figures(app) -> dict:
     return json.loads(result.output)
 
 
-def _report(scale, seed, notices, year, texts, code, figures, memory, size_mb, stats, busy, simulated, wall) -> dict:
+def _report(scale, seed, notices, year, texts, code, welfare, figures, memory, size_mb, stats, busy, simulated, wall) -> dict:
     counts = year.tally.counts
+    counts["alerts_expected"] = len(year.tally.alerts_expected)
     sections = figures["sections"]
     compared = _compare_figures(counts, sections)
     problems = []
@@ -166,6 +172,14 @@ def _report(scale, seed, notices, year, texts, code, figures, memory, size_mb, s
         problems.append(f"Victims' Code breaches not flagged: {code['unflagged']}")
     if year.tally.deadline_misses:
         problems.append(f"deadlines not on the dashboard 12 hours ahead: {len(year.tally.deadline_misses)}")
+    if welfare["unexpected"] or welfare["missing"]:
+        problems.append(f"geofence alerts: {welfare['missing']} missing, {welfare['unexpected']} raised where no patrol "
+                        "was inside a live geofence")
+    problems += year.tally.patrol_problems[:20]
+    if texts["delivered"] != texts["accepted_by_provider"]:
+        problems.append(f"texts delivered {texts['delivered']}, but the provider took {texts['accepted_by_provider']} "
+                        "and sent a receipt for each")
+    problems += year.tally.receipt_problems[:20]
     if year.tally.failures:
         problems.append(f"actions the app refused: {len(year.tally.failures)}")
     problems += [f"figure {k}: figures say {v['figures']}, the simulation did {v['simulated']}"
@@ -177,10 +191,13 @@ def _report(scale, seed, notices, year, texts, code, figures, memory, size_mb, s
         "peak_memory_mb": memory, "database_mb": size_mb,
         "did": {k: v for k, v in sorted(counts.items())}, "texts": texts, "victims_code": code,
         "deadline_checks": year.tally.deadline_checks, "deadline_misses": year.tally.deadline_misses[:20],
+        "dashboard_page_found_on": dict(sorted(year.tally.dashboard_pages.items())),
+        "welfare": welfare, "receipts_posted": year.tally.receipts_posted,
         "failures": year.tally.failures[:20], "figures_compared": compared,
         "http": {"requests": stats.requests, "logins": stats.logins, "seconds": round(stats.seconds, 1),
                  "by_action": {k: {"count": c, "mean_ms": round(1000 * s / c, 1)} for k, (c, s) in sorted(stats.by_action.items())}},
         "scheduler": {"ticks": year.tally.ticks, "busy_seconds": busy},
+        "driver_seconds": {k: round(v, 1) for k, v in sorted(year.tally.seconds.items())},
         "problems": problems, "passed": not problems, "goal_seconds": 300,
     }
     out = ROOT / "bench-results"
@@ -188,7 +205,8 @@ def _report(scale, seed, notices, year, texts, code, figures, memory, size_mb, s
     path = out / f"simulate-{scale:g}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"  # noqa: DTZ005 - the file's own name
     path.write_text(json.dumps(result, indent=2))
     print(json.dumps({k: result[k] for k in ("notices_planned", "wall_seconds", "peak_memory_mb", "database_mb", "did",
-                                              "texts", "victims_code", "deadline_checks", "figures_compared", "problems")},
+                                              "texts", "victims_code", "deadline_checks", "welfare", "figures_compared",
+                                              "http", "scheduler", "driver_seconds", "problems")},
                      indent=2))
     print(f"{'PASSED' if result['passed'] else 'FAILED'}: results in {path.relative_to(ROOT)}")
     return result
@@ -207,6 +225,11 @@ FIGURES_AGAINST_COUNTS = {
     "referrals.sent": ("referrals_sent",),
     "referrals.late": ("referrals_sent_late",),
     "contact.engaged": ("victims_engaged",),
+    "breaches.arrests": ("arrests",),
+    "welfare.geofences": ("orders_granted",),
+    "welfare.alerts": ("alerts_expected",),
+    "welfare.visits": ("visits_done",),
+    "welfare.visits_done": ("visits_done",),
 }
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.domain.reminders import in_window
 from app.extensions import db
-from app.models import MessageStatus, ProtectionOrder, Referral, TextMessage
+from app.models import GeofenceAlert, MessageStatus, ProtectionOrder, Referral, TextMessage
 
 HANDED = (MessageStatus.SENDING, MessageStatus.UNKNOWN, MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.EXPIRED)
 STILL_WAITING = (MessageStatus.PLANNED, MessageStatus.CLAIMED, MessageStatus.SENDING, MessageStatus.UNKNOWN)
@@ -40,6 +40,7 @@ def text_checks(accepted: Counter, window, rate_per_second: int, end: datetime) 
     busiest = max(per_second.values(), default=0)
     return {
         "statuses": dict(statuses), "accepted_by_provider": sum(1 for c in accepted.values() if c),
+        "delivered": statuses.get(MessageStatus.DELIVERED.value, 0),
         "duplicates": duplicates, "lost": len(lost) + len(unrecorded), "stuck_unsettled": len(stuck),
         "in_quiet_hours": len(quiet), "after_order_ended": len(ended),
         "busiest_second": busiest, "over_rate_cap": busiest > rate_per_second,
@@ -57,3 +58,13 @@ def victims_code_checks(end: datetime) -> dict:
     breached = [r for r in rows if (r.settled_at or end) > r.due_at and r.due_at < end]
     unflagged = [r.id for r in breached if r.code_breach_at is None]
     return {"referrals": len(rows), "code_breaches": len(breached), "unflagged": len(unflagged)}
+
+
+def welfare_checks(expected: set[tuple[int, int]]) -> dict:
+    """An alert for each officer whose patrol was inside a live geofence (one per geofence and
+    officer), and none for a pass before the geofence was live, 600 m away or after the order
+    ended."""
+    raised = set(db.session.execute(select(GeofenceAlert.case_id, GeofenceAlert.officer_id)).tuples())
+    count = db.session.query(GeofenceAlert).count()
+    return {"alerts_expected": len(expected), "alerts_raised": count, "missing": len(expected - raised),
+            "unexpected": len(raised - expected) + (count - len(raised))}

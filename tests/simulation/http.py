@@ -17,6 +17,17 @@ class ActionFailed(AssertionError):
     """The app refused an action the simulation expected to succeed."""
 
 
+def send(session: requests.Session, method: str, url: str, **kwargs) -> requests.Response:
+    """One request, sent again once if the connection failed before an answer: gunicorn closes
+    a keep-alive connection after 5 idle seconds and replaces a worker after about 2,000
+    requests (app/serving.py), and a browser or Traccar Client reusing such a connection
+    sends again on a fresh one, as this does."""
+    try:
+        return session.request(method, url, **kwargs)
+    except requests.ConnectionError:
+        return session.request(method, url, **kwargs)
+
+
 @dataclass
 class Stats:
     requests: int = 0
@@ -84,7 +95,7 @@ class Staff:
         import time
 
         started = time.perf_counter()
-        response = self.session.request(method, self.base_url + path, allow_redirects=False, timeout=60, **kwargs)
+        response = send(self.session, method, self.base_url + path, allow_redirects=False, timeout=60, **kwargs)
         self.stats.add(action, time.perf_counter() - started)
         if response.status_code >= 500:
             raise ActionFailed(f"{method} {path}: HTTP {response.status_code}")

@@ -32,4 +32,11 @@ def app_config() -> dict:
         "VONAGE_SIGNATURE_SECRET": VONAGE_SIGNATURE,  # receipts are signed, as in production
         "VONAGE_SIGNATURE_METHOD": "md5hash",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False, "pool_size": 4},
+        # A simulated person acts once every few virtual hours, where an officer on shift keeps
+        # a session busy; with the 30-minute idle rule every action would log in afresh (3,237
+        # log-ins at SIM_SCALE=0.1). The idle and absolute limits are settings, not what the
+        # simulation tests (tests/integration/test_sessions_end.py does): here a session is idle-proof and
+        # lasts the longest the app allows, a week, after which the person logs in again.
+        "SESSION_IDLE_MINUTES": 7 * 24 * 60,
+        "SESSION_ABSOLUTE_HOURS": 7 * 24,
     }

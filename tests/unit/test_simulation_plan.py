@@ -34,3 +34,22 @@ def test_a_scaled_year_and_bad_arguments():
         plan_year(0.1, datetime(2026, 4, 1))
     with pytest.raises(ValueError, match="scale"):
         plan_year(0, START.astimezone(UTC))
+
+
+def test_arrests_and_patrols_come_only_with_breaches_and_orders():
+    plans = plan_year(1.0, START)
+    breached = [p for p in plans if p.breach_after is not None]
+    assert all(p.breach_after is not None for p in plans if p.arrested)
+    assert 0.4 <= sum(p.arrested for p in breached) / len(breached) <= 0.6  # about half the breaches
+    assert all(not p.patrols for p in plans if not p.granted)
+    for p in (p for p in plans if p.granted):
+        kinds = [patrol.kind for patrol in p.patrols]
+        assert kinds.count("live") == 1  # one pass inside the live geofence: one alert
+        live = next(patrol for patrol in p.patrols if patrol.kind == "live")
+        # The geofence is live from 72 hours after the order until the order ends.
+        assert timedelta(hours=72) < live.after_order < timedelta(days=p.order_days or 60) - timedelta(hours=24)
+        assert all(patrol.after_order < timedelta(hours=72) for patrol in p.patrols if patrol.kind == "early")
+        assert p.order_days is not None or "after_end" not in kinds
+    kinds = {patrol.kind for p in plans for patrol in p.patrols}
+    assert kinds == {"live", "early", "nearby", "after_end"}
+    assert any(patrol.area != p.area for p in plans for patrol in p.patrols if patrol.kind == "live")
