@@ -1,5 +1,5 @@
 """Session-wide settings for every suite: garbage collection tuned for a test run, and
-under pytest-xdist the browser tests kept together in one worker.
+under pytest-xdist the browser tests dealt into two groups, each run in one worker.
 
 A test run allocates a great many short-lived objects (requests, ORM rows, parsed pages)
 on top of a large, long-lived heap (the app, SQLAlchemy, Jinja, Playwright, Hypothesis).
@@ -11,7 +11,6 @@ still collected, only later.
 from __future__ import annotations
 
 import gc
-import os
 
 import pytest
 
@@ -29,19 +28,21 @@ def pytest_collection_finish(session):  # noqa: ARG001
     gc.freeze()
 
 
+# Browser tests run in this many xdist groups (scripts/run-tests uses `--dist loadgroup`).
+BROWSER_GROUPS = 2
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the group marks
 def pytest_collection_modifyitems(config, items):
     if not config.pluginmanager.hasplugin("xdist"):
         return
-    # With `--dist loadgroup` (scripts/run-tests) every browser test runs in the same worker,
-    # one after another: two Chromiums and two live servers at once on a small machine only
-    # make both slower and flakier. Without xdist the mark does nothing.
+    # With `--dist loadgroup` the browser tests are dealt, in turn, into BROWSER_GROUPS
+    # groups; a group's tests run one after another in one worker. xdist hands out the
+    # largest groups first (its --loadscope-reorder, on by default), so each of the two
+    # workers starts with a group of browser tests, and takes single tests of the other
+    # suites once it is through. At most two Chromiums and two live servers run at once: one
+    # group alone kept a worker on the browser tests for four minutes after the other had
+    # finished everything else. Without xdist the marks do nothing.
     browser = [item for item in items if item.get_closest_marker("browser")]
-    for item in browser:
-        item.add_marker(pytest.mark.xdist_group("browser"))
-    if os.environ.get("PYTEST_XDIST_WORKER") and browser:
-        # In the workers (each collects the same list), the browser tests go first, so their
-        # worker starts them at once and the other worker takes the rest meanwhile; last,
-        # they ran alone on one core at the end of the run.
-        others = [item for item in items if not item.get_closest_marker("browser")]
-        items[:] = browser + others
+    for index, item in enumerate(browser):
+        item.add_marker(pytest.mark.xdist_group(f"browser-{index % BROWSER_GROUPS}"))

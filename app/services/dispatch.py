@@ -109,7 +109,9 @@ class RateLimiter:
         with self._changed:
             while True:
                 now = self.clock()
-                while self._ended and now - self._ended[0] >= self.window:
+                # The same sum as `until` below: with `now - ended >= window`, rounding could
+                # keep a slot whose wait `until - now` came out as 0.0.
+                while self._ended and self._ended[0] + self.window <= now:
                     self._ended.popleft()
                 if self._in_flight + len(self._ended) < self.per_second:
                     self._in_flight += 1

@@ -26,6 +26,8 @@ _section = sa.table("application_section", sa.column("application_id"), sa.colum
                     sa.column("data", sa.JSON))
 _referral = sa.table("referral", sa.column("victim_id"), sa.column("safe_number"))
 _enrolment = sa.table("trial_enrolment", sa.column("case_id"), sa.column("mobile_e164"))
+# The one section of the application the index and the keys read (P's mobile).
+PHONE_SECTION = "phone"
 _keys = sa.table("person_match_key", sa.column("person_id"), sa.column("case_id"), sa.column("kind"),
                  sa.column("key"))
 
@@ -42,7 +44,7 @@ def _p_phones(conn: Connection, ids: list[int], cases) -> dict[int, set[str]]:
     for case_id, data in conn.execute(
         sa.select(_application.c.case_id, _section.c.data)
         .join(_section, _section.c.application_id == _application.c.id)
-        .where(_application.c.case_id.in_(ids), _section.c.key == "phone")
+        .where(_application.c.case_id.in_(ids), _section.c.key == PHONE_SECTION)
     ):
         if number := _mobile(data):
             phones.setdefault(case_id, set()).add(number)

@@ -86,7 +86,7 @@ def documents(conn: Connection, case_ids: Iterable[int]) -> dict[int, SearchDocu
     for case_id, data in conn.execute(
         sa.select(_application.c.case_id, _section.c.data)
         .join(_section, _section.c.application_id == _application.c.id)
-        .where(_application.c.case_id.in_(ids), _section.c.key == "phone")
+        .where(_application.c.case_id.in_(ids), _section.c.key == person_keys.PHONE_SECTION)
     ):
         phones.setdefault(case_id, []).append(_mobile(data))
     for table, column in ((_referral, _referral.c.safe_number), (_enrolment, _enrolment.c.mobile_e164)):
@@ -209,7 +209,10 @@ def _note_changes(session: Session, _flush_context) -> None:
         for model, attributes in watched:
             if isinstance(obj, model) and _changed(obj, attributes):
                 if isinstance(obj, ApplicationSection):
-                    stale_applications.add(obj.application_id)
+                    # Of the application, the index holds only P's mobile: saving any other
+                    # section (eight of the nine) rewrites nothing.
+                    if obj.key == person_keys.PHONE_SECTION:
+                        stale_applications.add(obj.application_id)
                 elif (case_id := _case_id(obj)) is not None:
                     stale.add(case_id)
                     history = inspect(obj).attrs.case_id.history if hasattr(obj, "case_id") else None

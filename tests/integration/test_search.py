@@ -219,6 +219,33 @@ def test_a_commit_that_changes_nothing_indexed_writes_nothing_to_the_index(app, 
     assert not any("case_search" in s for s in statements)
 
 
+def test_only_the_phone_section_of_the_application_rewrites_the_index(app, officer_and_case):
+    """The index holds one thing from the application, P's mobile: saving any other section
+    writes nothing to it (each save rewrote the case's index row and match keys before)."""
+    from app.demo import demo_sections
+    from app.services import authorisation
+
+    officer, case = officer_and_case
+    victim = case.victims[0]
+    sections = demo_sections(victim_id=victim.id, victim_name=victim.full_name, incident_at=case.incident_at,
+                             children=False, mobile="07123456789")
+    written = {}
+    for key in ("grounds", "phone"):
+        statements = []
+
+        def note(_conn, _cursor, statement, *_args, into=statements):
+            into.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", note)
+        try:
+            authorisation.save_section(officer, case, key, sections[key])
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", note)
+        written[key] = [s for s in statements if "case_search" in s or "person_match_key" in s]
+    assert written["grounds"] == []
+    assert written["phone"]
+
+
 def test_rebuild_makes_the_same_index(app, officer_and_case):
     _officer, case = officer_and_case
     conn = db.session.connection()

@@ -105,6 +105,22 @@ def test_a_send_that_raises_still_frees_its_slot():
         assert granted == pytest.approx(101.0)
 
 
+def test_a_slot_that_has_just_turned_a_second_old_is_free_whatever_the_rounding():
+    """127.44949106478875 + 1 rounds to 128.44949106478873, less than 1 second after it:
+    the limiter once kept that slot busy and then slept for `until - now`, 0.0 seconds, and
+    on a clock that moves only when it sleeps would have waited for ever. (Found by the
+    threaded test below, once its fake clock had passed 128 s.)"""
+    clock = FakeClock()
+    clock.now = 127.44949106478875
+    limiter = RateLimiter(1, clock, clock.sleep)
+    with limiter.slot():
+        pass
+    clock.now = 127.44949106478875 + 1.0
+    with limiter.slot() as granted:
+        assert granted == clock.now
+    assert clock.sleeps == []
+
+
 def test_threads_sharing_one_limiter_keep_the_cap_between_them():
     """Four senders, cap 3: a send starts only while fewer than 3 others are in flight or
     ended within the second before it. (Real threads, a fake clock: nothing here reads the
