@@ -75,9 +75,9 @@ def test_an_overdue_initial_notification_is_a_task_and_late_once_recorded(client
     officer, _ = login_as(Role.OFFICER)
     case = granted_case(officer, regime=RegimeCode.DAPN)
     token = _later(client, officer, DUE - timedelta(seconds=1))
-    assert "notification-tasks" not in client.get("/dashboard").get_data(as_text=True)
+    assert "notification-tasks" not in client.get("/dashboard/tasks").get_data(as_text=True)
     token = _later(client, officer, DUE + timedelta(hours=9))
-    dashboard = client.get("/dashboard").get_data(as_text=True)
+    dashboard = client.get("/dashboard/tasks").get_data(as_text=True)
     assert "notification-tasks" in dashboard and "home address overdue" in dashboard and "s.43" in dashboard
     [clock] = _notification_clocks(case)
     assert clock.overdue
@@ -86,7 +86,7 @@ def test_an_overdue_initial_notification_is_a_task_and_late_once_recorded(client
     assert response.status_code == 302
     [row] = db.session.scalars(select(OrderNotification)).all()
     assert row.late is True
-    dashboard = client.get("/dashboard").get_data(as_text=True)
+    dashboard = client.get("/dashboard/tasks").get_data(as_text=True)
     assert "Initial notification notified late" in dashboard and "home address overdue" not in dashboard
 
 
@@ -107,7 +107,7 @@ def test_a_change_is_due_from_the_day_it_happened(client, login_as):
     moved, renamed = db.session.scalars(select(OrderNotification).order_by(OrderNotification.id)).all()[1:]
     assert (moved.late, moved.due_at) == (True, datetime(2026, 11, 30, 0, 0, tzinfo=UTC))
     assert (renamed.late, renamed.due_at) == (False, datetime(2026, 12, 1, 0, 0, tzinfo=UTC))
-    dashboard = client.get("/dashboard").get_data(as_text=True)
+    dashboard = client.get("/dashboard/tasks").get_data(as_text=True)
     assert "A new home address notified late" in dashboard and "A new name notified late" not in dashboard
 
 

@@ -127,7 +127,7 @@ def test_a_reported_failure_is_a_dashboard_task_until_reviewed(client_request):
     client_request.post("court.compliance_report", _data={
         "target": f"requirement-{programme.id}", "outcome": "failed", "reported_on": TODAY.isoformat(),
         "reported_by": "Northshire Probation", "summary": "Did not attend session 1"}, case_id=case.id)
-    banner = client_request.get("cases.dashboard").select_one("#order-tasks")
+    banner = client_request.get("cases.tasks").select_one("#order-tasks")
     assert case.reference in normalize_spaces(banner.get_text()) and "supervisor" in banner.get_text()
     [report] = order_requirements.case_reports(case)
     page = client_request.post(f"/cases/{case.id}/court/order/reports/review", _data={"report_id": str(report.id)},
@@ -135,7 +135,7 @@ def test_a_reported_failure_is_a_dashboard_task_until_reviewed(client_request):
     assert any("Say what was done" in m for m in error_summary(page))
     client_request.post(f"/cases/{case.id}/court/order/reports/review",
                         _data={"report_id": str(report.id), "action": "Breach investigation opened"})
-    assert client_request.get("cases.dashboard").select_one("#order-tasks") is None
+    assert client_request.get("cases.tasks").select_one("#order-tasks") is None
     with pytest.raises(ValidationFailed, match="already been recorded"):
         order_requirements.review_failure(officer, case, report.id, "Again")
 
@@ -153,7 +153,7 @@ def test_reports_are_append_only(make_user):
 def test_a_review_date_within_7_days_is_on_the_dashboard(client_request):
     officer = client_request.login_as(Role.OFFICER)
     case = _dapo(officer, review_dates=[TODAY + timedelta(days=7), TODAY + timedelta(days=30)])
-    banner = normalize_spaces(client_request.get("cases.dashboard").select_one("#order-tasks").get_text())
+    banner = normalize_spaces(client_request.get("cases.tasks").select_one("#order-tasks").get_text())
     assert f"{case.reference} The court reviews the order on Mon 23 Nov 2026" in banner
     assert "16 Dec" not in banner
 

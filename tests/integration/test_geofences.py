@@ -226,7 +226,7 @@ def test_no_match_leaves_it_to_the_officer_and_a_dashboard_task(app, client_requ
         assert geofences.geocode_due(build_geocoder(GeocoderSettings("nominatim", fake.url))).not_found == 0
     db.session.refresh(fence)
     assert (fence.geocode_outcome, fence.geocode_after, fence.located) == ("not_found", None, False)
-    page = client_request.get("cases.dashboard")
+    page = client_request.get("cases.tasks")
     [line] = page.select("#geofence-tasks li")
     assert "Geofence needs a location: the force's geocoder found no match" in normalize_spaces(line.get_text())
     assert line.select_one(f"a[href='/cases/{case.id}/geofence/location']").get_text().startswith("Enter the location")

@@ -136,7 +136,7 @@ def test_victim_told_is_a_dashboard_task_until_recorded(client_request):
     officer = client_request.login_as(Role.OFFICER)
     case = granted_case(officer)
     victim = case.victims[0]
-    task = client_request.get("cases.dashboard").find(id="victim-told-tasks")
+    task = client_request.get("cases.tasks").find(id="victim-told-tasks")
     assert task is not None and victim.full_name in task.get_text()
     day, at = _local(utcnow())
     client_request.post("court.victim_told", case_id=case.id, victim_id=victim.id, _data={
@@ -144,7 +144,7 @@ def test_victim_told_is_a_dashboard_task_until_recorded(client_request):
         "explained": ["conditions", "end", "breach"], "copy_given": "yes"})
     [told] = db.session.scalars(select(VictimToldOfOrder)).all()
     assert told.copy_given and told.method.value == "phone" and told.victim_id == victim.id
-    assert client_request.get("cases.dashboard").find(id="victim-told-tasks") is None
+    assert client_request.get("cases.tasks").find(id="victim-told-tasks") is None
     assert flash_messages(client_request.get("court.show", case_id=case.id)) == []
     assert "given a copy" in normalize_spaces(client_request.get("cases.show", case_id=case.id).get_text())
 

@@ -132,7 +132,7 @@ def test_what_police_and_the_service_read_never_claims_a_notice_or_order(app, cl
     assert "Victim referral" in case_page and "Beth Testperson : to send" in case_page
     police = text_of(client.get(f"/cases/{case.id}/referrals").get_data(as_text=True))
     assert "The authorising officer refused the notice: no notice or order is in force" in police
-    assert "Refer the victim to support" in text_of(client.get("/dashboard").get_data(as_text=True))
+    assert "Refer the victim to support" in text_of(client.get("/dashboard/tasks").get_data(as_text=True))
     edit = text_of(client.get(f"/cases/{case.id}/referrals/{referral.id}/edit").get_data(as_text=True))
     assert "None: the notice was refused, so none were imposed" in edit
     assert "there is no application to the court" in edit and "Notice refused by the authorising officer" in edit

@@ -206,7 +206,7 @@ def test_a_caseworkers_concern_is_acted_on_from_the_dashboard(client, login_as, 
                                       what="P answered V's phone during the call.")
     concern_url = f"/cases/{case.id}/referrals/{referral.id}/concerns/{concern.id}"
 
-    dashboard = page(client, "/dashboard")
+    dashboard = page(client, "/dashboard/tasks")
     assert "Possible breaches reported by caseworkers" in dashboard
     panel = dashboard[dashboard.index('id="referral-concerns"'):]
     assert case.reference in panel and "Northshire Women" in panel and "Mon 16 Nov 2026, 10:00" in panel
@@ -221,7 +221,7 @@ def test_a_caseworkers_concern_is_acted_on_from_the_dashboard(client, login_as, 
     assert "Recorded what was done" in flashed(client, done)
     db.session.refresh(concern)
     assert concern.status is ConcernStatus.ACTIONED and concern.actioned_by_id == officer.id
-    assert "Possible breaches reported by caseworkers" not in page(client, "/dashboard")
+    assert "Possible breaches reported by caseworkers" not in page(client, "/dashboard/tasks")
     assert "Breach recorded; P arrested at 11:20." in page(client, concern_url)
     assert "already been dealt with" in flashed(client, client.post(concern_url, data={"csrf_token": token, "note": "x"}))
 
@@ -243,7 +243,7 @@ def test_dashboard_lists_referrals_due_soon_overdue_returned_and_marac(client, l
         referrals.record_marac(officer, referral, case)
 
     move_to(client, L("2026-11-16 14:00"))
-    html = page(client, "/dashboard")
+    html = page(client, "/dashboard/tasks")
     assert "Victim referrals: to do" in html
     lines = task_lines(html)
     assert lines[0].startswith(f"Code breach {overdue.reference} Beth Testperson: Referral overdue by 2 days 14 h: a breach of the Victims' Code")
@@ -265,7 +265,7 @@ def test_dashboard_lists_referrals_due_soon_overdue_returned_and_marac(client, l
     u = urls(high, high_referral)
     assert "Record MARAC referral made" in page(client, u["case"])
     assert "MARAC referral recorded" in flashed(client, client.post(u["marac"], data={"csrf_token": token}))
-    assert not any(high.reference in line and "MARAC" in line for line in task_lines(page(client, "/dashboard")))
+    assert not any(high.reference in line and "MARAC" in line for line in task_lines(page(client, "/dashboard/tasks")))
     assert "The MARAC referral was recorded Mon 16 Nov 2026, 14:00" in flashed(client, client.get(u["marac"]))
 
 
@@ -281,15 +281,15 @@ def test_dashboard_statements_do_not_grow_with_referral_tasks_and_concerns(app, 
         casework.report_concern(caseworker, referral, observed_at=utcnow(), what="P seen outside.")
 
     add_one()
-    few = count_queries(client, "/dashboard")
+    few = count_queries(client, "/dashboard/tasks")
     for _ in range(4):
         add_one()
-    html = page(client, "/dashboard")
+    html = page(client, "/dashboard/tasks")
     lines = task_lines(html)
     assert sum("Referral overdue by" in line for line in lines) == 5
     assert sum("High risk: refer to MARAC" in line for line in lines) == 10
     assert html[html.index('id="referral-concerns"'):].count("Act on it") == 5
-    assert count_queries(client, "/dashboard") == few
+    assert count_queries(client, "/dashboard/tasks") == few
 
 
 def test_the_breach_list_counts_a_referral_sent_late(client, login_as, make_user):

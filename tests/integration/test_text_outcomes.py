@@ -102,7 +102,7 @@ def test_a_text_vonage_never_got_waits_for_a_person_and_is_sent_again_once(app, 
     assert first_text(texting_case).wake_at is None  # the searches have stopped
     _, token = login_as(Role.SUPERVISOR)
     keep_session_alive(client, timeutil.utcnow())
-    dashboard = client.get("/dashboard").get_data(as_text=True)
+    dashboard = client.get("/dashboard/tasks").get_data(as_text=True)
     assert "may or may not have gone" in dashboard
     page = client.get("/admin/texts/unknown").get_data(as_text=True)
     assert "Decide" in page and "•••789" in page and "447123456789" not in page

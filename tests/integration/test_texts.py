@@ -287,14 +287,14 @@ def test_garbage_posted_to_the_texts_forms_never_gives_a_500(app, client, login_
 def test_the_dashboard_lists_text_tasks_for_the_officer(app, client, login_as, make_user):
     officer, _ = login_as(Role.OFFICER)
     waiting = granted_case(officer)
-    page = client.get("/dashboard").get_data(as_text=True)
+    page = client.get("/dashboard/tasks").get_data(as_text=True)
     assert "Reminder texts: to do" in page and f"/cases/{waiting.id}/texts" in page and "check eligibility" in page
     db.session.execute(text("UPDATE trial_enrolment SET status = 'trial_off'"))
     db.session.execute(text("UPDATE text_message SET status = 'failed', to_e164 = '+447123456789'"))
     reminders.plan_for(reminders.enrolment_for(waiting), waiting, DEFAULT_NOW, TextSettings())
     db.session.execute(text("UPDATE text_message SET status = 'failed', to_e164 = '+447123456789'"))
     db.session.commit()
-    page = client.get("/dashboard").get_data(as_text=True)
+    page = client.get("/dashboard/tasks").get_data(as_text=True)
     assert "Texts to P failed: check the number" in page
 
 

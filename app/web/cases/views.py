@@ -27,7 +27,7 @@ from app.web.forms_support import apply_errors, details_from_form
 from app.web.loaders import load_case
 from app.web.presentation.dashboard_rows import rows_template_version
 from app.web.request_cache import request_calendar
-from app.web.security import polling, roles_required
+from app.web.security import is_htmx, polling, roles_required
 
 bp = Blueprint("cases", __name__)
 
@@ -64,8 +64,18 @@ def _dashboard_rows(listing: dashboard.Listing, now) -> dashboard.DashboardPage:
 def dashboard_page():
     now = utcnow()
     return render_template("cases/dashboard.html", page=_dashboard_rows(_dashboard_listing(), now), now=now,
-                           total=dashboard.live_count(current_user), thresholds=_thresholds(),
-                           task_groups=task_groups.all_groups(now, current_app.config["DASHBOARD_TASK_LINES"]))
+                           total=dashboard.live_count(current_user), thresholds=_thresholds())
+
+
+@bp.route("/dashboard/tasks", endpoint="tasks")
+@roles_required(*CASE_READER_ROLES)
+def tasks_page():
+    """What needs the user: the dashboard's task groups, a few lines of each. The dashboard
+    fetches them with htmx as it loads (the fragment), so its clocks are not held up by ten
+    task queries; without JavaScript, its link comes here (the page)."""
+    groups = task_groups.all_groups(utcnow(), current_app.config["DASHBOARD_TASK_LINES"])
+    template = "cases/partials/tasks.html" if is_htmx() else "cases/tasks.html"
+    return render_template(template, task_groups=groups)
 
 
 @bp.route("/dashboard/tasks/<group_id>", endpoint="task_group")
