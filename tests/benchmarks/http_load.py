@@ -20,8 +20,9 @@ documented production command), BENCH_HTTP_P95_MS (150), BENCH_LIMIT_BARE (2).
    for BENCH_HTTP_SECONDS, each behaving as a browser with a person at it. The person moves
    from page to page after a think time drawn from an exponential distribution with mean
    BENCH_HTTP_THINK_S (5 s: a heavy user; an officer reading a case page takes longer):
-   the dashboard (55%), a case page of a live case in any state (40%) or the bare render
-   (5%, the run's reference). While a page is open its browser polls it every
+   the dashboard (55%, followed at once by its task list, /dashboard/tasks, which htmx
+   fetches as the dashboard loads), a case page of a live case in any state (40%) or the
+   bare render (5%, the run's reference). While a page is open its browser polls it every
    POLL_EVERY_S (30 s, the `hx-trigger="every 30s"` of the templates): the dashboard's
    rows with the ETag of the last answer, as static/dashboard.js sends it; a case page's
    clocks. One user also fetches a court printout PDF a minute. Verdicts: no errors
@@ -228,7 +229,7 @@ class User:
 
     def get(self, series: str, path: str) -> tuple[float, str | None, int]:
         """(milliseconds, an error or None, status) for one request of `series`."""
-        headers = {"HX-Request": "true"} if series in ("poll", "case clocks") else {}
+        headers = {"HX-Request": "true"} if series in ("poll", "case clocks", "tasks") else {}
         if series == "poll" and self.etag:
             headers["If-None-Match"] = self.etag
         started = time.perf_counter()
@@ -248,6 +249,10 @@ class User:
         if series == "dashboard" and b"live case" not in data:
             return elapsed, "dashboard without its cases", 200
         return elapsed, None, 200
+
+
+# The dashboard's task list, which htmx fetches as the dashboard loads.
+TASKS_PATH = "/dashboard/tasks"
 
 
 def path_for(series: str, rng: random.Random, case_ids: list[int], pdf_case: int) -> str:
@@ -327,6 +332,8 @@ def load(s: dict, port: int, case_ids: list[int], pdf_case: int):
                 path = path_for(series, rng, case_ids, pdf_case)
                 user.etag = None  # a new page: its first poll carries the ETag of none yet
                 record(series, *user.get(series, path))
+                if series == "dashboard":  # as the browser does when it loads: htmx fetches the tasks
+                    record("tasks", *user.get("tasks", TASKS_PATH))
                 poll = poll_for(series, path)
                 next_poll = time.monotonic() + POLL_EVERY_S if poll else float("inf")
                 next_page = time.monotonic() + rng.expovariate(1 / s["think_s"])
