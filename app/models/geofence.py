@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.geofence_rules import EndReason, GeofenceFacts, GeofenceState, state_at
 from app.extensions import db
 from app.models.types import UTCDateTime
 from app.models.user import User, enum_column
+
+# Open geofences with no place yet (the index's predicate, as migration 18c0geounloc0 wrote it).
+UNLOCATED = text("ended_at IS NULL AND latitude IS NULL")
 
 
 class Geofence(db.Model):
@@ -27,8 +30,10 @@ class Geofence(db.Model):
         # The geocoding job: open, unlocated geofences whose next try is due.
         Index("ix_geofence_geocode_after", "geocode_after"),
         # The dashboard's "needs a location": open, unlocated geofences, oldest first, read in
-        # this order and stopped after the lines shown (migration 18b0taskidx00).
+        # this order and stopped after the lines shown: SQLite reads the first (migration
+        # 18b0taskidx00), PostgreSQL the partial one (18c0geounloc0).
         Index("ix_geofence_ended_at_latitude", "ended_at", "latitude", "created_at", "id"),
+        Index("ix_geofence_unlocated", "created_at", "id", sqlite_where=UNLOCATED, postgresql_where=UNLOCATED),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -321,9 +321,10 @@ def live_and_pending(at: datetime) -> list[tuple[Geofence, str]]:
 def location_tasks(case_query, limit: int = 50) -> list[tuple[Case, Geofence]]:
     """Cases the user may read whose open geofence has no place yet, oldest first, with the
     perpetrator the line names (one query and its eager load, whatever the number)."""
-    # Read in order from ix_geofence_ended_at_latitude, stopping after `limit`: the case is
-    # joined by its key and tested by a correlated EXISTS, so the planner does not start
-    # from the cases and sort every unlocated geofence.
+    # Read in order from ix_geofence_ended_at_latitude (SQLite) or ix_geofence_unlocated
+    # (PostgreSQL), stopping after `limit`: the case is joined by its key and tested by a
+    # correlated EXISTS, so the planner does not start from the cases and sort every
+    # unlocated geofence.
     return list(db.session.execute(
         select(Case, Geofence).select_from(Geofence).join(Case, Case.id == Geofence.case_id)
         .where(Geofence.ended_at.is_(None), Geofence.latitude.is_(None), case_is(case_query, Geofence.case_id))
