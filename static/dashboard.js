@@ -11,7 +11,9 @@
 //   (the monotonic clock, which may stop while the computer sleeps, and the wall clock) the
 //   larger is taken, so the time left is never overstated;
 // - the htmx poll sends the rows' ETag (If-None-Match), and a 304 Not Modified keeps the rows
-//   as they are instead of swapping in an empty body.
+//   as they are instead of swapping in an empty body;
+// - a task group named in the address (back from its own page) is scrolled to once the task
+//   list, which htmx fetches as the page loads, is in.
 // Nothing here is a live region: the time left changes once a minute, silently.
 
 const ROWS_ID = "case-rows";
@@ -93,5 +95,17 @@ document.addEventListener("htmx:beforeSwap", (event) => {
 });
 
 document.addEventListener("htmx:afterSettle", tick);
+
+// Back from a task group's own page (/dashboard#referral-tasks, say): the group arrives with
+// the task list, after the browser looked for it, so it is scrolled to once it is there.
+let scrolledToGroup = false;
+document.addEventListener("htmx:afterSettle", () => {
+  if (scrolledToGroup || !location.hash) return;
+  const group = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  if (group && group.closest("#tasks")) {
+    scrolledToGroup = true;
+    group.scrollIntoView();
+  }
+});
 tick();
 setInterval(tick, 1000);
