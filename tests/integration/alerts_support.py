@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pyproj import Geod
+from sqlalchemy import select
 
 from app.domain import geo
 from app.extensions import db
-from app.models import Case, Geofence, Role, User
+from app.models import Case, Geofence, GeofenceAlert, Role, User
 from app.services import devices, geofences
 from app.timeutil import set_frozen, utcnow
 from tests.integration.conftest import ClientRequest, keep_session_alive, login
@@ -68,6 +69,10 @@ def report(client, patrol: Patrol, point: geo.Point, at: datetime | None = None,
     assert response.status_code == 200, response.get_data(as_text=True)
     db.session.commit()
     return response
+
+
+def all_alerts() -> list[GeofenceAlert]:
+    return list(db.session.scalars(select(GeofenceAlert).order_by(GeofenceAlert.id)))
 
 
 def go_live(scene: Scene, after: timedelta = timedelta(hours=1)) -> None:

@@ -135,7 +135,7 @@ class SessionApp:
         self.app.extensions[OWNER_ENGINE] = self.owner_engine
         self.superuser_engine = create_engine(superuser_url, pool_size=1) if superuser_url else None
         self._truncate_triggers: list | None = None
-        self._tables: list[str] | None = None
+        self._which_hold_rows: str | None = None  # the statement naming the tables with a row
         self.app.test_client_class = RequestScopedClient
         self.app.jinja_env  # noqa: B018 - made now, so the attribute snapshot keeps it (and its templates)
         if sqlite_template is not None:
@@ -181,12 +181,12 @@ class SessionApp:
             self._truncate_as_owner()
             return
         with self.superuser_engine.begin() as conn:
-            if self._tables is None:
-                self._tables = list(conn.execute(text(
+            if self._which_hold_rows is None:
+                tables = conn.execute(text(
                     "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = current_schema() "
-                    "AND tablename <> 'alembic_version' ORDER BY tablename")).scalars())
+                    "AND tablename <> 'alembic_version' ORDER BY tablename")).scalars()
                 self._which_hold_rows = " UNION ALL ".join(
-                    f"SELECT '{table}' WHERE EXISTS (SELECT 1 FROM {table})" for table in self._tables)
+                    f"SELECT '{table}' WHERE EXISTS (SELECT 1 FROM {table})" for table in tables)
             written = list(conn.exec_driver_sql(self._which_hold_rows).scalars())
             conn.exec_driver_sql(";\n".join(
                 ["SET LOCAL session_replication_role = replica"]

@@ -16,17 +16,13 @@ from app.services import ValidationFailed, court, welfare_trail, welfare_visits
 from app.services.calendar import load_calendar
 from app.services.reminders import TextSettings
 from app.timeutil import set_frozen, utcnow
-from tests.integration.alerts_support import HOME, build_scene, east_of, go_live, report
+from tests.integration.alerts_support import HOME, all_alerts, build_scene, east_of, go_live, report
 from tests.integration.conftest import assert_append_only
 
 
 @pytest.fixture
 def scene(app, make_user):
     return build_scene(make_user)
-
-
-def all_alerts() -> list[GeofenceAlert]:
-    return list(db.session.scalars(select(GeofenceAlert).order_by(GeofenceAlert.id)))
 
 
 def actions(case) -> list[str]:

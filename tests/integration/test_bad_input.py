@@ -12,6 +12,8 @@ from app.services.calendar import load_calendar
 from app.services.casework import report_concern
 from app.services.referral_queries import referrals_for
 from app.timeutil import utcnow
+from tests.integration.alerts_support import HOME, all_alerts, build_scene, east_of, go_live, report, signed_in
+from tests.integration.conftest import csrf_from
 from tests.integration.factories import granted_case, sent_referral, served_case, submitted_case, support_service
 from tests.integration.test_role_matrix import _routes
 
@@ -125,13 +127,10 @@ def test_garbage_posted_to_every_route_never_gives_a_500(app, client, login_as, 
 def test_garbage_posted_to_a_patrol_officers_alert_never_gives_a_500(app, client, make_user):
     """The alert's own forms (acknowledge, check in, check out) need an alert of the officer's
     to reach them: the test above posts to alert 1, which its set-up never makes."""
-    from tests.integration.alerts_support import HOME, build_scene, east_of, go_live, report, signed_in
-    from tests.integration.conftest import csrf_from
-
     scene = build_scene(make_user)
     go_live(scene)
     report(client, scene.north, east_of(HOME, 150))
-    [alert] = _alerts()
+    [alert] = all_alerts()
     officer = signed_in(app, scene.north.officer).client
     token = csrf_from(officer, f"/patrol/alerts/{alert.id}")
     for action in ("acknowledge", "check-in", "check-out"):
@@ -142,11 +141,3 @@ def test_garbage_posted_to_a_patrol_officers_alert_never_gives_a_500(app, client
             response = officer.post(f"/patrol/alerts/{alert.id}/{action}", data=data)
             assert response.status_code < 500, (action, value, response.status_code)
 
-
-def _alerts():
-    from sqlalchemy import select
-
-    from app.extensions import db
-    from app.models import GeofenceAlert
-
-    return list(db.session.scalars(select(GeofenceAlert)))
