@@ -44,6 +44,7 @@ from app.models import (
     User,
 )
 from app.services import ValidationFailed, audit, change_once, order_requirements
+from app.services.case_locks import lock_cases
 from app.services.clock_cache import hearing_deadline_for, refresh_urgency
 from app.services.order_change import after_order_change
 from app.services.order_records import OrderSettings, start_order_service
@@ -454,9 +455,15 @@ def _state_after_order(case: Case) -> CaseState:
 def expire_orders(calendar: Calendar, texts: TextSettings) -> int:
     """The scheduler's sweep: orders whose end has passed stop being in force (indexed by end)."""
     now = utcnow()
+    ending = (ProtectionOrder.status == OrderStatus.IN_FORCE, ProtectionOrder.ends_at <= now)
+    # The cases' rows first, in id order, then each case's order, texts, referrals and
+    # geofence (services/case_locks.py: sweep_referrals, side by side, changes the same
+    # referrals); the orders are read again once the cases are locked, so one ended
+    # meanwhile by other means is left alone.
+    cases = lock_cases(db.session.scalars(select(ProtectionOrder.case_id).where(*ending)).all())
     due = db.session.scalars(
-        select(ProtectionOrder).where(ProtectionOrder.status == OrderStatus.IN_FORCE, ProtectionOrder.ends_at <= now)
-    ).all()
+        select(ProtectionOrder).where(*ending, ProtectionOrder.case_id.in_(cases)).order_by(ProtectionOrder.case_id)
+    ).all() if cases else []
     for order in due:
         case = db.session.get(Case, order.case_id)
         order.status, order.ended_at = OrderStatus.EXPIRED, now

@@ -17,6 +17,7 @@ from app.domain.referrals import Attempt
 from app.extensions import db
 from app.models import Case, ContactAttempt, Referral, ReferralStatus
 from app.services import audit, emails
+from app.services.case_locks import lock_cases
 from app.services.transaction import commits, in_callers_transaction
 from app.timeutil import utcnow
 
@@ -57,6 +58,12 @@ def sweep(now: datetime | None = None, limit: int = 1000) -> SweepReport:
             Referral.status == ReferralStatus.AWAITING, Referral.due_at <= now, Referral.code_breach_at.is_(None))
         .order_by(Referral.due_at).limit(limit)
     ).all()
+    ended = _ended(now, limit)
+    # Every case whose referral this sweep may change is locked first, in id order, before
+    # any referral is (services/case_locks.py): expire_orders, side by side, changes the
+    # same cases' referrals after their case rows, and these referrals come in the order
+    # they fell due, which is no case order. Each UPDATE below still checks its row.
+    lock_cases([case_id for _, case_id, _ in overdue] + [case_id for _, case_id, _ in ended])
     flagged = 0
     for referral_id, case_id, due_at in overdue:
         if db.session.execute(
@@ -69,7 +76,7 @@ def sweep(now: datetime | None = None, limit: int = 1000) -> SweepReport:
         select(func.count()).select_from(Referral).where(
             Referral.status == ReferralStatus.AWAITING, Referral.warn_at <= now, Referral.due_at > now)
     ) or 0
-    returned, closed, continuing = _at_order_end(now, limit)
+    returned, closed, continuing = _at_order_end(now, ended)
     db.session.commit()
     return SweepReport(flagged=flagged, due_soon=due_soon, returned=returned, closed=closed, continuing=continuing)
 
@@ -78,21 +85,30 @@ OPEN_STATUSES = (ReferralStatus.SENT, ReferralStatus.ACCEPTED)
 DECLINED_AT_END = "The order ended: the victim had declined support."
 
 
+def _attempts():
+    return select(func.count()).where(ContactAttempt.referral_id == Referral.id).scalar_subquery()
+
+
+def _ended(now: datetime, limit: int) -> list[tuple[int, int, int]]:
+    """Referrals with a service whose order has ended: (id, case id, attempts logged)."""
+    return [tuple(row) for row in db.session.execute(
+        select(Referral.id, Referral.case_id, _attempts()).where(
+            Referral.status.in_(OPEN_STATUSES), Referral.order_ends_at <= now)
+        .order_by(Referral.order_ends_at).limit(limit)
+    )]
+
+
 @in_callers_transaction
-def _at_order_end(now: datetime, limit: int) -> tuple[int, int, int]:
-    """Referrals with a service whose order has ended: with no contact made, back to police;
-    with V engaged, support continues (status SUPPORTING, out of this query's range, until a
-    caseworker closes it); with V's last word a refusal, closed (domain.referral_end.at_order_end).
+def _at_order_end(now: datetime, ended: list[tuple[int, int, int]]) -> tuple[int, int, int]:
+    """Referrals with a service whose order has ended (`_ended`): with no contact made, back
+    to police; with V engaged, support continues (status SUPPORTING, out of that query's
+    range, until a caseworker closes it); with V's last word a refusal, closed
+    (domain.referral_end.at_order_end).
 
     The decision is read from the attempts; the UPDATE changes the row only if no attempt was
     logged since (the count is part of its condition), so a caseworker logging contact at the
     moment the order ends is never overtaken by a decision made on the older log."""
-    attempts = select(func.count()).where(ContactAttempt.referral_id == Referral.id).scalar_subquery()
-    ended = db.session.execute(
-        select(Referral.id, Referral.case_id, attempts).where(
-            Referral.status.in_(OPEN_STATUSES), Referral.order_ends_at <= now)
-        .order_by(Referral.order_ends_at).limit(limit)
-    ).all()
+    attempts = _attempts()
     logs: dict[int, list[Attempt]] = {referral_id: [] for referral_id, _, _ in ended}
     if logs:
         for referral_id, at, outcome in db.session.execute(
