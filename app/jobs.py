@@ -24,8 +24,9 @@ log = logging.getLogger(__name__)
 
 # PostgreSQL's SQLSTATEs for a transaction it rolled back to resolve a conflict with another:
 # deadlock_detected and serialization_failure. Jobs run side by side in the scheduler's
-# threads (`make simulate` found sweep_referrals and expire_orders deadlocking on one
-# referral at an order's end); the whole job is run again, as PostgreSQL's documentation
+# threads (`make simulate` found sweep_referrals and expire_orders deadlocking on referrals
+# at an order's end; both now lock the cases they change first, in id order:
+# services/case_locks.py); the whole job is run again, as PostgreSQL's documentation
 # advises for these two codes, instead of waiting for its next interval (15 minutes for the
 # Victims' Code sweep).
 RETRY_SQLSTATES = frozenset({"40P01", "40001"})

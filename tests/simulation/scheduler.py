@@ -7,9 +7,10 @@ interval has passed on the virtual clock since it last ran (coalesced, as the pr
 scheduler's job defaults say), then answers one JSON line with the clock's reading. The jobs due
 at one tick run one after another. With SIM_JOBS_SIDE_BY_SIDE=1 they run side by side in a pool
 of 10 threads, as APScheduler's default executor (the production scheduler's) runs jobs that
-fall due together: on 2 December 2026 that found sweep_referrals deadlocked on a referral row
-with another job at an order's end (PostgreSQL's DeadlockDetected; README, "Simulating a
-national year"), which is not yet fixed, so it is not the default.
+fall due together: on 2 December 2026 that found sweep_referrals deadlocked on referral rows
+with expire_orders at an order's end (PostgreSQL's DeadlockDetected; README, "Simulating a
+national year"). Both now lock the cases they change first, in id order (app/services/
+case_locks.py); a year has not been simulated side by side since, so it is not the default.
 
 The send rate cap is the real one (SMS_RATE_PER_SECOND through `dispatch.shared_limiter`),
 counted in virtual seconds: the limiter's waits move this process's clock forward, so 165
