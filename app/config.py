@@ -236,6 +236,7 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         settings["AREAS"] = [a.strip() for a in str(settings["AREAS"]).split(",") if a.strip()]
 
     settings["SQLALCHEMY_DATABASE_URI"] = _database_url(settings, instance_path)
+    settings["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(settings)
     # The migrations connect as the tables' owner; the app as a role that owns nothing
     # (app/database_roles.py). One URL where there are no roles (SQLite, development).
     settings["MIGRATION_DATABASE_URI"] = _migration_url(settings)
@@ -388,6 +389,20 @@ def _database_url(settings: dict, instance_path: str) -> str:
     if not url:
         return "sqlite:///" + str(Path(instance_path) / "dvpo.sqlite3")
     return _driver_url(url)
+
+
+def _engine_options(settings: dict) -> dict:
+    """The engine's options; on PostgreSQL each connection's TimeZone is UTC, whatever the
+    server's default (Debian's is the machine's zone, often Europe/London): instants come
+    back from psycopg in UTC, which is how they are used (models/types.UTCDateTime), rather
+    than in a zone converted row by row. No SQL here reads the session's zone: London's
+    days are worked out in Python (domain/calendar.py)."""
+    options = dict(settings["SQLALCHEMY_ENGINE_OPTIONS"])
+    if settings["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args["options"] = f"{connect_args.get('options', '')} -c TimeZone=UTC".strip()
+        options["connect_args"] = connect_args
+    return options
 
 
 def _migration_url(settings: dict) -> str:

@@ -36,6 +36,7 @@ _SUNDAY = 6
 _SUBSTITUTE_SEARCH_DAYS = 4
 
 
+@functools.cache
 def easter_sunday(year: int) -> date:
     """Easter Sunday in the Gregorian calendar (anonymous Gregorian algorithm).
 

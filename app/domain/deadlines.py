@@ -8,6 +8,7 @@ hour out across a clock change, so all arithmetic here goes through UTC.
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, date, datetime, time, timedelta
 
 from app.domain.calendar import DEFAULT_CALENDAR, LONDON, Calendar, london_midnight
@@ -35,6 +36,9 @@ def _next_counted_day(d: date, calendar: Calendar) -> date:
     return d
 
 
+# Pure and asked again for the same cases on every dashboard poll: remembered. Equal aware
+# instants hash alike whatever their zone, and the answer depends only on the instant.
+@functools.lru_cache(maxsize=16384)
 def _count_over_counted_days(
     start: datetime, length: timedelta, calendar: Calendar
 ) -> datetime:

@@ -31,4 +31,6 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
+        # PostgreSQL's session TimeZone is UTC (config: the engine's connect options), so
+        # psycopg hands back UTC already and this returns the value itself.
         return value.astimezone(UTC)

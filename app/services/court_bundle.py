@@ -10,6 +10,7 @@ from sqlalchemy import and_, literal, select, union
 from app.domain.bundle import ITEMS, ItemKind, progress
 from app.extensions import db
 from app.models import BundleTick, Case, CourtSubmission, Document, User
+from app.services.id_sets import among
 
 
 @dataclass(frozen=True)
@@ -100,13 +101,13 @@ def done_keys_by_case(case_ids: list[int]) -> dict[int, set[str]]:
         return {}
     sub = CourtSubmission
     done = union(
-        select(BundleTick.case_id, BundleTick.item_key).where(BundleTick.case_id.in_(case_ids)),
+        select(BundleTick.case_id, BundleTick.item_key).where(among(BundleTick.case_id, case_ids)),
         select(Document.case_id, Document.item_key).where(
-            Document.case_id.in_(case_ids), Document.removed_at.is_(None), Document.breach_id.is_(None)),
+            among(Document.case_id, case_ids), Document.removed_at.is_(None), Document.breach_id.is_(None)),
         select(sub.case_id, literal("court_fee")).where(
-            sub.case_id.in_(case_ids), and_(sub.fee_reference.is_not(None), sub.fee_reference != ""),
+            among(sub.case_id, case_ids), and_(sub.fee_reference.is_not(None), sub.fee_reference != ""),
             sub.fee_receipt_id.is_not(None)),
-        select(sub.case_id, literal("sent_to_court")).where(sub.case_id.in_(case_ids), sub.sent_at.is_not(None)),
+        select(sub.case_id, literal("sent_to_court")).where(among(sub.case_id, case_ids), sub.sent_at.is_not(None)),
     )
     keys: dict[int, set[str]] = {case_id: set() for case_id in case_ids}
     for case_id, key in db.session.execute(done):

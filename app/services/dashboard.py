@@ -45,6 +45,7 @@ from app.services.access import visible_cases
 from app.services.clock_cache import clocks_for
 from app.services.court import COURT_STATES
 from app.services.court_bundle import done_keys_by_case
+from app.services.id_sets import among
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
@@ -105,6 +106,8 @@ class Listing:
     # The pages before this one (None: this is the first) and after it (None: the last).
     previous: Cursor | None
     next: Cursor | None
+    # What the clocks read of each case's own columns, read by the same query (`_ClockCase`).
+    clock_columns: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -181,7 +184,8 @@ def listing(user: User, *, after: Cursor | None, before: Cursor | None, page_siz
                         for c, r in zip(cases, found, strict=True))
     scope = f"{user.id}|{user.role.value}|{user.area}|{sorted(args.items())}|{page_size}|{salt}"
     digest = hashlib.sha256(f"{scope}|{versions}".encode()).hexdigest()[:32]
-    return Listing(cases, digest, args=args, previous=previous, next=following)
+    clock_columns = tuple((r.id, r.state, r.regime, r.origin, r.served_at, r.hearing_window_hours) for r in found)
+    return Listing(cases, digest, args=args, previous=previous, next=following, clock_columns=clock_columns)
 
 
 def live_for_the_index():
@@ -192,18 +196,27 @@ def live_for_the_index():
     return Case.state.not_in([literal_column(f"'{state.value}'") for state in CaseState if not state.is_live])
 
 
+# The page query's parts that never change, built once: an alias and its columns cost
+# more to adapt on every poll than the rest of the statement.
+_OFFICER = aliased(User, name="officer")
+_PAGE_COLUMNS = (
+    Case.id, Case.reference, Case.state, Case.area, Case.urgency_rank, Case.urgency_at, Case.created_at,
+    Case.row_version,
+    select(Person.full_name)
+    .where(Person.case_id == Case.id, Person.kind == PersonKind.PERPETRATOR)
+    .order_by(Person.position, Person.id).limit(1).correlate(Case).scalar_subquery().label("perpetrator"),
+    # What the clocks read of the case itself (`_clock_cases`).
+    Case.regime, Case.origin, Case.served_at, Case.hearing_window_hours,
+    _OFFICER.rank, _OFFICER.full_name, _OFFICER.collar_number,
+)
+
+
 def _page_query(user: User, cursor: Cursor | None, backwards: bool, page_size: int) -> list:
     """Up to page_size + 1 rows after (or, `backwards`, before) `cursor`, nearest first: one
     statement, reading the live cases' index in the dashboard's order and stopping there."""
-    officer = aliased(User)
-    perpetrator = (select(Person.full_name)
-                   .where(Person.case_id == Case.id, Person.kind == PersonKind.PERPETRATOR)
-                   .order_by(Person.position, Person.id).limit(1).correlate(Case).scalar_subquery())
     query = (visible_cases(user).where(live_for_the_index())
-             .with_only_columns(Case.id, Case.reference, Case.state, Case.area, Case.urgency_rank, Case.urgency_at,
-                                Case.created_at, Case.row_version, perpetrator.label("perpetrator"),
-                                officer.rank, officer.full_name, officer.collar_number)
-             .join(officer, officer.id == Case.officer_in_case_id))
+             .with_only_columns(*_PAGE_COLUMNS)
+             .join(_OFFICER, _OFFICER.id == Case.officer_in_case_id))
     if cursor is not None:
         nulls_first = db.session.get_bind().dialect.name == "sqlite"
         query = query.where(_beyond(cursor, after=not backwards, nulls_first=nulls_first))
@@ -261,43 +274,47 @@ class _Notification:
     kind: object
 
 
-def _clock_cases(ids: list[int]) -> dict[int, _ClockCase]:
-    """The page's cases with what their clocks need: five column queries whatever the number."""
-    cases = {row[0]: _ClockCase(row) for row in db.session.execute(
-        select(Case.id, Case.state, Case.regime, Case.origin, Case.served_at, Case.hearing_window_hours)
-        .where(Case.id.in_(ids)))}
+def _clock_cases(clock_columns: tuple) -> dict[int, _ClockCase]:
+    """The page's cases with what their clocks need: the case's own columns came with the
+    listing; three column queries add the hearings, the breaches and the order (with its
+    service and notifications), whatever the number of cases."""
+    cases = {row[0]: _ClockCase(row) for row in clock_columns}
+    ids = list(cases)
     for row in db.session.execute(
             select(Hearing.case_id, Hearing.starts_at, Hearing.outcome, Hearing.outcome_at, Hearing.began_at)
-            .where(Hearing.case_id.in_(ids)).order_by(Hearing.starts_at, Hearing.id)):
+            .where(among(Hearing.case_id, ids)).order_by(Hearing.starts_at, Hearing.id)):
         cases[row.case_id].hearings.append(row)
     for row in db.session.execute(
             select(Breach.case_id, Breach.order_id, Breach.arrested_at, Breach.before_court_at, Breach.outcome,
                    Breach.charge_decision_at)
-            .where(Breach.case_id.in_(ids)).order_by(Breach.occurred_at, Breach.id)):
+            .where(among(Breach.case_id, ids)).order_by(Breach.occurred_at, Breach.id)):
         cases[row[0]].breaches.append(_ClockBreach(row[1:]))
-    orders = {}
+    # One row per notification of the order (one row with no kind when it has none).
+    orders: dict[int, _ClockOrder] = {}
     for row in db.session.execute(
             select(ProtectionOrder.case_id, ProtectionOrder.id, ProtectionOrder.status, ProtectionOrder.made_on,
-                   ProtectionOrder.days, OrderService.granted_at, OrderService.target_hours, OrderService.served_at)
+                   ProtectionOrder.days, OrderService.granted_at, OrderService.target_hours, OrderService.served_at,
+                   OrderNotification.kind)
             .outerjoin(OrderService, OrderService.order_id == ProtectionOrder.id)
-            .where(ProtectionOrder.case_id.in_(ids))):
-        cases[row[0]].order = orders[row[1]] = _ClockOrder(row[1:])
-    for order_id, kind in db.session.execute(
-            select(OrderNotification.order_id, OrderNotification.kind).where(OrderNotification.case_id.in_(ids))):
-        if order_id in orders:
-            orders[order_id].notifications.append(_Notification(kind))
+            .outerjoin(OrderNotification, OrderNotification.order_id == ProtectionOrder.id)
+            .where(among(ProtectionOrder.case_id, ids))):
+        order = orders.get(row[1])
+        if order is None:
+            cases[row[0]].order = order = orders[row[1]] = _ClockOrder(row[1:8])
+        if row[8] is not None:
+            order.notifications.append(_Notification(row[8]))
     return cases
 
 
 def rows(page: Listing, *, now: datetime, calendar: Calendar, thresholds: Thresholds) -> DashboardPage:
     """The page's rows with their most urgent clock and bundle progress, and the ETag.
 
-    A fixed number of queries whatever the number of cases: the cases' clock facts (the
-    case's own columns, hearings, breaches, the order with its service, its notifications)
-    and one query for the bundle.
+    A fixed number of queries whatever the number of cases: the cases' clock facts (their
+    own columns came with the listing; hearings, breaches, the order with its service and
+    notifications) and one query for the bundle.
     """
     ids = [c.id for c in page.cases]
-    cases = _clock_cases(ids) if ids else {}
+    cases = _clock_cases(page.clock_columns) if ids else {}
     at_court = [i for i in ids if cases[i].state in COURT_STATES and not cases[i].made_elsewhere]
     done = done_keys_by_case(at_court)
     for case_id in at_court:

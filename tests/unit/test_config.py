@@ -275,3 +275,15 @@ def test_the_dashboards_sizes_are_checked_at_start_up(tmp_path, monkeypatch, key
     monkeypatch.setenv(key, value)
     with pytest.raises(ConfigError, match=key):
         load_settings(str(tmp_path))
+
+
+def test_on_postgresql_each_connection_reads_instants_in_utc(tmp_path):
+    """The app's PostgreSQL connections set TimeZone=UTC (psycopg then returns instants in
+    UTC, not in the server's zone); SQLite's connections are left as they are."""
+    from app.config import load_settings
+
+    pg = load_settings(str(tmp_path), {"DVPO_ENV": "testing", "DATABASE_URL": "postgresql://app@127.0.0.1/dvpo"})
+    assert pg["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"] == {"options": "-c TimeZone=UTC"}
+    assert pg["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+    lite = load_settings(str(tmp_path), {"DVPO_ENV": "testing"})
+    assert "connect_args" not in lite["SQLALCHEMY_ENGINE_OPTIONS"]

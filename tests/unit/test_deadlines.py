@@ -684,3 +684,17 @@ def test_notification_due_refuses_naive_and_wrong_types():
         notification_due(datetime(2026, 12, 4, 10, 0))
     with pytest.raises(TypeError):
         notification_due("2026-12-04")
+
+
+def test_a_remembered_deadline_is_never_given_for_another_calendar():
+    """The count over counted days is remembered (it is asked again on every dashboard
+    poll): a bank holiday an administrator adds must still move the same notice's
+    deadline, so the calendar is part of what is remembered."""
+    from app.domain.calendar import Calendar
+
+    served = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)  # a Monday
+    plain = hearing_deadline(served, calendar=Calendar())
+    with_holiday = hearing_deadline(served, calendar=Calendar(frozenset({date(2026, 11, 17)})))
+    assert plain == datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
+    assert with_holiday == datetime(2026, 11, 19, 10, 0, tzinfo=UTC)
+    assert hearing_deadline(served, calendar=Calendar()) == plain

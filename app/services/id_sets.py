@@ -1,0 +1,24 @@
+"""`column IN (ids)` for a page's worth of ids, written as each database reads it best.
+
+On PostgreSQL `column = ANY(:ids)` with the ids as one array parameter: the statement's text
+is the same whatever the number of ids, so psycopg prepares it once per connection and binds
+one value, where `IN (:id_1, ..., :id_100)` was a new text (parsed and planned again) for
+every page length and a hundred parameters to convert. SQLite has no arrays: there it is the
+usual expanding `IN`.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import ColumnElement, any_, bindparam
+from sqlalchemy.dialects.postgresql import ARRAY
+
+from app.extensions import db
+
+
+def among(column, ids: Iterable[int]) -> ColumnElement[bool]:
+    """`column` is one of `ids` (integers), in the session's database's best form."""
+    ids = list(ids)
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, ids, type_=ARRAY(column.type)))
+    return column.in_(ids)
