@@ -336,3 +336,18 @@ def test_bundle_progress_from_the_one_query_matches_the_court_pages(client, logi
     done, required = bundle_progress(db.session.get(Case, case.id))
     assert done >= 2  # the tick and the listed hearing
     assert f"Bundle {done} of {required}" in poll(client).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("script_name", ["", "/dvpo"])
+def test_the_rows_links_are_what_url_for_builds(app, script_name):
+    """The rows' links are built once a request and the id put in (case_path): the same as
+    url_for for every id, also under a prefix where the app is mounted below the root."""
+    from flask import url_for
+
+    from app.web.presentation.dashboard_rows import case_path
+
+    with app.test_request_context("/dashboard", base_url=f"http://localhost{script_name}/"):
+        for endpoint in ("cases.show", "court.show"):
+            for case_id in (1, 7, 42, 1000, 987654):
+                assert case_path(endpoint, case_id) == url_for(endpoint, case_id=case_id)
+            assert case_path(endpoint, 5).startswith(f"{script_name}/cases/5")
