@@ -10,14 +10,17 @@ case's referral and waited for the first: each waited for the other (SQLSTATE 40
 `make simulate` with SIM_JOBS_SIDE_BY_SIDE=1). Now both lock the cases they will change
 first, in id order (services/case_locks.py).
 
-The two transactions are driven step by step on two connections, not raced: the sweep is
-held right after its first referral UPDATE until the expiry is seen waiting for a lock
-(pg_blocking_pids), then let go. The services are called directly, so `retrying` in
-app/jobs.py cannot hide a deadlock. PostgreSQL only: SQLite has one writer at a time.
+The two transactions are driven step by step on two connections, not raced: the first is
+held right after a given UPDATE until the second is seen waiting for a lock
+(pg_blocking_pids) or has finished, then let go. The services are called directly, so
+`retrying` in app/jobs.py cannot hide a deadlock. PostgreSQL only: SQLite has one writer at
+a time.
 """
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -55,6 +58,76 @@ def _described(error: BaseException) -> str:
     return "\n".join(p for p in parts if p)
 
 
+@dataclass
+class SideBySide:
+    waited: bool  # the second was seen waiting for a lock while the first was held
+    errors: dict[str, BaseException]
+
+    def deadlocks(self) -> dict[str, str]:
+        return {name: _described(error) for name, error in self.errors.items() if _sqlstate(error) == "40P01"}
+
+
+def _side_by_side(app, first: tuple[str, Callable[[], object]], second: tuple[str, Callable[[], object]], *,
+                  hold_after: str) -> SideBySide:
+    """Run `first` on its own connection until it has run its first statement beginning with
+    `hold_after` (it holds that statement's row locks), and hold it there; run `second` on
+    another until it waits for a lock or ends; then let the first go on, and wait for both."""
+    (first_name, first_work), (second_name, second_work) = first, second
+    first_holds, let_first_go = threading.Event(), threading.Event()
+    second_pid: list[int] = []
+    errors: dict[str, BaseException] = {}
+
+    def hold_the_first(_conn, _cursor, statement, _parameters, _context, _executemany):
+        if threading.current_thread().name == first_name and statement.startswith(hold_after) \
+                and not first_holds.is_set():
+            first_holds.set()
+            assert let_first_go.wait(WAIT), "the test never let the first transaction go on"
+
+    def run(name, work):
+        with app.app_context():
+            try:
+                if name == second_name:
+                    second_pid.append(db.session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar())
+                work()
+            except BaseException as error:  # noqa: BLE001 - reported by the test
+                errors[name] = error
+            finally:
+                db.session.remove()
+
+    def second_waits_for_a_lock() -> bool:
+        with db.engine.connect() as conn:
+            for _ in range(WAIT * 100):
+                if not second_thread.is_alive():
+                    return False
+                if second_pid and conn.execute(text("SELECT cardinality(pg_blocking_pids(:pid))"),
+                                               {"pid": second_pid[0]}).scalar():
+                    return True
+                conn.execute(text("SELECT pg_sleep(0.01)"))  # poll the state, at most WAIT seconds
+            return False
+
+    first_thread = threading.Thread(name=first_name, target=run, args=(first_name, first_work))
+    second_thread = threading.Thread(name=second_name, target=run, args=(second_name, second_work))
+    event.listen(db.engine, "after_cursor_execute", hold_the_first)
+    try:
+        first_thread.start()
+        assert first_holds.wait(WAIT), errors
+        second_thread.start()
+        # The second runs until it needs a row the first holds, or to its end.
+        waited = second_waits_for_a_lock()
+        let_first_go.set()
+        first_thread.join(WAIT)
+        second_thread.join(WAIT)
+    finally:
+        let_first_go.set()
+        event.remove(db.engine, "after_cursor_execute", hold_the_first)
+    assert not first_thread.is_alive() and not second_thread.is_alive()
+    return SideBySide(waited, errors)
+
+
+def _expiry() -> None:
+    court.expire_orders(load_calendar(), TextSettings())
+
+
 def test_the_expiry_and_the_referral_sweep_never_deadlock_on_the_same_referrals(app, make_user):
     _postgres_only()
     officer = make_user(Role.OFFICER)
@@ -75,62 +148,14 @@ def test_the_expiry_and_the_referral_sweep_never_deadlock_on_the_same_referrals(
     db.session.commit()
     db.session.close()
 
-    sweep_holds_a_referral, let_sweep_go = threading.Event(), threading.Event()
-    expiry_pid: list[int] = []
-    errors: dict[str, BaseException] = {}
+    with frozen_at(now):
+        # The sweep is held after its first referral UPDATE; the expiry runs until it needs
+        # a row the sweep holds.
+        run = _side_by_side(app, ("sweep", referral_sweep.sweep), ("expiry", _expiry), hold_after="UPDATE referral")
 
-    def hold_the_sweep(_conn, _cursor, statement, _parameters, _context, _executemany):
-        # The sweep, once its first referral UPDATE has run (it holds that row's lock).
-        if threading.current_thread().name == "sweep" and statement.startswith("UPDATE referral") \
-                and not sweep_holds_a_referral.is_set():
-            sweep_holds_a_referral.set()
-            assert let_sweep_go.wait(WAIT), "the test never let the sweep go on"
-
-    def run(name, work):
-        with app.app_context():
-            try:
-                if name == "expiry":
-                    expiry_pid.append(db.session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar())
-                work()
-            except BaseException as error:  # noqa: BLE001 - reported by the test
-                errors[name] = error
-            finally:
-                db.session.remove()
-
-    def expiry_waits_for_a_lock() -> bool:
-        with db.engine.connect() as conn:
-            for _ in range(WAIT * 100):
-                if not expiry_thread.is_alive():
-                    return False
-                if expiry_pid and conn.execute(text("SELECT cardinality(pg_blocking_pids(:pid))"),
-                                               {"pid": expiry_pid[0]}).scalar():
-                    return True
-                conn.execute(text("SELECT pg_sleep(0.01)"))  # poll the state, at most WAIT seconds
-            return False
-
-    event.listen(db.engine, "after_cursor_execute", hold_the_sweep)
-    try:
-        with frozen_at(now):
-            sweep_thread = threading.Thread(name="sweep", target=run, args=("sweep", referral_sweep.sweep))
-            expiry_thread = threading.Thread(name="expiry", target=run, args=(
-                "expiry", lambda: court.expire_orders(load_calendar(), TextSettings())))
-            sweep_thread.start()
-            assert sweep_holds_a_referral.wait(WAIT), errors
-            expiry_thread.start()
-            # The expiry runs until it needs a row the sweep holds.
-            blocked = expiry_waits_for_a_lock()
-            let_sweep_go.set()
-            sweep_thread.join(WAIT)
-            expiry_thread.join(WAIT)
-    finally:
-        let_sweep_go.set()
-        event.remove(db.engine, "after_cursor_execute", hold_the_sweep)
-
-    assert not sweep_thread.is_alive() and not expiry_thread.is_alive()
-    deadlocks = {name: _described(error) for name, error in errors.items() if _sqlstate(error) == "40P01"}
-    assert deadlocks == {}, f"deadlock: {deadlocks}"
-    assert errors == {}
-    assert blocked, "the expiry never waited for the sweep: the two were not side by side"
+    assert run.deadlocks() == {}, f"deadlock: {run.deadlocks()}"
+    assert run.errors == {}
+    assert run.waited, "the expiry never waited for the sweep: the two were not side by side"
 
     # Both did all their work, whichever waited.
     orders = db.session.scalars(select(ProtectionOrder).where(ProtectionOrder.case_id.in_((ids["x"], ids["y"])))).all()
