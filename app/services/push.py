@@ -4,12 +4,13 @@ check", and "not needed" once another officer has done the visit.
 - `subscribe(officer, identifier, subscription)`: the patrol page, on a work phone, asks
   for the device's identifier once; only a registered, unrevoked device of this officer may
   subscribe, and the browser's push subscription is stored against the device.
-- `send_due(settings)`, from the scheduler every minute: alerts not yet pushed, and alerts
-  closed by another officer's visit whose officer has not been told. Each is claimed
+- `send_due(settings)`, from the scheduler every minute: open alerts not yet pushed, and
+  alerts closed by another officer's visit whose officer has not been told. Each is claimed
   (compare-and-set on `pushed_at` / `stood_down_pushed_at`, committed) before it is sent,
-  so two schedulers never push it twice; a push that fails is logged (its status only) and
-  the alert is still on the patrol page: nothing is lost with it. The alert's own
-  transaction never waits for a push service.
+  so two schedulers never push it twice, and the claim checks again that it is still due:
+  an alert closed since the pass read it (its order ended) is never pushed. A push that
+  fails is logged (its status only) and the alert is still on the patrol page: nothing is
+  lost with it. The alert's own transaction never waits for a push service.
 
 The payload carries no personal data: a fixed sentence and a link to /patrol, which opens
 only for the logged-in officer. Nothing logged names an officer, a device or an endpoint.
@@ -133,30 +134,52 @@ class PushReport:
     errors: list[str] = field(default_factory=list)
 
 
+# What makes an alert due for each push: read by the pass, and checked again by the claim.
+DUE = {
+    # A new alert, while it is open: once closed (its geofence ended with the order, or a
+    # visit was done) no officer is to be sent to the address for it.
+    GeofenceAlert.pushed_at.key: (GeofenceAlert.pushed_at.is_(None), GeofenceAlert.closed_at.is_(None)),
+    # "Not needed", to an officer who was pushed an alert another officer's visit closed.
+    GeofenceAlert.stood_down_pushed_at.key: (
+        GeofenceAlert.closed_reason == AlertClosedReason.DONE_BY_ANOTHER, GeofenceAlert.pushed_at.is_not(None),
+        GeofenceAlert.stood_down_pushed_at.is_(None)),
+}
+
+
 @commits
-def _claim(column, ids: list[int]) -> list[int]:
+def _claim(column, ids: list[int]) -> list[tuple[int, int]]:
+    """Claim those of these alerts still due for the push `column` records: (id, officer id).
+
+    A compare-and-set: the UPDATE checks again what made them due (`DUE`), so an alert closed
+    since the pass read it (the expiry ended its geofence, or a visit was done) is not
+    claimed, and no officer is sent to the address for it. On PostgreSQL a claim that waits
+    for a row another transaction is changing checks its WHERE again on the row as that
+    transaction committed it (READ COMMITTED), so an alert the expiry closed while the claim
+    waited is not claimed either; before, the WHERE asked only that it had not been pushed.
+
+    An alert claimed open may still close before its push reaches the phone (the push is
+    sent after this commits): the patrol page, which the push links to, shows it closed."""
     if not ids:
         return []
-    claimed = db.session.execute(update(GeofenceAlert).where(GeofenceAlert.id.in_(ids), column.is_(None))
-                                 .values({column.key: utcnow()}).returning(GeofenceAlert.id, GeofenceAlert.officer_id))
-    rows = claimed.all()
+    claimed = db.session.execute(update(GeofenceAlert).where(GeofenceAlert.id.in_(ids), *DUE[column.key])
+                                 .values({column.key: utcnow()}).returning(GeofenceAlert.id, GeofenceAlert.officer_id)
+                                 .execution_options(synchronize_session=False))
+    rows = [tuple(row) for row in claimed]
     db.session.commit()
-    return rows
+    return sorted(rows)
 
 
 def send_due(settings: PushSettings, *, limit: int = BATCH) -> PushReport:
     report = PushReport()
     if not settings.enabled:
         return report
-    fresh = db.session.scalars(select(GeofenceAlert.id).where(GeofenceAlert.pushed_at.is_(None),
-                                                              GeofenceAlert.closed_at.is_(None))
+    fresh = db.session.scalars(select(GeofenceAlert.id).where(*DUE[GeofenceAlert.pushed_at.key])
                                .order_by(GeofenceAlert.id).limit(limit)).all()
     for _alert_id, officer_id in _claim(GeofenceAlert.pushed_at, list(fresh)):
         report.alerts += 1
         _push_to_officer(officer_id, ALERT_PAYLOAD, settings, report)
-    stood_down = db.session.scalars(select(GeofenceAlert.id).where(
-        GeofenceAlert.closed_reason == AlertClosedReason.DONE_BY_ANOTHER, GeofenceAlert.pushed_at.is_not(None),
-        GeofenceAlert.stood_down_pushed_at.is_(None)).order_by(GeofenceAlert.id).limit(limit)).all()
+    stood_down = db.session.scalars(select(GeofenceAlert.id).where(*DUE[GeofenceAlert.stood_down_pushed_at.key])
+                                    .order_by(GeofenceAlert.id).limit(limit)).all()
     for _alert_id, officer_id in _claim(GeofenceAlert.stood_down_pushed_at, list(stood_down)):
         report.stood_down += 1
         _push_to_officer(officer_id, STOOD_DOWN_PAYLOAD, settings, report)

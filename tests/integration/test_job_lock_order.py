@@ -2,13 +2,19 @@
 take their row locks in one order, or PostgreSQL ends one of them for a deadlock.
 
 `expire_orders` changes, for each order ending, the case's row and then its children (the
-order, the texts, every referral of the case, the geofence); `sweep_referrals` changes
-referrals of many cases: first those overdue under the Victims' Code, then those whose
-order has ended. Before the jobs shared a lock order the sweep could hold one case's
-referral (flagged overdue) while the expiry, having done another case first, held that
-case's referral and waited for the first: each waited for the other (SQLSTATE 40P01,
-`make simulate` with SIM_JOBS_SIDE_BY_SIDE=1). Now both lock the cases they will change
-first, in id order (services/case_locks.py).
+order, the texts, every referral of the case, the geofence and its open alerts);
+`sweep_referrals` changes referrals of many cases: first those overdue under the Victims'
+Code, then those whose order has ended. Before the jobs shared a lock order the sweep could
+hold one case's referral (flagged overdue) while the expiry, having done another case first,
+held that case's referral and waited for the first: each waited for the other (SQLSTATE
+40P01, `make simulate` with SIM_JOBS_SIDE_BY_SIDE=1). Now both lock the cases they will
+change first, in id order (services/case_locks.py).
+
+`send_pushes` claims new geofence alerts while the expiry closes each ending geofence's open
+alerts: a claim that waited for an alert the expiry was closing claimed it once the expiry
+committed (its WHERE asked only that the alert had not been pushed) and sent an officer to
+V's address for an order that had ended. Now the claim takes only open alerts
+(services/push.py).
 
 The two transactions are driven step by step on two connections, not raced: the first is
 held right after a given UPDATE until the second is seen waiting for a lock
@@ -27,11 +33,14 @@ import pytest
 from sqlalchemy import event, select, text
 
 from app.extensions import db
-from app.models import OrderStatus, ProtectionOrder, Referral, ReferralStatus, Role
-from app.services import court, referral_queries, referral_sweep, referrals
+from app.models import AlertClosedReason, GeofenceAlert, OrderStatus, ProtectionOrder, Referral, ReferralStatus, Role
+from app.services import court, push, referral_queries, referral_sweep, referrals
 from app.services.calendar import load_calendar
 from app.services.reminders import TextSettings
-from app.timeutil import frozen_at
+from app.settings import settings_for
+from app.timeutil import frozen_at, set_frozen
+from tests.fake_push_service import FakePushService
+from tests.integration.alerts_support import HOME, all_alerts, build_scene, report
 from tests.integration.factories import consenting, granted_case, support_service
 
 pytestmark = pytest.mark.usefixtures("app")
@@ -164,3 +173,46 @@ def test_the_expiry_and_the_referral_sweep_never_deadlock_on_the_same_referrals(
     assert flagged.status is ReferralStatus.AWAITING and flagged.code_breach_at == now
     assert returned.status is ReferralStatus.RETURNED
     assert {flagged.protection_stage, returned.protection_stage} == {"ended"}
+
+
+# -- send_pushes and the expiry, on geofence alerts ---------------------------------------------
+
+
+@pytest.fixture
+def push_service():
+    with FakePushService() as fake:
+        yield fake
+
+
+def _subscribed(app, push_service, patrol, name: str) -> None:
+    push.subscribe(patrol.officer, patrol.identifier, push_service.browser(name).subscription(),
+                   settings_for(app).push)
+
+
+def _send_pushes(app) -> Callable[[], object]:
+    settings = settings_for(app).push
+    return lambda: push.send_due(settings)
+
+
+def test_an_alert_the_expiry_is_closing_is_never_pushed(app, client, make_user, push_service):
+    _postgres_only()
+    scene = build_scene(make_user)
+    _subscribed(app, push_service, scene.north, "north")
+    set_frozen(scene.fence.live_from + timedelta(hours=1))
+    report(client, scene.north, HOME)
+    [alert] = all_alerts()
+    alert_id, now = alert.id, scene.case.order.ends_at + timedelta(minutes=1)
+    db.session.commit()
+    db.session.close()
+
+    with frozen_at(now):
+        # The expiry is held once it has closed the alert, not yet committed; the push pass,
+        # which read the alert as open, tries to claim it meanwhile.
+        run = _side_by_side(app, ("expiry", _expiry), ("push", _send_pushes(app)), hold_after="UPDATE geofence_alert")
+        assert run.errors == {}
+        alert = db.session.get(GeofenceAlert, alert_id)
+        assert alert.closed_reason is AlertClosedReason.GEOFENCE_ENDED
+        assert (alert.pushed_at, push_service.received) == (None, []), \
+            f"an alert closed at the order's end was pushed (the claim {'waited' if run.waited else 'did not wait'})"
+        assert push.send_due(settings_for(app).push).alerts == 0  # nor at the next pass
+    assert push_service.received == []

@@ -5,17 +5,20 @@ subscription's keys made here and finds no personal data in it."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import GeofenceAlert, PushSubscription, Role, WorkDevice
-from app.services import devices, patrol_alerts, push, welfare_visits
+from app.models import AlertClosedReason, GeofenceAlert, PushSubscription, Role, WorkDevice
+from app.services import court, devices, patrol_alerts, push, welfare_visits
+from app.services.calendar import load_calendar
+from app.services.reminders import TextSettings
 from app.settings import settings_for
-from app.timeutil import utcnow
+from app.timeutil import set_frozen, utcnow
 from tests.fake_push_service import FakePushService
-from tests.integration.alerts_support import HOME, build_scene, go_live, report
+from tests.integration.alerts_support import HOME, all_alerts, build_scene, go_live, report
 from tests.integration.conftest import csrf_token, keep_session_alive, login
 
 
@@ -97,6 +100,26 @@ def test_a_push_service_failure_loses_no_alert(app, client, scene, service):
     db.session.commit()
     assert push.send_due(settings_for(app).push).gone == 1
     assert db.session.scalar(select(PushSubscription)).gone_at is not None
+
+
+def test_an_alert_closed_at_the_orders_end_is_never_pushed(app, client, scene, service):
+    """The pass reads the alerts due, then claims them: an alert the expiry closed in between
+    (a scheduler's other job, or another scheduler) is not claimed, nor pushed at a later pass.
+    Side by side on PostgreSQL, the expiry's close not yet committed when the claim comes:
+    tests/integration/test_job_lock_order.py."""
+    subscribe(app, scene.north, service.browser("north"))
+    go_live(scene)
+    report(client, scene.north, HOME)
+    [alert] = all_alerts()
+    read_by_the_pass = [alert.id]  # open when the pass read it
+    set_frozen(scene.case.order.ends_at + timedelta(minutes=1))
+    court.expire_orders(load_calendar(), TextSettings())
+    [alert] = all_alerts()
+    assert alert.closed_reason is AlertClosedReason.GEOFENCE_ENDED
+
+    assert push._claim(GeofenceAlert.pushed_at, read_by_the_pass) == []
+    assert push.send_due(settings_for(app).push).alerts == 0
+    assert service.received == [] and db.session.get(GeofenceAlert, alert.id).pushed_at is None
 
 
 def test_only_a_registered_device_of_the_officer_may_subscribe(app, client, scene, service, make_user):
