@@ -8,9 +8,10 @@ check", and "not needed" once another officer has done the visit.
   alerts closed by another officer's visit whose officer has not been told. Each is claimed
   (compare-and-set on `pushed_at` / `stood_down_pushed_at`, committed) before it is sent,
   so two schedulers never push it twice, and the claim checks again that it is still due:
-  an alert closed since the pass read it (its order ended) is never pushed. A push that
-  fails is logged (its status only) and the alert is still on the patrol page: nothing is
-  lost with it. The alert's own transaction never waits for a push service.
+  an alert closed since the pass read it (its order ended) is never pushed. The claim never
+  waits for a row lock (`_claim`). A push that fails is logged (its status only) and the
+  alert is still on the patrol page: nothing is lost with it. The alert's own transaction
+  never waits for a push service.
 
 The payload carries no personal data: a fixed sentence and a link to /patrol, which opens
 only for the logged-in officer. Nothing logged names an officer, a device or an endpoint.
@@ -150,18 +151,37 @@ DUE = {
 def _claim(column, ids: list[int]) -> list[tuple[int, int]]:
     """Claim those of these alerts still due for the push `column` records: (id, officer id).
 
-    A compare-and-set: the UPDATE checks again what made them due (`DUE`), so an alert closed
-    since the pass read it (the expiry ended its geofence, or a visit was done) is not
-    claimed, and no officer is sent to the address for it. On PostgreSQL a claim that waits
-    for a row another transaction is changing checks its WHERE again on the row as that
-    transaction committed it (READ COMMITTED), so an alert the expiry closed while the claim
-    waited is not claimed either; before, the WHERE asked only that it had not been pushed.
+    Two steps in one transaction, as the text dispatcher claims (services/dispatch.claim):
+    lock the rows still due, skipping any another transaction holds (PostgreSQL's
+    `FOR NO KEY UPDATE SKIP LOCKED`; SQLite, one writer at a time, leaves the clause out),
+    then stamp them, checking again that they are due (on SQLite this is the whole guard).
+
+    Why skip, not wait: the expiry (court.expire_orders) closes each ending geofence's open
+    alerts case after case, holding each until it commits. A claim that waited could hold
+    case B's alert while it waited for case A's, which the expiry held while it waited for
+    B's: a deadlock. A claim that never waits for a row lock is in none (stamping the rows
+    it has locked takes no other row's lock: the table has no trigger, and the stamp changes
+    no foreign key). A row skipped is one another transaction is changing: the expiry or a
+    visit closing the alert (then it is never due again, as it should be), an officer
+    acknowledging it on the patrol page, or another scheduler's claim; an alert still due
+    is claimed at the next pass, a minute later. Waiting would have pushed an alert the
+    expiry closed, too, had the WHERE not asked for open alerts (it asked only for no push).
+
+    A row the claim does lock is re-read at its newest committed version (READ COMMITTED
+    re-checks a locking clause's WHERE on a row changed since the statement began), so an
+    alert closed and committed meanwhile is not returned either.
 
     An alert claimed open may still close before its push reaches the phone (the push is
     sent after this commits): the patrol page, which the push links to, shows it closed."""
     if not ids:
         return []
-    claimed = db.session.execute(update(GeofenceAlert).where(GeofenceAlert.id.in_(ids), *DUE[column.key])
+    due = DUE[column.key]
+    locked = db.session.scalars(select(GeofenceAlert.id).where(GeofenceAlert.id.in_(ids), *due)
+                                .order_by(GeofenceAlert.id).with_for_update(key_share=True, skip_locked=True)).all()
+    if not locked:
+        db.session.commit()
+        return []
+    claimed = db.session.execute(update(GeofenceAlert).where(GeofenceAlert.id.in_(locked), *due)
                                  .values({column.key: utcnow()}).returning(GeofenceAlert.id, GeofenceAlert.officer_id)
                                  .execution_options(synchronize_session=False))
     rows = [tuple(row) for row in claimed]

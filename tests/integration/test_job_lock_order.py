@@ -1,5 +1,6 @@
 """The scheduler's jobs run side by side (APScheduler's thread pool): their transactions must
-take their row locks in one order, or PostgreSQL ends one of them for a deadlock.
+take their row locks in one order, or never wait for a row lock at all, or PostgreSQL ends
+one of them for a deadlock.
 
 `expire_orders` changes, for each order ending, the case's row and then its children (the
 order, the texts, every referral of the case, the geofence and its open alerts);
@@ -10,11 +11,14 @@ held that case's referral and waited for the first: each waited for the other (S
 40P01, `make simulate` with SIM_JOBS_SIDE_BY_SIDE=1). Now both lock the cases they will
 change first, in id order (services/case_locks.py).
 
-`send_pushes` claims new geofence alerts while the expiry closes each ending geofence's open
-alerts: a claim that waited for an alert the expiry was closing claimed it once the expiry
-committed (its WHERE asked only that the alert had not been pushed) and sent an officer to
-V's address for an order that had ended. Now the claim takes only open alerts
-(services/push.py).
+`send_pushes` claimed new geofence alerts in one UPDATE, in the order its scan met them (id
+order here), while the expiry closes each ending geofence's open alerts case after case:
+holding case A's alert, the expiry could wait for case B's that the claim held while the
+claim waited for A's. And a claim that
+waited for an alert the expiry was closing claimed it once the expiry committed (its WHERE
+asked only that the alert had not been pushed) and sent an officer to V's address for an
+order that had ended. Now the claim skips rows it cannot lock at once and claims only open
+alerts (services/push.py).
 
 The two transactions are driven step by step on two connections, not raced: the first is
 held right after a given UPDATE until the second is seen waiting for a lock
@@ -33,14 +37,22 @@ import pytest
 from sqlalchemy import event, select, text
 
 from app.extensions import db
-from app.models import AlertClosedReason, GeofenceAlert, OrderStatus, ProtectionOrder, Referral, ReferralStatus, Role
-from app.services import court, push, referral_queries, referral_sweep, referrals
+from app.models import (
+    AlertClosedReason,
+    GeofenceAlert,
+    OrderStatus,
+    ProtectionOrder,
+    Referral,
+    ReferralStatus,
+    Role,
+)
+from app.services import court, geofences, push, referral_queries, referral_sweep, referrals
 from app.services.calendar import load_calendar
 from app.services.reminders import TextSettings
 from app.settings import settings_for
 from app.timeutil import frozen_at, set_frozen
 from tests.fake_push_service import FakePushService
-from tests.integration.alerts_support import HOME, all_alerts, build_scene, report
+from tests.integration.alerts_support import HOME, all_alerts, build_scene, east_of, report
 from tests.integration.factories import consenting, granted_case, support_service
 
 pytestmark = pytest.mark.usefixtures("app")
@@ -192,6 +204,46 @@ def _subscribed(app, push_service, patrol, name: str) -> None:
 def _send_pushes(app) -> Callable[[], object]:
     settings = settings_for(app).push
     return lambda: push.send_due(settings)
+
+
+def test_the_expiry_and_the_push_claim_never_deadlock_on_the_alerts_of_two_cases(app, client, make_user,
+                                                                                 push_service):
+    _postgres_only()
+    scene = build_scene(make_user)  # case A, its geofence at HOME
+    a = scene.case
+    b = granted_case(scene.owner, area="North")
+    elsewhere = east_of(HOME, 5000)
+    geofences.set_location(scene.owner, b, latitude=f"{elsewhere.latitude}", longitude=f"{elsewhere.longitude}")
+    b_fence = geofences.open_geofence(b)
+    _subscribed(app, push_service, scene.north, "north")
+    _subscribed(app, push_service, scene.south, "south")
+    set_frozen(max(scene.fence.live_from, b_fence.live_from) + timedelta(hours=1))
+    # Case B's alert first: the old claim's scan (id order, or the table's, which is the
+    # same here) locked it before A's; the expiry (in case order) closes A's before B's.
+    report(client, scene.south, elsewhere)
+    report(client, scene.north, HOME)
+    b_alert, a_alert = all_alerts()
+    assert (a.id < b.id, b_alert.case_id, a_alert.case_id) == (True, b.id, a.id)
+    ids = {"a": a.id, "b": b.id, "a_alert": a_alert.id, "b_alert": b_alert.id}
+    now = max(a.order.ends_at, b.order.ends_at) + timedelta(minutes=1)
+    db.session.commit()
+    db.session.close()
+
+    with frozen_at(now):
+        # The expiry is held once it has closed case A's alert (its row locked, the close not
+        # committed); the push pass runs until it waits for a lock, or to its end.
+        run = _side_by_side(app, ("expiry", _expiry), ("push", _send_pushes(app)), hold_after="UPDATE geofence_alert")
+
+    assert run.deadlocks() == {}, f"deadlock: {run.deadlocks()}"
+    assert run.errors == {}
+    orders = db.session.scalars(select(ProtectionOrder).where(ProtectionOrder.case_id.in_((ids["a"], ids["b"])))).all()
+    assert {o.status for o in orders} == {OrderStatus.EXPIRED}
+    a_alert, b_alert = db.session.get(GeofenceAlert, ids["a_alert"]), db.session.get(GeofenceAlert, ids["b_alert"])
+    assert {a_alert.closed_reason, b_alert.closed_reason} == {AlertClosedReason.GEOFENCE_ENDED}
+    # B's alert was still open when the pass claimed it (the expiry closed it after); A's,
+    # being closed, was skipped and is never pushed.
+    assert b_alert.pushed_at is not None and a_alert.pushed_at is None
+    assert [r.path for r in push_service.received] == ["/push/south"]
 
 
 def test_an_alert_the_expiry_is_closing_is_never_pushed(app, client, make_user, push_service):
