@@ -26,9 +26,9 @@ log = logging.getLogger(__name__)
 # deadlock_detected and serialization_failure. Jobs run side by side in the scheduler's
 # threads (`make simulate` found sweep_referrals and expire_orders deadlocking on referrals
 # at an order's end; both now lock the cases they change first, in id order:
-# services/case_locks.py); the whole job is run again, as PostgreSQL's documentation
-# advises for these two codes, instead of waiting for its next interval (15 minutes for the
-# Victims' Code sweep).
+# services/case_locks.py; send_pushes claims alerts skipping locked rows, services/push.py);
+# the whole job is run again, as PostgreSQL's documentation advises for these two codes,
+# instead of waiting for its next interval (15 minutes for the Victims' Code sweep).
 RETRY_SQLSTATES = frozenset({"40P01", "40001"})
 JOB_ATTEMPTS = 3
 
@@ -206,8 +206,9 @@ def geocode_geofences(app: Flask) -> None:
 
 
 def send_pushes(app: Flask) -> None:
-    """Web Push for new geofence alerts, and "not needed" for those another officer's visit
-    closed (services/push.send_due: claimed before sending, so never sent twice)."""
+    """Web Push for new geofence alerts still open, and "not needed" for those another
+    officer's visit closed (services/push.send_due: claimed before sending, so never sent
+    twice, and never waiting for the expiry closing them)."""
     from app.services.push import send_due
     from app.settings import settings_for
 

@@ -10,7 +10,9 @@ of 10 threads, as APScheduler's default executor (the production scheduler's) ru
 fall due together: on 2 December 2026 that found sweep_referrals deadlocked on referral rows
 with expire_orders at an order's end (PostgreSQL's DeadlockDetected; README, "Simulating a
 national year"). Both now lock the cases they change first, in id order (app/services/
-case_locks.py); a year has not been simulated side by side since, so it is not the default.
+case_locks.py), and send_pushes, which could deadlock with the expiry on geofence alerts,
+claims skipping locked rows (app/services/push.py); a year has not been simulated side by
+side since, so it is not the default.
 
 The send rate cap is the real one (SMS_RATE_PER_SECOND through `dispatch.shared_limiter`),
 counted in virtual seconds: the limiter's waits move this process's clock forward, so 165
