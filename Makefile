@@ -57,4 +57,4 @@ simulate: venv
 
 lint: venv
 	@echo "ruff check"
-	@$(VENV)/bin/ruff check app tests
+	@$(VENV)/bin/ruff check app tests migrations

@@ -19,7 +19,6 @@ Revision ID: 15a0search000
 Revises: 14b0truncate0
 """
 from alembic import op
-import sqlalchemy as sa
 
 
 revision = '15a0search000'

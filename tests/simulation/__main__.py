@@ -78,7 +78,7 @@ def main() -> int:
     year, plans, stats, memory, simulated, texts, code, welfare, size_mb = found
     figures = _figures(app)
     result = _report(scale, seed, len(plans), year, texts, code, welfare, figures, memory, size_mb, stats,
-                     scheduler.busy, simulated, time.perf_counter() - started)
+                     scheduler, simulated, time.perf_counter() - started)
     return 0 if result["passed"] else 1
 
 
@@ -155,7 +155,8 @@ def _figures(app) -> dict:
     return json.loads(result.output)
 
 
-def _report(scale, seed, notices, year, texts, code, welfare, figures, memory, size_mb, stats, busy, simulated, wall) -> dict:
+def _report(scale, seed, notices, year, texts, code, welfare, figures, memory, size_mb, stats, scheduler, simulated,
+            wall) -> dict:
     counts = year.tally.counts
     counts["alerts_expected"] = len(year.tally.alerts_expected)
     sections = figures["sections"]
@@ -182,6 +183,8 @@ def _report(scale, seed, notices, year, texts, code, welfare, figures, memory, s
     problems += year.tally.receipt_problems[:20]
     if year.tally.failures:
         problems.append(f"actions the app refused: {len(year.tally.failures)}")
+    if scheduler.rolled_back:  # retried, so no work was lost, but two jobs' lock orders crossed
+        problems.append(f"jobs rolled back by the database (deadlock or serialization failure): {scheduler.rolled_back}")
     problems += [f"figure {k}: figures say {v['figures']}, the simulation did {v['simulated']}"
                  for k, v in compared.items() if v["figures"] != v["simulated"]]
     result = {
@@ -196,7 +199,8 @@ def _report(scale, seed, notices, year, texts, code, welfare, figures, memory, s
         "failures": year.tally.failures[:20], "figures_compared": compared,
         "http": {"requests": stats.requests, "logins": stats.logins, "seconds": round(stats.seconds, 1),
                  "by_action": {k: {"count": c, "mean_ms": round(1000 * s / c, 1)} for k, (c, s) in sorted(stats.by_action.items())}},
-        "scheduler": {"ticks": year.tally.ticks, "busy_seconds": busy},
+        "scheduler": {"ticks": year.tally.ticks, "side_by_side": os.environ.get("SIM_JOBS_SIDE_BY_SIDE", "1") != "0",
+                      "busy_seconds": scheduler.busy, "rolled_back": scheduler.rolled_back},
         "driver_seconds": {k: round(v, 1) for k, v in sorted(year.tally.seconds.items())},
         "problems": problems, "passed": not problems, "goal_seconds": 300,
     }

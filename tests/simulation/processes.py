@@ -57,6 +57,7 @@ class SchedulerProcess:
         self.process = subprocess.Popen([sys.executable, "-m", "tests.simulation.scheduler"], cwd=ROOT, env=env,
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.busy: dict = {}
+        self.rolled_back: dict = {}  # job -> rollbacks for a deadlock or serialization failure
 
     def tick(self) -> datetime:
         self.process.stdin.write("tick\n")
@@ -74,7 +75,8 @@ class SchedulerProcess:
             self.process.stdin.flush()
             line = self.process.stdout.readline()
             if line:
-                self.busy = json.loads(line).get("busy_seconds", {})
+                last = json.loads(line)
+                self.busy, self.rolled_back = last.get("busy_seconds", {}), last.get("rolled_back", {})
             self.process.wait(timeout=30)
         except (OSError, ValueError, subprocess.TimeoutExpired):
             self.process.kill()
