@@ -65,6 +65,29 @@ def test_every_pdf_page_carries_marking_reference_and_page_number(print_app, tmp
         assert toolbar_text not in "".join(pages)
 
 
+def test_a_pdf_is_set_in_the_printouts_own_typeface_whatever_the_machine_has(print_app, tmp_path):
+    """The PDF's text is set in the Liberation Sans files shipped in static/vendor/fonts
+    (print.css's @font-face), read through the static files' fetcher, not in a sans-serif
+    the server happens to have installed, and the fonts are embedded in the PDF."""
+    import subprocess
+
+    from flask import request, url_for
+
+    from app.printing import pdf_with_static_files
+
+    html = render_printout("sample_notice.html", **SAMPLE)
+    pdf, files = pdf_with_static_files(html, request.url_root, print_app.static_folder,
+                                       url_for("static", filename="", _external=True))
+    fonts = Path(print_app.static_folder, "vendor", "fonts").resolve()
+    assert {f.name for f in files if f.parent == fonts} >= {"LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf"}
+    path = tmp_path / "notice.pdf"
+    path.write_bytes(pdf)
+    listed = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    embedded = [line for line in listed.splitlines()[2:] if line.strip()]
+    # Embedded, and only those: WeasyPrint names each after its @font-face family.
+    assert embedded and all("DVPO-Print-Sans" in line and " yes " in line for line in embedded), listed
+
+
 def test_fetcher_reads_static_files_from_disk(print_app):
     fetcher = static_url_fetcher()
     css = Path(print_app.static_folder, "print.css").resolve()
