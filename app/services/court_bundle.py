@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, literal, select, union
+from sqlalchemy import and_, literal, select
 
 from app.domain.bundle import ITEMS, ItemKind, progress
 from app.extensions import db
 from app.models import BundleTick, Case, CourtSubmission, Document, User
-from app.services.id_sets import among
 
 
 @dataclass(frozen=True)
@@ -93,23 +92,19 @@ def bundle_progress(case: Case) -> tuple[int, int]:
     return progress(done_keys(case))
 
 
-def done_keys_by_case(case_ids: list[int]) -> dict[int, set[str]]:
-    """done_keys for many cases in one query, from the rows themselves rather than loaded
-    collections, except "hearing_listed" (whether a hearing is listed), which the caller adds
-    from the hearings it has: the dashboard's bundle progress. Same rules as done_keys."""
-    if not case_ids:
-        return {}
+def done_key_selects(is_among) -> list:
+    """The statements that give (case_id, item_key) for each bundle item done of the cases
+    `is_among(column)` picks, from the rows themselves, except "hearing_listed" (whether a
+    hearing is listed), which the caller adds from the hearings it has. Same rules as
+    done_keys: the dashboard's bundle progress, in its one statement of clock facts
+    (services/dashboard_facts.py)."""
     sub = CourtSubmission
-    done = union(
-        select(BundleTick.case_id, BundleTick.item_key).where(among(BundleTick.case_id, case_ids)),
+    return [
+        select(BundleTick.case_id, BundleTick.item_key).where(is_among(BundleTick.case_id)),
         select(Document.case_id, Document.item_key).where(
-            among(Document.case_id, case_ids), Document.removed_at.is_(None), Document.breach_id.is_(None)),
+            is_among(Document.case_id), Document.removed_at.is_(None), Document.breach_id.is_(None)),
         select(sub.case_id, literal("court_fee")).where(
-            among(sub.case_id, case_ids), and_(sub.fee_reference.is_not(None), sub.fee_reference != ""),
+            is_among(sub.case_id), and_(sub.fee_reference.is_not(None), sub.fee_reference != ""),
             sub.fee_receipt_id.is_not(None)),
-        select(sub.case_id, literal("sent_to_court")).where(among(sub.case_id, case_ids), sub.sent_at.is_not(None)),
-    )
-    keys: dict[int, set[str]] = {case_id: set() for case_id in case_ids}
-    for case_id, key in db.session.execute(done):
-        keys[case_id].add(key)
-    return keys
+        select(sub.case_id, literal("sent_to_court")).where(is_among(sub.case_id), sub.sent_at.is_not(None)),
+    ]

@@ -29,23 +29,17 @@ from app.domain.calendar import Calendar
 from app.domain.clocks import Clock, Thresholds, most_urgent, next_regrade
 from app.extensions import db
 from app.models import (
-    Breach,
     Case,
     CaseState,
-    Hearing,
-    OrderNotification,
-    OrderService,
     Person,
     PersonKind,
-    ProtectionOrder,
     User,
 )
 from app.models.user import display_name
 from app.services.access import visible_cases
 from app.services.clock_cache import clocks_for
 from app.services.court import COURT_STATES
-from app.services.court_bundle import done_keys_by_case
-from app.services.id_sets import among
+from app.services.dashboard_facts import clock_cases
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
@@ -223,103 +217,22 @@ def _page_query(user: User, cursor: Cursor | None, backwards: bool, page_size: i
     return list(db.session.execute(query.order_by(*_order_key(backwards)).limit(page_size + 1)).all())
 
 
-class _ClockCase:
-    """What `clock_cache.clocks_for` and the bundle read of a case, as plain values read in
-    a few column queries: building ORM objects for 100 cases and their hearings, breaches
-    and orders was most of the poll's time. The rules (the window, the order in force, what
-    a breach was of) are the models' own properties, not copies."""
-
-    __slots__ = ("id", "state", "regime", "origin", "served_at", "hearing_window_hours", "hearings", "breaches", "order")
-    hearing_window = Case.__dict__["hearing_window"]
-    order_kind = Case.__dict__["order_kind"]
-    order_in_force = Case.__dict__["order_in_force"]
-    made_elsewhere = Case.__dict__["made_elsewhere"]
-    breach_of = Case.__dict__["breach_of"]
-
-    def __init__(self, row) -> None:
-        self.id, self.state, self.regime, self.origin, self.served_at, self.hearing_window_hours = row
-        self.hearings: list = []
-        self.breaches: list = []
-        self.order: _ClockOrder | None = None
-
-
-class _ClockBreach:
-    __slots__ = ("order_id", "arrested_at", "before_court_at", "outcome", "charge_decision_at")
-    arrest_open = Breach.__dict__["arrest_open"]
-
-    def __init__(self, row) -> None:
-        self.order_id, self.arrested_at, self.before_court_at, self.outcome, self.charge_decision_at = row
-
-
-class _ClockOrder:
-    __slots__ = ("id", "status", "made_on", "days", "service", "notifications")
-    in_force = ProtectionOrder.__dict__["in_force"]
-
-    def __init__(self, row) -> None:
-        self.id, self.status, self.made_on, self.days = row[:4]
-        # The service's grant and target, fixed at the grant (None before it is recorded).
-        self.service = _Service(*row[4:]) if row[4] is not None else None
-        self.notifications: list = []
-
-
-@dataclass(frozen=True)
-class _Service:
-    granted_at: datetime
-    target_hours: int
-    served_at: datetime | None
-
-
-@dataclass(frozen=True)
-class _Notification:
-    kind: object
-
-
-def _clock_cases(clock_columns: tuple) -> dict[int, _ClockCase]:
-    """The page's cases with what their clocks need: the case's own columns came with the
-    listing; three column queries add the hearings, the breaches and the order (with its
-    service and notifications), whatever the number of cases."""
-    cases = {row[0]: _ClockCase(row) for row in clock_columns}
-    ids = list(cases)
-    for row in db.session.execute(
-            select(Hearing.case_id, Hearing.starts_at, Hearing.outcome, Hearing.outcome_at, Hearing.began_at)
-            .where(among(Hearing.case_id, ids)).order_by(Hearing.starts_at, Hearing.id)):
-        cases[row.case_id].hearings.append(row)
-    for row in db.session.execute(
-            select(Breach.case_id, Breach.order_id, Breach.arrested_at, Breach.before_court_at, Breach.outcome,
-                   Breach.charge_decision_at)
-            .where(among(Breach.case_id, ids)).order_by(Breach.occurred_at, Breach.id)):
-        cases[row[0]].breaches.append(_ClockBreach(row[1:]))
-    # One row per notification of the order (one row with no kind when it has none).
-    orders: dict[int, _ClockOrder] = {}
-    for row in db.session.execute(
-            select(ProtectionOrder.case_id, ProtectionOrder.id, ProtectionOrder.status, ProtectionOrder.made_on,
-                   ProtectionOrder.days, OrderService.granted_at, OrderService.target_hours, OrderService.served_at,
-                   OrderNotification.kind)
-            .outerjoin(OrderService, OrderService.order_id == ProtectionOrder.id)
-            .outerjoin(OrderNotification, OrderNotification.order_id == ProtectionOrder.id)
-            .where(among(ProtectionOrder.case_id, ids))):
-        order = orders.get(row[1])
-        if order is None:
-            cases[row[0]].order = order = orders[row[1]] = _ClockOrder(row[1:8])
-        if row[8] is not None:
-            order.notifications.append(_Notification(row[8]))
-    return cases
+def _at_court(case) -> bool:
+    return case.state in COURT_STATES and not case.made_elsewhere
 
 
 def rows(page: Listing, *, now: datetime, calendar: Calendar, thresholds: Thresholds) -> DashboardPage:
     """The page's rows with their most urgent clock and bundle progress, and the ETag.
 
-    A fixed number of queries whatever the number of cases: the cases' clock facts (their
-    own columns came with the listing; hearings, breaches, the order with its service and
-    notifications) and one query for the bundle.
+    One query whatever the number of cases (services/dashboard_facts.py): the cases' clock
+    facts (their own columns came with the listing) and the bundle items done of those at
+    court.
     """
-    ids = [c.id for c in page.cases]
-    cases = _clock_cases(page.clock_columns) if ids else {}
-    at_court = [i for i in ids if cases[i].state in COURT_STATES and not cases[i].made_elsewhere]
-    done = done_keys_by_case(at_court)
-    for case_id in at_court:
-        if cases[case_id].hearings:
-            done[case_id].add("hearing_listed")
+    cases = clock_cases(page.clock_columns, _at_court)
+    done = {}
+    for case in cases.values():
+        if case.done is not None:
+            done[case.id] = case.done | ({"hearing_listed"} if case.hearings else set())
     rows_ = []
     next_change: datetime | None = None
     for row_case in page.cases:

@@ -22,3 +22,12 @@ def among(column, ids: Iterable[int]) -> ColumnElement[bool]:
     if db.session.get_bind().dialect.name == "postgresql":
         return column == any_(bindparam(None, ids, type_=ARRAY(column.type)))
     return column.in_(ids)
+
+
+def among_parameter(column, key: str, dialect_name: str) -> ColumnElement[bool]:
+    """`column` is one of the ids given at execution as the parameter `key`, for a statement
+    built once for `dialect_name` and run many times (SQLAlchemy then works out its cache
+    key once, not on each run)."""
+    if dialect_name == "postgresql":
+        return column == any_(bindparam(key, type_=ARRAY(column.type)))
+    return column.in_(bindparam(key, expanding=True))

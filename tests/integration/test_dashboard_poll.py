@@ -83,9 +83,9 @@ def test_statements_are_the_same_at_10_and_at_200_cases(client, login_as):
     many = counts()
     assert few == many
     # Pinned, so a statement more is a choice: the user, the calendar, the page (with the
-    # cases' own clock columns), hearings, breaches, the order with its service and
-    # notifications, the bundle; and the count on the page itself (10 and 9 before).
-    assert many[:2] == (8, 7), many
+    # cases' own clock columns), the rest of the clock facts and the bundle in one
+    # (services/dashboard_facts.py); and the count on the page itself (10 and 9 before).
+    assert many[:2] == (5, 4), many
     assert many[2] <= 3, "a 304 is the user, the calendar and the page's versions"
 
 
