@@ -100,8 +100,11 @@ class Listing:
     # The pages before this one (None: this is the first) and after it (None: the last).
     previous: Cursor | None
     next: Cursor | None
-    # What the clocks read of each case's own columns, read by the same query (`_ClockCase`).
+    # What the clocks read of each case's own columns, read by the same query
+    # (services/dashboard_facts.ClockCase).
     clock_columns: tuple = ()
+    # How many live cases the user may read (asked for with `count`), else None.
+    total: int | None = None
 
 
 @dataclass(frozen=True)
@@ -120,9 +123,13 @@ class DashboardPage:
     etag: str
 
 
-def live_count(user: User) -> int:
+def _live_count_query(user: User):
     live = visible_cases(user).where(Case.state.in_(CaseState.live()))
-    return db.session.scalar(select(func.count()).select_from(live.subquery())) or 0
+    return select(func.count()).select_from(live.subquery())
+
+
+def live_count(user: User) -> int:
+    return db.session.scalar(_live_count_query(user)) or 0
 
 
 def _order_key(descending: bool):
@@ -149,21 +156,24 @@ def _beyond(cursor: Cursor, *, after: bool, nulls_first: bool):
     return or_(later(Case.urgency_rank, cursor.rank), and_(Case.urgency_rank == cursor.rank, within))
 
 
-def listing(user: User, *, after: Cursor | None, before: Cursor | None, page_size: int, salt: str = "") -> Listing:
+def listing(user: User, *, after: Cursor | None, before: Cursor | None, page_size: int, salt: str = "",
+            count: bool = False) -> Listing:
     """The page of live cases `user` may read after (or before) a cursor: one query.
 
     A page "before" a cursor with fewer than a page of cases before it is the first page.
     `salt` is what else the digest must cover (the presentation's version, thresholds).
+    `count`: the number of live cases the user may read, too (`Listing.total`), in the
+    same statement (the page; its poll has no use for it).
     """
     backwards = before is not None and after is None
     cursor = before if backwards else after
-    found = _page_query(user, cursor, backwards, page_size)
+    found = _page_query(user, cursor, backwards, page_size, count)
     more = len(found) > page_size
     found = found[:page_size]
     if backwards:
         found.reverse()
         if not more:  # less than a page before the cursor: that is the first page
-            return listing(user, after=None, before=None, page_size=page_size, salt=salt)
+            return listing(user, after=None, before=None, page_size=page_size, salt=salt, count=count)
     cases = [RowCase(r.id, r.reference, r.state, r.area, r.perpetrator,
                      display_name(r.rank, r.full_name, r.collar_number)) for r in found]
     cursors = [Cursor(r.urgency_rank, r.urgency_at, r.created_at, r.id) for r in found]
@@ -179,7 +189,11 @@ def listing(user: User, *, after: Cursor | None, before: Cursor | None, page_siz
     scope = f"{user.id}|{user.role.value}|{user.area}|{sorted(args.items())}|{page_size}|{salt}"
     digest = hashlib.sha256(f"{scope}|{versions}".encode()).hexdigest()[:32]
     clock_columns = tuple((r.id, r.state, r.regime, r.origin, r.served_at, r.hearing_window_hours) for r in found)
-    return Listing(cases, digest, args=args, previous=previous, next=following, clock_columns=clock_columns)
+    total = None
+    if count:  # a page past the last case has no row to carry the count
+        total = found[0].total if found else live_count(user)
+    return Listing(cases, digest, args=args, previous=previous, next=following, clock_columns=clock_columns,
+                   total=total)
 
 
 def live_for_the_index():
@@ -199,17 +213,20 @@ _PAGE_COLUMNS = (
     select(Person.full_name)
     .where(Person.case_id == Case.id, Person.kind == PersonKind.PERPETRATOR)
     .order_by(Person.position, Person.id).limit(1).correlate(Case).scalar_subquery().label("perpetrator"),
-    # What the clocks read of the case itself (`_clock_cases`).
+    # What the clocks read of the case itself (services/dashboard_facts.ClockCase).
     Case.regime, Case.origin, Case.served_at, Case.hearing_window_hours,
     _OFFICER.rank, _OFFICER.full_name, _OFFICER.collar_number,
 )
 
 
-def _page_query(user: User, cursor: Cursor | None, backwards: bool, page_size: int) -> list:
+def _page_query(user: User, cursor: Cursor | None, backwards: bool, page_size: int, count: bool) -> list:
     """Up to page_size + 1 rows after (or, `backwards`, before) `cursor`, nearest first: one
-    statement, reading the live cases' index in the dashboard's order and stopping there."""
+    statement, reading the live cases' index in the dashboard's order and stopping there;
+    with `count`, each row carries the live cases' number (`total`, an uncorrelated
+    subquery the database works out once)."""
+    columns = (*_PAGE_COLUMNS, _live_count_query(user).scalar_subquery().label("total")) if count else _PAGE_COLUMNS
     query = (visible_cases(user).where(live_for_the_index())
-             .with_only_columns(*_PAGE_COLUMNS)
+             .with_only_columns(*columns)
              .join(_OFFICER, _OFFICER.id == Case.officer_in_case_id))
     if cursor is not None:
         nulls_first = db.session.get_bind().dialect.name == "sqlite"

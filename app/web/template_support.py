@@ -17,6 +17,7 @@ from app.domain.timefmt import format_birth_date, format_date, format_instant, f
 from app.models import AssociatedRelationship, AuditEntry
 from app.web.navigation import may_search, nav_items
 from app.web.presentation.application_summary import summarise
+from app.web.presentation.clock_markup import clock_cell, clock_tag
 from app.web.presentation.dashboard_rows import case_path, epoch_ms
 from app.web.presentation.order_records import hearing_address_summary
 
@@ -173,6 +174,8 @@ def register(app: Flask) -> None:
 
     app.add_template_filter(epoch_ms, "epoch_ms")  # the dashboard's countdown (static/dashboard.js)
     app.add_template_global(case_path, "case_path")  # the dashboard's links, one url_for a request
+    app.add_template_global(clock_tag, "clock_tag_html")  # a clock's markup (templates/cases/_clock.html)
+    app.add_template_global(clock_cell, "clock_cell_html")
 
     @app.context_processor
     def globals_():

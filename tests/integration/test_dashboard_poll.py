@@ -13,6 +13,7 @@ from app.domain.deadlines import hearing_deadline
 from app.extensions import db
 from app.models import BundleTick, Case, CaseState, Hearing, Person, PersonKind, Role, User
 from app.services.calendar import load_calendar
+from app.services.dashboard import Cursor
 from tests.integration.conftest import DEFAULT_NOW, keep_session_alive
 from tests.integration.factories import granted_case, listed_case, served_case
 from tests.support import count_queries
@@ -83,10 +84,33 @@ def test_statements_are_the_same_at_10_and_at_200_cases(client, login_as):
     many = counts()
     assert few == many
     # Pinned, so a statement more is a choice: the user, the calendar, the page (with the
-    # cases' own clock columns), the rest of the clock facts and the bundle in one
-    # (services/dashboard_facts.py); and the count on the page itself (10 and 9 before).
-    assert many[:2] == (5, 4), many
+    # cases' own clock columns and, on the page, the count of live cases), the rest of the
+    # clock facts and the bundle in one (services/dashboard_facts.py) (10 and 9 before).
+    assert many[:2] == (4, 4), many
     assert many[2] <= 3, "a 304 is the user, the calendar and the page's versions"
+
+
+def test_the_count_of_live_cases_is_the_users_on_every_page(app, client, login_as, make_user):
+    """The page's "N live cases" comes with its rows (one statement): the live cases this
+    officer may read, not those of another area nor closed ones, the same on every page,
+    and on a page past the last case, which has no row to carry it."""
+    app.config["DASHBOARD_PAGE_SIZE"] = 2
+    officer, _ = login_as(Role.OFFICER, area="North")
+    bulk_cases(officer, 5)
+    bulk_cases(make_user(Role.OFFICER, area="South"), 3, area="South")
+    closed = db.session.scalar(select(func.max(Case.id)).where(Case.area == "North"))
+    db.session.execute(update(Case).where(Case.id == closed).values(state=CaseState.CLOSED))
+    db.session.commit()
+
+    def caption(url: str) -> str:
+        body = client.get(url).get_data(as_text=True)
+        return re.search(r"(\d+) live cases?,", body).group(1)
+
+    assert caption("/dashboard") == "4"
+    second = link(client.get("/dashboard").get_data(as_text=True), "next")
+    assert caption(second) == "4"
+    past_the_end = Cursor(9, None, DEFAULT_NOW - timedelta(days=400), 10**9).token
+    assert caption(f"/dashboard?after={past_the_end}") == "4"
 
 
 def test_on_postgresql_the_polls_statements_read_the_same_whatever_the_number_of_rows(client, login_as):
@@ -351,3 +375,23 @@ def test_the_rows_links_are_what_url_for_builds(app, script_name):
             for case_id in (1, 7, 42, 1000, 987654):
                 assert case_path(endpoint, case_id) == url_for(endpoint, case_id=case_id)
             assert case_path(endpoint, 5).startswith(f"{script_name}/cases/5")
+
+
+def test_the_rows_etag_covers_the_markup_code_as_well_as_the_templates(app, monkeypatch, tmp_path):
+    """A release that changes how a clock is drawn (presentation/clock_markup.py, or the
+    rows' templates) changes the rows' version, so no browser keeps rows drawn the old way
+    on a 304."""
+    from app.web.presentation import dashboard_rows
+
+    def version() -> str:
+        app.extensions.pop("dashboard_rows_version", None)
+        with app.app_context():
+            return dashboard_rows.rows_template_version()
+
+    markup = tmp_path / "clock_markup.py"
+    markup.write_text(dashboard_rows.ROW_SOURCES[0].read_text())
+    monkeypatch.setattr(dashboard_rows, "ROW_SOURCES", (markup,))
+    before = version()
+    assert version() == before
+    markup.write_text(markup.read_text() + "\n# a new way to draw a clock\n")
+    assert version() != before

@@ -41,9 +41,10 @@ def _calendar():
     return request_calendar()
 
 
-def _dashboard_listing() -> dashboard.Listing:
+def _dashboard_listing(count: bool = False) -> dashboard.Listing:
     """The page of cases the request asks for (?after= or ?before= a cursor; a malformed
-    cursor is the first page), with what else decides how its rows look in the digest."""
+    cursor is the first page), with what else decides how its rows look in the digest;
+    `count`: with the number of live cases too."""
     thresholds = _thresholds()
     extra_days = sorted(_calendar().extra_bank_holidays)
     return dashboard.listing(
@@ -52,6 +53,7 @@ def _dashboard_listing() -> dashboard.Listing:
         before=dashboard.Cursor.parse(request.args.get("before")),
         page_size=current_app.config["DASHBOARD_PAGE_SIZE"],
         salt=f"{rows_template_version()}|{thresholds.amber}|{thresholds.red}|{extra_days}",
+        count=count,
     )
 
 
@@ -63,8 +65,9 @@ def _dashboard_rows(listing: dashboard.Listing, now) -> dashboard.DashboardPage:
 @roles_required(*CASE_READER_ROLES)
 def dashboard_page():
     now = utcnow()
-    return render_template("cases/dashboard.html", page=_dashboard_rows(_dashboard_listing(), now), now=now,
-                           total=dashboard.live_count(current_user), thresholds=_thresholds())
+    listing = _dashboard_listing(count=True)
+    return render_template("cases/dashboard.html", page=_dashboard_rows(listing, now), now=now,
+                           total=listing.total, thresholds=_thresholds())
 
 
 @bp.route("/dashboard/tasks", endpoint="tasks")

@@ -5,23 +5,28 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from flask import current_app, g, url_for
 
-# The templates a row is drawn from: a new release that changes one changes every ETag.
+# What a row is drawn from, templates and Python: a new release that changes one changes
+# every ETag.
 ROW_TEMPLATES = ("cases/partials/case_rows.html", "cases/_clock.html")
+ROW_SOURCES = (Path(__file__).with_name("clock_markup.py"),)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # No case has this id: it marks where a case's id goes in a route built once.
 _MARK = 987654321987
 
 
 def rows_template_version() -> str:
-    """A digest of the rows' templates, read once per process (per template change in debug)."""
+    """A digest of the rows' templates and markup code, read once per process (per template
+    change in debug)."""
     cache = current_app.extensions.setdefault("dashboard_rows_version", {})
     key = current_app.debug or "fixed"
     if key is True or key not in cache:
         loader = current_app.jinja_env.loader
         sources = "".join(loader.get_source(current_app.jinja_env, name)[0] for name in ROW_TEMPLATES)
+        sources += "".join(path.read_text() for path in ROW_SOURCES)
         cache[key] = hashlib.sha256(sources.encode()).hexdigest()[:12]
     return cache[key]
 
