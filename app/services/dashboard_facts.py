@@ -3,7 +3,7 @@
 The case's own columns come with the page's listing (services/dashboard.py). Everything else
 the clocks need (hearings, breaches, the order with its service and notifications) and the
 bundle items done of the cases at court are one `UNION ALL`, a row per fact, told apart by
-`kind`: one round trip to the database whatever the number of cases, where one query a table
+`kind` (h, b, o, n, d): one round trip to the database whatever the number of cases, where one query a table
 was five. On PostgreSQL on another host each round trip costs more than reading these few
 rows, and on loopback about as much.
 
@@ -137,15 +137,19 @@ def _statement(dialect_name: str, with_bundle: bool):
     breaches = _branch("b", Breach.case_id, i1=Breach.order_id, t1=Breach.arrested_at, t2=Breach.before_court_at,
                        t3=Breach.charge_decision_at, s1=Breach.outcome, o1=Breach.occurred_at,
                        o2=Breach.id).where(page(Breach.case_id))
-    # One row per notification of the order (one with no kind when it has none).
-    orders = _branch("o", ProtectionOrder.case_id,
-                     ProtectionOrder.__table__
-                     .outerjoin(OrderService.__table__, OrderService.order_id == ProtectionOrder.id)
-                     .outerjoin(OrderNotification.__table__, OrderNotification.order_id == ProtectionOrder.id),
-                     i1=ProtectionOrder.id, s1=ProtectionOrder.status, d1=ProtectionOrder.made_on,
-                     i2=ProtectionOrder.days, t1=OrderService.granted_at, i3=OrderService.target_hours,
-                     t2=OrderService.served_at, s2=OrderNotification.kind).where(page(ProtectionOrder.case_id))
-    branches = [hearings, breaches, orders]
+    # The order's service by the order's key, a lookup each: joined, PostgreSQL's planner
+    # hashed every order's service while the table is small (0.6 ms at 10,000 cases, growing
+    # with it until its estimate turns).
+    def service(column):
+        return select(column).where(OrderService.order_id == ProtectionOrder.id).scalar_subquery()
+
+    orders = _branch("o", ProtectionOrder.case_id, i1=ProtectionOrder.id, s1=ProtectionOrder.status,
+                     d1=ProtectionOrder.made_on, i2=ProtectionOrder.days, t1=service(OrderService.granted_at),
+                     i3=service(OrderService.target_hours), t2=service(OrderService.served_at),
+                     ).where(page(ProtectionOrder.case_id))
+    notifications = _branch("n", OrderNotification.case_id, i1=OrderNotification.order_id,
+                            s2=OrderNotification.kind).where(page(OrderNotification.case_id))
+    branches = [hearings, breaches, orders, notifications]
     if with_bundle:
         done = union_all(*done_key_selects(lambda column: among_parameter(column, "court_ids", dialect_name)))
         done = done.subquery("done")
@@ -179,6 +183,7 @@ def clock_cases(clock_columns: tuple, is_at_court) -> dict[int, ClockCase]:
     for case_id in at_court:
         cases[case_id].done = set()
     orders: dict[int, ClockOrder] = {}
+    notified: list[tuple[int, str]] = []  # (order id, kind): attached once the orders are read
     parameters = {"ids": list(cases), **({"court_ids": at_court} if at_court else {})}
     for kind, case_id, t1, t2, t3, s1, s2, i1, i2, i3, d1 in db.session.execute(_prepared(bool(at_court)), parameters):
         case = cases[case_id]
@@ -187,12 +192,13 @@ def clock_cases(clock_columns: tuple, is_at_court) -> dict[int, ClockCase]:
         elif kind == "b":
             case.breaches.append(ClockBreach(i1, t1, t2, _BREACH_OUTCOME(s1), t3))
         elif kind == "o":
-            order = orders.get(i1)
-            if order is None:
-                service = ClockService(t1, i3, t2) if t1 is not None else None
-                case.order = order = orders[i1] = ClockOrder(i1, _ORDER_STATUS(s1), d1, i2, service)
-            if s2 is not None:
-                order.notifications.append(ClockNotification(_NOTIFICATION_KIND(s2)))
+            service = ClockService(t1, i3, t2) if t1 is not None else None
+            case.order = orders[i1] = ClockOrder(i1, _ORDER_STATUS(s1), d1, i2, service)
+        elif kind == "n":
+            notified.append((i1, s2))
         else:
             case.done.add(s1)
+    for order_id, notification_kind in notified:
+        if order_id in orders:  # the case's own order, as the clocks read it
+            orders[order_id].notifications.append(ClockNotification(_NOTIFICATION_KIND(notification_kind)))
     return cases
