@@ -17,11 +17,12 @@ instant.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, false, func, literal_column, or_, select, true
+from sqlalchemy import and_, bindparam, false, func, literal_column, or_, select, true
 from sqlalchemy.orm import aliased
 
 from app.domain.bundle import progress
@@ -219,19 +220,53 @@ _PAGE_COLUMNS = (
 )
 
 
+@dataclass(frozen=True)
+class _Scope:
+    """What `visible_cases` reads of a user: a statement built for one is built for all
+    requests of that user while these stay the same."""
+
+    id: int
+    role: object
+    area: str | None
+
+
+# A cursor as parameters of a statement built once (`_page_statement`); `at` is None in the
+# shape for a cursor whose case has no urgency time.
+_CURSOR = Cursor(bindparam("cursor_rank", type_=Case.urgency_rank.type),
+                 bindparam("cursor_at", type_=Case.urgency_at.type),
+                 bindparam("cursor_created_at", type_=Case.created_at.type), bindparam("cursor_id", type_=Case.id.type))
+_NULL_AT_CURSOR = Cursor(_CURSOR.rank, None, _CURSOR.created_at, _CURSOR.id)
+
+
+@functools.lru_cache(maxsize=1024)
+def _page_statement(scope: _Scope, dialect_name: str, cursor_shape: str | None, backwards: bool, page_size: int,
+                    count: bool):
+    """The page query for `scope`, built once (SQLAlchemy otherwise builds it and works out
+    its cache key on every poll): `cursor_shape` None (the first page), "at" or "null" (a
+    cursor whose case has, or has no, urgency time), its values given at execution."""
+    columns = (*_PAGE_COLUMNS, _live_count_query(scope).scalar_subquery().label("total")) if count else _PAGE_COLUMNS
+    query = (visible_cases(scope).where(live_for_the_index())
+             .with_only_columns(*columns)
+             .join(_OFFICER, _OFFICER.id == Case.officer_in_case_id))
+    if cursor_shape is not None:
+        cursor = _CURSOR if cursor_shape == "at" else _NULL_AT_CURSOR
+        query = query.where(_beyond(cursor, after=not backwards, nulls_first=dialect_name == "sqlite"))
+    return query.order_by(*_order_key(backwards)).limit(page_size + 1)
+
+
 def _page_query(user: User, cursor: Cursor | None, backwards: bool, page_size: int, count: bool) -> list:
     """Up to page_size + 1 rows after (or, `backwards`, before) `cursor`, nearest first: one
     statement, reading the live cases' index in the dashboard's order and stopping there;
     with `count`, each row carries the live cases' number (`total`, an uncorrelated
     subquery the database works out once)."""
-    columns = (*_PAGE_COLUMNS, _live_count_query(user).scalar_subquery().label("total")) if count else _PAGE_COLUMNS
-    query = (visible_cases(user).where(live_for_the_index())
-             .with_only_columns(*columns)
-             .join(_OFFICER, _OFFICER.id == Case.officer_in_case_id))
-    if cursor is not None:
-        nulls_first = db.session.get_bind().dialect.name == "sqlite"
-        query = query.where(_beyond(cursor, after=not backwards, nulls_first=nulls_first))
-    return list(db.session.execute(query.order_by(*_order_key(backwards)).limit(page_size + 1)).all())
+    shape = None if cursor is None else ("null" if cursor.at is None else "at")
+    statement = _page_statement(_Scope(user.id, user.role, user.area), db.session.get_bind().dialect.name, shape,
+                                backwards, page_size, count)
+    parameters = {} if cursor is None else {"cursor_rank": cursor.rank, "cursor_at": cursor.at,
+                                            "cursor_created_at": cursor.created_at, "cursor_id": cursor.id}
+    if shape == "null":
+        del parameters["cursor_at"]
+    return list(db.session.execute(statement, parameters).all())
 
 
 def _at_court(case) -> bool:

@@ -113,6 +113,26 @@ def test_the_count_of_live_cases_is_the_users_on_every_page(app, client, login_a
     assert caption(f"/dashboard?after={past_the_end}") == "4"
 
 
+def test_an_officer_moved_to_another_area_sees_that_areas_cases_at_once(app, client, login_as, make_user):
+    """The page's statement is built once for each user as they are (services/dashboard.
+    _page_statement): when an administrator moves an officer to another area, the next
+    page and poll show the new area's cases, not the old ones."""
+    officer, _ = login_as(Role.OFFICER, area="North")
+    north = make_user(Role.OFFICER, area="North")
+    bulk_cases(north, 2)
+    bulk_cases(make_user(Role.OFFICER, area="South"), 3, area="South")
+
+    def shown(url: str, headers=None) -> set[str]:
+        return set(references(client.get(url, headers=headers or {}).get_data(as_text=True)))
+
+    assert {r for r in shown("/dashboard")} == {r for r in shown(ROWS, HTMX)}
+    assert len(shown("/dashboard")) == 2
+    db.session.execute(update(User).where(User.id == officer.id).values(area="South"))
+    db.session.commit()
+    assert len(shown("/dashboard")) == 3 and len(shown(ROWS, HTMX)) == 3
+    assert shown("/dashboard").isdisjoint({f"BULK-{i:06d}" for i in range(1, 3)})
+
+
 def test_on_postgresql_the_polls_statements_read_the_same_whatever_the_number_of_rows(client, login_as):
     """On PostgreSQL a page's ids travel as one array (services/id_sets.among), so each
     statement's text is the same for 3 rows as for 9: prepared once per connection, not
