@@ -1,11 +1,11 @@
 """What the dashboard's clocks and bundle progress read of a page's cases, in one statement.
 
 The case's own columns come with the page's listing (services/dashboard.py). Everything else
-the clocks need (hearings, breaches, the order with its service and notifications) and the
-bundle items done of the cases at court are one `UNION ALL`, a row per fact, told apart by
-`kind` (h, b, o, n, d): one round trip to the database whatever the number of cases, where one query a table
-was five. On PostgreSQL on another host each round trip costs more than reading these few
-rows, and on loopback about as much.
+the clocks need (hearings, breaches, the order with its service, the order's notifications)
+and the bundle items done of the cases at court are one `UNION ALL`, a row per fact, told
+apart by `kind` (h, b, o, n, d): one round trip to the database whatever the number of
+cases, where there were five queries. On PostgreSQL on another host each round trip costs
+more than reading these few rows, and on loopback about as much.
 
 The rows are read as plain values, not ORM objects (building objects for 100 cases and their
 relations was most of the poll's time), into small objects whose rules (the window, the
