@@ -30,7 +30,7 @@ from app.extensions import db
 from app.models import Breach, Case, Hearing, OrderNotification, OrderService, ProtectionOrder
 from app.models.types import UTCDateTime
 from app.services.court_bundle import done_key_selects
-from app.services.id_sets import among_parameter
+from app.services.id_sets import among
 
 _TYPES = {"t": UTCDateTime, "s": String, "i": Integer, "d": Date}
 _COLUMNS = ("t1", "t2", "t3", "s1", "s2", "i1", "i2", "i3", "d1", "o1", "o2")
@@ -130,7 +130,7 @@ def _statement(dialect_name: str, with_bundle: bool):
     """The statement, for a page's `ids` (and, `with_bundle`, the `court_ids` at court) given
     at execution."""
     def page(column):
-        return among_parameter(column, "ids", dialect_name)
+        return among(column, "ids", dialect_name)
 
     hearings = _branch("h", Hearing.case_id, t1=Hearing.starts_at, t2=Hearing.outcome_at, t3=Hearing.began_at,
                        s1=Hearing.outcome, o1=Hearing.starts_at, o2=Hearing.id).where(page(Hearing.case_id))
@@ -151,7 +151,7 @@ def _statement(dialect_name: str, with_bundle: bool):
                             s2=OrderNotification.kind).where(page(OrderNotification.case_id))
     branches = [hearings, breaches, orders, notifications]
     if with_bundle:
-        done = union_all(*done_key_selects(lambda column: among_parameter(column, "court_ids", dialect_name)))
+        done = union_all(*done_key_selects(lambda column: among(column, "court_ids", dialect_name)))
         done = done.subquery("done")
         branches.append(_branch("d", done.c.case_id, done, s1=done.c.item_key))
     facts = union_all(*branches).subquery("facts")

@@ -8,23 +8,11 @@ usual expanding `IN`.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from sqlalchemy import ColumnElement, any_, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from app.extensions import db
 
-
-def among(column, ids: Iterable[int]) -> ColumnElement[bool]:
-    """`column` is one of `ids` (integers), in the session's database's best form."""
-    ids = list(ids)
-    if db.session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(None, ids, type_=ARRAY(column.type)))
-    return column.in_(ids)
-
-
-def among_parameter(column, key: str, dialect_name: str) -> ColumnElement[bool]:
+def among(column, key: str, dialect_name: str) -> ColumnElement[bool]:
     """`column` is one of the ids given at execution as the parameter `key`, for a statement
     built once for `dialect_name` and run many times (SQLAlchemy then works out its cache
     key once, not on each run)."""
