@@ -144,7 +144,11 @@ def test_threads_sharing_one_limiter_keep_the_cap_between_them():
         thread.join(timeout=30)
     assert len(log) == 100
     for granted, _ in log:
-        busy = sum(1 for g, e in log if g < granted and e > granted - 1.0)
+        # A send that ended a second or more before counts no longer: `e + 1.0 <= granted`,
+        # the limiter's own sum. (Written `e > granted - 1.0`, floating point disagreed with
+        # the limiter for a grant at exactly that second, the moment a fake sleep wakes at;
+        # under a loaded machine's thread timing this test then failed now and then.)
+        busy = sum(1 for g, e in log if g < granted and not e + 1.0 <= granted)
         assert busy < cap
     assert busiest([g for g, _ in log]) <= cap
 
