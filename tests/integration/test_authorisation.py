@@ -120,7 +120,8 @@ def test_submit_and_withdraw(client, login_as):
     application = authorisation.current_application(case)
     assert case.state is CaseState.DRAFT and application.status is ApplicationStatus.DRAFT
     assert application.submitted_at is None
-    actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.case_id == case.id)).all()
+    actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.case_id == case.id)
+                                 .order_by(AuditEntry.id)).all()  # rows come in no order without one
     assert actions[-2:] == ["application.submitted", "application.withdrawn"]
 
 
