@@ -39,7 +39,6 @@ from app.models import (
 from app.models.user import display_name
 from app.services.access import visible_cases
 from app.services.clock_cache import clocks_for
-from app.services.court import COURT_STATES
 from app.services.dashboard_facts import clock_cases
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -269,10 +268,6 @@ def _page_query(user: User, cursor: Cursor | None, backwards: bool, page_size: i
     return list(db.session.execute(statement, parameters).all())
 
 
-def _at_court(case) -> bool:
-    return case.state in COURT_STATES and not case.made_elsewhere
-
-
 def rows(page: Listing, *, now: datetime, calendar: Calendar, thresholds: Thresholds) -> DashboardPage:
     """The page's rows with their most urgent clock and bundle progress, and the ETag.
 
@@ -280,11 +275,7 @@ def rows(page: Listing, *, now: datetime, calendar: Calendar, thresholds: Thresh
     facts (their own columns came with the listing) and the bundle items done of those at
     court.
     """
-    cases = clock_cases(page.clock_columns, _at_court)
-    done = {}
-    for case in cases.values():
-        if case.done is not None:
-            done[case.id] = case.done | ({"hearing_listed"} if case.hearings else set())
+    cases = clock_cases(page.clock_columns)
     rows_ = []
     next_change: datetime | None = None
     for row_case in page.cases:
@@ -293,7 +284,8 @@ def rows(page: Listing, *, now: datetime, calendar: Calendar, thresholds: Thresh
             change = next_regrade(clock, now, thresholds)
             if change is not None and (next_change is None or change < next_change):
                 next_change = change
-        bundle = progress(done[row_case.id]) if row_case.id in done else None
+        done = cases[row_case.id].bundle_done
+        bundle = progress(done) if done is not None else None
         rows_.append(CaseRow(row_case, clock, bundle))
     return DashboardPage(page, rows_, etag_for(page.digest, next_change))
 

@@ -29,6 +29,7 @@ from sqlalchemy import Date, Integer, String, cast, literal_column, null, select
 from app.extensions import db
 from app.models import Breach, Case, Hearing, OrderNotification, OrderService, ProtectionOrder
 from app.models.types import UTCDateTime
+from app.services.court import COURT_STATES
 from app.services.court_bundle import done_key_selects
 from app.services.id_sets import among
 
@@ -72,7 +73,15 @@ class ClockCase:
         self.hearings: list[ClockHearing] = []
         self.breaches: list[ClockBreach] = []
         self.order: ClockOrder | None = None
-        self.done: set[str] | None = None  # the bundle items done, for a case at court
+        self.done: set[str] | None = None  # the bundle items done read, for a case at court
+
+    @property
+    def bundle_done(self) -> set[str] | None:
+        """The bundle items done, with "hearing_listed" from the hearings read (as
+        court_bundle.done_keys has it), for a case at court; else None (no bundle shown)."""
+        if self.done is None:
+            return None
+        return self.done | {"hearing_listed"} if self.hearings else self.done
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,14 +181,14 @@ def _prepared(with_bundle: bool):
     return _STATEMENTS[key]
 
 
-def clock_cases(clock_columns: tuple, is_at_court) -> dict[int, ClockCase]:
+def clock_cases(clock_columns: tuple) -> dict[int, ClockCase]:
     """The page's cases (`clock_columns`: each case's own columns, from the listing) with
-    their hearings, breaches, order and, for those `is_at_court(case)` says, the bundle items
-    done: one statement."""
+    their hearings, breaches, order and, for those at court, the bundle items done
+    (`ClockCase.bundle_done`): one statement."""
     cases = {row[0]: ClockCase(row) for row in clock_columns}
     if not cases:
         return cases
-    at_court = [case.id for case in cases.values() if is_at_court(case)]
+    at_court = [case.id for case in cases.values() if case.state in COURT_STATES and not case.made_elsewhere]
     for case_id in at_court:
         cases[case_id].done = set()
     orders: dict[int, ClockOrder] = {}

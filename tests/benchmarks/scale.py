@@ -218,9 +218,9 @@ def facts_of_the_same_rows(apps: dict[int, object], small: int, large: int) -> d
 
     def timed(app, columns) -> tuple[float, int]:
         with app.app_context():
-            facts = clock_cases(columns, dashboard._at_court)
+            facts = clock_cases(columns)
             count = sum(len(f.hearings) + len(f.breaches) + (f.order is not None) for f in facts.values())
-            return best_ms(lambda: clock_cases(columns, dashboard._at_court)), count
+            return best_ms(lambda: clock_cases(columns)), count
 
     small_page = page_columns(apps[small])
     ids = [row[0] for row in small_page]

@@ -83,7 +83,7 @@ def test_the_dashboards_one_statement_gives_the_same_clocks_and_bundle_as_the_ca
     db.session.expire_all()
     now, calendar = utcnow(), load_calendar()
     page = dashboard.listing(officer, after=None, before=None, page_size=100)
-    facts = clock_cases(page.clock_columns, dashboard._at_court)
+    facts = clock_cases(page.clock_columns)
     assert len(facts) == 9
     kinds = set()
     for case_id, fact in facts.items():
@@ -93,7 +93,7 @@ def test_the_dashboards_one_statement_gives_the_same_clocks_and_bundle_as_the_ca
         at_court = case.state in court.COURT_STATES and not case.made_elsewhere
         assert (fact.done is not None) == at_court, case.reference
         if at_court:
-            assert fact.done | ({"hearing_listed"} if fact.hearings else set()) == done_keys(case), case.reference
+            assert fact.bundle_done == done_keys(case), case.reference
         assert [(h.starts_at, h.outcome, h.outcome_at, h.began_at) for h in fact.hearings] == \
             [(h.starts_at, h.outcome, h.outcome_at, h.began_at) for h in case.hearings]
         assert [(b.order_id, b.arrested_at, b.before_court_at, b.outcome, b.charge_decision_at) for b in fact.breaches] == \

@@ -40,8 +40,9 @@ def epoch_ms(value: datetime | timedelta) -> int:
 
 def case_path(endpoint: str, case_id: int) -> str:
     """`url_for(endpoint, case_id=case_id)` for a table of cases: the route is built once a
-    request and the id put in its place (url_for for each of a page's 100 rows, twice, was
-    a tenth of the dashboard poll's time). Any route with the id once in its path."""
+    request and the id put in its place (url_for for each of a page's 100 rows, twice, took
+    about 0.8 ms of a 16 ms poll on PostgreSQL, 2 December 2026). Any route with the id once
+    in its path."""
     parts = g.setdefault("_case_paths", {}).get(endpoint)
     if parts is None:
         parts = g._case_paths[endpoint] = url_for(endpoint, case_id=_MARK).split(str(_MARK))
